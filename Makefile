@@ -1,0 +1,105 @@
+# vf - a plain Makefile. `make`, `make check`, `make install`.
+# CFLAGS is yours; the warnings and what the code needs are added to it.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/vf
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
+	-Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
+PKG_CONFIG ?= pkg-config
+BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay)
+BSD_LIBS := $(shell $(PKG_CONFIG) --libs libbsd-overlay) -lmd
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+
+# `make SANITIZE=1 check` builds and tests with AddressSanitizer and UBSan.
+ifeq ($(SANITIZE),1)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -std=c11 -D_GNU_SOURCE -Isrc \
+	$(BSD_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+TOOLS_SRC = $(wildcard src/vf-*.c)
+TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))
+LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
+LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
+UNIT_SRC = $(wildcard t/unit/test_*.c)
+UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
+SCRIPTS = bin/vf-demo
+MAN1 = $(wildcard share/man/*.1)
+MAN5 = $(wildcard share/man/*.5)
+MAN7 = $(wildcard share/man/*.7)
+
+all: $(TOOLS)
+
+# Rebuild everything when the flags change (plain, sanitizer, user CFLAGS).
+obj/flags: FORCE
+	@mkdir -p obj
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+	    echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+obj/%.o: src/%.c src/vf.h obj/flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+obj/libvf.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+bin/%: obj/%.o obj/libvf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS)
+
+t/unit/%.t: t/unit/test_%.c t/unit/unit.h obj/libvf.a
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    obj/libvf.a $(CHECK_LIBS) $(BSD_LIBS)
+
+units: $(UNITS)
+
+check: all units
+	VF_SHARE=$(CURDIR)/share prove $(PROVEFLAGS) t/unit/*.t t/*.t
+
+demo: all
+	VF_SHARE=$(CURDIR)/share PATH=$(CURDIR)/bin:$$PATH bin/vf-demo
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+# libFuzzer harnesses: clang only. `make fuzz FUZZTIME=60`.
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
+FUZZERS = $(patsubst fuzz/%.c,obj/fuzz/%,$(FUZZ_SRC))
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	-D_GNU_SOURCE -Isrc $(BSD_CFLAGS) -DSHAREDIR='"$(CURDIR)/share"'
+FUZZTIME ?= 30
+obj/fuzz/%: fuzz/%.c $(LIB_SRC) src/vf.h
+	@mkdir -p obj/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(BSD_LIBS)
+fuzzers: $(FUZZERS)
+fuzz: $(FUZZERS)
+	FUZZTIME=$(FUZZTIME) sh fuzz/run $(FUZZERS)
+
+bench: all
+	VF_SHARE=$(CURDIR)/share sh bench/run
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7
+	cp $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+	cp -R share/fields share/procmailrc share/forms share/examples \
+	    $(DESTDIR)$(SHAREDIR)/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+clean:
+	rm -rf obj $(TOOLS) t/unit/*.t
+
+FORCE:
+.PHONY: all check units demo lint fuzz fuzzers bench install clean FORCE
+.SUFFIXES:

@@ -1,0 +1,575 @@
+/*
+ * Filing one incoming mail: a new case in "received", or a follow-up added
+ * to the case its subject or references name.
+ *
+ * Nothing is lost: whatever the mail holds (no form, no key to open it,
+ * broken MIME), it becomes a case marked with why, with the original kept
+ * encrypted to the office key. Only what a retry could mend (a full disk, a
+ * lock held, gpg-agent away) or a wrong configuration stops it, and then
+ * nothing is left half-written: the caller exits non-zero and the MTA keeps
+ * the mail.
+ *
+ * Delivering the same bytes twice files them once: the SHA-256 of the mail
+ * is remembered in ROOT/.seen (a symbolic link to the case id, made before
+ * the case is linked in, so a crash in between cannot hide a case), and a
+ * follow-up's digest is kept on its part in the case.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+/* Header values copied from a mail are cut to this: one line, readable. */
+#define HDR_MAX	900
+
+struct mail {
+	struct vf_report	 r;
+	struct vf_form		 form;
+	char			 digest[SHA256_DIGEST_STRING_LENGTH];
+	char			*from_raw;	/* From: as written, if ASCII */
+	const char		*raw;
+	size_t			 rawlen;
+};
+
+static const char *
+prot_name(int prot)
+{
+	switch (prot) {
+	case VF_PROT_ENCRYPTED:
+		return "encrypted";
+	case VF_PROT_SIGNED:
+		return "signed";
+	default:
+		return "clear";
+	}
+}
+
+static int
+prot_parse(const char *s)
+{
+	if (s == NULL)
+		return VF_PROT_CLEAR;
+	if (strcmp(s, "encrypted") == 0)
+		return VF_PROT_ENCRYPTED;
+	if (strcmp(s, "signed") == 0)
+		return VF_PROT_SIGNED;
+	return VF_PROT_CLEAR;
+}
+
+/* A header value from the mail, made safe for one line of a case file. */
+static char *
+clip(const char *s)
+{
+	char *t;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	t = vf_oneline(vf_strndup(s, HDR_MAX));
+	/* Do not cut a UTF-8 character in two. */
+	n = strlen(t);
+	while (n > 0 && ((unsigned char)t[n - 1] & 0xc0) == 0x80 &&
+	    !vf_utf8_valid(t, n))
+		t[--n] = '\0';
+	if (n > 0 && !vf_utf8_valid(t, n) &&
+	    ((unsigned char)t[n - 1] & 0x80))
+		t[--n] = '\0';
+	return t;
+}
+
+static void
+encryption_line(const struct vf_report *r, char *buf, size_t size)
+{
+	if (!r->encrypted)
+		strlcpy(buf, "none", size);
+	else if (snprintf(buf, size, "%s %s", r->enc,
+	    r->decrypted ? "ok" : "failed") >= (int)size)
+		buf[size - 1] = '\0';
+}
+
+static void
+signature_line(const struct vf_report *r, char *buf, size_t size)
+{
+	const struct vf_gpg_status *st = &r->sig;
+	const char *who;
+	int n;
+
+	if (r->sigs == 0 || st->sig == VF_SIG_NONE) {
+		strlcpy(buf, "none", size);
+		return;
+	}
+	who = st->sig_fpr[0] != '\0' ? st->sig_fpr :
+	    st->sig_keyid[0] != '\0' ? st->sig_keyid : "unknown";
+	if (st->sig == VF_SIG_GOOD)
+		n = snprintf(buf, size, "good %s %s", who,
+		    vf_trust_name(st->trust));
+	else
+		n = snprintf(buf, size, "%s %s", vf_sig_name(st->sig), who);
+	if (n < 0 || n >= (int)size)
+		buf[size - 1] = '\0';
+}
+
+/*
+ * The original as a part: kept as it came when it is nothing but
+ * ciphertext (it is then encrypted already, and re-encrypting would double
+ * gpg's work), otherwise encrypted to the office key on arrival.
+ */
+static int
+add_original(struct vf_case *c, const struct vf_intake *in,
+    const struct mail *ml, const char *id)
+{
+	struct vf_kv h[4];
+	struct vf_gpg g;
+	const char *key;
+	char disp[128];
+	int rc;
+
+	if (ml->r.whole && memchr(ml->raw, '\0', ml->rawlen) == NULL) {
+		h[0].name = "Content-Disposition";
+		h[0].value = "attachment";
+		h[1].name = "Vf-Original";
+		h[1].value = "as-received";
+		h[2].name = "Vf-Digest";
+		h[2].value = (char *)ml->digest;
+		vf_case_add_part(c, VF_PART_ORIGINAL, "message/rfc822", h, 3,
+		    ml->raw, ml->rawlen);
+		return 0;
+	}
+	key = vf_config_get(in->cfg, "office-key");
+	memset(&g, 0, sizeof(g));
+	rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
+	if (rc != 0) {
+		if (rc == EX_CONFIG)
+			warnx("cannot encrypt to office-key %s: is its public "
+			    "key in the keyring?", key);
+		else if (rc == EX_UNAVAILABLE)
+			warnx("cannot run gpg");
+		else
+			warnx("gpg failed to encrypt the original");
+		vf_gpg_free(&g);
+		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
+	}
+	if (snprintf(disp, sizeof(disp), "attachment; filename=\"%s.eml.asc\"",
+	    id) >= (int)sizeof(disp))
+		errx(EX_SOFTWARE, "case id too long");
+	h[0].name = "Content-Disposition";
+	h[0].value = disp;
+	h[1].name = "Vf-Original";
+	h[1].value = "encrypted-on-arrival";
+	h[2].name = "Vf-Digest";
+	h[2].value = (char *)ml->digest;
+	vf_case_add_part(c, VF_PART_ORIGINAL, "application/octet-stream", h,
+	    3, g.out.p, g.out.len);
+	vf_gpg_free(&g);
+	return 0;
+}
+
+/* Ciphertext-free parts of the mail: unprotected text and attachments. */
+static void
+add_pieces(struct vf_case *c, const struct mail *ml)
+{
+	struct vf_buf t = { 0 }, b = { 0 };
+	struct vf_kv h[5];
+	char ctype[256], disp[256], *name;
+	size_t i, k;
+
+	vf_report_text(&ml->r, ml->r.prot, 1, &t);
+	if (t.len > 0) {
+		h[0].name = "Content-Transfer-Encoding";
+		h[0].value = "8bit";
+		h[1].name = "Content-Disposition";
+		h[1].value = "inline";
+		h[2].name = "Vf-Note";
+		h[2].value = "found outside the protected report; not part of it";
+		vf_case_add_part(c, VF_PART_UNPROTECTED,
+		    "text/plain; charset=utf-8", h, 3, t.p, t.len);
+	}
+	vf_buf_free(&t);
+	for (i = 0; i < ml->r.np; i++) {
+		const struct vf_piece *p = &ml->r.p[i];
+
+		if (!p->attachment)
+			continue;
+		/* Parameters stay plain ASCII; the real name goes in Vf-. */
+		name = vf_strdup(p->name != NULL ? p->name : "attachment");
+		for (k = 0; name[k] != '\0'; k++)
+			if ((unsigned char)name[k] >= 0x7f ||
+			    name[k] == '"' || name[k] == '\\' || name[k] == ';')
+				name[k] = '_';
+		if (snprintf(ctype, sizeof(ctype), "%s", p->type) >=
+		    (int)sizeof(ctype) ||
+		    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+		    name) >= (int)sizeof(disp))
+			strlcpy(disp, "attachment", sizeof(disp));
+		vf_oneline(ctype);
+		k = 0;
+		h[k].name = "Content-Transfer-Encoding";
+		h[k++].value = "base64";
+		h[k].name = "Content-Disposition";
+		h[k++].value = disp;
+		h[k].name = "Vf-Protection";
+		h[k++].value = (char *)prot_name(p->prot);
+		if (p->name != NULL) {
+			h[k].name = "Vf-Filename";
+			h[k++].value = p->name;
+		}
+		vf_base64_encode(&b, p->data, p->len);
+		vf_case_add_part(c, "attachment", ctype, h, k, b.p, b.len);
+		b.len = 0;
+		free(name);
+	}
+	vf_buf_free(&b);
+}
+
+static int
+seen_get(struct vf_root *root, const char *digest, char *id, size_t size)
+{
+	char path[128];
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), ".seen/%s", digest) >=
+	    (int)sizeof(path))
+		return 0;
+	if ((n = readlinkat(root->fd, path, id, size - 1)) <= 0)
+		return 0;
+	id[n] = '\0';
+	return vf_id_valid(id);
+}
+
+/* Remember that this mail is filed as id (replacing a stale entry). */
+static int
+seen_put(struct vf_root *root, const char *digest, const char *id)
+{
+	char path[128], tmp[160];
+
+	if (mkdirat(root->fd, ".seen", 0700) == -1 && errno != EEXIST)
+		goto fail;
+	if (snprintf(path, sizeof(path), ".seen/%s", digest) >=
+	    (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), ".seen/.%s.%ld", digest,
+	    (long)getpid()) >= (int)sizeof(tmp))
+		return EX_SOFTWARE;
+	(void)unlinkat(root->fd, tmp, 0);
+	if (symlinkat(id, root->fd, tmp) == -1)
+		goto fail;
+	if (renameat(root->fd, tmp, root->fd, path) == -1) {
+		(void)unlinkat(root->fd, tmp, 0);
+		goto fail;
+	}
+	return 0;
+fail:
+	warn("%s/.seen", root->path);
+	return errno == EACCES || errno == EPERM ? EX_NOPERM : EX_TEMPFAIL;
+}
+
+static void
+set_mail_headers(struct vf_case *c, const struct mail *ml)
+{
+	char enc[160], sig[160], *v;
+
+	encryption_line(&ml->r, enc, sizeof(enc));
+	signature_line(&ml->r, sig, sizeof(sig));
+	vf_case_set(c, "Vf-Encryption", enc);
+	vf_case_set(c, "Vf-Signature", sig);
+	vf_case_set(c, "Vf-Protection", prot_name(ml->r.prot));
+	if ((v = clip(ml->r.message_id)) != NULL) {
+		vf_case_set(c, "Vf-Message-Id", v);
+		free(v);
+	}
+}
+
+static void
+followup_headers(struct vf_kv *h, size_t *n, const struct mail *ml,
+    char *enc, size_t encsize, char *sig, size_t sigsize, char **mid,
+    char **from, char **subj, const char *when)
+{
+	size_t k = 0;
+
+	encryption_line(&ml->r, enc, encsize);
+	signature_line(&ml->r, sig, sigsize);
+	*mid = clip(ml->r.message_id);
+	*from = clip(ml->r.from);
+	*subj = clip(ml->r.subject);
+	h[k].name = "Content-Transfer-Encoding";
+	h[k++].value = "8bit";
+	h[k].name = "Content-Disposition";
+	h[k++].value = "inline";
+	h[k].name = "Vf-Received";
+	h[k++].value = (char *)when;
+	if (*from != NULL) {
+		h[k].name = "Vf-From";
+		h[k++].value = *from;
+	}
+	if (*subj != NULL) {
+		h[k].name = "Vf-Subject";
+		h[k++].value = *subj;
+	}
+	if (*mid != NULL) {
+		h[k].name = "Vf-Message-Id";
+		h[k++].value = *mid;
+	}
+	h[k].name = "Vf-Encryption";
+	h[k++].value = enc;
+	h[k].name = "Vf-Signature";
+	h[k++].value = sig;
+	h[k].name = "Vf-Protection";
+	h[k++].value = (char *)prot_name(ml->r.prot);
+	h[k].name = "Vf-Digest";
+	h[k++].value = (char *)ml->digest;
+	*n = k;
+}
+
+static void
+note_problems(struct vf_buf *pb, const struct mail *ml)
+{
+	vf_buf_add(pb, ml->r.problems.p ? ml->r.problems.p : "",
+	    ml->r.problems.len);
+	if (ml->form.n == 0) {
+		if (pb->len > 0)
+			vf_buf_adds(pb, "; ");
+		if (ml->r.encrypted && !ml->r.decrypted)
+			vf_buf_adds(pb, "report not readable: not decrypted");
+		else
+			vf_buf_adds(pb, "no report form recognised");
+	}
+}
+
+static int
+file_new(struct vf_intake *in, struct mail *ml)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 }, text = { 0 }, pb = { 0 };
+	struct vf_kv h[3];
+	char when[32], *s;
+	size_t i;
+	int rc;
+
+	if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
+		return rc;
+	s = clip(ml->r.subject);
+	vf_case_init(&c, in->id, s != NULL ? s : "", time(NULL));
+	free(s);
+	if (ml->from_raw != NULL)
+		vf_case_set(&c, "From", ml->from_raw);
+	vf_case_set(&c, "Vf-Kind", ml->form.kind ?
+	    vf_kind_name(ml->form.kind) : "unknown");
+	vf_timestamp(when, sizeof(when), 0);
+	vf_case_set(&c, "Vf-Received", when);
+	set_mail_headers(&c, ml);
+	vf_case_set(&c, "Vf-Digest", ml->digest);
+	if (ml->r.charset != NULL)
+		vf_case_set(&c, "Vf-Charset", ml->r.charset);
+	note_problems(&pb, ml);
+	if (pb.len > 0) {
+		s = clip(pb.p);
+		vf_case_set(&c, "Vf-Problem", s);
+		free(s);
+	}
+	for (i = 0; i < ml->form.n; i++)
+		vf_case_field_set(&c, ml->form.v[i].name, ml->form.v[i].value);
+	vf_case_history(&c, in->tool, "received %s report, %zu fields, "
+	    "encryption %s, signature %s%s%s",
+	    ml->form.kind ? vf_kind_name(ml->form.kind) : "unknown-kind",
+	    ml->form.n, vf_case_get(&c, "Vf-Encryption"),
+	    vf_case_get(&c, "Vf-Signature"), pb.len > 0 ? "; problem: " : "",
+	    pb.len > 0 ? pb.p : "");
+
+	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	h[0].name = "Content-Transfer-Encoding";
+	h[0].value = "8bit";
+	h[1].name = "Content-Disposition";
+	h[1].value = "inline";
+	h[2].name = "Vf-Protection";
+	h[2].value = (char *)prot_name(ml->r.prot);
+	vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8", h, 3,
+	    text.p != NULL ? text.p : "", text.len);
+	vf_buf_free(&text);
+	add_pieces(&c, ml);
+	if ((rc = add_original(&c, in, ml, in->id)) != 0)
+		goto done;
+
+	vf_case_write(&c, &out);
+	if ((rc = seen_put(in->root, ml->digest, in->id)) != 0)
+		goto done;
+	if ((rc = vf_state_make(in->root, "received")) != 0)
+		goto done;
+	if ((rc = vf_deliver(in->root, "received", in->id, out.p, out.len,
+	    in->path, sizeof(in->path))) != 0)
+		goto done;
+	(void)vf_log(in->root, in->tool, in->id, "new %s case%s%s",
+	    vf_case_get(&c, "Vf-Kind"), pb.len > 0 ? "; problem: " : "",
+	    pb.len > 0 ? pb.p : "");
+done:
+	vf_buf_free(&pb);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+	return rc;
+}
+
+static int
+file_followup(struct vf_intake *in, struct mail *ml)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 }, text = { 0 }, added = { 0 };
+	struct vf_kv h[12];
+	const char *state;
+	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
+	size_t i, n;
+	int rc, lk;
+
+	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
+		return rc;
+	if ((rc = vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state)) != 0) {
+		vf_unlock(lk);
+		return rc;
+	}
+	if ((rc = vf_case_load(&c, in->path, err, sizeof(err))) != 0) {
+		warnx("%s: %s", in->path, err);
+		vf_unlock(lk);
+		return rc;
+	}
+	for (i = 0; i < c.npart; i++) {
+		const char *d = vf_cpart_get(&c.part[i], "Vf-Digest");
+
+		if (d != NULL && strcmp(d, ml->digest) == 0) {
+			in->duplicate = 1;
+			goto done;
+		}
+	}
+	vf_timestamp(when, sizeof(when), 0);
+	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
+	    &from, &subj, when);
+	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	vf_case_add_part(&c, VF_PART_FOLLOWUP, "text/plain; charset=utf-8", h,
+	    n, text.p != NULL ? text.p : "", text.len);
+	vf_buf_free(&text);
+	add_pieces(&c, ml);
+	/*
+	 * A follow-up may supply what the report lacked, but it may not
+	 * replace what the reporter said, and clear text may not add to an
+	 * encrypted report: anyone can write a subject with a case number.
+	 */
+	if (ml->r.prot >= prot_parse(vf_case_get(&c, "Vf-Protection")))
+		for (i = 0; i < ml->form.n; i++) {
+			if (vf_case_field(&c, ml->form.v[i].name) != NULL)
+				continue;
+			vf_case_field_set(&c, ml->form.v[i].name,
+			    ml->form.v[i].value);
+			vf_buf_printf(&added, "%s%s", added.len ? ", " : "",
+			    ml->form.v[i].name);
+		}
+	vf_case_history(&c, in->tool, "follow-up received from %s, "
+	    "encryption %s, signature %s%s%s", from != NULL ? from : "?", enc,
+	    sig, added.len > 0 ? "; fields added: " : "",
+	    added.len > 0 ? added.p : "");
+	free(mid);
+	free(from);
+	free(subj);
+	if ((rc = add_original(&c, in, ml, in->id)) != 0)
+		goto done;
+	vf_case_write(&c, &out);
+	if ((rc = vf_replace(in->root, in->path, out.p, out.len)) != 0)
+		goto done;
+	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s", state);
+done:
+	vf_buf_free(&added);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+	vf_unlock(lk);
+	return rc;
+}
+
+static int
+ascii_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The case a mail answers: the subject's tag, else our message ids. */
+static int
+case_of(const struct vf_report *r, char *id, size_t size)
+{
+	return (r->subject != NULL && vf_id_scan(r->subject, id, size)) ||
+	    (r->in_reply_to != NULL && vf_id_scan(r->in_reply_to, id, size)) ||
+	    (r->references != NULL && vf_id_scan(r->references, id, size));
+}
+
+int
+vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
+{
+	struct mail ml;
+	struct vf_buf text = { 0 };
+	const char *state, *fr;
+	char *norm;
+	size_t normlen;
+	int rc;
+
+	in->followup = in->duplicate = 0;
+	in->path[0] = in->id[0] = '\0';
+	if (vf_config_get(in->cfg, "office-key") == NULL) {
+		warnx("%s/config names no office-key", in->root->path);
+		return EX_CONFIG;
+	}
+	memset(&ml, 0, sizeof(ml));
+	ml.raw = raw;
+	ml.rawlen = rawlen;
+	SHA256Data((const uint8_t *)raw, rawlen, ml.digest);
+	if (seen_get(in->root, ml.digest, in->id, sizeof(in->id)) &&
+	    vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state) == 0) {
+		in->duplicate = 1;
+		return 0;
+	}
+	in->id[0] = '\0';
+
+	/* The original is kept as it came: parse a normalised copy. */
+	norm = vf_malloc(rawlen + 1);
+	memcpy(norm, raw, rawlen);
+	norm[rawlen] = '\0';
+	normlen = vf_mail_normalize(norm, rawlen);
+	rc = vf_report_extract(&ml.r, norm, normlen, &in->lim);
+	if (rc != 0) {
+		if (rc == EX_TEMPFAIL)
+			warnx("gpg failed for a reason a retry may mend");
+		else
+			warnx("cannot run gpg");
+		rc = rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
+		goto done;
+	}
+	/* The raw From, for mail readers, where it is plain ASCII. */
+	if ((fr = ml.r.from_raw) != NULL && strlen(fr) < HDR_MAX &&
+	    ascii_printable(fr))
+		ml.from_raw = vf_strdup(fr);
+	ml.form.kind = ml.r.subject != NULL ?
+	    vf_form_kind_subject(ml.r.subject) : 0;
+	vf_report_text(&ml.r, ml.r.prot, 0, &text);
+	if (text.len > 0)
+		vf_form_parse(&ml.form, in->fields, text.p, text.len);
+	vf_buf_free(&text);
+
+	if (case_of(&ml.r, in->id, sizeof(in->id)) &&
+	    vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state) == 0) {
+		in->followup = 1;
+		rc = file_followup(in, &ml);
+	} else
+		rc = file_new(in, &ml);
+done:
+	free(ml.from_raw);
+	vf_form_free(&ml.form);
+	vf_report_free(&ml.r);
+	free(norm);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * vf-parse - file one incoming report mail as a case.
+ *
+ * Reads one mail on stdin (procmail, an MTA, or a person with a saved
+ * message), prints the case file's path. Exit 0 only when the case is on
+ * disk; 75 (EX_TEMPFAIL) when the MTA should keep the mail and retry.
+ */
+#include <err.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vf-parse [-d root] < mail\n");
+	exit(EX_USAGE);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct vf_root root;
+	struct vf_config cfg;
+	struct vf_fields fields;
+	struct vf_intake in;
+	struct vf_buf mail = { 0 };
+	const char *dir = NULL;
+	char msg[512];
+	long long max;
+	int ch, rc;
+
+	umask(077);
+	/* A file size limit is a full disk: EFBIG and exit 75, not a signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	while ((ch = getopt(argc, argv, "d:")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc != optind)
+		usage();
+
+	if ((rc = vf_root_open(&root, dir, 1)) != 0)
+		return rc;
+	if ((rc = vf_config_load(&cfg, root.fd, msg, sizeof(msg))) != 0) {
+		warnx("%s", msg);
+		return rc;
+	}
+	if ((rc = vf_share_fields(&fields)) != 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	vf_limits_default(&in.lim);
+	max = vf_config_num(&cfg, "max-message-size", (long long)in.lim.message,
+	    1024, 1LL << 34, msg, sizeof(msg));
+	if (max == -1) {
+		warnx("%s", msg);
+		return EX_CONFIG;
+	}
+	in.lim.message = (size_t)max;
+
+	switch (vf_buf_readfd(&mail, STDIN_FILENO, in.lim.message)) {
+	case -1:
+		warn("stdin");
+		return EX_TEMPFAIL;
+	case 1:
+		/*
+		 * Too large to take apart safely. The MTA keeps it and says
+		 * why in its log; raise max-message-size to take it.
+		 */
+		warnx("mail larger than max-message-size (%zu bytes): "
+		    "refused, the MTA keeps it", in.lim.message);
+		return EX_TEMPFAIL;
+	}
+	if (mail.len == 0) {
+		warnx("no mail on stdin");
+		return EX_NOINPUT;
+	}
+
+	in.root = &root;
+	in.cfg = &cfg;
+	in.fields = &fields;
+	in.tool = "vf-parse";
+	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
+		return rc;
+	if (in.duplicate)
+		warnx("%s: delivered before, nothing changed", in.id);
+	if (printf("%s\n", in.path) < 0)
+		err(EX_IOERR, "stdout");
+	vf_fshut_stdout();
+	vf_buf_free(&mail);
+	vf_fields_free(&fields);
+	vf_config_free(&cfg);
+	vf_root_close(&root);
+	return 0;
+}

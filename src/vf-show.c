@@ -1,0 +1,198 @@
+/*
+ * vf-show - print cases for a person: what arrived, the fields with their
+ * labels, the history, the report, and what was kept apart.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+struct show {
+	struct vf_root		root;
+	struct vf_fields	fields;
+	int			ja;
+	int			n;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vf-show [-j] [-d root] [case ...]\n");
+	exit(EX_USAGE);
+}
+
+/* Header values in a case file may be folded and encoded. */
+static char *
+readable(const char *v)
+{
+	return vf_oneline(vf_hdr_decode(v));
+}
+
+static void
+line(const char *label, const char *v, int decode)
+{
+	char *s;
+
+	if (v == NULL)
+		return;
+	s = decode ? readable(v) : vf_oneline(vf_strdup(v));
+	printf("%-12s %s\n", label, s);
+	free(s);
+}
+
+/*
+ * Text from a mail goes to a terminal: control characters (escape
+ * sequences among them, C1 controls too) are shown as '?', never obeyed.
+ */
+static void
+indented(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+	int bol = 1;
+
+	for (i = 0; i < n; i++) {
+		if (bol)
+			fputs("    ", stdout);
+		bol = p[i] == '\n';
+		if (p[i] == '\n' || p[i] == '\t')
+			putchar(p[i]);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			putchar('?');
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			putchar('?');
+			i++;
+		} else
+			putchar(p[i]);
+	}
+	if (!bol)
+		putchar('\n');
+}
+
+static void
+fields(const struct show *sh, const struct vf_case *c)
+{
+	const struct vf_field *f;
+	const char *label;
+	size_t i;
+
+	printf("\nFields\n");
+	if (c->nfield == 0)
+		printf("    (none)\n");
+	for (i = 0; i < c->nfield; i++) {
+		f = vf_fields_find(&sh->fields, c->field[i].name);
+		label = f == NULL ? c->field[i].name :
+		    sh->ja && f->nja > 0 ? f->ja[0] :
+		    f->nen > 0 ? f->en[0] : f->name;
+		printf("  %s [%s]%s\n", label, c->field[i].name,
+		    f != NULL && f->class == VF_CLASS_ATTACK ?
+		    " (attack method: confidential)" : "");
+		indented(c->field[i].value, strlen(c->field[i].value));
+	}
+}
+
+static int
+show(const char *what, void *arg)
+{
+	struct show *sh = arg;
+	struct vf_case c;
+	const struct vf_cpart *p;
+	const char *state, *role;
+	char path[4096], err[512];
+	size_t i;
+	int rc;
+
+	if ((rc = vf_resolve(&sh->root, what, path, sizeof(path), &state)) != 0)
+		return rc;
+	if ((rc = vf_case_load(&c, path, err, sizeof(err))) != 0) {
+		warnx("%s: %s", path, err);
+		return rc;
+	}
+	if (sh->n++ > 0)
+		printf("\n\f\n");
+	printf("%-12s VF#%s\n", "Case", vf_case_get(&c, "Vf-Id"));
+	printf("%-12s %s\n", "State", state);
+	printf("%-12s %s\n", "Path", path);
+	line("Kind", vf_case_get(&c, "Vf-Kind"), 0);
+	line("Received", vf_case_get(&c, "Vf-Received"), 0);
+	line("From", vf_case_get(&c, "From"), 1);
+	line("Subject", vf_case_get(&c, "Subject"), 1);
+	line("Encryption", vf_case_get(&c, "Vf-Encryption"), 0);
+	line("Signature", vf_case_get(&c, "Vf-Signature"), 0);
+	line("Protection", vf_case_get(&c, "Vf-Protection"), 0);
+	line("Problem", vf_case_get(&c, "Vf-Problem"), 0);
+	fields(sh, &c);
+	printf("\nHistory\n");
+	for (i = 0; i < c.nhist; i++)
+		printf("    %s\n", c.hist[i]);
+	for (i = 0; i < c.npart; i++) {
+		p = &c.part[i];
+		if ((role = vf_cpart_get(p, "Vf-Part")) == NULL)
+			continue;
+		if (strcmp(role, VF_PART_REPORT) == 0) {
+			printf("\nReport (%s)\n",
+			    vf_cpart_get(p, "Vf-Protection") ?
+			    vf_cpart_get(p, "Vf-Protection") : "?");
+			indented(p->body, p->len);
+		} else if (strcmp(role, VF_PART_UNPROTECTED) == 0) {
+			printf("\nUnprotected text, kept apart "
+			    "(not part of the report)\n");
+			indented(p->body, p->len);
+		} else if (strcmp(role, VF_PART_FOLLOWUP) == 0) {
+			printf("\nFollow-up\n");
+			line("  Received", vf_cpart_get(p, "Vf-Received"), 0);
+			line("  From", vf_cpart_get(p, "Vf-From"), 0);
+			line("  Encryption", vf_cpart_get(p, "Vf-Encryption"), 0);
+			line("  Signature", vf_cpart_get(p, "Vf-Signature"), 0);
+			indented(p->body, p->len);
+		} else if (strcmp(role, VF_PART_ORIGINAL) == 0)
+			printf("\nOriginal mail kept (%s, %zu bytes)\n",
+			    vf_cpart_get(p, "Vf-Original") ?
+			    vf_cpart_get(p, "Vf-Original") : "?", p->len);
+		else if (strcmp(role, "attachment") == 0)
+			printf("\nAttachment %s (%s, %s)\n",
+			    vf_cpart_get(p, "Vf-Filename") ?
+			    vf_cpart_get(p, "Vf-Filename") : "(no name)",
+			    vf_cpart_get(p, "Content-Type"),
+			    vf_cpart_get(p, "Vf-Protection") ?
+			    vf_cpart_get(p, "Vf-Protection") : "?");
+	}
+	vf_case_free(&c);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct show sh;
+	const char *dir = NULL;
+	int ch, rc;
+
+	memset(&sh, 0, sizeof(sh));
+	while ((ch = getopt(argc, argv, "d:j")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'j':
+			sh.ja = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if ((rc = vf_root_open(&sh.root, dir, 0)) != 0)
+		return rc;
+	if ((rc = vf_share_fields(&sh.fields)) != 0)
+		return rc;
+	rc = vf_each(argc - optind, argv + optind, show, &sh);
+	vf_fshut_stdout();
+	vf_fields_free(&sh.fields);
+	vf_root_close(&sh.root);
+	return rc;
+}

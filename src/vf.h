@@ -1,0 +1,592 @@
+/*
+ * vf.h - the one public header of libvf, shared by every tool and test.
+ *
+ * Conventions:
+ *  - Functions that can fail for reasons a caller must act on return a
+ *    sysexits(3) code (0, EX_DATAERR, EX_TEMPFAIL, ...) unless noted.
+ *  - Out of memory never returns: vf_malloc and friends print a message and
+ *    exit EX_TEMPFAIL (75) so the MTA retries the delivery.
+ *  - Text handed between modules is UTF-8, NUL-terminated, with LF line ends.
+ */
+#ifndef VF_H
+#define VF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sysexits.h>
+#include <time.h>
+
+/* ---- memory (mem.c) ---------------------------------------------------- */
+
+void	*vf_malloc(size_t);
+void	*vf_calloc(size_t, size_t);
+void	*vf_reallocarray(void *, size_t, size_t);
+char	*vf_strdup(const char *);
+char	*vf_strndup(const char *, size_t);
+
+/* A growable byte string; p is always NUL-terminated (not counted in len). */
+struct vf_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 vf_buf_grow(struct vf_buf *, size_t);
+void	 vf_buf_add(struct vf_buf *, const void *, size_t);
+void	 vf_buf_adds(struct vf_buf *, const char *);
+void	 vf_buf_addc(struct vf_buf *, int);
+void	 vf_buf_printf(struct vf_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 vf_buf_free(struct vf_buf *);
+/* Detach the contents; the buffer is left empty. */
+char	*vf_buf_take(struct vf_buf *, size_t *);
+/*
+ * Read fd to EOF, appending. 0 done; 1 more than max bytes (what was read is
+ * kept, the rest is not read); -1 read error (errno set).
+ */
+int	 vf_buf_readfd(struct vf_buf *, int, size_t);
+
+/* A name/value pair: headers, fields, configuration. */
+struct vf_kv {
+	char	*name;
+	char	*value;
+};
+
+/* ---- limits (mime.c) --------------------------------------------------- */
+
+struct vf_limits {
+	size_t	message;	/* raw message bytes */
+	size_t	header;		/* one header field, unfolded */
+	size_t	headers;	/* header fields in one header block */
+	int	depth;		/* multipart nesting */
+	int	parts;		/* MIME parts in all */
+	size_t	decoded;	/* decoded bytes of all parts together */
+};
+
+void	vf_limits_default(struct vf_limits *);
+
+/* ---- mail and MIME (mail.c, mime.c) ------------------------------------ */
+
+/*
+ * Normalise a raw mail in place: drop a leading mbox "From " line, turn CRLF
+ * and bare CR into LF. Returns the new length.
+ */
+size_t	vf_mail_normalize(char *, size_t);
+
+/* Part flags: what was wrong with a part. */
+#define VF_PART_TRUNCATED	0x01	/* a limit cut it short */
+#define VF_PART_BADENC		0x02	/* transfer encoding was broken */
+#define VF_PART_NOEND		0x04	/* multipart without closing delimiter */
+#define VF_PART_BADHDR		0x08	/* malformed header lines skipped */
+
+struct vf_part {
+	struct vf_kv	*hdr;		/* name as written; value unfolded, raw */
+	size_t		 nhdr;
+	char		*type;		/* lowercase "type/subtype", never NULL */
+	char		*charset;	/* lowercase, or NULL */
+	char		*boundary;	/* multipart only */
+	char		*protocol;	/* lowercase, multipart/signed|encrypted */
+	char		*filename;	/* UTF-8 (RFC 2231/2047 decoded) or NULL */
+	char		*cte;		/* lowercase transfer encoding or NULL */
+	const char	*raw;		/* the part as in the message: */
+	size_t		 rawlen;	/*   headers and body (RFC 3156 needs it) */
+	const char	*body;		/* body as in the message */
+	size_t		 bodylen;
+	char		*data;		/* body, transfer encoding removed */
+	size_t		 datalen;	/*   (not charset-converted; NUL after) */
+	int		 depth;
+	int		 flags;		/* VF_PART_* */
+	struct vf_part	*parent;
+	struct vf_part	**child;
+	size_t		 nchild;
+};
+
+struct vf_mime {
+	struct vf_part	*root;
+	size_t		 nparts;
+	size_t		 decoded;	/* bytes decoded so far */
+	int		 limit;		/* a limit was crossed */
+	char		 why[256];	/* first problem, for the case file */
+};
+
+/*
+ * Parse a normalised message (see vf_mail_normalize); msg must outlive the
+ * tree. Never fails on malformed input: what cannot be parsed is kept as a
+ * text/plain leaf and noted in why. Returns 0, or EX_DATAERR when a limit was
+ * crossed (the tree then holds what was parsed before it).
+ */
+int		 vf_mime_parse(struct vf_mime *, const char *, size_t,
+		    const struct vf_limits *);
+void		 vf_mime_free(struct vf_mime *);
+/* First header of that name (case-insensitive), unfolded raw value, or NULL. */
+const char	*vf_part_header(const struct vf_part *, const char *);
+/* The part's data converted to UTF-8 from its charset (see vf_to_utf8). */
+char		*vf_part_text(const struct vf_part *, size_t *);
+/*
+ * Parse a header block at msg (up to the empty line). Sets *body to the
+ * first byte after the empty line. Used by the MIME parser and the case-file
+ * reader. Returns 0, or EX_DATAERR when a limit was crossed.
+ */
+int		 vf_headers_parse(const char *, size_t, const struct vf_limits *,
+		    struct vf_kv **, size_t *, const char **, int *);
+void		 vf_headers_free(struct vf_kv *, size_t);
+
+/* ---- header encodings (rfc2047.c) -------------------------------------- */
+
+/* Decode RFC 2047 encoded words of a header value to UTF-8 (malloc'ed). */
+char	*vf_hdr_decode(const char *);
+/*
+ * Append the UTF-8 string s as a header value to b, as RFC 2047 encoded
+ * words where it is not plain printable ASCII, folded so that no line
+ * exceeds 78 characters given that the line already holds `used`.
+ */
+void	 vf_hdr_encode(struct vf_buf *, const char *, size_t);
+/*
+ * Value of parameter `name` in a structured header value (Content-Type,
+ * Content-Disposition), RFC 2231 continuations and charsets decoded to
+ * UTF-8; malloc'ed or NULL.
+ */
+char	*vf_hdr_param(const char *, const char *);
+/* The value up to the first ';', trimmed and lowercased (malloc'ed). */
+char	*vf_hdr_token(const char *);
+
+/* ---- charsets (charset.c) ---------------------------------------------- */
+
+/*
+ * Convert n bytes labelled `charset` (NULL or unknown: guess) to UTF-8 with
+ * iconv. Never fails: a label that the bytes contradict (ISO-2022-JP escapes,
+ * valid UTF-8, Shift_JIS or EUC-JP byte patterns) is overridden, and bytes
+ * that convert in no way become U+FFFD. *used (if not NULL) is set to the
+ * charset actually used (static string). Result is malloc'ed, NUL-terminated.
+ */
+char	*vf_to_utf8(const char *, size_t, const char *, size_t *,
+	    const char **);
+int	 vf_utf8_valid(const char *, size_t);
+
+/* ---- running programs (run.c) ------------------------------------------ */
+
+/*
+ * One descriptor of the child. If in is not NULL, inlen bytes are written to
+ * the child's fd; else the child's fd is read into out (at most max bytes;
+ * more is read and thrown away, and `over` set).
+ */
+struct vf_io {
+	int		 fd;		/* descriptor number in the child */
+	const char	*in;
+	size_t		 inlen;
+	struct vf_buf	*out;
+	size_t		 max;
+	int		 over;
+};
+
+/*
+ * posix_spawnp argv[0] with exactly these descriptors (and /dev/null on any
+ * of 0, 1, 2 not named), feed and drain them all with poll(2), wait. *status
+ * is the wait(2) status. Returns 0, or EX_TEMPFAIL / EX_OSERR / EX_UNAVAILABLE
+ * (not found) when the program could not be run.
+ */
+int	 vf_run(char *const [], struct vf_io *, size_t, int *);
+
+/* ---- gpg (gpg.c) ------------------------------------------------------- */
+
+enum vf_sig {
+	VF_SIG_NONE = 0,	/* no signature */
+	VF_SIG_GOOD,		/* GOODSIG and VALIDSIG */
+	VF_SIG_BAD,		/* BADSIG */
+	VF_SIG_EXPIRED,		/* EXPSIG: signature expired */
+	VF_SIG_EXPKEY,		/* EXPKEYSIG */
+	VF_SIG_REVKEY,		/* REVKEYSIG */
+	VF_SIG_NOKEY,		/* ERRSIG with NO_PUBKEY */
+	VF_SIG_ERROR		/* ERRSIG otherwise, or GOODSIG without VALIDSIG */
+};
+
+enum vf_trust {
+	VF_TRUST_UNKNOWN = 0, VF_TRUST_UNDEFINED, VF_TRUST_NEVER,
+	VF_TRUST_MARGINAL, VF_TRUST_FULLY, VF_TRUST_ULTIMATE
+};
+
+/* What gpg's --status-fd said. */
+struct vf_gpg_status {
+	int		decryption_okay;
+	int		decryption_failed;
+	int		badmdc;
+	int		nodata;
+	int		error;		/* any ERROR or FAILURE line */
+	int		no_seckey;
+	int		enc_to;		/* ENC_TO lines seen: it was encrypted */
+	int		begin_decryption;
+	int		plaintext;
+	int		inv_recp;	/* INV_RECP: an unusable recipient */
+	int		end_encryption;
+	int		agent;		/* agent could not be reached */
+	enum vf_sig	sig;
+	char		sig_fpr[41];	/* VALIDSIG primary key fingerprint */
+	char		sig_keyid[17];
+	enum vf_trust	trust;
+};
+
+/* Parse status-fd output (fuzzable; never fails, ignores unknown lines). */
+void	 vf_gpg_status_parse(struct vf_gpg_status *, const char *, size_t);
+
+struct vf_gpg {
+	struct vf_gpg_status	 st;
+	int			 wstatus;	/* wait(2) status of gpg */
+	struct vf_buf		 out;		/* stdout: plaintext/ciphertext */
+	struct vf_buf		 err;		/* stderr, for diagnostics */
+	struct vf_buf		 status;	/* raw status lines */
+};
+
+void	 vf_gpg_free(struct vf_gpg *);
+/*
+ * Each returns 0 when gpg's status says it worked (for decrypt: DECRYPTION_
+ * OKAY, none of DECRYPTION_FAILED, BADMDC, NODATA, ERROR, gpg exited, output
+ * not empty), EX_DATAERR when it permanently cannot (no key, bad data),
+ * EX_TEMPFAIL when a retry could work (agent unreachable, out of resources),
+ * EX_CONFIG for an unusable recipient (encrypt), EX_UNAVAILABLE when gpg
+ * cannot be run. The program is $VF_GPG or "gpg".
+ */
+int	 vf_gpg_decrypt(const char *, size_t, size_t, struct vf_gpg *);
+int	 vf_gpg_verify(const char *, size_t, const char *, size_t,
+	    struct vf_gpg *);
+int	 vf_gpg_encrypt(const char *, size_t, const char *, struct vf_gpg *);
+/* The decision rule alone, on parsed status (for tests and fuzzing). */
+int	 vf_gpg_decrypt_ok(const struct vf_gpg_status *, int, size_t);
+const char *vf_sig_name(enum vf_sig);
+const char *vf_trust_name(enum vf_trust);
+
+/* ---- the field table (fields.c) ---------------------------------------- */
+
+enum vf_class {
+	VF_CLASS_REPORTER, VF_CLASS_VULN, VF_CLASS_STATUS, VF_CLASS_ATTACK
+};
+
+/* Kinds of report, as a bit mask where a set of kinds is meant. */
+#define VF_KIND_SOFTWARE	0x1
+#define VF_KIND_WEB		0x2
+#define VF_KIND_VENDOR		0x4
+
+enum vf_format {
+	VF_FMT_TEXT,		/* free text, many lines */
+	VF_FMT_LINE,		/* one line */
+	VF_FMT_EMAIL,
+	VF_FMT_PHONE,
+	VF_FMT_URL,
+	VF_FMT_YESNO,		/* a choice: yes or no (checkboxes) */
+	VF_FMT_CWE,		/* CWE-nnn or a name */
+	VF_FMT_DATE		/* YYYY-MM-DD */
+};
+
+struct vf_field {
+	char		*name;		/* e.g. "reporter.email" */
+	enum vf_class	 class;
+	int		 kinds;		/* VF_KIND_* it belongs to */
+	int		 required;	/* VF_KIND_* that require it */
+	enum vf_format	 format;
+	char		**ja;		/* Japanese labels, first is canonical */
+	size_t		 nja;
+	char		**en;		/* English labels, first is canonical */
+	size_t		 nen;
+};
+
+struct vf_fields {
+	struct vf_field	*f;
+	size_t		 n;
+};
+
+/*
+ * Load the field table (share/fields, see vf-case(5)). Returns 0, EX_NOINPUT
+ * or EX_CONFIG with a message in err.
+ */
+int		 vf_fields_load(struct vf_fields *, const char *, char *, size_t);
+void		 vf_fields_free(struct vf_fields *);
+const struct vf_field *vf_fields_find(const struct vf_fields *, const char *);
+const char	*vf_kind_name(int);		/* "software", "web", ... */
+int		 vf_kind_parse(const char *);	/* 0 if unknown */
+const char	*vf_class_name(enum vf_class);
+const char	*vf_format_name(enum vf_format);
+
+/* ---- the form (form.c) ------------------------------------------------- */
+
+struct vf_form {
+	int		 kind;		/* VF_KIND_* or 0 */
+	struct vf_kv	*v;		/* fields found, in table order */
+	size_t		 n;
+};
+
+/* Kind named by a (decoded) Subject, 0 if none. */
+int	vf_form_kind_subject(const char *);
+/*
+ * Extract fields from a report's UTF-8 text by the labels of the table.
+ * Yes/no fields get "yes" or "no". The kind is guessed from the fields when
+ * form->kind is 0 on entry. Returns the number of fields found.
+ */
+size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
+	    size_t);
+void	vf_form_free(struct vf_form *);
+
+/* ---- configuration (config.c) ------------------------------------------ */
+
+struct vf_config {
+	struct vf_kv	*kv;
+	size_t		 n;
+};
+
+/*
+ * Read ROOT/config: "key value" lines, '#' comments. Returns 0, or EX_CONFIG
+ * (malformed, or unreadable) with a message in err. A missing file is an
+ * empty configuration.
+ */
+int		 vf_config_load(struct vf_config *, int, char *, size_t);
+void		 vf_config_free(struct vf_config *);
+const char	*vf_config_get(const struct vf_config *, const char *);
+/* A number in [min, max], or def when unset; -1 and err when malformed. */
+long long	 vf_config_num(const struct vf_config *, const char *,
+		    long long, long long, long long, char *, size_t);
+
+/* ---- the tree (tree.c, id.c, log.c) ------------------------------------ */
+
+/*
+ * These functions warn(3) themselves about a failure (naming the path) and
+ * return the sysexits code a tool exits with; vf_find's "not found" and
+ * vf_path_state's NULL are silent.
+ */
+#define VF_IDLEN	32
+
+/* The sysexits code for an errno of a file operation (ENOSPC: EX_TEMPFAIL). */
+int	vf_errno_exit(int);
+
+/* The states of a case, in process order; each is a maildir under the root. */
+extern const char *const vf_states[];
+int	vf_state_valid(const char *);
+
+struct vf_root {
+	char	*path;
+	int	 fd;		/* open directory */
+};
+
+/*
+ * Open the root: path, else $VF_ROOT. Creates it (0700) when create is set.
+ * Refuses (EX_NOPERM) a root that is not a directory owned by us or that
+ * group or others may write; EX_USAGE if none is named.
+ */
+int	vf_root_open(struct vf_root *, const char *, int);
+void	vf_root_close(struct vf_root *);
+/* Create state/{tmp,new,cur} if missing (0700). */
+int	vf_state_make(struct vf_root *, const char *);
+
+/*
+ * Deliver len bytes as a new file `name` into state/new: tmp/ with O_EXCL,
+ * mode 0600, every write checked, fsync, close, link into new/, unlink the
+ * tmp name, fsync new/. On failure nothing is left behind. path gets the
+ * path of the new file (relative to nothing: root path joined). Returns 0,
+ * EX_TEMPFAIL (ENOSPC, EDQUOT, EIO, EINTR..., or the name exists),
+ * EX_IOERR, EX_NOPERM.
+ */
+int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
+	    size_t, char *, size_t);
+/*
+ * Replace the file at path (a case in some state) with new contents: write
+ * to that state's tmp/, fsync, rename over path, fsync the directory.
+ */
+int	vf_replace(struct vf_root *, const char *, const void *, size_t);
+/* Move a case to state (into its new/ or cur/ as it was), path updated. */
+int	vf_move(struct vf_root *, char *, size_t, const char *);
+/*
+ * Find the case file of id in any state: path filled, state returned via
+ * *state (static string). 0 found, EX_NOINPUT not found.
+ */
+int	vf_find(struct vf_root *, const char *, char *, size_t,
+	    const char **);
+/*
+ * The state of a case path (static string) and its id, or NULL if the path
+ * is not a case file under this root.
+ */
+const char *vf_path_state(struct vf_root *, const char *, char *, size_t);
+
+/* Take the case's lock (ROOT/.lock/ID); waits, then EX_TEMPFAIL. */
+int	vf_lock(struct vf_root *, const char *, int *);
+void	vf_unlock(int);
+
+/*
+ * Allocate a new case identifier "YYYY-NNNNN" (counter per year, under a
+ * lock on ROOT/.seq). Returns 0 or a sysexits code.
+ */
+int	vf_id_new(struct vf_root *, char *, size_t);
+/* Is s exactly a case id? */
+int	vf_id_valid(const char *);
+/*
+ * Find a case id in text: "[VF#2026-00042]", "【VF#2026-00042】", "VF#..."
+ * in a subject, or "<vf.2026-00042.xxx@...>" in a message id. 1 if found.
+ */
+int	vf_id_scan(const char *, char *, size_t);
+
+/* Append "TIME USER TOOL ID TEXT" to ROOT/log (O_APPEND, one write). */
+int	vf_log(struct vf_root *, const char *, const char *, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+/* "2026-11-26T18:30:00Z" for t (0: now). */
+void	vf_timestamp(char *, size_t, time_t);
+/* Who runs this: the login name, or the uid as a number. */
+const char *vf_user(void);
+
+/* ---- case files (case.c) ----------------------------------------------- */
+
+/* Roles of the MIME parts of a case file (the Vf-Part header). */
+#define VF_PART_FIELDS		"fields"	/* report fields, name: value */
+#define VF_PART_HISTORY		"history"	/* one line per change */
+#define VF_PART_REPORT		"report"	/* the report's text, decoded */
+#define VF_PART_UNPROTECTED	"unprotected"	/* clear text beside ciphertext */
+#define VF_PART_FOLLOWUP	"followup"	/* a follow-up's text */
+#define VF_PART_ORIGINAL	"original"	/* the mail as received, encrypted */
+#define VF_PART_NOTE		"note"		/* a note by the office */
+
+struct vf_cpart {
+	struct vf_kv	*hdr;		/* part headers, in order */
+	size_t		 nhdr;
+	char		*body;		/* exact bytes between the headers */
+	size_t		 len;		/*   and the next delimiter's LF */
+};
+
+struct vf_case {
+	struct vf_kv	*hdr;		/* top headers, in order, values raw */
+	size_t		 nhdr;		/*   (folding kept, for round trips) */
+	char		*preamble;
+	char		*boundary;
+	struct vf_kv	*field;		/* from the fields part, in order */
+	size_t		 nfield;
+	char		**hist;		/* from the history part */
+	size_t		 nhist;
+	struct vf_cpart	*part;		/* every part, fields and history too */
+	size_t		 npart;
+	char		*epilogue;
+};
+
+/*
+ * Parse a case file. Returns 0 or EX_DATAERR with a message in err. Writing
+ * back what was read yields the same bytes.
+ */
+int		 vf_case_parse(struct vf_case *, const char *, size_t, char *,
+		    size_t);
+/* Read and parse the file at path. */
+int		 vf_case_load(struct vf_case *, const char *, char *, size_t);
+void		 vf_case_write(const struct vf_case *, struct vf_buf *);
+void		 vf_case_free(struct vf_case *);
+/* Start an empty case with the given id, subject (UTF-8) and date. */
+void		 vf_case_init(struct vf_case *, const char *, const char *,
+		    time_t);
+const char	*vf_case_get(const struct vf_case *, const char *);
+/* Set (replace the first, or append) a top header; value must be 1 line. */
+void		 vf_case_set(struct vf_case *, const char *, const char *);
+const char	*vf_case_field(const struct vf_case *, const char *);
+void		 vf_case_field_set(struct vf_case *, const char *,
+		    const char *);
+void		 vf_case_field_del(struct vf_case *, const char *);
+/* Append "TIME USER TOOL: TEXT" to the history. */
+void		 vf_case_history(struct vf_case *, const char *, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+/* Add a part: role, content type, extra headers (may be NULL), body. */
+struct vf_cpart	*vf_case_add_part(struct vf_case *, const char *,
+		    const char *, const struct vf_kv *, size_t, const char *,
+		    size_t);
+const char	*vf_cpart_get(const struct vf_cpart *, const char *);
+
+/* ---- report extraction (report.c) -------------------------------------- */
+
+/* How well a piece of a mail is protected: the report is the best of them. */
+#define VF_PROT_CLEAR		0
+#define VF_PROT_SIGNED		1	/* covered by a signature (any verdict) */
+#define VF_PROT_ENCRYPTED	2	/* decrypted by gpg under its rules */
+
+struct vf_piece {
+	int	 prot;		/* VF_PROT_* */
+	int	 attachment;	/* 0: text (UTF-8); 1: bytes, as it came */
+	char	*type;		/* content type */
+	char	*name;		/* file name (sanitised) or NULL */
+	char	*data;
+	size_t	 len;
+};
+
+struct vf_report {
+	char		*subject;	/* decoded, one line, UTF-8 */
+	char		*from;		/* decoded, one line */
+	char		*from_raw;	/* as written, one line */
+	char		*message_id;	/* as written, one line, or NULL */
+	char		*in_reply_to;
+	char		*references;
+	int		 prot;		/* protection the report has */
+	int		 encrypted;	/* some part was PGP-encrypted */
+	int		 decrypted;	/* and every such part decrypted */
+	int		 whole;		/* the mail is ciphertext and nothing else */
+	char		 enc[128];	/* "pgp-mime", "inline", "none", + failure */
+	int		 sigs;		/* signatures verified */
+	struct vf_gpg_status sig;	/* the worst of them */
+	const char	*charset;	/* of the first text found */
+	struct vf_piece	*p;
+	size_t		 np;
+	struct vf_buf	 problems;	/* "; "-separated sentences */
+};
+
+/*
+ * Take a normalised mail apart: decrypt PGP/MIME and inline PGP, verify
+ * signatures, decode MIME and charsets, and sort its pieces by protection.
+ * Returns 0 (problems, even undecryptable parts, are noted in the report),
+ * or the gpg code when a retry could succeed (EX_TEMPFAIL) or gpg cannot be
+ * run (EX_UNAVAILABLE).
+ */
+int	 vf_report_extract(struct vf_report *, const char *, size_t,
+	    const struct vf_limits *);
+/* The text of the pieces at protection prot (exact) joined, or below it. */
+void	 vf_report_text(const struct vf_report *, int, int, struct vf_buf *);
+void	 vf_report_free(struct vf_report *);
+/* Replace CR, LF and other control characters by spaces, in place. */
+char	*vf_oneline(char *);
+
+/* ---- base64 (b64.c) ---------------------------------------------------- */
+
+/* Append data as base64 in lines of 76 characters, each ending in LF. */
+void	 vf_base64_encode(struct vf_buf *, const void *, size_t);
+
+/* ---- filing a mail (intake.c) ------------------------------------------ */
+
+struct vf_intake {
+	struct vf_root		*root;
+	const struct vf_config	*cfg;
+	const struct vf_fields	*fields;
+	struct vf_limits	 lim;
+	const char		*tool;		/* for history and log */
+	char			 path[4096];	/* out: the case file */
+	char			 id[VF_IDLEN];	/* out: its identifier */
+	int			 followup;	/* out: added to an existing case */
+	int			 duplicate;	/* out: already filed, nothing done */
+};
+
+/*
+ * File one raw mail (as received, not normalised) as a new case or as a
+ * follow-up on its case. Returns a sysexits code: 0 filed, EX_TEMPFAIL,
+ * EX_CONFIG, ... with nothing half-written.
+ */
+int	 vf_intake(struct vf_intake *, char *, size_t);
+
+/* ---- shared data (share.c) -------------------------------------------- */
+
+/* The data directory: $VF_SHARE, else the one chosen at build time. */
+const char	*vf_share(void);
+/* Load the field table from it; a message on stderr when that fails. */
+int		 vf_share_fields(struct vf_fields *);
+
+/* ---- the stream loop (each.c) ----------------------------------------- */
+
+/*
+ * Call fn on each argument, or on each line of stdin when there are none;
+ * returns the worst (highest) exit status fn returned.
+ */
+int	vf_each(int, char *[], int (*)(const char *, void *), void *);
+/* A case given by id ("2026-00042", "VF#2026-00042") or path. */
+int	vf_resolve(struct vf_root *, const char *, char *, size_t,
+	    const char **);
+
+/* ---- output (out.c) ---------------------------------------------------- */
+
+/* Flush and check stdout; exit EX_IOERR (or EX_TEMPFAIL on ENOSPC). */
+void	vf_fshut_stdout(void);
+
+#endif

