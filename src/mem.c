@@ -83,6 +83,7 @@ vf_buf_grow(struct vf_buf *b, size_t more)
 	while (b->cap < want)
 		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
 	b->p = vf_reallocarray(b->p, b->cap, 1);
+	b->p[b->len] = '\0';
 }
 
 void

@@ -1,0 +1,482 @@
+/*
+ * The field table (share/fields): the one definition of the report's
+ * fields that the parser, the validator, the redactor and the templates
+ * all read.  The file format is documented at the top of share/fields.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+#define FIELDS_MAX	(1024 * 1024)	/* a table is a few kilobytes */
+#define NAME_MAX_LEN	64
+#define LABEL_MAX_LEN	200
+
+static const char *const kind_names[] = { "software", "web", "vendor" };
+static const char *const class_names[] = {
+	"reporter", "vulnerability", "status", "attack"
+};
+static const char *const format_names[] = {
+	"text", "line", "email", "phone", "url", "yesno", "cwe", "date"
+};
+
+struct label_ref {
+	const char	*label;
+	size_t		 field;
+	size_t		 line;
+};
+
+const char *
+vf_kind_name(int kind)
+{
+	switch (kind) {
+	case VF_KIND_SOFTWARE:
+		return kind_names[0];
+	case VF_KIND_WEB:
+		return kind_names[1];
+	case VF_KIND_VENDOR:
+		return kind_names[2];
+	}
+	return "unknown";
+}
+
+int
+vf_kind_parse(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (strcasecmp(s, kind_names[i]) == 0)
+			return 1 << i;
+	return 0;
+}
+
+const char *
+vf_class_name(enum vf_class c)
+{
+	if ((unsigned)c < sizeof(class_names) / sizeof(class_names[0]))
+		return class_names[c];
+	return "unknown";
+}
+
+const char *
+vf_format_name(enum vf_format f)
+{
+	if ((unsigned)f < sizeof(format_names) / sizeof(format_names[0]))
+		return format_names[f];
+	return "unknown";
+}
+
+const struct vf_field *
+vf_fields_find(const struct vf_fields *t, const char *name)
+{
+	size_t i;
+
+	if (t == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->f[i].name, name) == 0)
+			return &t->f[i];
+	return NULL;
+}
+
+static void
+field_free(struct vf_field *f)
+{
+	size_t i;
+
+	free(f->name);
+	for (i = 0; i < f->nja; i++)
+		free(f->ja[i]);
+	free(f->ja);
+	for (i = 0; i < f->nen; i++)
+		free(f->en[i]);
+	free(f->en);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+vf_fields_free(struct vf_fields *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		field_free(&t->f[i]);
+	free(t->f);
+	t->f = NULL;
+	t->n = 0;
+}
+
+static int	bad(char *, size_t, const char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+static int
+bad(char *err, size_t errlen, const char *file, size_t line,
+    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* A truncated diagnostic is still a diagnostic. */
+	if (err != NULL && errlen > 0)
+		(void)snprintf(err, errlen, "%s:%zu: %s", file, line, msg);
+	return EX_CONFIG;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t n;
+
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || s[n] == '.' ||
+		    s[n] == '-'))
+			return 0;
+	return n <= NAME_MAX_LEN;
+}
+
+/* A comma list of kinds, or "-". Returns the mask, -1 if malformed. */
+static int
+parse_kinds(char *s)
+{
+	char *tok;
+	int k, mask = 0;
+
+	if (strcmp(s, "-") == 0)
+		return 0;
+	while ((tok = strsep(&s, ",")) != NULL) {
+		if ((k = vf_kind_parse(tok)) == 0 || strcmp(tok,
+		    vf_kind_name(k)) != 0)
+			return -1;
+		mask |= k;
+	}
+	return mask;
+}
+
+static int
+parse_enum(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Well-formed UTF-8, shortest forms, no surrogates. */
+static int
+utf8_ok(const unsigned char *p)
+{
+	unsigned cp;
+	int n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/*
+ * Why a label is unusable, or NULL. The parser folds full-width ASCII and
+ * strips numbering and bullets before it looks a label up, so a label
+ * written with them could never match; refusing it here keeps the table
+ * honest.
+ */
+static const char *
+label_problem(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return "empty label";
+	if (n > LABEL_MAX_LEN)
+		return "label too long";
+	if (!utf8_ok(p))
+		return "label is not UTF-8";
+	if (p[0] == ' ' || p[n - 1] == ' ')
+		return "label begins or ends with a space";
+	if (strchr("0123456789([<>{*-+#.,;=", p[0]) != NULL)
+		return "label begins with numbering or a bullet";
+	/* Bullets and brackets the parser strips in front of a label. */
+	if (strncmp(s, "\xe3\x83\xbb", 3) == 0 ||		/* ・ */
+	    strncmp(s, "\xe3\x80\x90", 3) == 0 ||		/* 【 */
+	    strncmp(s, "\xe3\x80\x8c", 3) == 0 ||		/* 「 */
+	    strncmp(s, "\xe2\x96\xa0", 3) == 0 ||		/* ■ */
+	    strncmp(s, "\xe2\x96\xa1", 3) == 0)		/* □ */
+		return "label begins with a bullet or bracket";
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "control character in label";
+		/* U+3000 is E3 80 80; U+FF01..U+FF5E is EF BC 81..EF BD 9E. */
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+			return "ideographic space in label";
+		if (p[0] == 0xef && ((p[1] == 0xbc && p[2] >= 0x81) ||
+		    (p[1] == 0xbd && p[2] <= 0x9e)))
+			return "full-width ASCII in label (write it as ASCII)";
+	}
+	return NULL;
+}
+
+static int
+parse_labels(char *s, char ***out, size_t *nout, char *err, size_t errlen,
+    const char *file, size_t line)
+{
+	char *tok;
+	const char *why;
+
+	*out = NULL;
+	*nout = 0;
+	while ((tok = strsep(&s, "|")) != NULL) {
+		if ((why = label_problem(tok)) != NULL)
+			return bad(err, errlen, file, line, "%s: \"%.40s\"",
+			    why, tok);
+		*out = vf_reallocarray(*out, *nout + 1, sizeof(**out));
+		(*out)[(*nout)++] = vf_strdup(tok);
+	}
+	return 0;
+}
+
+static int
+parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
+    const char *file, size_t line)
+{
+	char *col[7], *rest = s;
+	size_t n = 0;
+	int v, rc;
+
+	while (n < 7 && (col[n] = strsep(&rest, ":")) != NULL)
+		n++;
+	if (n < 7)
+		return bad(err, errlen, file, line,
+		    "%zu columns, want 7 (name:class:kinds:required:format:"
+		    "ja-labels:en-labels)", n);
+	if (rest != NULL)
+		return bad(err, errlen, file, line,
+		    "more than 7 columns (':' in a label?)");
+	if (!valid_name(col[0]))
+		return bad(err, errlen, file, line,
+		    "bad field name \"%.64s\" (a-z 0-9 . -)", col[0]);
+	if ((v = parse_enum(col[1], class_names, 4)) == -1)
+		return bad(err, errlen, file, line, "unknown class \"%.32s\"",
+		    col[1]);
+	f->class = (enum vf_class)v;
+	if ((f->kinds = parse_kinds(col[2])) == -1)
+		return bad(err, errlen, file, line, "bad kinds \"%.40s\"",
+		    col[2]);
+	if ((f->required = parse_kinds(col[3])) == -1)
+		return bad(err, errlen, file, line,
+		    "bad required kinds \"%.40s\"", col[3]);
+	if ((f->required & ~f->kinds) != 0)
+		return bad(err, errlen, file, line,
+		    "required for a kind it does not belong to");
+	if ((v = parse_enum(col[4], format_names, 8)) == -1)
+		return bad(err, errlen, file, line, "unknown format \"%.32s\"",
+		    col[4]);
+	f->format = (enum vf_format)v;
+	f->name = vf_strdup(col[0]);
+	if ((rc = parse_labels(col[5], &f->ja, &f->nja, err, errlen, file,
+	    line)) != 0)
+		return rc;
+	if ((rc = parse_labels(col[6], &f->en, &f->nen, err, errlen, file,
+	    line)) != 0)
+		return rc;
+	return 0;
+}
+
+static int
+cmp_label(const void *a, const void *b)
+{
+	const struct label_ref *x = a, *y = b;
+	int c;
+
+	if ((c = strcasecmp(x->label, y->label)) != 0)
+		return c;
+	return x->field < y->field ? -1 : x->field > y->field;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct label_ref *x = a, *y = b;
+
+	return strcmp(x->label, y->label);
+}
+
+/*
+ * Names unique, and no label (ASCII case-folded, as the parser matches
+ * them) naming two fields: sort, then compare neighbours.
+ */
+static int
+check_unique(const struct vf_fields *t, const size_t *lines, char *err,
+    size_t errlen, const char *file)
+{
+	struct label_ref *r;
+	size_t i, j, n = 0, nl = 0;
+	int rc = 0;
+
+	for (i = 0; i < t->n; i++)
+		nl += t->f[i].nja + t->f[i].nen;
+	r = vf_reallocarray(NULL, nl > t->n ? nl : t->n, sizeof(*r));
+	for (i = 0; i < t->n; i++) {
+		r[i].label = t->f[i].name;
+		r[i].field = i;
+		r[i].line = lines[i];
+	}
+	qsort(r, t->n, sizeof(*r), cmp_name);
+	for (i = 1; i < t->n && rc == 0; i++)
+		if (strcmp(r[i - 1].label, r[i].label) == 0)
+			rc = bad(err, errlen, file, r[i].line > r[i - 1].line ?
+			    r[i].line : r[i - 1].line,
+			    "duplicate field name \"%s\"", r[i].label);
+	for (i = 0; i < t->n && rc == 0; i++) {
+		for (j = 0; j < t->f[i].nja; j++) {
+			r[n].label = t->f[i].ja[j];
+			r[n].field = i;
+			r[n++].line = lines[i];
+		}
+		for (j = 0; j < t->f[i].nen; j++) {
+			r[n].label = t->f[i].en[j];
+			r[n].field = i;
+			r[n++].line = lines[i];
+		}
+	}
+	if (rc == 0)
+		qsort(r, n, sizeof(*r), cmp_label);
+	for (i = 1; i < n && rc == 0; i++)
+		if (strcasecmp(r[i - 1].label, r[i].label) == 0 &&
+		    r[i - 1].field != r[i].field)
+			rc = bad(err, errlen, file, r[i].line > r[i - 1].line ?
+			    r[i].line : r[i - 1].line,
+			    "label \"%.40s\" names both %s and %s", r[i].label,
+			    t->f[r[i - 1].field].name, t->f[r[i].field].name);
+	free(r);
+	return rc;
+}
+
+static int
+parse_table(struct vf_fields *t, char *text, const char *file, char *err,
+    size_t errlen)
+{
+	struct vf_field f;
+	size_t lineno = 0, *lines = NULL;
+	char *line, *rest = text, *p;
+	int rc = 0;
+
+	while (rc == 0 && (line = strsep(&rest, "\n")) != NULL) {
+		lineno++;
+		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
+			*p = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (p != line) {
+			rc = bad(err, errlen, file, lineno,
+			    "field line begins with white space");
+			break;
+		}
+		memset(&f, 0, sizeof(f));
+		if ((rc = parse_line(line, &f, err, errlen, file,
+		    lineno)) != 0) {
+			field_free(&f);
+			break;
+		}
+		t->f = vf_reallocarray(t->f, t->n + 1, sizeof(*t->f));
+		lines = vf_reallocarray(lines, t->n + 1, sizeof(*lines));
+		lines[t->n] = lineno;
+		t->f[t->n++] = f;
+	}
+	if (rc == 0 && t->n == 0)
+		rc = bad(err, errlen, file, lineno, "no fields");
+	if (rc == 0)
+		rc = check_unique(t, lines, err, errlen, file);
+	free(lines);
+	return rc;
+}
+
+int
+vf_fields_load(struct vf_fields *t, const char *path, char *err,
+    size_t errlen)
+{
+	struct vf_buf b = { 0 };
+	const char *file;
+	int fd, r, rc, e;
+
+	t->f = NULL;
+	t->n = 0;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		e = errno;
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return e == ENOENT || e == ENOTDIR ? EX_NOINPUT : EX_CONFIG;
+	}
+	r = vf_buf_readfd(&b, fd, FIELDS_MAX);
+	if (close(fd) == -1 && r == 0)
+		r = -1;
+	if (r == -1)
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (r != 0) {
+		if (r == 1)
+			(void)snprintf(err, errlen, "%s: larger than %d bytes",
+			    path, FIELDS_MAX);
+		vf_buf_free(&b);
+		return EX_CONFIG;
+	}
+	/* An empty file leaves the buffer unterminated: terminate it here. */
+	vf_buf_grow(&b, 0);
+	b.p[b.len] = '\0';
+	if (memchr(b.p, '\0', b.len) != NULL) {
+		vf_buf_free(&b);
+		(void)snprintf(err, errlen, "%s: contains a NUL byte", path);
+		return EX_CONFIG;
+	}
+	/* Diagnostics name the table as "fields:LINE:", the way it is known. */
+	file = (file = strrchr(path, '/')) != NULL ? file + 1 : path;
+	if ((rc = parse_table(t, b.p, file, err, errlen)) != 0)
+		vf_fields_free(t);
+	vf_buf_free(&b);
+	return rc;
+}
