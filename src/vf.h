@@ -205,22 +205,31 @@ enum vf_trust {
 	VF_TRUST_MARGINAL, VF_TRUST_FULLY, VF_TRUST_ULTIMATE
 };
 
-/* What gpg's --status-fd said. */
+/* What gpg's --status-fd said (see gpg.c for the exact rules). */
 struct vf_gpg_status {
 	int		decryption_okay;
 	int		decryption_failed;
 	int		badmdc;
 	int		nodata;
-	int		error;		/* any ERROR or FAILURE line */
+	int		error;		/* ERROR or FAILURE lines, but for
+					   "ERROR pkdecrypt_failed" (one of
+					   several keys) and "FAILURE gpg-exit"
+					   (the exit code again) */
 	int		no_seckey;
 	int		enc_to;		/* ENC_TO lines seen: it was encrypted */
 	int		begin_decryption;
 	int		plaintext;
 	int		inv_recp;	/* INV_RECP: an unusable recipient */
 	int		end_encryption;
-	int		agent;		/* agent could not be reached */
-	enum vf_sig	sig;
-	char		sig_fpr[41];	/* VALIDSIG primary key fingerprint */
+	int		agent;		/* the agent could not be reached or
+					   could not unlock the key */
+	int		sys;		/* an ERROR/FAILURE with a system
+					   (errno) code: gpg's home, disk */
+	int		symmetric;	/* NEED_PASSPHRASE_SYM: passphrase-
+					   encrypted, never decryptable here */
+	enum vf_sig	sig;		/* the worst of all signatures */
+	char		sig_fpr[41];	/* VALIDSIG primary key fingerprint,
+					   40 uppercase hex (v4 only) */
 	char		sig_keyid[17];
 	enum vf_trust	trust;
 };
@@ -234,8 +243,10 @@ struct vf_gpg {
 	struct vf_buf		 out;		/* stdout: plaintext/ciphertext */
 	struct vf_buf		 err;		/* stderr, for diagnostics */
 	struct vf_buf		 status;	/* raw status lines */
+	int			 over;		/* decrypt: plaintext beyond max */
 };
 
+/* Zero a struct vf_gpg before first use; each call replaces its contents. */
 void	 vf_gpg_free(struct vf_gpg *);
 /*
  * Each returns 0 when gpg's status says it worked (for decrypt: DECRYPTION_
@@ -244,6 +255,12 @@ void	 vf_gpg_free(struct vf_gpg *);
  * EX_TEMPFAIL when a retry could work (agent unreachable, out of resources),
  * EX_CONFIG for an unusable recipient (encrypt), EX_UNAVAILABLE when gpg
  * cannot be run. The program is $VF_GPG or "gpg".
+ * decrypt(in, len, max, g) also takes signed-only data (clearsigned or
+ * inline signed): 0 with the text in out and the verdict in st.sig. On any
+ * return but 0, out is wiped and empty. Plaintext beyond max: EX_DATAERR
+ * with over set. verify(data, len, sig, siglen, g): 0 when a signature was
+ * checked, whatever the verdict (st.sig). encrypt(in, len, fpr, g): fpr is
+ * the full fingerprint (40 or 64 hex digits), else EX_CONFIG.
  */
 int	 vf_gpg_decrypt(const char *, size_t, size_t, struct vf_gpg *);
 int	 vf_gpg_verify(const char *, size_t, const char *, size_t,
@@ -316,9 +333,13 @@ struct vf_form {
 /* Kind named by a (decoded) Subject, 0 if none. */
 int	vf_form_kind_subject(const char *);
 /*
- * Extract fields from a report's UTF-8 text by the labels of the table.
- * Yes/no fields get "yes" or "no". The kind is guessed from the fields when
- * form->kind is 0 on entry. Returns the number of fields found.
+ * Extract fields from a report's UTF-8 text by the labels of the table
+ * (rules: the comment at the top of share/fields). Yes/no fields get "yes"
+ * or "no" (the text as written when the answer is unclear). When
+ * form->kind is 0 on entry it is guessed, from a title line of the text,
+ * else from the fields; a known kind limits the labels to its fields.
+ * Status fields are never taken from a report. form->v must be NULL or
+ * from an earlier parse (it is freed). Returns the number of fields found.
  */
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);

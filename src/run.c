@@ -1,0 +1,358 @@
+/*
+ * Run a program without a shell, feeding and draining its descriptors.
+ *
+ * The child gets exactly the descriptors named by the caller (each a pipe to
+ * us), /dev/null on whichever of 0, 1 and 2 was not named, and nothing else.
+ * All pipes are serviced from one poll(2) loop, so a child that writes a lot
+ * before it has read all its input (gpg does) cannot deadlock against us.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+extern char **environ;
+
+/* More descriptors than any caller needs; keeps the bookkeeping static. */
+#define RUN_MAXIO	16
+/* Child descriptor numbers stay small so the fd bookkeeping stays small. */
+#define RUN_MAXFD	64
+#define RUN_CHUNK	65536
+
+struct chan {
+	struct vf_io	*io;
+	int		 fd;		/* our end, -1 once closed */
+	size_t		 off;		/* bytes of io->in written so far */
+};
+
+static int
+errno_exit(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return EX_UNAVAILABLE;
+	case EAGAIN:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return EX_TEMPFAIL;
+	default:
+		return EX_OSERR;
+	}
+}
+
+static void
+xclose(int *fd)
+{
+	if (*fd != -1) {
+		/* Our pipe ends: a failing close loses nothing we still need. */
+		(void)close(*fd);
+		*fd = -1;
+	}
+}
+
+/*
+ * Move fd to a number >= low with close-on-exec set, so that no pipe end
+ * sits on a descriptor number the child is about to receive (dup2 onto
+ * itself would keep it close-on-exec, dup2 onto a sibling's source would
+ * clobber it).
+ */
+static int
+lift(int fd, int low)
+{
+	int nfd;
+
+	if (fd >= low)
+		return fd;
+	if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, low)) == -1) {
+		int e = errno;
+
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	(void)close(fd);
+	return nfd;
+}
+
+static int
+nonblock(int fd)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return -1;
+	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* Write what the pipe takes now; 1 when this input is finished. */
+static int
+feed(struct chan *c)
+{
+	size_t left;
+	ssize_t n;
+
+	for (;;) {
+		left = c->io->inlen - c->off;
+		if (left == 0)
+			return 1;
+		n = write(c->fd, c->io->in + c->off,
+		    left > RUN_CHUNK ? RUN_CHUNK : left);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			/*
+			 * EPIPE: the child closed its end or exited without
+			 * reading everything; that is its business, and its
+			 * exit status tells the caller. Any other error also
+			 * ends this input: the child then sees EOF early.
+			 */
+			return 1;
+		}
+		c->off += (size_t)n;
+	}
+}
+
+/* Read what is there now; 1 at EOF, -1 on a read error. */
+static int
+drain(struct chan *c)
+{
+	char scratch[RUN_CHUNK];
+	struct vf_buf *b = c->io->out;
+	size_t room;
+	ssize_t n;
+
+	for (;;) {
+		if (b != NULL && b->len < c->io->max) {
+			room = c->io->max - b->len;
+			if (room > RUN_CHUNK)
+				room = RUN_CHUNK;
+			vf_buf_grow(b, room);
+			n = read(c->fd, b->p + b->len, room);
+		} else
+			n = read(c->fd, scratch, sizeof(scratch));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		if (n == 0)
+			return 1;
+		if (b != NULL && b->len < c->io->max) {
+			b->len += (size_t)n;
+			b->p[b->len] = '\0';
+		} else
+			/* Read on regardless, or the child would block. */
+			c->io->over = 1;
+	}
+}
+
+static int
+pump(struct chan *ch, size_t nch)
+{
+	struct pollfd pfd[RUN_MAXIO];
+	size_t map[RUN_MAXIO];
+	size_t i, np;
+	int r;
+
+	for (;;) {
+		np = 0;
+		for (i = 0; i < nch; i++) {
+			if (ch[i].fd == -1)
+				continue;
+			pfd[np].fd = ch[i].fd;
+			pfd[np].events = ch[i].io->in != NULL ? POLLOUT : POLLIN;
+			pfd[np].revents = 0;
+			map[np++] = i;
+		}
+		if (np == 0)
+			return 0;
+		if (poll(pfd, (nfds_t)np, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (i = 0; i < np; i++) {
+			struct chan *c = &ch[map[i]];
+
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].revents & POLLNVAL) {
+				errno = EBADF;
+				return -1;
+			}
+			if (c->io->in != NULL) {
+				if (feed(c))
+					xclose(&c->fd);
+			} else {
+				if ((r = drain(c)) == -1)
+					return -1;
+				if (r == 1)
+					xclose(&c->fd);
+			}
+		}
+	}
+}
+
+int
+vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t pipeset, oldmask, pending;
+	struct chan ch[RUN_MAXIO];
+	int cfd[RUN_MAXIO];		/* the child's ends, in us */
+	unsigned char named[RUN_MAXFD];
+	int p[2], low, e, rc, fd, flags, wst, pipe_was_pending;
+	size_t i;
+	pid_t pid;
+
+	if (argv == NULL || argv[0] == NULL || nio > RUN_MAXIO)
+		errx(EX_SOFTWARE, "vf_run: bad arguments");
+	memset(named, 0, sizeof(named));
+	low = 3;
+	for (i = 0; i < nio; i++) {
+		if (io[i].fd < 0 || io[i].fd >= RUN_MAXFD || named[io[i].fd])
+			errx(EX_SOFTWARE, "vf_run: bad descriptor %d",
+			    io[i].fd);
+		named[io[i].fd] = 1;
+		if (io[i].fd >= low)
+			low = io[i].fd + 1;
+		io[i].over = 0;
+		ch[i].io = &io[i];
+		ch[i].fd = -1;
+		ch[i].off = 0;
+		cfd[i] = -1;
+	}
+	if (status != NULL)
+		*status = 0;
+
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return errno_exit(e);
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return errno_exit(e);
+	}
+	rc = 0;
+	for (i = 0; i < nio && rc == 0; i++) {
+		if (pipe2(p, O_CLOEXEC) == -1) {
+			rc = errno_exit(errno);
+			break;
+		}
+		if ((p[0] = lift(p[0], low)) == -1) {
+			rc = errno_exit(errno);
+			xclose(&p[1]);
+			break;
+		}
+		if ((p[1] = lift(p[1], low)) == -1) {
+			rc = errno_exit(errno);
+			xclose(&p[0]);
+			break;
+		}
+		ch[i].fd = io[i].in != NULL ? p[1] : p[0];
+		cfd[i] = io[i].in != NULL ? p[0] : p[1];
+		/* dup2 clears close-on-exec on the child's copy only. */
+		if ((e = posix_spawn_file_actions_adddup2(&fa, cfd[i],
+		    io[i].fd)) != 0)
+			rc = errno_exit(e);
+	}
+	for (fd = 0; fd < 3 && rc == 0; fd++)
+		if (!named[fd] && (e = posix_spawn_file_actions_addopen(&fa,
+		    fd, "/dev/null", O_RDWR, 0)) != 0)
+			rc = errno_exit(e);
+	/*
+	 * Descriptors the caller left open without close-on-exec must not
+	 * reach the child either: close the unnamed ones below `low' here,
+	 * and everything from `low' up where the C library can.
+	 */
+	for (fd = 3; fd < low && rc == 0; fd++)
+		if (!named[fd] && (flags = fcntl(fd, F_GETFD)) != -1 &&
+		    !(flags & FD_CLOEXEC) &&
+		    (e = posix_spawn_file_actions_addclose(&fa, fd)) != 0)
+			rc = errno_exit(e);
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 34)
+	if (rc == 0 && (e = posix_spawn_file_actions_addclosefrom_np(&fa,
+	    low)) != 0)
+		rc = errno_exit(e);
+#endif
+#endif
+
+	/*
+	 * SIGPIPE is blocked while we write to the child, so that a child
+	 * that exits early gives us EPIPE instead of killing us; one that
+	 * we caused is consumed afterwards. The child starts with the
+	 * caller's mask and SIGPIPE at its default.
+	 */
+	sigemptyset(&pipeset);
+	sigaddset(&pipeset, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipeset, &oldmask);
+	pipe_was_pending = sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1;
+	if (rc == 0 && ((e = posix_spawnattr_setsigmask(&attr,
+	    &oldmask)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&attr, &pipeset)) != 0 ||
+	    (e = posix_spawnattr_setflags(&attr,
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0))
+		rc = errno_exit(e);
+
+	pid = -1;
+	if (rc == 0 && (e = posix_spawnp(&pid, argv[0], &fa, &attr, argv,
+	    environ)) != 0) {
+		rc = errno_exit(e);
+		pid = -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	/* Only the child may hold its ends, or we never see EOF. */
+	for (i = 0; i < nio; i++)
+		xclose(&cfd[i]);
+
+	if (rc == 0) {
+		for (i = 0; i < nio && rc == 0; i++)
+			if (nonblock(ch[i].fd) == -1)
+				rc = EX_OSERR;
+		if (rc == 0 && pump(ch, nio) == -1)
+			rc = EX_OSERR;
+	}
+	/* After an error the child sees EOF or EPIPE and ends by itself. */
+	for (i = 0; i < nio; i++)
+		xclose(&ch[i].fd);
+
+	if (pid != -1) {
+		wst = 0;
+		while (waitpid(pid, &wst, 0) == -1) {
+			if (errno != EINTR) {
+				if (rc == 0)
+					rc = EX_OSERR;
+				break;
+			}
+		}
+		if (status != NULL)
+			*status = wst;
+	}
+
+	if (!pipe_was_pending && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1) {
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&pipeset, NULL, &zero) == -1 &&
+		    errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	return rc;
+}
