@@ -354,8 +354,8 @@ struct vf_config {
 
 /*
  * Read ROOT/config: "key value" lines, '#' comments. Returns 0, or EX_CONFIG
- * (malformed, or unreadable) with a message in err. A missing file is an
- * empty configuration.
+ * (malformed, a key given twice, group/other-writable, or unreadable) with a
+ * message in err. A missing file is an empty configuration.
  */
 int		 vf_config_load(struct vf_config *, int, char *, size_t);
 void		 vf_config_free(struct vf_config *);
@@ -396,21 +396,28 @@ void	vf_root_close(struct vf_root *);
 int	vf_state_make(struct vf_root *, const char *);
 
 /*
- * Deliver len bytes as a new file `name` into state/new: tmp/ with O_EXCL,
- * mode 0600, every write checked, fsync, close, link into new/, unlink the
- * tmp name, fsync new/. On failure nothing is left behind. path gets the
- * path of the new file (relative to nothing: root path joined). Returns 0,
- * EX_TEMPFAIL (ENOSPC, EDQUOT, EIO, EINTR..., or the name exists),
- * EX_IOERR, EX_NOPERM.
+ * Deliver len bytes as a new file `name` into state/new (a state or
+ * "outbox"; made if missing): tmp/ with O_EXCL, mode 0600, every write
+ * checked, fsync, close, link into new/, unlink the tmp name, fsync new/.
+ * On failure nothing is left behind. path gets the path of the new file
+ * (root path joined). Returns 0, EX_TEMPFAIL (ENOSPC, EDQUOT, EFBIG, EIO,
+ * EINTR..., or the name exists), EX_NOPERM, EX_IOERR, EX_SOFTWARE (a bad
+ * state or name, or path too small).
  */
 int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
 	    size_t, char *, size_t);
 /*
  * Replace the file at path (a case in some state) with new contents: write
  * to that state's tmp/, fsync, rename over path, fsync the directory.
+ * EX_TEMPFAIL if the case was moved away meanwhile (it is not recreated),
+ * EX_NOINPUT if path is not a case file under this root.
  */
 int	vf_replace(struct vf_root *, const char *, const void *, size_t);
-/* Move a case to state (into its new/ or cur/ as it was), path updated. */
+/*
+ * Move a case to state (into its new/ or cur/ as it was, same name), path
+ * updated. 0 also when it is in that state already; EX_TEMPFAIL if it was
+ * moved away meanwhile; EX_SOFTWARE if the target name exists.
+ */
 int	vf_move(struct vf_root *, char *, size_t, const char *);
 /*
  * Find the case file of id in any state: path filled, state returned via
@@ -424,16 +431,20 @@ int	vf_find(struct vf_root *, const char *, char *, size_t,
  */
 const char *vf_path_state(struct vf_root *, const char *, char *, size_t);
 
-/* Take the case's lock (ROOT/.lock/ID); waits, then EX_TEMPFAIL. */
+/*
+ * Take the case's lock (ROOT/.lock/ID, flock): waits up to $VF_LOCK_WAIT
+ * seconds (default 30), then EX_TEMPFAIL. *fd is -1 on failure.
+ */
 int	vf_lock(struct vf_root *, const char *, int *);
 void	vf_unlock(int);
 
 /*
- * Allocate a new case identifier "YYYY-NNNNN" (counter per year, under a
- * lock on ROOT/.seq). Returns 0 or a sysexits code.
+ * Allocate a new case identifier "YYYY-NNNNN" (UTC year, counter from 1,
+ * five digits or more, kept durably in ROOT/.seq under a lock). Returns 0
+ * or a sysexits code (EX_TEMPFAIL also for a malformed .seq).
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
-/* Is s exactly a case id? */
+/* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
 int	vf_id_valid(const char *);
 /*
  * Find a case id in text: "[VF#2026-00042]", "【VF#2026-00042】", "VF#..."
@@ -441,12 +452,16 @@ int	vf_id_valid(const char *);
  */
 int	vf_id_scan(const char *, char *, size_t);
 
-/* Append "TIME USER TOOL ID TEXT" to ROOT/log (O_APPEND, one write). */
+/*
+ * Append "TIME USER TOOL ID TEXT" to ROOT/log (O_APPEND, one write, not
+ * fsynced). ID NULL or "" is "-"; control characters become spaces; a line
+ * is at most 1000 bytes.
+ */
 int	vf_log(struct vf_root *, const char *, const char *, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 /* "2026-11-26T18:30:00Z" for t (0: now). */
 void	vf_timestamp(char *, size_t, time_t);
-/* Who runs this: the login name, or the uid as a number. */
+/* Who runs this: the real uid's name, or the uid as a number (static). */
 const char *vf_user(void);
 
 /* ---- case files (case.c) ----------------------------------------------- */
@@ -491,20 +506,35 @@ int		 vf_case_parse(struct vf_case *, const char *, size_t, char *,
 int		 vf_case_load(struct vf_case *, const char *, char *, size_t);
 void		 vf_case_write(const struct vf_case *, struct vf_buf *);
 void		 vf_case_free(struct vf_case *);
-/* Start an empty case with the given id, subject (UTF-8) and date. */
+/*
+ * Start an empty case with the given id, subject (UTF-8; control characters
+ * become spaces, RFC 2047-encoded where not ASCII) and date (0: now).
+ * Aborts (EX_SOFTWARE) on an invalid id.
+ */
 void		 vf_case_init(struct vf_case *, const char *, const char *,
 		    time_t);
+/* A top header (any case of name): raw value after the colon's white space. */
 const char	*vf_case_get(const struct vf_case *, const char *);
-/* Set (replace the first, or append) a top header; value must be 1 line. */
+/*
+ * Set (replace the first, or append) a top header. A value with CR or LF,
+ * a name not [A-Za-z0-9-]+, or Content-Type aborts (EX_SOFTWARE): callers
+ * sanitise first.
+ */
 void		 vf_case_set(struct vf_case *, const char *, const char *);
 const char	*vf_case_field(const struct vf_case *, const char *);
+/* Field names are [A-Za-z0-9][A-Za-z0-9._-]* (else abort); values any text. */
 void		 vf_case_field_set(struct vf_case *, const char *,
 		    const char *);
 void		 vf_case_field_del(struct vf_case *, const char *);
 /* Append "TIME USER TOOL: TEXT" to the history. */
 void		 vf_case_history(struct vf_case *, const char *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
-/* Add a part: role, content type, extra headers (may be NULL), body. */
+/*
+ * Add a part: role ([A-Za-z0-9-]+, not fields or history), content type,
+ * extra headers (may be NULL; one-line values, as for vf_case_set), body.
+ * Picks a new boundary if the body holds the old one. The pointer returned
+ * is valid until the next vf_case_add_part.
+ */
 struct vf_cpart	*vf_case_add_part(struct vf_case *, const char *,
 		    const char *, const struct vf_kv *, size_t, const char *,
 		    size_t);

@@ -1,0 +1,1083 @@
+/*
+ * Case files: an RFC 5322 message with a multipart/mixed body, so that a
+ * state folder opens in mutt, neomutt or mblaze as it is.
+ *
+ *	Date: Thu, 26 Nov 2026 18:30:00 +0000
+ *	From: vf <vf@localhost>
+ *	Subject: [VF#2026-00042] <subject, RFC 2047 where not ASCII>
+ *	Message-ID: <vf.2026-00042@vf.invalid>
+ *	MIME-Version: 1.0
+ *	Content-Type: multipart/mixed; boundary="=_vf_2026-00042_<16 hex>"
+ *	Vf-Id: 2026-00042
+ *	Vf-...: headers added by the tools
+ *
+ *	This is a vf case file; see vf-case(5).
+ *	--BOUNDARY
+ *	<part headers, Content-Type and Vf-Part: ROLE among them>
+ *
+ *	<body>
+ *	--BOUNDARY
+ *	...
+ *	--BOUNDARY--
+ *
+ * Line ends are LF. A part's body is the exact bytes between the empty line
+ * after its headers and the LF before the next delimiter (RFC 2046: that LF
+ * belongs to the delimiter). The first part is the fields (Vf-Part: fields):
+ * one "name: value" a line, a value's further lines each start with one
+ * TAB, no LF after the last; the second is the history (Vf-Part: history):
+ * one event a line, no LF after the last. Both are regenerated from field[]
+ * and hist[] on writing; every other part is kept byte for byte.
+ *
+ * The reader is strict, for this is a format we write: no line of any body
+ * may start with "--BOUNDARY" (the writer picks a new boundary if one
+ * would), and whatever it accepts, the writer gives back byte for byte.
+ * Header values are stored raw as after the colon, leading space and
+ * folding kept, for the same reason.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+#define CASE_MAX	(256UL * 1024 * 1024)	/* bytes of a case file */
+#define MAX_HDRS	1000		/* header fields in one block */
+#define MAX_PARTS	10000
+#define MAX_FIELDS	10000
+#define MAX_HIST	100000
+#define MAX_NAME	128		/* a field's name */
+#define MAX_EVENT	1000		/* bytes of one history line */
+#define MAX_SUBJECT	1000		/* bytes of the subject, before encoding */
+#define MAX_BOUNDARY	70		/* RFC 2046 */
+
+#define PREAMBLE	"This is a vf case file; see vf-case(5)."
+
+struct rd {
+	const char	*buf;
+	size_t		 len;
+	char		*err;
+	size_t		 errlen;
+};
+
+static int
+bad(const struct rd *r, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* An error message naming the line where the problem is. */
+static int
+bad(const struct rd *r, const char *at, const char *fmt, ...)
+{
+	char msg[256];
+	const char *p;
+	size_t line = 1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Only a place in the input has a line number. */
+	if ((uintptr_t)at < (uintptr_t)r->buf ||
+	    (uintptr_t)at > (uintptr_t)(r->buf + r->len))
+		at = r->buf;
+	for (p = r->buf; p != NULL && p < at;
+	    p = memchr(p, '\n', (size_t)(at - p)))
+		if (*p++ == '\n')
+			line++;
+	if (r->errlen > 0)
+		(void)snprintf(r->err, r->errlen, "line %zu: %s", line, msg);
+	return EX_DATAERR;
+}
+
+/* Header names we create: letters, digits and '-'. */
+static int
+hdr_name_valid(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+		    !(*s >= '0' && *s <= '9') && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* A field name: [A-Za-z0-9][A-Za-z0-9._-]*, at most MAX_NAME bytes. */
+static int
+field_name_valid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > MAX_NAME)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))
+			continue;
+		if (i > 0 && (s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+kv_add(struct vf_kv **kv, size_t *n, size_t *cap, char *name, char *value)
+{
+	if (*n >= *cap) {
+		*cap = *cap < 8 ? 8 : *cap * 2;
+		*kv = vf_reallocarray(*kv, *cap, sizeof(**kv));
+	}
+	(*kv)[*n].name = name;
+	(*kv)[*n].value = value;
+	(*n)++;
+}
+
+static void
+kv_free(struct vf_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].name);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+/* The value without the white space (and folding) after the colon. */
+static const char *
+hdr_find(const struct vf_kv *h, size_t n, const char *name)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(h[i].name, name) == 0) {
+			for (v = h[i].value; *v == ' ' || *v == '\t' ||
+			    *v == '\n'; v++)
+				;
+			return v;
+		}
+	return NULL;
+}
+
+/*
+ * Header fields from s up to lim, through the empty line that ends them;
+ * *body is set past that line. Values are kept raw: what follows the
+ * colon, continuation lines included, without the final LF.
+ */
+static int
+headers(const struct rd *r, const char *s, const char *lim,
+    struct vf_kv **hdr, size_t *nhdr, const char **body)
+{
+	const char *q, *colon, *eol;
+	size_t cap = 0;
+
+	for (;;) {
+		if (s >= lim)
+			return bad(r, s, "header without an empty line after "
+			    "it");
+		if (*s == '\n') {
+			*body = s + 1;
+			return 0;
+		}
+		for (q = s; q < lim && *q != ':'; q++)
+			if ((unsigned char)*q <= ' ' ||
+			    (unsigned char)*q >= 0x7f)
+				return bad(r, s, "malformed header line");
+		if (q == lim || q == s)
+			return bad(r, s, "malformed header line");
+		colon = q;
+		for (;;) {
+			if ((eol = memchr(q, '\n', (size_t)(lim - q))) == NULL)
+				return bad(r, s, "header without a line end");
+			q = eol + 1;
+			if (q < lim && (*q == ' ' || *q == '\t'))
+				continue;
+			break;
+		}
+		if (memchr(colon + 1, '\0', (size_t)(eol - colon - 1)) != NULL)
+			return bad(r, s, "NUL byte in a header");
+		if (*nhdr >= MAX_HDRS)
+			return bad(r, s, "more than %d header fields",
+			    MAX_HDRS);
+		kv_add(hdr, nhdr, &cap, vf_strndup(s, (size_t)(colon - s)),
+		    vf_strndup(colon + 1, (size_t)(eol - colon - 1)));
+		s = q;
+	}
+}
+
+static int
+bchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("'()+_,-./:=? ",
+	    c) != NULL);
+}
+
+/* The boundary parameter of a multipart/mixed Content-Type, or NULL. */
+static char *
+boundary_of(const char *v)
+{
+	struct vf_buf u = { 0 };
+	const char *p, *b, *e;
+	char *res = NULL;
+
+	/* Unfold: a line end followed by white space is white space. */
+	for (p = v; *p != '\0'; p++)
+		if (*p != '\n')
+			vf_buf_addc(&u, *p);
+	if (u.p == NULL)
+		return NULL;
+	for (p = u.p; *p == ' ' || *p == '\t'; p++)
+		;
+	if (strncasecmp(p, "multipart/mixed", 15) != 0)
+		goto out;
+	for (p += 15; (p = strchr(p, ';')) != NULL;) {
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncasecmp(p, "boundary=", 9) != 0)
+			continue;
+		b = p + 9;
+		if (*b == '"') {
+			b++;
+			if ((e = strchr(b, '"')) == NULL)
+				goto out;
+		} else
+			for (e = b; *e != '\0' && *e != ';' && *e != ' ' &&
+			    *e != '\t'; e++)
+				;
+		if (e == b || e - b > MAX_BOUNDARY || e[-1] == ' ')
+			goto out;
+		for (p = b; p < e; p++)
+			if (!bchar((unsigned char)*p))
+				goto out;
+		res = vf_strndup(b, (size_t)(e - b));
+		break;
+	}
+out:
+	vf_buf_free(&u);
+	return res;
+}
+
+/*
+ * What the line at s is: 0 not a delimiter, 1 "--B\n", 2 "--B--\n", -1 a
+ * line that starts with "--B" and is neither.
+ */
+static int
+delim(const char *s, const char *lim, const char *b, size_t blen)
+{
+	size_t n = (size_t)(lim - s);
+
+	if (n < 2 + blen || s[0] != '-' || s[1] != '-' ||
+	    memcmp(s + 2, b, blen) != 0)
+		return 0;
+	s += 2 + blen;
+	n -= 2 + blen;
+	if (n >= 1 && s[0] == '\n')
+		return 1;
+	if (n >= 3 && s[0] == '-' && s[1] == '-' && s[2] == '\n')
+		return 2;
+	return -1;
+}
+
+/* The first line from s (a line start) on that starts with "--B". */
+static const char *
+next_delim(const char *s, const char *lim, const char *b, size_t blen,
+    int *kind)
+{
+	int k;
+
+	while (s != NULL && s < lim) {
+		if ((k = delim(s, lim, b, blen)) != 0) {
+			*kind = k;
+			return s;
+		}
+		if ((s = memchr(s, '\n', (size_t)(lim - s))) != NULL)
+			s++;
+	}
+	*kind = 0;
+	return NULL;
+}
+
+/* Does a line of p[0..n) start with "--B"? */
+static int
+collides(const char *p, size_t n, const char *b, size_t blen)
+{
+	const char *s = p, *lim = p + n;
+
+	while (s != NULL && s < lim) {
+		if ((size_t)(lim - s) >= 2 + blen && s[0] == '-' &&
+		    s[1] == '-' && memcmp(s + 2, b, blen) == 0)
+			return 1;
+		if ((s = memchr(s, '\n', (size_t)(lim - s))) != NULL)
+			s++;
+	}
+	return 0;
+}
+
+static int
+parse_fields(const struct rd *r, struct vf_case *c, const char *s,
+    size_t len)
+{
+	const char *end = s + len, *eol, *v;
+	struct vf_buf cur = { 0 };
+	size_t cap = 0, n;
+	char *name = NULL;
+
+	if (len == 0)
+		return 0;
+	if (memchr(s, '\0', len) != NULL)
+		return bad(r, s, "NUL byte in the fields");
+	for (;;) {
+		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			eol = end;
+		if (s == eol) {
+			free(name);
+			vf_buf_free(&cur);
+			return bad(r, s, "empty line in the fields");
+		}
+		if (*s == '\t') {
+			if (name == NULL)
+				return bad(r, s, "fields start with a "
+				    "continuation line");
+			vf_buf_addc(&cur, '\n');
+			vf_buf_add(&cur, s + 1, (size_t)(eol - s - 1));
+		} else {
+			for (v = s; v < eol && *v != ':'; v++)
+				;
+			n = (size_t)(v - s);
+			if (v + 1 >= eol || v[1] != ' ' ||
+			    !field_name_valid(s, n)) {
+				free(name);
+				vf_buf_free(&cur);
+				return bad(r, s, "not \"name: value\" in the "
+				    "fields");
+			}
+			if (name != NULL) {
+				kv_add(&c->field, &c->nfield, &cap, name,
+				    vf_buf_take(&cur, NULL));
+				name = NULL;
+			}
+			if (c->nfield >= MAX_FIELDS) {
+				vf_buf_free(&cur);
+				return bad(r, s, "more than %d fields",
+				    MAX_FIELDS);
+			}
+			name = vf_strndup(s, n);
+			cur.len = 0;
+			vf_buf_add(&cur, v + 2, (size_t)(eol - v - 2));
+		}
+		if (eol == end)
+			break;
+		s = eol + 1;
+	}
+	kv_add(&c->field, &c->nfield, &cap, name, vf_buf_take(&cur, NULL));
+	return 0;
+}
+
+static int
+parse_history(const struct rd *r, struct vf_case *c, const char *s,
+    size_t len)
+{
+	const char *end = s + len, *p, *eol;
+	size_t n = 1;
+
+	if (len == 0)
+		return 0;
+	if (memchr(s, '\0', len) != NULL)
+		return bad(r, s, "NUL byte in the history");
+	for (p = s; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	if (n > MAX_HIST)
+		return bad(r, s, "more than %d history lines", MAX_HIST);
+	c->hist = vf_reallocarray(NULL, n, sizeof(*c->hist));
+	for (;;) {
+		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			eol = end;
+		c->hist[c->nhist++] = vf_strndup(s, (size_t)(eol - s));
+		if (eol == end)
+			break;
+		s = eol + 1;
+	}
+	return 0;
+}
+
+static const char *
+role_of(const struct vf_cpart *p)
+{
+	const char *r = hdr_find(p->hdr, p->nhdr, "Vf-Part");
+
+	return r != NULL ? r : "";
+}
+
+static int
+parse(const struct rd *r, struct vf_case *c)
+{
+	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
+	const char *v, *pbody, *orig[2] = { NULL, NULL };
+	struct vf_cpart *pt;
+	size_t blen, cap = 0, i;
+	int kind, rc;
+
+	if ((rc = headers(r, buf, end, &c->hdr, &c->nhdr, &body)) != 0)
+		return rc;
+	if ((v = hdr_find(c->hdr, c->nhdr, "Vf-Id")) == NULL ||
+	    !vf_id_valid(v))
+		return bad(r, buf, "no valid Vf-Id header: not a vf case file");
+	if ((v = hdr_find(c->hdr, c->nhdr, "Content-Type")) == NULL ||
+	    (c->boundary = boundary_of(v)) == NULL)
+		return bad(r, buf, "no multipart/mixed boundary");
+	blen = strlen(c->boundary);
+
+	s = next_delim(body, end, c->boundary, blen, &kind);
+	if (s == NULL)
+		return bad(r, end, "no boundary line in the body");
+	if (kind != 1)
+		return bad(r, s, "the first boundary line is not an opening "
+		    "one");
+	if (s > body) {
+		if (memchr(body, '\0', (size_t)(s - 1 - body)) != NULL)
+			return bad(r, body, "NUL byte in the preamble");
+		c->preamble = vf_strndup(body, (size_t)(s - 1 - body));
+	}
+	for (s += 2 + blen + 1;;) {
+		if ((q = next_delim(s, end, c->boundary, blen, &kind)) ==
+		    NULL)
+			return bad(r, end, "no closing boundary: the file is "
+			    "cut short");
+		if (kind == -1)
+			return bad(r, q, "malformed boundary line");
+		if (c->npart >= MAX_PARTS)
+			return bad(r, s, "more than %d parts", MAX_PARTS);
+		if (c->npart >= cap) {
+			cap = cap < 8 ? 8 : cap * 2;
+			c->part = vf_reallocarray(c->part, cap,
+			    sizeof(*c->part));
+		}
+		pt = &c->part[c->npart++];
+		memset(pt, 0, sizeof(*pt));
+		if ((rc = headers(r, s, q, &pt->hdr, &pt->nhdr, &pbody)) != 0)
+			return rc;
+		if (q <= pbody)
+			return bad(r, q, "part without a line end before the "
+			    "boundary");
+		pt->len = (size_t)(q - 1 - pbody);
+		if (c->npart <= 2)
+			orig[c->npart - 1] = pbody;
+		pt->body = vf_malloc(pt->len + 1);
+		memcpy(pt->body, pbody, pt->len);
+		pt->body[pt->len] = '\0';
+		if (hdr_find(pt->hdr, pt->nhdr, "Content-Type") == NULL ||
+		    hdr_find(pt->hdr, pt->nhdr, "Vf-Part") == NULL)
+			return bad(r, s, "part without Content-Type or "
+			    "Vf-Part");
+		if (kind == 2) {
+			s = q + 2 + blen + 3;
+			break;
+		}
+		s = q + 2 + blen + 1;
+	}
+	if (s < end) {
+		if (memchr(s, '\0', (size_t)(end - s)) != NULL)
+			return bad(r, s, "NUL byte in the epilogue");
+		c->epilogue = vf_strndup(s, (size_t)(end - s));
+	}
+
+	if (c->npart < 2 || strcmp(role_of(&c->part[0]), VF_PART_FIELDS) != 0 ||
+	    strcmp(role_of(&c->part[1]), VF_PART_HISTORY) != 0)
+		return bad(r, body, "the first parts are not the fields and "
+		    "the history");
+	for (i = 2; i < c->npart; i++)
+		if (strcmp(role_of(&c->part[i]), VF_PART_FIELDS) == 0 ||
+		    strcmp(role_of(&c->part[i]), VF_PART_HISTORY) == 0)
+			return bad(r, body, "a second fields or history part");
+	/* The bodies in the input, so that errors have a line number. */
+	if ((rc = parse_fields(r, c, orig[0], c->part[0].len)) != 0 ||
+	    (rc = parse_history(r, c, orig[1], c->part[1].len)) != 0)
+		return rc;
+	/* From here on field[] and hist[] are what counts. */
+	for (i = 0; i < 2; i++) {
+		free(c->part[i].body);
+		c->part[i].body = NULL;
+		c->part[i].len = 0;
+	}
+	return 0;
+}
+
+int
+vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct rd r;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
+	r.buf = buf != NULL ? buf : "";
+	r.len = buf != NULL ? len : 0;
+	r.err = err;
+	r.errlen = errlen;
+	if ((rc = parse(&r, c)) != 0)
+		vf_case_free(c);
+	return rc;
+}
+
+int
+vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
+{
+	struct vf_buf b = { 0 };
+	struct stat st;
+	int fd, r, rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
+		rc = errno == ENOENT ? EX_NOINPUT : errno == ELOOP ?
+		    EX_DATAERR : vf_errno_exit(errno);
+		(void)snprintf(err, errlen, "%s", errno == ELOOP ?
+		    "a symbolic link, not a case file" : strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &st) == -1) {
+		rc = vf_errno_exit(errno);
+		(void)snprintf(err, errlen, "%s", strerror(errno));
+		(void)close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
+	    CASE_MAX) {
+		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "larger than 256 MiB");
+		(void)close(fd);
+		return EX_DATAERR;
+	}
+	r = vf_buf_readfd(&b, fd, CASE_MAX);
+	rc = r == -1 ? vf_errno_exit(errno) : 0;
+	if (r == -1)
+		(void)snprintf(err, errlen, "%s", strerror(errno));
+	(void)close(fd);
+	if (r == 1) {
+		(void)snprintf(err, errlen, "larger than 256 MiB");
+		rc = EX_DATAERR;
+	}
+	if (rc == 0)
+		rc = vf_case_parse(c, b.p, b.len, err, errlen);
+	vf_buf_free(&b);
+	return rc;
+}
+
+static void
+gen_fields(const struct vf_case *c, struct vf_buf *b)
+{
+	const char *p;
+	size_t i;
+
+	vf_buf_grow(b, 0);
+	for (i = 0; i < c->nfield; i++) {
+		if (i > 0)
+			vf_buf_addc(b, '\n');
+		vf_buf_adds(b, c->field[i].name);
+		vf_buf_add(b, ": ", 2);
+		for (p = c->field[i].value; *p != '\0'; p++) {
+			vf_buf_addc(b, *p);
+			if (*p == '\n')
+				vf_buf_addc(b, '\t');
+		}
+	}
+}
+
+static void
+gen_history(const struct vf_case *c, struct vf_buf *b)
+{
+	size_t i;
+
+	vf_buf_grow(b, 0);
+	for (i = 0; i < c->nhist; i++) {
+		if (i > 0)
+			vf_buf_addc(b, '\n');
+		vf_buf_adds(b, c->hist[i]);
+	}
+}
+
+/* The body a part is written with. */
+static void
+part_body(const struct vf_cpart *p, const struct vf_buf *fb,
+    const struct vf_buf *hb, const char **body, size_t *len)
+{
+	const char *role = role_of(p);
+
+	if (strcmp(role, VF_PART_FIELDS) == 0) {
+		*body = fb->p;
+		*len = fb->len;
+	} else if (strcmp(role, VF_PART_HISTORY) == 0) {
+		*body = hb->p;
+		*len = hb->len;
+	} else {
+		*body = p->body != NULL ? p->body : "";
+		*len = p->body != NULL ? p->len : 0;
+	}
+}
+
+static int
+any_collides(const struct vf_case *c, const struct vf_buf *fb,
+    const struct vf_buf *hb, const char *b)
+{
+	const char *body;
+	size_t i, len, blen = strlen(b);
+
+	if (c->preamble != NULL &&
+	    collides(c->preamble, strlen(c->preamble), b, blen))
+		return 1;
+	for (i = 0; i < c->npart; i++) {
+		part_body(&c->part[i], fb, hb, &body, &len);
+		if (collides(body, len, b, blen))
+			return 1;
+	}
+	return 0;
+}
+
+/* "=_vf_ID_<16 random hex>": '=' and '_' cannot occur in base64 text. */
+static void
+make_boundary(const char *id, char *b, size_t size)
+{
+	uint32_t r[2];
+
+	arc4random_buf(r, sizeof(r));
+	if (id == NULL || !vf_id_valid(id))
+		id = "case";
+	if (snprintf(b, size, "=_vf_%s_%08x%08x", id, r[0], r[1]) >=
+	    (int)size)
+		errx(EX_SOFTWARE, "vf case boundary too long");
+}
+
+static char *
+ctype_value(const char *b)
+{
+	struct vf_buf v = { 0 };
+
+	vf_buf_printf(&v, " multipart/mixed; boundary=\"%s\"", b);
+	return vf_buf_take(&v, NULL);
+}
+
+void
+vf_case_write(const struct vf_case *c, struct vf_buf *out)
+{
+	struct vf_buf fb = { 0 }, hb = { 0 };
+	const struct vf_cpart *p;
+	const char *bnd = c->boundary, *body;
+	char fresh[MAX_BOUNDARY + 1];
+	size_t i, k, len;
+	int ctdone = 0;
+
+	if (bnd == NULL)
+		errx(EX_SOFTWARE, "vf_case_write: case without a boundary");
+	gen_fields(c, &fb);
+	gen_history(c, &hb);
+	/*
+	 * Only when a caller changed a body behind vf_case_add_part's back:
+	 * this output gets a new boundary, the case keeps the old one.
+	 */
+	if (any_collides(c, &fb, &hb, bnd)) {
+		do
+			make_boundary(vf_case_get(c, "Vf-Id"), fresh,
+			    sizeof(fresh));
+		while (any_collides(c, &fb, &hb, fresh));
+		bnd = fresh;
+	}
+	for (i = 0; i < c->nhdr; i++) {
+		vf_buf_adds(out, c->hdr[i].name);
+		vf_buf_addc(out, ':');
+		if (bnd == fresh && !ctdone &&
+		    strcasecmp(c->hdr[i].name, "Content-Type") == 0) {
+			char *v = ctype_value(bnd);
+
+			vf_buf_adds(out, v);
+			free(v);
+			ctdone = 1;
+		} else
+			vf_buf_adds(out, c->hdr[i].value);
+		vf_buf_addc(out, '\n');
+	}
+	vf_buf_addc(out, '\n');
+	if (c->preamble != NULL) {
+		vf_buf_adds(out, c->preamble);
+		vf_buf_addc(out, '\n');
+	}
+	for (i = 0; i < c->npart; i++) {
+		p = &c->part[i];
+		vf_buf_printf(out, "--%s\n", bnd);
+		for (k = 0; k < p->nhdr; k++) {
+			vf_buf_adds(out, p->hdr[k].name);
+			vf_buf_addc(out, ':');
+			vf_buf_adds(out, p->hdr[k].value);
+			vf_buf_addc(out, '\n');
+		}
+		vf_buf_addc(out, '\n');
+		part_body(p, &fb, &hb, &body, &len);
+		vf_buf_add(out, body, len);
+		vf_buf_addc(out, '\n');
+	}
+	vf_buf_printf(out, "--%s--\n", bnd);
+	if (c->epilogue != NULL)
+		vf_buf_adds(out, c->epilogue);
+	vf_buf_free(&fb);
+	vf_buf_free(&hb);
+}
+
+void
+vf_case_free(struct vf_case *c)
+{
+	size_t i;
+
+	kv_free(c->hdr, c->nhdr);
+	kv_free(c->field, c->nfield);
+	for (i = 0; i < c->nhist; i++)
+		free(c->hist[i]);
+	free(c->hist);
+	for (i = 0; i < c->npart; i++) {
+		kv_free(c->part[i].hdr, c->part[i].nhdr);
+		free(c->part[i].body);
+	}
+	free(c->part);
+	free(c->preamble);
+	free(c->boundary);
+	free(c->epilogue);
+	memset(c, 0, sizeof(*c));
+}
+
+/* " value" as stored raw; an empty value gets no space. */
+static char *
+raw_value(const char *v)
+{
+	struct vf_buf b = { 0 };
+
+	if (*v != '\0')
+		vf_buf_addc(&b, ' ');
+	vf_buf_adds(&b, v);
+	return vf_buf_take(&b, NULL);
+}
+
+static void
+one_line(const char *what, const char *name, const char *v)
+{
+	if (v == NULL || strpbrk(v, "\r\n") != NULL)
+		errx(EX_SOFTWARE, "%s: %s: %s", what, name, v == NULL ?
+		    "no value" : "value with a line break");
+}
+
+static void
+hdr_append(struct vf_kv **h, size_t *n, const char *name, const char *v)
+{
+	*h = vf_reallocarray(*h, *n + 1, sizeof(**h));
+	(*h)[*n].name = vf_strdup(name);
+	(*h)[*n].value = raw_value(v);
+	(*n)++;
+}
+
+static void
+add_text_part(struct vf_case *c, const char *role)
+{
+	struct vf_cpart *p;
+
+	c->part = vf_reallocarray(c->part, c->npart + 1, sizeof(*c->part));
+	p = &c->part[c->npart++];
+	memset(p, 0, sizeof(*p));
+	hdr_append(&p->hdr, &p->nhdr, "Content-Type",
+	    "text/plain; charset=utf-8");
+	hdr_append(&p->hdr, &p->nhdr, "Content-Transfer-Encoding", "8bit");
+	hdr_append(&p->hdr, &p->nhdr, "Content-Disposition", "inline");
+	hdr_append(&p->hdr, &p->nhdr, "Vf-Part", role);
+}
+
+/* RFC 5322 date in UTC, with English names whatever the locale. */
+static void
+rfc5322_date(char *buf, size_t size, time_t t)
+{
+	static const char *const day[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	static const char *const mon[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_wday < 0 || tm.tm_wday > 6 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11)
+		errx(EX_SOFTWARE, "vf_case_init: bad date");
+	if (snprintf(buf, size, "%s, %d %s %04d %02d:%02d:%02d +0000",
+	    day[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec) >= (int)size)
+		errx(EX_SOFTWARE, "vf_case_init: date too long");
+}
+
+/* Control characters become spaces; at most max bytes, whole UTF-8. */
+static char *
+clean_line(const char *s, size_t max)
+{
+	char *p;
+	size_t n, i;
+
+	n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	p = vf_strndup(s, n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			p[i] = ' ';
+	return p;
+}
+
+void
+vf_case_init(struct vf_case *c, const char *id, const char *subject,
+    time_t date)
+{
+	struct vf_buf s = { 0 };
+	char buf[128], bnd[MAX_BOUNDARY + 1], *subj;
+	const char *t;
+	size_t n;
+
+	memset(c, 0, sizeof(*c));
+	if (!vf_id_valid(id))
+		errx(EX_SOFTWARE, "vf_case_init: bad case id");
+	rfc5322_date(buf, sizeof(buf), date != 0 ? date : time(NULL));
+	hdr_append(&c->hdr, &c->nhdr, "Date", buf);
+	hdr_append(&c->hdr, &c->nhdr, "From", "vf <vf@localhost>");
+
+	subj = clean_line(subject != NULL ? subject : "", MAX_SUBJECT);
+	for (n = strlen(subj); n > 0 && subj[n - 1] == ' '; n--)
+		subj[n - 1] = '\0';
+	t = subj + strspn(subj, " ");
+	vf_buf_printf(&s, " [VF#%s]", id);
+	if (*t != '\0') {
+		vf_buf_addc(&s, ' ');
+		/* "Subject:" plus what is written so far. */
+		vf_hdr_encode(&s, t, 8 + s.len);
+	}
+	free(subj);
+	c->hdr = vf_reallocarray(c->hdr, c->nhdr + 1, sizeof(*c->hdr));
+	c->hdr[c->nhdr].name = vf_strdup("Subject");
+	c->hdr[c->nhdr].value = vf_buf_take(&s, NULL);
+	c->nhdr++;
+
+	if (snprintf(buf, sizeof(buf), "<vf.%s@vf.invalid>", id) >=
+	    (int)sizeof(buf))
+		errx(EX_SOFTWARE, "vf_case_init: id too long");
+	hdr_append(&c->hdr, &c->nhdr, "Message-ID", buf);
+	hdr_append(&c->hdr, &c->nhdr, "MIME-Version", "1.0");
+	make_boundary(id, bnd, sizeof(bnd));
+	c->boundary = vf_strdup(bnd);
+	c->hdr = vf_reallocarray(c->hdr, c->nhdr + 1, sizeof(*c->hdr));
+	c->hdr[c->nhdr].name = vf_strdup("Content-Type");
+	c->hdr[c->nhdr].value = ctype_value(bnd);
+	c->nhdr++;
+	hdr_append(&c->hdr, &c->nhdr, "Vf-Id", id);
+	c->preamble = vf_strdup(PREAMBLE);
+	add_text_part(c, VF_PART_FIELDS);
+	add_text_part(c, VF_PART_HISTORY);
+}
+
+const char *
+vf_case_get(const struct vf_case *c, const char *name)
+{
+	return hdr_find(c->hdr, c->nhdr, name);
+}
+
+/*
+ * The boundary lives in Content-Type; a caller must not change it under
+ * the writer's feet.
+ */
+void
+vf_case_set(struct vf_case *c, const char *name, const char *value)
+{
+	size_t i;
+
+	if (!hdr_name_valid(name) || strcasecmp(name, "Content-Type") == 0)
+		errx(EX_SOFTWARE, "vf_case_set: bad header name %s",
+		    name != NULL ? name : "(null)");
+	one_line("vf_case_set", name, value);
+	for (i = 0; i < c->nhdr; i++)
+		if (strcasecmp(c->hdr[i].name, name) == 0) {
+			free(c->hdr[i].value);
+			c->hdr[i].value = raw_value(value);
+			return;
+		}
+	hdr_append(&c->hdr, &c->nhdr, name, value);
+}
+
+const char *
+vf_case_field(const struct vf_case *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfield; i++)
+		if (strcmp(c->field[i].name, name) == 0)
+			return c->field[i].value;
+	return NULL;
+}
+
+void
+vf_case_field_set(struct vf_case *c, const char *name, const char *value)
+{
+	size_t i;
+
+	if (name == NULL || !field_name_valid(name, strlen(name)))
+		errx(EX_SOFTWARE, "vf_case_field_set: bad field name %s",
+		    name != NULL ? name : "(null)");
+	if (value == NULL)
+		errx(EX_SOFTWARE, "vf_case_field_set: %s: no value", name);
+	for (i = 0; i < c->nfield; i++)
+		if (strcmp(c->field[i].name, name) == 0) {
+			free(c->field[i].value);
+			c->field[i].value = vf_strdup(value);
+			return;
+		}
+	c->field = vf_reallocarray(c->field, c->nfield + 1,
+	    sizeof(*c->field));
+	c->field[c->nfield].name = vf_strdup(name);
+	c->field[c->nfield].value = vf_strdup(value);
+	c->nfield++;
+}
+
+void
+vf_case_field_del(struct vf_case *c, const char *name)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < c->nfield; i++) {
+		if (strcmp(c->field[i].name, name) == 0) {
+			free(c->field[i].name);
+			free(c->field[i].value);
+		} else
+			c->field[k++] = c->field[i];
+	}
+	c->nfield = k;
+}
+
+void
+vf_case_history(struct vf_case *c, const char *tool, const char *fmt, ...)
+{
+	struct vf_buf e = { 0 }, t = { 0 };
+	char when[32], *line;
+	const char *p;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		errx(EX_SOFTWARE, "vf_case_history: bad format");
+	vf_buf_grow(&t, (size_t)n);
+	va_start(ap, fmt);
+	if (vsnprintf(t.p, (size_t)n + 1, fmt, ap) != n)
+		errx(EX_SOFTWARE, "vf_case_history: short format");
+	va_end(ap);
+	t.len = (size_t)n;
+
+	vf_timestamp(when, sizeof(when), 0);
+	vf_buf_printf(&e, "%s %s ", when, vf_user());
+	for (p = tool != NULL && *tool != '\0' ? tool : "vf"; *p != '\0'; p++)
+		vf_buf_addc(&e, (unsigned char)*p <= ' ' || *p == 0x7f ?
+		    '_' : *p);
+	vf_buf_add(&e, ": ", 2);
+	vf_buf_add(&e, t.p, t.len);
+	vf_buf_free(&t);
+	line = clean_line(e.p, MAX_EVENT);
+	vf_buf_free(&e);
+	c->hist = vf_reallocarray(c->hist, c->nhist + 1, sizeof(*c->hist));
+	c->hist[c->nhist++] = line;
+}
+
+/* Pick boundaries until none occurs in the case; Content-Type follows. */
+static void
+new_boundary(struct vf_case *c)
+{
+	struct vf_buf fb = { 0 }, hb = { 0 };
+	char bnd[MAX_BOUNDARY + 1];
+	size_t i;
+
+	gen_fields(c, &fb);
+	gen_history(c, &hb);
+	do
+		make_boundary(vf_case_get(c, "Vf-Id"), bnd, sizeof(bnd));
+	while (any_collides(c, &fb, &hb, bnd));
+	vf_buf_free(&fb);
+	vf_buf_free(&hb);
+	free(c->boundary);
+	c->boundary = vf_strdup(bnd);
+	for (i = 0; i < c->nhdr; i++)
+		if (strcasecmp(c->hdr[i].name, "Content-Type") == 0) {
+			free(c->hdr[i].value);
+			c->hdr[i].value = ctype_value(bnd);
+			return;
+		}
+	c->hdr = vf_reallocarray(c->hdr, c->nhdr + 1, sizeof(*c->hdr));
+	c->hdr[c->nhdr].name = vf_strdup("Content-Type");
+	c->hdr[c->nhdr].value = ctype_value(bnd);
+	c->nhdr++;
+}
+
+struct vf_cpart *
+vf_case_add_part(struct vf_case *c, const char *role, const char *ctype,
+    const struct vf_kv *extra, size_t nextra, const char *body, size_t len)
+{
+	struct vf_cpart *p;
+	size_t i;
+
+	if (role == NULL || !hdr_name_valid(role) ||
+	    strcmp(role, VF_PART_FIELDS) == 0 ||
+	    strcmp(role, VF_PART_HISTORY) == 0)
+		errx(EX_SOFTWARE, "vf_case_add_part: bad role %s",
+		    role != NULL ? role : "(null)");
+	one_line("vf_case_add_part", "Content-Type", ctype);
+	for (i = 0; i < nextra; i++) {
+		if (!hdr_name_valid(extra[i].name) ||
+		    strcasecmp(extra[i].name, "Content-Type") == 0 ||
+		    strcasecmp(extra[i].name, "Vf-Part") == 0)
+			errx(EX_SOFTWARE, "vf_case_add_part: bad header name "
+			    "%s", extra[i].name != NULL ? extra[i].name :
+			    "(null)");
+		one_line("vf_case_add_part", extra[i].name, extra[i].value);
+	}
+	if (body == NULL)
+		len = 0;
+	c->part = vf_reallocarray(c->part, c->npart + 1, sizeof(*c->part));
+	p = &c->part[c->npart++];
+	memset(p, 0, sizeof(*p));
+	hdr_append(&p->hdr, &p->nhdr, "Content-Type", ctype);
+	for (i = 0; i < nextra; i++)
+		hdr_append(&p->hdr, &p->nhdr, extra[i].name, extra[i].value);
+	hdr_append(&p->hdr, &p->nhdr, "Vf-Part", role);
+	p->body = vf_malloc(len + 1);
+	if (len > 0)
+		memcpy(p->body, body, len);
+	p->body[len] = '\0';
+	p->len = len;
+	if (c->boundary == NULL || collides(p->body, p->len, c->boundary,
+	    strlen(c->boundary)))
+		new_boundary(c);
+	return p;
+}
+
+const char *
+vf_cpart_get(const struct vf_cpart *p, const char *name)
+{
+	return hdr_find(p->hdr, p->nhdr, name);
+}

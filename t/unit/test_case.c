@@ -1,0 +1,719 @@
+/*
+ * Case files: the exact bytes the writer makes, round trips through the
+ * reader, and broken files (cut short, garbage, hand-edited) refused
+ * with EX_DATAERR and never a crash.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+#include "unit.h"
+
+#define fmt(b, ...)							\
+	ck_assert_int_lt(snprintf(b, sizeof(b), __VA_ARGS__), (int)sizeof(b))
+
+#ifndef DATADIR
+#define DATADIR	"t/data/case"
+#endif
+
+#define T	1795717800	/* 2026-11-26T18:30:00Z, a Thursday */
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct vf_buf b = { 0 };
+	int fd;
+
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "cannot open %s",
+	    path);
+	ck_assert_int_eq(vf_buf_readfd(&b, fd, 1 << 24), 0);
+	close(fd);
+	return vf_buf_take(&b, len);
+}
+
+static char *
+fixture(const char *name, size_t *len)
+{
+	char p[PATH_MAX];
+
+	fmt(p, "%s/%s", DATADIR, name);
+	return slurp(p, len);
+}
+
+/* write(parse(buf)) must be buf, byte for byte. */
+static void
+round_trip(const char *buf, size_t len)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 };
+	char err[256];
+
+	ck_assert_msg(vf_case_parse(&c, buf, len, err, sizeof(err)) == 0,
+	    "parse: %s", err);
+	vf_case_write(&c, &out);
+	ck_assert_uint_eq(out.len, len);
+	ck_assert_msg(memcmp(out.p, buf, len) == 0, "round trip differs");
+	vf_buf_free(&out);
+	vf_case_free(&c);
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr("0123456789abcdef", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+START_TEST(init_exact)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 }, want = { 0 };
+	const char *b;
+
+	vf_case_init(&c, "2026-00042", "Vulnerability report", T);
+	b = c.boundary;
+	ck_assert_uint_eq(strlen(b), 32);
+	ck_assert_int_eq(strncmp(b, "=_vf_2026-00042_", 16), 0);
+	ck_assert(is_hex(b + 16, 16));
+	vf_case_write(&c, &out);
+	vf_buf_printf(&want,
+	    "Date: Thu, 26 Nov 2026 18:30:00 +0000\n"
+	    "From: vf <vf@localhost>\n"
+	    "Subject: [VF#2026-00042] Vulnerability report\n"
+	    "Message-ID: <vf.2026-00042@vf.invalid>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"%s\"\n"
+	    "Vf-Id: 2026-00042\n"
+	    "\n"
+	    "This is a vf case file; see vf-case(5).\n"
+	    "--%s\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n"
+	    "Content-Disposition: inline\n"
+	    "Vf-Part: fields\n"
+	    "\n"
+	    "\n"
+	    "--%s\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n"
+	    "Content-Disposition: inline\n"
+	    "Vf-Part: history\n"
+	    "\n"
+	    "\n"
+	    "--%s--\n", b, b, b, b);
+	ck_assert_str_eq(out.p, want.p);
+	ck_assert_uint_eq(out.len, want.len);
+	round_trip(out.p, out.len);
+
+	ck_assert_str_eq(vf_case_get(&c, "vf-id"), "2026-00042");
+	ck_assert_str_eq(vf_case_get(&c, "SUBJECT"),
+	    "[VF#2026-00042] Vulnerability report");
+	ck_assert_ptr_null(vf_case_get(&c, "Vf-Kind"));
+	ck_assert_uint_eq(c.npart, 2);
+	ck_assert_str_eq(vf_cpart_get(&c.part[0], "vf-part"), "fields");
+	ck_assert_str_eq(vf_cpart_get(&c.part[1], "Vf-Part"), "history");
+	vf_buf_free(&out);
+	vf_buf_free(&want);
+
+	/* Two cases never share a boundary; a blank subject adds nothing. */
+	vf_case_init(&d, "2026-00042", "  ", T);
+	ck_assert_str_ne(c.boundary, d.boundary);
+	ck_assert_str_eq(vf_case_get(&d, "Subject"), "[VF#2026-00042]");
+	vf_case_free(&d);
+	vf_case_free(&c);
+}
+END_TEST
+
+START_TEST(init_subject)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 };
+	const char *v, *p, *nl;
+	char *dec;
+
+	/* Control characters become spaces; the ends are trimmed. */
+	vf_case_init(&c, "2026-00001", " \ta\r\nBcc: x\tb\x1b", T);
+	ck_assert_str_eq(vf_case_get(&c, "Subject"),
+	    "[VF#2026-00001] a  Bcc: x b");
+	vf_case_free(&c);
+
+	/* Japanese: RFC 2047 words, 7-bit, folded lines of 78 at most. */
+	vf_case_init(&c, "2026-00002", "ソフトウエア製品脆弱性関連情報の届出"
+	    "（ExampleServer 2.1 における クロスサイト・スクリプティング）", T);
+	v = vf_case_get(&c, "Subject");
+	ck_assert_int_eq(strncmp(v, "[VF#2026-00002] ", 16), 0);
+	for (p = v; *p != '\0'; p++)
+		ck_assert_int_lt((unsigned char)*p, 0x80);
+	ck_assert_ptr_nonnull(strstr(v, "=?"));
+	vf_case_write(&c, &out);
+	for (p = out.p; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		ck_assert_int_le(nl - p, 78);
+	dec = vf_hdr_decode(v);
+	ck_assert_str_eq(dec, "[VF#2026-00002] ソフトウエア製品脆弱性関連情報"
+	    "の届出（ExampleServer 2.1 における クロスサイト・スクリプティング）");
+	free(dec);
+	round_trip(out.p, out.len);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+}
+END_TEST
+
+START_TEST(headers_set_get)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 };
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_set(&c, "Vf-Kind", "software");
+	vf_case_set(&c, "Vf-Problem", "");
+	vf_case_set(&c, "vf-kind", "web");
+	vf_case_set(&c, "From", "\"山田\" <taro@example.jp>");
+	ck_assert_str_eq(vf_case_get(&c, "Vf-Kind"), "web");
+	ck_assert_str_eq(vf_case_get(&c, "Vf-Problem"), "");
+	ck_assert_str_eq(vf_case_get(&c, "from"), "\"山田\" <taro@example.jp>");
+	ck_assert_uint_eq(c.nhdr, 9);
+	ck_assert_str_eq(c.hdr[7].name, "Vf-Kind");
+	ck_assert_str_eq(c.hdr[8].name, "Vf-Problem");
+	vf_case_write(&c, &out);
+	ck_assert_ptr_nonnull(strstr(out.p, "\nFrom: \"山田\" <taro@example.jp>\n"
+	    "Subject:"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\nVf-Id: 2026-00042\n"
+	    "Vf-Kind: web\nVf-Problem:\n\nThis is"));
+	round_trip(out.p, out.len);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+}
+END_TEST
+
+START_TEST(set_crlf_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_set(&c, "Vf-Problem", "line one\nBcc: victim@example.com");
+}
+END_TEST
+
+START_TEST(set_cr_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_set(&c, "Vf-Problem", "a\rb");
+}
+END_TEST
+
+START_TEST(set_ctype_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_set(&c, "Content-Type", "text/plain");
+}
+END_TEST
+
+START_TEST(set_badname_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_set(&c, "Vf Kind", "x");
+}
+END_TEST
+
+START_TEST(field_badname_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_field_set(&c, "name: x\nother", "v");
+}
+END_TEST
+
+START_TEST(part_role_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_add_part(&c, VF_PART_FIELDS, "text/plain", NULL, 0, "x", 1);
+}
+END_TEST
+
+START_TEST(part_header_aborts)
+{
+	struct vf_case c;
+	struct vf_kv h = { "Vf-Filename", "a\nb" };
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_add_part(&c, "attachment", "text/plain", &h, 1, "x", 1);
+}
+END_TEST
+
+START_TEST(init_badid_aborts)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, "../etc", "x", T);
+}
+END_TEST
+
+START_TEST(fields_exact)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 };
+	char err[256];
+	const char *p;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_field_set(&c, "reporter.name", "山田 太郎");
+	vf_case_field_set(&c, "vuln.steps", "1.\tstart\n\n2. send  \n");
+	vf_case_field_set(&c, "vuln.threat", "");
+	vf_case_field_set(&c, "vuln.tab", "\tlead\n\tsecond");
+	vf_case_field_set(&c, "vuln.nl", "\n");
+	vf_case_field_set(&c, "reporter.name", "Taro Yamada");
+	vf_case_write(&c, &out);
+	p = strstr(out.p, "Vf-Part: fields\n\n");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("Vf-Part: fields\n\n");
+	ck_assert_int_eq(strncmp(p,
+	    "reporter.name: Taro Yamada\n"
+	    "vuln.steps: 1.\tstart\n\t\n\t2. send  \n\t\n"
+	    "vuln.threat: \n"
+	    "vuln.tab: \tlead\n\t\tsecond\n"
+	    "vuln.nl: \n\t\n--", 100), 0);
+	round_trip(out.p, out.len);
+
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(d.nfield, 5);
+	ck_assert_str_eq(vf_case_field(&d, "reporter.name"), "Taro Yamada");
+	ck_assert_str_eq(vf_case_field(&d, "vuln.steps"),
+	    "1.\tstart\n\n2. send  \n");
+	ck_assert_str_eq(vf_case_field(&d, "vuln.threat"), "");
+	ck_assert_str_eq(vf_case_field(&d, "vuln.tab"), "\tlead\n\tsecond");
+	ck_assert_str_eq(vf_case_field(&d, "vuln.nl"), "\n");
+	ck_assert_ptr_null(vf_case_field(&d, "reporter.email"));
+	ck_assert_ptr_null(vf_case_field(&d, "Reporter.name"));
+	ck_assert_ptr_null(d.part[0].body);
+	vf_case_field_del(&d, "vuln.threat");
+	vf_case_field_del(&d, "nosuch");
+	ck_assert_uint_eq(d.nfield, 4);
+	ck_assert_str_eq(d.field[1].name, "vuln.steps");
+	ck_assert_str_eq(d.field[2].name, "vuln.tab");
+	vf_case_field_del(&d, "reporter.name");
+	vf_case_field_del(&d, "vuln.steps");
+	vf_case_field_del(&d, "vuln.tab");
+	vf_case_field_del(&d, "vuln.nl");
+	ck_assert_uint_eq(d.nfield, 0);
+	out.len = 0;
+	vf_case_write(&d, &out);
+	ck_assert_ptr_nonnull(strstr(out.p, "Vf-Part: fields\n\n\n--"));
+	round_trip(out.p, out.len);
+	vf_case_free(&d);
+	vf_case_free(&c);
+	vf_buf_free(&out);
+}
+END_TEST
+
+START_TEST(history_lines)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 };
+	char err[256], when[32], want[256];
+	const char *p;
+	size_t i;
+	char big[3000];
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_timestamp(when, sizeof(when), 0);
+	vf_case_history(&c, "vf-parse", "received %s report, %d fields",
+	    "software", 5);
+	vf_case_history(&c, "vf validate", "forged\nline\r\tx");
+	ck_assert_uint_eq(c.nhist, 2);
+	/* The clock may tick between the two calls: check the rest. */
+	ck_assert_uint_eq(strlen(c.hist[0]), 20 + strlen(vf_user()) +
+	    strlen("  vf-parse: received software report, 5 fields"));
+	ck_assert_int_eq(c.hist[0][19], 'Z');
+	fmt(want, " %s vf-parse: received software report, 5 fields",
+	    vf_user());
+	ck_assert_str_eq(c.hist[0] + 20, want);
+	fmt(want, " %s vf_validate: forged line  x", vf_user());
+	ck_assert_str_eq(c.hist[1] + 20, want);
+	ck_assert_int_eq(strncmp(c.hist[0], when, 4), 0);
+
+	for (i = 0; i + 3 < sizeof(big); i += 3)
+		memcpy(big + i, "\xe5\xb1\x8a", 3);
+	big[i] = '\0';
+	vf_case_history(&c, "t", "%s", big);
+	ck_assert_int_le(strlen(c.hist[2]), 1000);
+	ck_assert_int_ge(strlen(c.hist[2]), 997);
+	ck_assert_int_eq(((unsigned char)c.hist[2][strlen(c.hist[2]) - 3]),
+	    0xe5);
+
+	vf_case_write(&c, &out);
+	p = strstr(out.p, "Vf-Part: history\n\n");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("Vf-Part: history\n\n");
+	ck_assert_int_eq(strncmp(p, c.hist[0], strlen(c.hist[0])), 0);
+	p += strlen(c.hist[0]);
+	ck_assert_int_eq(*p, '\n');
+	round_trip(out.p, out.len);
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(d.nhist, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_str_eq(d.hist[i], c.hist[i]);
+	vf_case_free(&d);
+	vf_case_free(&c);
+	vf_buf_free(&out);
+}
+END_TEST
+
+/* Lines that start with "--" and the boundary: the delimiters only. */
+static size_t
+delimiter_lines(const struct vf_buf *out, const char *b)
+{
+	const char *p, *end = out->p + out->len;
+	size_t n = 0, blen = strlen(b);
+
+	for (p = out->p; p != NULL && p < end;
+	    p = memchr(p, '\n', (size_t)(end - p)), p = p != NULL ? p + 1 : NULL)
+		if ((size_t)(end - p) > 2 + blen && p[0] == '-' &&
+		    p[1] == '-' && memcmp(p + 2, b, blen) == 0) {
+			ck_assert(p[2 + blen] == '\n' ||
+			    strcmp(p + 2 + blen, "--\n") == 0);
+			n++;
+		}
+	return n;
+}
+
+START_TEST(parts_round_trip)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 }, evil = { 0 };
+	struct vf_kv h[2] = {
+		{ "Content-Transfer-Encoding", "8bit" },
+		{ "Vf-Filename", "報告書.txt" }
+	};
+	char err[256], *old;
+	struct vf_cpart *p;
+	const char *report = "脆弱性関連情報の届出\n\n製品名: Example\n";
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_field_set(&c, "vuln.product", "Example");
+	vf_case_history(&c, "test", "made");
+	p = vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
+	    h, 2, report, strlen(report));
+	ck_assert_uint_eq(p->nhdr, 4);
+	ck_assert_str_eq(p->hdr[0].name, "Content-Type");
+	ck_assert_str_eq(p->hdr[2].name, "Vf-Filename");
+	ck_assert_str_eq(p->hdr[3].name, "Vf-Part");
+	ck_assert_str_eq(vf_cpart_get(p, "vf-filename"), "報告書.txt");
+	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, "", 0);
+	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, NULL, 0);
+	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, "\n", 1);
+	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, "no LF", 5);
+	vf_case_add_part(&c, VF_PART_ORIGINAL, "application/octet-stream",
+	    NULL, 0, "bin\0ary\n\0", 9);
+
+	/* A body holding the boundary: a new one is picked. */
+	old = vf_strdup(c.boundary);
+	vf_buf_printf(&evil, "before\n--%s\nContent-Type: text/html\n\n"
+	    "--%s--\nafter", old, old);
+	vf_case_add_part(&c, VF_PART_FOLLOWUP, "message/rfc822", NULL, 0,
+	    evil.p, evil.len);
+	ck_assert_str_ne(c.boundary, old);
+	ck_assert_int_eq(strncmp(c.boundary, "=_vf_2026-00042_", 16), 0);
+	ck_assert_ptr_nonnull(strstr(vf_case_get(&c, "Content-Type"),
+	    c.boundary));
+	ck_assert_ptr_null(strstr(vf_case_get(&c, "Content-Type"), old));
+	ck_assert_uint_eq(c.npart, 9);
+
+	vf_case_write(&c, &out);
+	ck_assert_uint_eq(delimiter_lines(&out, c.boundary), 10);
+	round_trip(out.p, out.len);
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(d.npart, 9);
+	ck_assert_str_eq(d.boundary, c.boundary);
+	ck_assert_uint_eq(d.part[2].len, strlen(report));
+	ck_assert_mem_eq(d.part[2].body, report, strlen(report));
+	ck_assert_str_eq(vf_cpart_get(&d.part[2], "Vf-Part"), "report");
+	ck_assert_uint_eq(d.part[3].len, 0);
+	ck_assert_uint_eq(d.part[4].len, 0);
+	ck_assert_uint_eq(d.part[5].len, 1);
+	ck_assert_uint_eq(d.part[6].len, 5);
+	ck_assert_uint_eq(d.part[7].len, 9);
+	ck_assert_mem_eq(d.part[7].body, "bin\0ary\n\0", 9);
+	ck_assert_uint_eq(d.part[8].len, evil.len);
+	ck_assert_mem_eq(d.part[8].body, evil.p, evil.len);
+	ck_assert_str_eq(vf_case_field(&d, "vuln.product"), "Example");
+	vf_case_free(&d);
+
+	/*
+	 * A body changed behind add_part's back: this output gets a fresh
+	 * boundary and still reads back.
+	 */
+	free(c.part[3].body);
+	out.len = 0;
+	vf_buf_printf(&out, "x\n--%s\ny", c.boundary);
+	c.part[3].body = vf_buf_take(&out, &c.part[3].len);
+	vf_case_write(&c, &out);
+	ck_assert_ptr_nonnull(strstr(out.p, c.part[3].body));
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_str_ne(d.boundary, c.boundary);
+	ck_assert_uint_eq(d.npart, 9);
+	ck_assert_mem_eq(d.part[3].body, c.part[3].body, c.part[3].len);
+	vf_case_free(&d);
+
+	free(old);
+	vf_buf_free(&evil);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+}
+END_TEST
+
+START_TEST(fixture_good)
+{
+	struct vf_case c;
+	struct vf_buf out = { 0 };
+	char err[256], *buf;
+	size_t len;
+
+	buf = fixture("good.eml", &len);
+	ck_assert_int_eq(vf_case_parse(&c, buf, len, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(c.nhdr, 12);
+	ck_assert_str_eq(c.hdr[10].name, "Status");
+	ck_assert_str_eq(c.hdr[11].value, "  triage  ");
+	ck_assert_str_eq(vf_case_get(&c, "X-Label"), "triage  ");
+	ck_assert_str_eq(vf_case_get(&c, "Vf-Problem"), "");
+	ck_assert_int_eq(strncmp(vf_case_get(&c, "Subject"),
+	    "[VF#2026-00042]\n =?UTF-8?B?", 26), 0);
+	ck_assert_str_eq(c.boundary, "=_vf_2026-00042_0123456789abcdef");
+	ck_assert_str_eq(c.preamble, "This is a vf case file; see vf-case(5).");
+	ck_assert_ptr_null(c.epilogue);
+	ck_assert_uint_eq(c.nfield, 6);
+	ck_assert_str_eq(vf_case_field(&c, "reporter.name"), "山田 太郎");
+	ck_assert_str_eq(vf_case_field(&c, "vuln.product"),
+	    "ExampleServer 2.1  ");
+	ck_assert_str_eq(vf_case_field(&c, "vuln.steps"),
+	    "1. start the server\n\n2. send\tthe request\n"
+	    "--=_vf_2026-00042_0123456789abcdef\n");
+	ck_assert_str_eq(vf_case_field(&c, "vuln.threat"), "");
+	ck_assert_str_eq(vf_case_field(&c, "vuln.workaround"), "none");
+	ck_assert_uint_eq(c.nhist, 2);
+	ck_assert_str_eq(c.hist[1],
+	    "2026-11-27T09:00:00Z staff vf-validate: accepted");
+	ck_assert_uint_eq(c.npart, 5);
+	ck_assert_str_eq(vf_cpart_get(&c.part[2], "Vf-Protection"),
+	    "encrypted");
+	ck_assert_uint_eq(c.part[2].len, strlen("脆弱性関連情報の届出\n\n"
+	    "製品名: ExampleServer\n"));
+	ck_assert_uint_eq(c.part[3].len, 0);
+	ck_assert_str_eq(c.part[4].hdr[1].value,
+	    " attachment;\n\tfilename=\"2026-00042.eml.asc\"");
+	ck_assert_str_eq(vf_cpart_get(&c.part[4], "Vf-Part"), "original");
+	vf_case_write(&c, &out);
+	ck_assert_uint_eq(out.len, len);
+	ck_assert(memcmp(out.p, buf, len) == 0);
+
+	/* A change is written, and only it changes. */
+	vf_case_field_set(&c, "vuln.threat", "XSS");
+	vf_case_history(&c, "test", "threat set");
+	out.len = 0;
+	vf_case_write(&c, &out);
+	ck_assert_uint_eq(out.len, len + 3 + 1 + strlen(c.hist[2]));
+	round_trip(out.p, out.len);
+	vf_buf_free(&out);
+	vf_case_free(&c);
+	free(buf);
+}
+END_TEST
+
+START_TEST(fixture_bad)
+{
+	static const struct {
+		const char	*file;
+		const char	*err;
+	} t[] = {
+		{ "empty.eml", "line 1: header without an empty line" },
+		{ "garbage.eml", "line 1: malformed header line" },
+		{ "nohdrend.eml", "line 3: header without an empty line" },
+		{ "noid.eml", "line 1: no valid Vf-Id header" },
+		{ "badid.eml", "line 1: no valid Vf-Id header" },
+		{ "noboundary.eml", "line 1: no multipart/mixed boundary" },
+		{ "notmixed.eml", "line 1: no multipart/mixed boundary" },
+		{ "torn.eml", "line 67: no closing boundary: the file is cut" },
+		{ "noclose.eml", "line 69: no closing boundary: the file is cut" },
+		{ "closenolf.eml", "line 69: malformed boundary line" },
+		{ "badline.eml", "line 48: malformed boundary line" },
+		{ "padded.eml", "line 51: malformed boundary line" },
+		{ "nofields.eml", "line 16: the first parts are not the fields" },
+		{ "twohist.eml", "line 16: a second fields or history part" },
+		{ "norole.eml", "line 52: part without Content-Type or Vf-Part" },
+		{ "fieldsyntax.eml", "line 31: not \"name: value\" in the fields" },
+		{ "fieldname.eml", "line 31: not \"name: value\" in the fields" },
+		{ "fieldblank.eml", "line 31: empty line in the fields" },
+		{ "fieldcont.eml", "line 23: fields start with a continuation" },
+		{ "hdrspace.eml", "line 13: malformed header line" },
+		{ "hdrcont.eml", "line 1: malformed header line" },
+		{ "mbox.eml", "line 1: malformed header line" },
+		{ "nulhdr.eml", "line 13: NUL byte in a header" },
+		{ "nulfield.eml", "line 23: NUL byte in the fields" },
+		{ "partnohdr.eml", "line 53: part without a line end before" },
+		{ "partnoblank.eml", "line 55: part without a line end before" },
+		{ "onlyclose.eml", "line 17: the first boundary line is not an" },
+	};
+	struct vf_case c;
+	char err[256], *buf;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf = fixture(t[i].file, &len);
+		err[0] = 'x';
+		ck_assert_msg(vf_case_parse(&c, buf, len, err, sizeof(err)) ==
+		    EX_DATAERR, "%s accepted", t[i].file);
+		ck_assert_msg(strstr(err, t[i].err) != NULL,
+		    "%s: \"%s\" does not say \"%s\"", t[i].file, err,
+		    t[i].err);
+		ck_assert_uint_eq(c.npart, 0);
+		ck_assert_ptr_null(c.hdr);
+		vf_case_free(&c);
+		free(buf);
+	}
+	ck_assert_int_eq(vf_case_parse(&c, NULL, 0, err, sizeof(err)),
+	    EX_DATAERR);
+	ck_assert_int_eq(vf_case_parse(&c, "", 0, NULL, 0), EX_DATAERR);
+}
+END_TEST
+
+/* Every cut of a good file is a torn file, and is refused. */
+START_TEST(every_prefix)
+{
+	struct vf_case c;
+	char err[256], *buf;
+	size_t i, len;
+
+	buf = fixture("good.eml", &len);
+	for (i = 0; i < len; i++)
+		ck_assert_msg(vf_case_parse(&c, buf, i, err, sizeof(err)) ==
+		    EX_DATAERR, "prefix of %zu bytes accepted", i);
+	ck_assert_int_eq(vf_case_parse(&c, buf, len, err, sizeof(err)), 0);
+	vf_case_free(&c);
+	free(buf);
+}
+END_TEST
+
+/*
+ * Change every byte in turn to bytes that matter to the syntax: the reader
+ * must not crash, and whatever it accepts it must give back unchanged.
+ */
+START_TEST(every_mutation)
+{
+	static const char subst[] = { '\n', '\t', ' ', '-', ':', '\0', 'x',
+	    '"', (char)0xff };
+	struct vf_case c;
+	struct vf_buf out = { 0 };
+	char err[256], *buf, keep;
+	size_t i, k, len, ok = 0;
+
+	buf = fixture("good.eml", &len);
+	for (i = 0; i < len; i++) {
+		keep = buf[i];
+		for (k = 0; k < sizeof(subst); k++) {
+			if (subst[k] == keep)
+				continue;
+			buf[i] = subst[k];
+			if (vf_case_parse(&c, buf, len, err, sizeof(err)) == 0) {
+				ok++;
+				out.len = 0;
+				vf_case_write(&c, &out);
+				ck_assert_msg(out.len == len &&
+				    memcmp(out.p, buf, len) == 0,
+				    "byte %zu = %d: accepted but not kept", i,
+				    subst[k]);
+				vf_case_free(&c);
+			} else
+				ck_assert_int_ne(err[0], '\0');
+		}
+		buf[i] = keep;
+	}
+	ck_assert_uint_gt(ok, 0);
+	vf_buf_free(&out);
+	free(buf);
+}
+END_TEST
+
+START_TEST(load_files)
+{
+	struct vf_case c;
+	char dir[PATH_MAX], p[PATH_MAX], err[256];
+	const char *t = getenv("TMPDIR");
+
+	fmt(p, "%s/good.eml", DATADIR);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.nfield, 6);
+	vf_case_free(&c);
+	fmt(p, "%s/torn.eml", DATADIR);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(err, "cut short"));
+	ck_assert_int_eq(vf_case_load(&c, DATADIR, err, sizeof(err)),
+	    EX_DATAERR);
+	ck_assert_str_eq(err, "not a regular file");
+	fmt(p, "%s/nosuch.eml", DATADIR);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), EX_NOINPUT);
+
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/link", dir);
+	ck_assert_int_eq(symlink(DATADIR "/good.eml", p), 0);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), EX_DATAERR);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+static Suite *
+case_suite(void)
+{
+	Suite *s = suite_create("case");
+	TCase *tc = tcase_create("case");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, init_exact);
+	tcase_add_test(tc, init_subject);
+	tcase_add_test(tc, headers_set_get);
+	tcase_add_exit_test(tc, set_crlf_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, set_cr_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, set_ctype_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, set_badname_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, field_badname_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, part_role_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, part_header_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, init_badid_aborts, EX_SOFTWARE);
+	tcase_add_test(tc, fields_exact);
+	tcase_add_test(tc, history_lines);
+	tcase_add_test(tc, parts_round_trip);
+	tcase_add_test(tc, fixture_good);
+	tcase_add_test(tc, fixture_bad);
+	tcase_add_test(tc, every_prefix);
+	tcase_add_test(tc, every_mutation);
+	tcase_add_test(tc, load_files);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VF_UNIT_MAIN(case_suite)
