@@ -176,7 +176,7 @@ sed "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" \
 printf 'Subject: new\n\nnew text\n' | vf-parse >/dev/null 2>"$work/err"
 is $? 78 "office key not in the keyring: 78"
 is "$(ncases)" "$before" "configuration errors file nothing"
-is "$(find "$VF_ROOT" -path '*/tmp/*' -type f | grep -c .)" 0 "nothing left in tmp/"
+is "$(find "$VF_ROOT" -path "$VF_ROOT/*/tmp/*" -type f | grep -c .)" 0 "nothing left in tmp/"
 cp "$work/config.good" "$VF_ROOT/config"
 chmod 770 "$VF_ROOT"
 vf-parse <"$work/m1" >/dev/null 2>&1

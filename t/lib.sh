@@ -64,7 +64,7 @@ make_keys() {
 		gpg --batch --no-tty --quiet --passphrase '' \
 		    --quick-gen-key "$who <$who@example.jp>" ed25519 sign,cert never \
 		    2>/dev/null || return 1
-		fpr=$(gpg --batch --with-colons --list-keys "<$who@example.jp>" |
+		fpr=$(gpg --batch --with-colons --list-keys "<$who@example.jp>" 2>/dev/null |
 		    awk -F: '$1 == "fpr" { print $10; exit }')
 		gpg --batch --no-tty --quiet --passphrase '' \
 		    --quick-add-key "$fpr" cv25519 encr never 2>/dev/null || return 1
