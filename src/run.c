@@ -207,6 +207,18 @@ pump(struct chan *ch, size_t nch)
 	}
 }
 
+/* The child running now, for vf_run_kill from a signal handler. */
+static volatile pid_t running = -1;
+
+void
+vf_run_kill(void)
+{
+	pid_t pid = running;
+
+	if (pid > 0)
+		(void)kill(pid, SIGKILL);
+}
+
 int
 vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 {
@@ -315,6 +327,7 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 		rc = errno_exit(e);
 		pid = -1;
 	}
+	running = pid;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	/* Only the child may hold its ends, or we never see EOF. */
@@ -341,6 +354,7 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 				break;
 			}
 		}
+		running = -1;
 		if (status != NULL)
 			*status = wst;
 	}

@@ -15,6 +15,21 @@
 
 #include "vf.h"
 
+/*
+ * A gpg that hangs (an agent that never answers) must not hold the
+ * delivery forever: stop it and let the MTA try again later. Whatever was
+ * half-written is in a tmp/ folder, where it is nobody's case.
+ */
+static void
+timeout(int sig)
+{
+	static const char msg[] = "vf-parse: timed out: the MTA keeps the mail\n";
+
+	vf_run_kill();
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(EX_TEMPFAIL);
+}
+
 static void
 usage(void)
 {
@@ -32,7 +47,7 @@ main(int argc, char *argv[])
 	struct vf_buf mail = { 0 };
 	const char *dir = NULL;
 	char msg[512];
-	long long max;
+	long long max, secs;
 	int ch, rc;
 
 	umask(077);
@@ -60,13 +75,20 @@ main(int argc, char *argv[])
 		return rc;
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
-	max = vf_config_num(&cfg, "max-message-size", (long long)in.lim.message,
-	    1024, 1LL << 34, msg, sizeof(msg));
+	max = vf_config_num(&cfg, "max-message-size", 1024, 1LL << 34,
+	    (long long)in.lim.message, msg, sizeof(msg));
 	if (max == -1) {
 		warnx("%s", msg);
 		return EX_CONFIG;
 	}
 	in.lim.message = (size_t)max;
+	if ((secs = vf_config_num(&cfg, "timeout", 1, 86400, 300, msg,
+	    sizeof(msg))) == -1) {
+		warnx("%s", msg);
+		return EX_CONFIG;
+	}
+	signal(SIGALRM, timeout);
+	alarm((unsigned)secs);
 
 	switch (vf_buf_readfd(&mail, STDIN_FILENO, in.lim.message)) {
 	case -1:

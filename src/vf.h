@@ -186,6 +186,8 @@ struct vf_io {
  * (not found) when the program could not be run.
  */
 int	 vf_run(char *const [], struct vf_io *, size_t, int *);
+/* Kill the child vf_run is waiting for, if any (async-signal-safe). */
+void	 vf_run_kill(void);
 
 /* ---- gpg (gpg.c) ------------------------------------------------------- */
 
@@ -361,8 +363,9 @@ int		 vf_config_load(struct vf_config *, int, char *, size_t);
 void		 vf_config_free(struct vf_config *);
 const char	*vf_config_get(const struct vf_config *, const char *);
 /* A number in [min, max], or def when unset; -1 and err when malformed. */
-long long	 vf_config_num(const struct vf_config *, const char *,
-		    long long, long long, long long, char *, size_t);
+long long	 vf_config_num(const struct vf_config *, const char *key,
+		    long long min, long long max, long long def, char *err,
+		    size_t errlen);
 
 /* ---- the tree (tree.c, id.c, log.c) ------------------------------------ */
 

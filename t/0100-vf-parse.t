@@ -183,6 +183,51 @@ vf-parse <"$work/m1" >/dev/null 2>&1
 is $? 77 "a root others can write is refused: 77"
 chmod 700 "$VF_ROOT"
 
+# gpg-agent unreachable: a retry could work, so 75 and nothing filed.
+cp -r "$GNUPGHOME" "$work/noagent"
+rm -f "$work/noagent"/S.*
+echo 'agent-program /bin/false' >>"$work/noagent/gpg.conf"
+pgpmime 'taro@example.jp' 'Software Vulnerability Report' "$sw" \
+    "$OFFICE_FPR" >"$work/m10"
+before=$(ncases)
+GNUPGHOME=$work/noagent vf-parse <"$work/m10" >/dev/null 2>"$work/err"
+is $? 75 "gpg-agent unreachable: 75 (the MTA retries)"
+is "$(ncases)" "$before" "gpg-agent unreachable: nothing filed"
+vf-parse <"$work/m10" >/dev/null 2>&1
+ok $? "the retry with the agent back files it"
+is "$(ncases)" "$((before + 1))" "one case for it"
+
+# Larger than max-message-size: refused with 75, the MTA keeps it.
+echo 'max-message-size 2048' >>"$VF_ROOT/config"
+before=$(ncases)
+{ printf 'Subject: big\n\n'; yes 'a line of a long report' | sed 3000q; } |
+    vf-parse >/dev/null 2>"$work/err"
+is $? 75 "over max-message-size: 75"
+grep -q 'max-message-size' "$work/err"
+ok $? "over max-message-size: says which limit"
+is "$(ncases)" "$before" "over max-message-size: nothing filed"
+printf 'Subject: small\n\nsmall\n' | vf-parse >/dev/null 2>&1
+ok $? "under max-message-size: filed"
+cp "$work/config.good" "$VF_ROOT/config"
+
+# A gpg that hangs: after the configured timeout, 75 and gpg killed.
+printf '#!/bin/sh\necho $$ >"%s/hang.pid"\nexec sleep 60\n' "$work" >"$work/hang"
+chmod +x "$work/hang"
+echo 'timeout 2' >>"$VF_ROOT/config"
+before=$(ncases)
+printf 'Subject: hang\n\nsome text\n' |
+    VF_GPG=$work/hang vf-parse >/dev/null 2>"$work/err"
+is $? 75 "gpg hangs: 75 after the timeout"
+grep -q 'timed out' "$work/err"
+ok $? "gpg hangs: says it timed out"
+is "$(ncases)" "$before" "gpg hangs: nothing filed"
+sleep 1
+# Dead or a zombie (an init that does not reap orphans): not running.
+st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "the hung gpg was killed" ;;
+*) ok 1 "the hung gpg was killed (state $st)" ;; esac
+cp "$work/config.good" "$VF_ROOT/config"
+
 grep -q "vf-parse $id1 new software case" "$VF_ROOT/log"
 ok $? "log records the new case"
 

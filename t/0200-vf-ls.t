@@ -1,0 +1,48 @@
+#!/bin/sh
+# vf-ls lists cases by state, one path a line; -l one readable line a case.
+. "$(dirname "$0")/lib.sh"
+
+command -v gpg >/dev/null || skip_all "gpg not installed"
+make_keys || skip_all "cannot make gpg keys"
+make_root
+
+printf '氏名: 山田太郎\n脆弱性を確認したウェブサイトのURL: https://www.example.jp/\n' >"$work/web"
+printf 'Name: Alice\nProduct name: ExampleDB\n' >"$work/sw"
+p1=$(mail a@example.jp 'Web Application Vulnerability Report' "$work/web" | vf-parse)
+p2=$(mail b@example.com 'Software Vulnerability Report' "$work/sw" | vf-parse)
+
+vf-ls >"$work/all"
+ok $? "vf-ls: exit 0"
+is "$(sort "$work/all" | tr '\n' ' ')" "$(printf '%s\n%s\n' "$p1" "$p2" | sort | tr '\n' ' ')" \
+    "vf-ls prints every case path"
+is "$(vf-ls received | grep -c .)" 2 "vf-ls received: both cases"
+is "$(vf-ls accepted | grep -c .)" 0 "vf-ls accepted: none yet"
+vf-ls nosuchstate >/dev/null 2>"$work/err"
+is $? 64 "unknown state: 64"
+grep -q 'nosuchstate' "$work/err"
+ok $? "unknown state named in the message"
+
+id1=$(basename "$p1")
+vf-ls -l received >"$work/long"
+line=$(grep "^$id1	" "$work/long")
+is "$(echo "$line" | cut -f2,3)" "received	web" "-l: id, state, kind"
+echo "$line" | grep -q "\[VF#$id1\] Web Application Vulnerability Report"
+ok $? "-l: decoded subject with the case tag"
+
+# A case moved by a mail reader to cur/ with flags is still listed.
+mkdir -p "$VF_ROOT/received/cur"
+mv "$p2" "$VF_ROOT/received/cur/$(basename "$p2"):2,S"
+vf-ls received | grep -q "/received/cur/$(basename "$p2"):2,S\$"
+ok $? "cases in cur/ (read in mutt) are listed"
+
+# The listing feeds other filters: paths in, paths out.
+is "$(vf-ls received | vf-show | grep -c '^Case ')" 2 "vf-ls | vf-show shows every case"
+
+chmod 777 "$VF_ROOT"
+vf-ls >/dev/null 2>&1
+is $? 77 "a root others can write is refused"
+chmod 700 "$VF_ROOT"
+VF_ROOT= vf-ls >/dev/null 2>&1
+is $? 64 "no root named: 64"
+
+done_testing

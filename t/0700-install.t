@@ -1,0 +1,39 @@
+#!/bin/sh
+# make install with PREFIX and DESTDIR puts tools, data and man pages where
+# they belong, and the installed tools find their data (the demo runs).
+# Built in a copy, so the tree under test is not rebuilt with other flags.
+. "$(dirname "$0")/lib.sh"
+
+command -v cc >/dev/null || skip_all "no C compiler"
+mkdir "$work/src"
+(cd "$top" && cp -R Makefile src share "$work/src/" && mkdir "$work/src/bin" &&
+    cp bin/vf-demo "$work/src/bin/")
+make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
+ok $? "a copy builds"
+make -s -C "$work/src" install PREFIX=/opt/vf DESTDIR="$work/dest" \
+    >"$work/install.log" 2>&1
+ok $? "make install PREFIX=/opt/vf DESTDIR=..."
+d=$work/dest/opt/vf
+for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo share/vf/fields \
+    share/vf/procmailrc share/vf/forms/software.ja.txt \
+    share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
+    share/man/man1/vf-parse.1 share/man/man5/vf-case.5 share/man/man7/vf.7; do
+	test -f "$d/$f"
+	ok $? "installed $f"
+done
+test -x "$d/bin/vf-parse"
+ok $? "tools are executable"
+grep -q '/opt/vf/share/vf' "$d/bin/vf-parse"
+ok $? "the data directory follows PREFIX"
+if command -v gpg >/dev/null && command -v procmail >/dev/null; then
+	env -u VF_SHARE PATH="$d/bin:/usr/bin:/bin" "$d/bin/vf-demo" \
+	    >"$work/demo.log" 2>&1
+	ok $? "the installed demo runs and finds its data"
+	grep -q '^Case *VF#' "$work/demo.log"
+	ok $? "and shows a case"
+else
+	skip "gpg or procmail missing"
+	skip "gpg or procmail missing"
+fi
+
+done_testing
