@@ -342,6 +342,19 @@ note_problems(struct vf_buf *pb, const struct mail *ml)
 	}
 }
 
+/* The form, read as the kind the subject (or the case) names. */
+static void
+read_form(struct vf_intake *in, struct mail *ml, int kind)
+{
+	struct vf_buf text = { 0 };
+
+	ml->form.kind = kind;
+	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	if (text.len > 0)
+		vf_form_parse(&ml->form, in->fields, text.p, text.len);
+	vf_buf_free(&text);
+}
+
 static int
 file_new(struct vf_intake *in, struct mail *ml)
 {
@@ -414,6 +427,21 @@ done:
 	return rc;
 }
 
+/* Was the case's report signed (well) by the key that signed this mail? */
+static int
+same_signer(const struct vf_case *c, const struct vf_report *r)
+{
+	const char *v;
+	size_t n;
+
+	if ((v = vf_case_get(c, "Vf-Signature")) == NULL ||
+	    strncmp(v, "good ", 5) != 0)
+		return 0;
+	n = strlen(r->sig.sig_fpr);
+	return n > 0 && strncmp(v + 5, r->sig.sig_fpr, n) == 0 &&
+	    (v[5 + n] == ' ' || v[5 + n] == '\0');
+}
+
 static int
 file_followup(struct vf_intake *in, struct mail *ml)
 {
@@ -444,6 +472,17 @@ file_followup(struct vf_intake *in, struct mail *ml)
 			in->duplicate = 1;
 			goto done;
 		}
+	}
+	read_form(in, ml, vf_kind_parse(vf_case_get(&c, "Vf-Kind") ?
+	    vf_case_get(&c, "Vf-Kind") : ""));
+	/*
+	 * The key that signed the report is the one expected to sign what
+	 * follows: a good signature by another key proves nothing here.
+	 */
+	if (ml->r.prot == VF_PROT_SIGNED && !same_signer(&c, &ml->r)) {
+		ml->r.prot = VF_PROT_CLEAR;
+		vf_case_history(&c, in->tool, "follow-up signed by %s, not by "
+		    "the report's key: counts as clear", ml->r.sig.sig_fpr);
 	}
 	vf_timestamp(when, sizeof(when), 0);
 	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
@@ -497,20 +536,32 @@ ascii_printable(const char *s)
 	return 1;
 }
 
-/* The case a mail answers: the subject's tag, else our message ids. */
+/*
+ * The case a mail answers: the subject's tag, else our message ids in
+ * In-Reply-To or References; the first that names a case on disk.
+ */
 static int
-case_of(const struct vf_report *r, char *id, size_t size)
+case_of(struct vf_intake *in, const struct vf_report *r)
 {
-	return (r->subject != NULL && vf_id_scan(r->subject, id, size)) ||
-	    (r->in_reply_to != NULL && vf_id_scan(r->in_reply_to, id, size)) ||
-	    (r->references != NULL && vf_id_scan(r->references, id, size));
+	const char *src[3], *state;
+	size_t i;
+
+	src[0] = r->subject;
+	src[1] = r->in_reply_to;
+	src[2] = r->references;
+	for (i = 0; i < 3; i++)
+		if (src[i] != NULL && vf_id_scan(src[i], in->id,
+		    sizeof(in->id)) && vf_find(in->root, in->id, in->path,
+		    sizeof(in->path), &state) == 0)
+			return 1;
+	in->id[0] = in->path[0] = '\0';
+	return 0;
 }
 
 int
 vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
-	struct vf_buf text = { 0 };
 	const char *state, *fr;
 	char *norm;
 	size_t normlen;
@@ -552,20 +603,14 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	if ((fr = ml.r.from_raw) != NULL && strlen(fr) < HDR_MAX &&
 	    ascii_printable(fr))
 		ml.from_raw = vf_strdup(fr);
-	ml.form.kind = ml.r.subject != NULL ?
-	    vf_form_kind_subject(ml.r.subject) : 0;
-	vf_report_text(&ml.r, ml.r.prot, 0, &text);
-	if (text.len > 0)
-		vf_form_parse(&ml.form, in->fields, text.p, text.len);
-	vf_buf_free(&text);
-
-	if (case_of(&ml.r, in->id, sizeof(in->id)) &&
-	    vf_find(in->root, in->id, in->path, sizeof(in->path),
-	    &state) == 0) {
+	if (case_of(in, &ml.r)) {
 		in->followup = 1;
 		rc = file_followup(in, &ml);
-	} else
+	} else {
+		read_form(in, &ml, ml.r.subject != NULL ?
+		    vf_form_kind_subject(ml.r.subject) : 0);
 		rc = file_new(in, &ml);
+	}
 done:
 	free(ml.from_raw);
 	vf_form_free(&ml.form);

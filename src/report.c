@@ -36,6 +36,17 @@ static const char ARMOR_MSG_END[] = "-----END PGP MESSAGE-----";
 static const char ARMOR_SIGNED[] = "-----BEGIN PGP SIGNED MESSAGE-----";
 static const char ARMOR_SIG_END[] = "-----END PGP SIGNATURE-----";
 
+/* A C1 control character (U+0080..U+009F) in UTF-8: 0xC2 0x80..0x9F. */
+static int
+c1(const unsigned char *p)
+{
+	return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+}
+
+/*
+ * Terminals obey C0 and C1 controls alike (CSI is U+009B), so neither may
+ * survive into a line that a person will see.
+ */
 char *
 vf_oneline(char *s)
 {
@@ -44,6 +55,10 @@ vf_oneline(char *s)
 	for (p = (unsigned char *)s; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+		else if (c1(p)) {
+			p[0] = p[1] = ' ';
+			p++;
+		}
 	return s;
 }
 
@@ -119,8 +134,16 @@ sig_rank(enum vf_sig s)
 static void
 merge_sig(struct vf_report *r, const struct vf_gpg_status *st)
 {
+	char why[96];
+
 	if (st->sig == VF_SIG_NONE)
 		return;
+	if (st->sig != VF_SIG_GOOD) {
+		if (snprintf(why, sizeof(why), "signature %s: the text counts "
+		    "as clear", vf_sig_name(st->sig)) >= (int)sizeof(why))
+			why[sizeof(why) - 1] = '\0';
+		problem(r, why);
+	}
 	if (r->sigs++ == 0 || sig_rank(st->sig) > sig_rank(r->sig.sig))
 		r->sig = *st;
 }
@@ -139,6 +162,8 @@ set_enc(struct vf_report *r, const char *how)
 static const char *
 gpg_why(const struct vf_gpg *g, int rc)
 {
+	if (g->over)
+		return "plaintext larger than the decoded-size limit";
 	if (g->st.no_seckey)
 		return "no secret key";
 	if (g->st.badmdc)
@@ -247,7 +272,7 @@ walk_signed(struct walk *w, const struct vf_part *p, int prot, int crypto)
 	const struct vf_part *body, *sig;
 	struct vf_gpg g;
 	size_t i;
-	int rc;
+	int rc, good;
 
 	if (p->nchild < 2 || p->child[1]->data == NULL) {
 		problem(w->r, "multipart/signed without a signature");
@@ -275,10 +300,12 @@ walk_signed(struct walk *w, const struct vf_part *p, int prot, int crypto)
 		else
 			merge_sig(w->r, &g.st);
 	}
+	good = g.st.sig == VF_SIG_GOOD;
 	vf_gpg_free(&g);
 	vf_buf_free(&data);
-	walk_part(w, body, prot > VF_PROT_SIGNED ? prot : VF_PROT_SIGNED,
-	    crypto);
+	/* Only a good signature makes the text better than clear text. */
+	walk_part(w, body, good && prot < VF_PROT_SIGNED ? VF_PROT_SIGNED :
+	    prot, crypto);
 }
 
 static const char *
@@ -354,8 +381,8 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
 		    isenc ? "inline" : "inline-signed") == 0) {
 			plain = vf_buf_take(&g.out, &len);
 			add_text(w, isenc ? VF_PROT_ENCRYPTED :
-			    (prot > VF_PROT_SIGNED ? prot : VF_PROT_SIGNED),
-			    plain, len, p->charset);
+			    g.st.sig == VF_SIG_GOOD && prot < VF_PROT_SIGNED ?
+			    VF_PROT_SIGNED : prot, plain, len, p->charset);
 			free(plain);
 		} else if (!isenc) {
 			/* A signed block gpg could not check is still text. */
@@ -364,18 +391,6 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
 		vf_gpg_free(&g);
 		s = stop;
 	}
-}
-
-static int
-is_attachment(const struct vf_part *p)
-{
-	const char *cd;
-
-	if ((cd = vf_part_header(p, "Content-Disposition")) == NULL)
-		return 0;
-	while (isspace((unsigned char)*cd))
-		cd++;
-	return strncasecmp(cd, "attachment", 10) == 0;
 }
 
 static int
@@ -397,10 +412,9 @@ safe_name(const char *name)
 
 	if (name == NULL)
 		return NULL;
-	s = vf_strdup(name);
+	s = vf_oneline(vf_strdup(name));
 	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/' ||
-		    *p == '\\')
+		if (*p == ' ' || *p == '/' || *p == '\\')
 			*p = '_';
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || *s == '\0') {
 		free(s);
@@ -423,11 +437,15 @@ walk_leaf(struct walk *w, const struct vf_part *p, int prot, int crypto)
 		walk_text(w, p, p->data, p->datalen, prot, crypto);
 		return;
 	}
+	/*
+	 * A signature is nothing to read, and the "Version: 1" control part
+	 * of PGP/MIME neither; both stay in the original. A reporter's key
+	 * (application/pgp-keys) is kept: the office will need it.
+	 */
 	if (strcmp(p->type, "application/pgp-signature") == 0 ||
-	    strcmp(p->type, "application/pgp-encrypted") == 0 ||
-	    strcmp(p->type, "application/pgp-keys") == 0)
-		if (!is_attachment(p) || p->datalen < 4096)
-			return;
+	    (strcmp(p->type, "application/pgp-encrypted") == 0 &&
+	    p->datalen < 64))
+		return;
 	/* HTML and everything else is kept as it came, never rendered. */
 	name = safe_name(p->filename);
 	copy = vf_malloc(p->datalen + 1);
@@ -515,14 +533,13 @@ vf_report_extract(struct vf_report *r, const char *msg, size_t len,
 	 * The report is what the best protection covers. A failed decryption
 	 * still lifts the bar: the clear text beside it is not the report.
 	 */
-	best = r->encrypted ? VF_PROT_ENCRYPTED :
-	    r->sigs > 0 ? VF_PROT_SIGNED : VF_PROT_CLEAR;
+	best = r->encrypted ? VF_PROT_ENCRYPTED : VF_PROT_CLEAR;
 	for (i = 0; i < r->np; i++)
 		if (r->p[i].prot > best)
 			best = r->p[i].prot;
 	r->prot = best;
 	/* Nothing but ciphertext: the mail can be kept as it came. */
-	r->whole = r->encrypted && r->decrypted &&
+	r->whole = r->encrypted &&
 	    strcmp(m.root->type, "multipart/encrypted") == 0;
 	if (r->whole)
 		for (i = 0; i < r->np; i++)

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ usage(void)
 }
 
 /* The head of a case file is enough for a listing: never read it all. */
-static void
+static int
 longline(const char *path, const char *state)
 {
 	struct vf_limits lim;
@@ -36,13 +37,13 @@ longline(const char *path, const char *state)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		warn("%s", path);
-		return;
+		return EX_NOINPUT;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0) {
 		warn("%s", path);
-		return;
+		return EX_IOERR;
 	}
 	buf[n] = '\0';
 	vf_limits_default(&lim);
@@ -63,6 +64,7 @@ longline(const char *path, const char *state)
 	    prob != NULL ? "! " : "", subj != NULL ? subj : "");
 	free(subj);
 	vf_headers_free(h, nh);
+	return 0;
 }
 
 static int
@@ -73,27 +75,34 @@ list(struct vf_root *root, const char *state)
 	char dir[4096], path[4096];
 	DIR *dp;
 	size_t i;
+	int rc, worst = 0;
 
 	for (i = 0; i < 2; i++) {
 		if (snprintf(dir, sizeof(dir), "%s/%s/%s", root->path, state,
 		    sub[i]) >= (int)sizeof(dir))
 			return EX_USAGE;
-		if ((dp = opendir(dir)) == NULL)
-			continue;	/* a state no case has reached yet */
+		if ((dp = opendir(dir)) == NULL) {
+			if (errno == ENOENT)
+				continue;	/* no case has been here yet */
+			warn("%s", dir);
+			worst = errno == EACCES ? EX_NOPERM : EX_IOERR;
+			continue;
+		}
 		while ((d = readdir(dp)) != NULL) {
 			if (d->d_name[0] == '.')
 				continue;
 			if (snprintf(path, sizeof(path), "%s/%s", dir,
 			    d->d_name) >= (int)sizeof(path))
 				continue;
-			if (lflag)
-				longline(path, state);
-			else if (printf("%s\n", path) < 0)
+			if (lflag) {
+				if ((rc = longline(path, state)) > worst)
+					worst = rc;
+			} else if (printf("%s\n", path) < 0)
 				err(EX_IOERR, "stdout");
 		}
 		closedir(dp);
 	}
-	return 0;
+	return worst;
 }
 
 int
@@ -124,13 +133,14 @@ main(int argc, char *argv[])
 		}
 	if ((rc = vf_root_open(&root, dir, 0)) != 0)
 		return rc;
-	if (argc == 0)
-		for (i = 0; vf_states[i] != NULL; i++)
-			worst = list(&root, vf_states[i]);
-	else
-		for (i = 0; i < argc; i++)
-			if ((rc = list(&root, argv[i])) > worst)
-				worst = rc;
+	if (argc == 0) {
+		argv = (char **)vf_states;
+		while (argv[argc] != NULL)
+			argc++;
+	}
+	for (i = 0; i < argc; i++)
+		if ((rc = list(&root, argv[i])) > worst)
+			worst = rc;
 	vf_fshut_stdout();
 	vf_root_close(&root);
 	return worst;

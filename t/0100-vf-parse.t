@@ -24,6 +24,11 @@ field() { # CASEFILE NAME: the field's first line
 	sed -n "/^Vf-Part: fields/,/^--/p" "$1" | sed -n "s/^$2: //p" | sed -n 1p
 }
 header() { sed -n "1,/^\$/s/^$2: //p" "$1" | sed -n 1p; }
+parthdrs() { # CASEFILE ROLE: the header blocks of the parts of that role
+	awk -v role="$2" '/^--=_vf/ { h = 1; blk = ""; next }
+	    h && /^$/ { if (blk ~ ("Vf-Part: " role "\n")) printf "%s", blk; h = 0; next }
+	    h { blk = blk $0 "\n" }' "$1"
+}
 ncases() { find "$VF_ROOT" -path '*/new/*' -o -path '*/cur/*' | grep -c .; }
 
 # --- a clear Japanese report
@@ -111,6 +116,17 @@ ok $? "clearsigned: exit 0"
 is "$(header "$p5" Vf-Signature | cut -d' ' -f1,2)" "good $FPR_reporter" "inline signature good"
 is "$(field "$p5" product.name)" "ExampleWiki" "fields from signed text"
 
+# --- a clearsigned text altered after signing: the signature is bad, and
+# the text counts as clear, with the problem said
+sed 's/ExampleWiki/EvilWiki/' "$work/signed.txt" >"$work/bad.txt"
+mail 'taro@example.jp' 'Software Vulnerability Report' "$work/bad.txt" >"$work/m5b"
+p5b=$(vf-parse <"$work/m5b" 2>"$work/err")
+ok $? "bad signature: exit 0"
+is "$(header "$p5b" Vf-Signature | cut -d' ' -f1)" bad "bad signature recorded"
+is "$(header "$p5b" Vf-Protection)" clear "bad signature: text counts as clear"
+header "$p5b" Vf-Problem | grep -q "signature bad"
+ok $? "bad signature: problem said"
+
 # --- follow-up by subject tag, then by In-Reply-To
 printf '追加の情報です。\n' >"$work/fu.txt"
 mail 'taro@example.jp' "Re: [VF#$id1] 追加" "$work/fu.txt" >"$work/m6"
@@ -130,6 +146,37 @@ ok $? "follow-up text kept"
 p7=$(vf-parse <"$work/m7" 2>"$work/err")
 is "$p7" "$p1" "follow-up threaded by In-Reply-To"
 is "$(grep -c '^Vf-Part: followup' "$p1")" 2 "two follow-ups recorded"
+
+# A follow-up signed by another key than the report's counts as clear.
+id5=$(header "$p5" Vf-Id)
+gpg --batch --quiet --local-user "$OFFICE_FPR" --clearsign <"$work/fu.txt" >"$work/fu-other.txt"
+mail 'taro@example.jp' "Re: [VF#$id5]" "$work/fu-other.txt" >"$work/m7b"
+p7b=$(vf-parse <"$work/m7b" 2>"$work/err")
+is "$p7b" "$p5" "follow-up signed by another key: filed on its case"
+grep -q "not by the report's key: counts as clear" "$p5"
+ok $? "another signer: recorded as clear"
+gpg --batch --quiet --local-user "$FPR_reporter" --clearsign <"$work/fu.txt" >"$work/fu-same.txt"
+mail 'taro@example.jp' "Re: [VF#$id5]" "$work/fu-same.txt" >"$work/m7c"
+vf-parse <"$work/m7c" >/dev/null 2>&1
+is "$(parthdrs "$p5" followup | grep '^Vf-Protection:' | tr '\n' ' ')" \
+    "Vf-Protection: clear Vf-Protection: signed " \
+    "the report's own key: follow-up counts as signed"
+
+# A subject naming no case does not hide an In-Reply-To that does.
+{
+	printf 'From: taro@example.jp\nSubject: Re: [VF#2026-99999] old\n'
+	printf 'References: <vf.%s.1.x@example.jp>\n\nthird answer\n' "$id1"
+} >"$work/m7d"
+is "$(vf-parse <"$work/m7d" 2>/dev/null)" "$p1" "unknown tag in subject, References threads it"
+
+# --- what a person will see carries no terminal controls (C1 CSI too)
+printf 'Subject: =?UTF-8?B?%s?=\nContent-Type: multipart/mixed; boundary=k\n\n--k\nContent-Type: text/plain\n\nhello\n--k\nContent-Type: application/pgp-keys\nContent-Disposition: attachment; filename="key.asc"\n\n-----BEGIN PGP PUBLIC KEY BLOCK-----\nxx\n-----END PGP PUBLIC KEY BLOCK-----\n--k--\n' \
+    "$(printf 'a\302\2332Jb' | base64)" >"$work/m11"
+p11=$(vf-parse <"$work/m11" 2>/dev/null)
+if vf-show "$p11" | grep -q "$(printf '\302\233')"; then ok 1 "no C1 control in what vf-show prints"
+else ok 0 "no C1 control in what vf-show prints"; fi
+grep -q '^Vf-Filename: key.asc' "$p11"
+ok $? "a reporter's public key is kept as an attachment"
 
 # --- the same mail again: idempotent
 before=$(ncases)
