@@ -977,19 +977,10 @@ vf_case_history(struct vf_case *c, const char *tool, const char *fmt, ...)
 	char when[32], *line;
 	const char *p;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	vf_buf_vprintf(&t, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		errx(EX_SOFTWARE, "vf_case_history: bad format");
-	vf_buf_grow(&t, (size_t)n);
-	va_start(ap, fmt);
-	if (vsnprintf(t.p, (size_t)n + 1, fmt, ap) != n)
-		errx(EX_SOFTWARE, "vf_case_history: short format");
-	va_end(ap);
-	t.len = (size_t)n;
 
 	vf_timestamp(when, sizeof(when), 0);
 	vf_buf_printf(&e, "%s %s ", when, vf_user());

@@ -193,23 +193,6 @@ seq_read(int fd, long long *year, long long *num)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Store the counter durably: tmp, fsync, rename, fsync the root. */
 static int
 seq_write(struct vf_root *root, long long year, long long num)
@@ -224,7 +207,7 @@ seq_write(struct vf_root *root, long long year, long long num)
 	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		return fail(root, ".seq.tmp");
-	if (write_all(fd, buf, (size_t)n) == -1 || fsync(fd) == -1) {
+	if (vf_write_all(fd, buf, (size_t)n) == -1 || fsync(fd) == -1) {
 		save = errno;
 		(void)close(fd);
 		(void)unlinkat(root->fd, ".seq.tmp", 0);

@@ -114,16 +114,8 @@ vf_log(struct vf_root *root, const char *tool, const char *id,
 	int fd, rc = 0, save;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	vf_buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		errx(EX_SOFTWARE, "vf_log: bad format");
-	vf_buf_grow(&text, (size_t)n);
-	va_start(ap, fmt);
-	if (vsnprintf(text.p, (size_t)n + 1, fmt, ap) != n)
-		errx(EX_SOFTWARE, "vf_log: short format");
-	va_end(ap);
-	text.len = (size_t)n;
 
 	vf_timestamp(when, sizeof(when), 0);
 	vf_buf_adds(&line, when);

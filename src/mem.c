@@ -111,22 +111,30 @@ vf_buf_addc(struct vf_buf *b, int c)
 }
 
 void
-vf_buf_printf(struct vf_buf *b, const char *fmt, ...)
+vf_buf_vprintf(struct vf_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		errx(EX_SOFTWARE, "vf_buf_printf: bad format");
 	vf_buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
 	if (vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap) != n)
 		errx(EX_SOFTWARE, "vf_buf_printf: short");
-	va_end(ap);
 	b->len += (size_t)n;
+}
+
+void
+vf_buf_printf(struct vf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vf_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

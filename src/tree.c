@@ -132,8 +132,9 @@ fsync_dir(const struct vf_root *root, const char *rel)
 	return close(fd);
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+/* write(2) all of it, through EINTR and short writes; -1 with errno. */
+int
+vf_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
@@ -322,7 +323,7 @@ write_tmp(const struct vf_root *root, const char *state, const void *data,
 		if (errno != EEXIST || tries >= 10)
 			return fail(root, tmp);
 	}
-	if (write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (vf_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
 		e = errno;
 		rc = fail(root, tmp);
 		(void)close(fd);

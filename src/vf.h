@@ -11,6 +11,7 @@
 #ifndef VF_H
 #define VF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sysexits.h>
@@ -37,6 +38,8 @@ void	 vf_buf_adds(struct vf_buf *, const char *);
 void	 vf_buf_addc(struct vf_buf *, int);
 void	 vf_buf_printf(struct vf_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	 vf_buf_vprintf(struct vf_buf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 void	 vf_buf_free(struct vf_buf *);
 /* Detach the contents; the buffer is left empty. */
 char	*vf_buf_take(struct vf_buf *, size_t *);
@@ -395,6 +398,8 @@ struct vf_root {
  */
 int	vf_root_open(struct vf_root *, const char *, int);
 void	vf_root_close(struct vf_root *);
+/* write(2) all of len bytes, through EINTR and short writes; -1, errno. */
+int	vf_write_all(int, const void *, size_t);
 /* Create state/{tmp,new,cur} if missing (0700). */
 int	vf_state_make(struct vf_root *, const char *);
 
