@@ -3,17 +3,28 @@
  * 1 each year, at least five digits and more only when needed, so that an
  * id is short enough to read out on the phone and has one spelling only.
  *
- * The counter lives in ROOT/.seq as "YEAR NUMBER\n". It is changed under an
- * exclusive flock(2) on ROOT/.lock/.seq (a file that is never replaced, so
- * the lock is always on the same inode), by writing ROOT/.seq.tmp, fsyncing
- * it, renaming it over .seq and fsyncing the root: a crash at any point
- * leaves either the old or the new number, and a number is handed out only
- * once it is durable, so no number is ever given twice.
+ * A number is taken by creating its lock file, ROOT/.lock/ID, with O_EXCL:
+ * the kernel lets only one process create a name, so no two deliveries get
+ * the same id, whatever the lock or the hint below say. The .lock
+ * directory is then fsynced once, so that the reservation is on disk
+ * before the case can be (the case is linked into new/ and that directory
+ * fsynced only later): after a crash every case on disk has its
+ * reservation on disk too, and is never handed out again. A crash between
+ * the two leaves a reservation without a case, a gap in the numbering and
+ * nothing worse. The same file is the case's lock later (vf_lock opens it
+ * without O_EXCL), so lock files must stay in place.
+ *
+ * ROOT/.seq ("YEAR NUMBER\n", the last number handed out) is only a hint of
+ * where to start, changed in place under its own flock(2) without fsync or
+ * rename. A hint that is stale, torn, malformed or lost after a crash
+ * costs a few O_EXCL attempts that fail with EEXIST, and at worst one scan
+ * of .lock/ for the highest number of the year; never a duplicate id.
  */
 #include <sys/types.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +38,8 @@
 
 #define ID_MAXDIGITS	9		/* counter at most 999,999,999 */
 #define SEQ_MAX		999999999LL
+#define TRIES		64		/* EEXISTs in a row before a scan */
+#define TRIES_MAX	4096		/* in all, then exit 75 */
 
 /*
  * Length of a case id at s (not NUL-terminated), 0 if none: 4 digits, '-',
@@ -116,7 +129,10 @@ vf_id_scan(const char *text, char *id, size_t size)
 
 /*
  * Wait for an exclusive lock as vf_lock does ($VF_LOCK_WAIT seconds, 30 by
- * default): the holder only reads and writes a few bytes.
+ * default): the holder only reads and writes a few bytes. The lock keeps
+ * the hint in step with the numbers handed out and spares concurrent
+ * deliveries from racing through the same EEXISTs; the O_EXCL create is
+ * what makes a number unique, with or without it.
  */
 static int
 lock_wait(int fd)
@@ -154,30 +170,30 @@ fail(struct vf_root *root, const char *what)
 	return rc;
 }
 
-/* Read "YEAR NUMBER\n"; 0, 1 when the file holds no counter yet, -1 bad. */
+/*
+ * Read the hint "YEAR NUMBER\n": 0 with its values, 1 when the file is
+ * empty, -1 when it is malformed (torn by a crash, edited), -2 on a read
+ * error.
+ */
 static int
-seq_read(int fd, long long *year, long long *num)
+hint_read(int fd, long long *year, long long *num)
 {
 	char buf[64], *sp;
 	const char *e;
 	ssize_t n;
-	size_t len = 0;
+	size_t len;
 
-	for (;;) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -2;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
-			return -1;
-	}
-	buf[len] = '\0';
+	while ((n = pread(fd, buf, sizeof(buf) - 1, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1)
+		return -2;
+	len = (size_t)n;
 	if (len == 0)
 		return 1;
+	if (len == sizeof(buf) - 1)
+		return -1;
+	buf[len] = '\0';
 	if (buf[len - 1] != '\n' || (sp = strchr(buf, ' ')) == NULL)
 		return -1;
 	buf[len - 1] = '\0';
@@ -193,46 +209,90 @@ seq_read(int fd, long long *year, long long *num)
 	return 0;
 }
 
-/* Store the counter durably: tmp, fsync, rename, fsync the root. */
-static int
-seq_write(struct vf_root *root, long long year, long long num)
+/*
+ * Update the hint in place. Not fsynced and not checked beyond the call:
+ * a hint that did not reach the disk only makes a later delivery skip the
+ * numbers reserved since.
+ */
+static void
+hint_write(int fd, long long year, long long num)
 {
 	char buf[64];
-	int fd, n, save;
+	int n;
 
 	n = snprintf(buf, sizeof(buf), "%04lld %lld\n", year, num);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		errx(EX_SOFTWARE, "vf_id_new: counter too long");
-	fd = openat(root->fd, ".seq.tmp",
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (pwrite(fd, buf, (size_t)n, 0) == n)
+		(void)ftruncate(fd, n);
+}
+
+/*
+ * The highest number of year reserved in .lock/, 0 if none; -1 with errno
+ * on error. Only needed when the hint is lost or far behind: one pass over
+ * the directory.
+ */
+static long long
+highest(struct vf_root *root, long long year)
+{
+	struct dirent *de;
+	DIR *d;
+	char pfx[8];
+	const char *e;
+	long long max = 0, v;
+	int fd;
+
+	if (snprintf(pfx, sizeof(pfx), "%04lld-", year) != 5)
+		errx(EX_SOFTWARE, "vf_id_new: bad year");
+	fd = openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
 	if (fd == -1)
-		return fail(root, ".seq.tmp");
-	if (vf_write_all(fd, buf, (size_t)n) == -1 || fsync(fd) == -1) {
-		save = errno;
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
 		(void)close(fd);
-		(void)unlinkat(root->fd, ".seq.tmp", 0);
-		errno = save;
-		return fail(root, ".seq.tmp");
+		return -1;
 	}
-	if (close(fd) == -1) {
-		save = errno;
-		(void)unlinkat(root->fd, ".seq.tmp", 0);
-		errno = save;
-		return fail(root, ".seq.tmp");
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, pfx, 5) != 0 ||
+		    !vf_id_valid(de->d_name))
+			continue;
+		v = strtonum(de->d_name + 5, 1, SEQ_MAX, &e);
+		if (e == NULL && v > max)
+			max = v;
+		errno = 0;
 	}
-	if (renameat(root->fd, ".seq.tmp", root->fd, ".seq") == -1) {
-		save = errno;
-		(void)unlinkat(root->fd, ".seq.tmp", 0);
-		errno = save;
-		return fail(root, ".seq");
+	if (errno != 0) {
+		v = errno;
+		(void)closedir(d);
+		errno = (int)v;
+		return -1;
 	}
-	if (fsync(root->fd) == -1)
-		return fail(root, ".");
+	(void)closedir(d);
+	return max;
+}
+
+/* Reserve id: 0 done, 1 taken already, -1 with errno. */
+static int
+reserve(struct vf_root *root, const char *id)
+{
+	char rel[64];
+	int fd;
+
+	if (snprintf(rel, sizeof(rel), ".lock/%s", id) >= (int)sizeof(rel))
+		errx(EX_SOFTWARE, "vf_id_new: name too long");
+	fd = openat(root->fd, rel, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd == -1)
+		return errno == EEXIST ? 1 : -1;
+	/* Nothing was written: close cannot lose anything here. */
+	(void)close(fd);
 	return 0;
 }
 
 /*
- * Belt and braces against a lost or restored .seq: an id whose file already
+ * Belt and braces for a tree whose cases have no reservation (made before
+ * reservations existed, or with .lock/ emptied by hand): an id whose file
  * sits in some state's new/ is skipped. (Looking through every cur/ would
  * cost a directory scan per mail; vf_deliver's O_EXCL link catches the
  * rest within one state.)
@@ -254,14 +314,34 @@ id_taken(struct vf_root *root, const char *id)
 	return 0;
 }
 
+static int
+fsync_lockdir(struct vf_root *root)
+{
+	int fd, e;
+
+	fd = openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	if (fsync(fd) == -1) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 int
 vf_id_new(struct vf_root *root, char *id, size_t size)
 {
 	struct tm tm;
 	time_t now;
-	long long year, cur, num = 0;
-	int lk, fd, r, rc, skipped;
+	long long year, cur, num = 0, m;
+	int hf, r, rc = 0, tries = 0, scanned = 0;
 
+	if (size > 0)
+		id[0] = '\0';
 	now = time(NULL);
 	if (gmtime_r(&now, &tm) == NULL) {
 		warnx("cannot tell the year");
@@ -269,52 +349,51 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 	}
 	cur = (long long)tm.tm_year + 1900;
 	year = cur;
+	if (size < 11) {
+		warnx("vf_id_new: buffer too small");
+		return EX_SOFTWARE;
+	}
 
-	if (mkdirat(root->fd, ".lock", 0700) == -1 && errno != EEXIST)
+	if (mkdirat(root->fd, ".lock", 0700) == 0) {
+		/* Reservations count only once .lock/ itself is on disk. */
+		if (fsync(root->fd) == -1)
+			return fail(root, ".");
+	} else if (errno != EEXIST)
 		return fail(root, ".lock");
-	lk = openat(root->fd, ".lock/.seq",
-	    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lk == -1)
-		return fail(root, ".lock/.seq");
-	if (lock_wait(lk) == -1) {
+	hf = openat(root->fd, ".seq", O_RDWR | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (hf == -1)
+		return fail(root, ".seq");
+	if (lock_wait(hf) == -1) {
 		rc = errno == EWOULDBLOCK ? EX_TEMPFAIL : vf_errno_exit(errno);
-		warn("%s/.lock/.seq", root->path);
-		(void)close(lk);
+		warn("%s/.seq", root->path);
+		(void)close(hf);
 		return rc;
 	}
-
-	fd = openat(root->fd, ".seq", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1 && errno != ENOENT) {
-		rc = fail(root, ".seq");
-		goto done;
-	}
-	r = 1;
-	if (fd != -1) {
-		r = seq_read(fd, &year, &num);
-		(void)close(fd);
-	}
+	r = hint_read(hf, &year, &num);
 	if (r == -2) {
 		rc = fail(root, ".seq");
 		goto done;
 	}
-	if (r == -1) {
-		/*
-		 * Guessing could give a number twice; the mail waits in the
-		 * MTA's queue until someone repairs the file.
-		 */
-		warnx("%s/.seq: malformed counter (want \"YEAR NUMBER\")",
-		    root->path);
-		rc = EX_TEMPFAIL;
-		goto done;
-	}
-	if (r == 1 || year < cur) {
+	if (r != 0) {
+		/* No hint, or a broken one: start after the highest taken. */
+		if (r == -1)
+			warnx("%s/.seq: malformed hint (want \"YEAR NUMBER\"); "
+			    "rewriting it", root->path);
+		year = cur;
+		if ((num = highest(root, year)) == -1) {
+			rc = fail(root, ".lock");
+			goto done;
+		}
+		scanned = 1;
+	} else if (year < cur) {
 		/* A new year starts at 1; a clock set back keeps counting. */
 		year = cur;
 		num = 0;
 	}
-	for (skipped = 0;; skipped++) {
+	for (;;) {
 		if (num >= SEQ_MAX) {
-			warnx("%s/.seq: counter exhausted for %lld",
+			warnx("%s: case numbers exhausted for %lld",
 			    root->path, year);
 			rc = EX_SOFTWARE;
 			goto done;
@@ -326,15 +405,40 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 			rc = EX_SOFTWARE;
 			goto done;
 		}
-		if (skipped >= 1000 || !id_taken(root, id))
+		if ((r = reserve(root, id)) == -1) {
+			rc = fail(root, ".lock");
+			goto done;
+		}
+		/* A case without a reservation keeps the one just made. */
+		if (r == 0 && !id_taken(root, id))
 			break;
-		warnx("%s: case %s exists already; was .seq reset?",
-		    root->path, id);
+		/*
+		 * A stale hint: a few steps forward, then one scan instead
+		 * of stepping through a whole year of cases.
+		 */
+		if (++tries == TRIES && !scanned) {
+			if ((m = highest(root, year)) == -1) {
+				rc = fail(root, ".lock");
+				goto done;
+			}
+			if (m > num)
+				num = m;
+			scanned = 1;
+		}
+		if (tries >= TRIES_MAX) {
+			warnx("%s: no free case number after %d tries",
+			    root->path, tries);
+			rc = EX_TEMPFAIL;
+			goto done;
+		}
 	}
-	rc = seq_write(root, year, num);
+	hint_write(hf, year, num);
 done:
+	/* Closing drops the lock: the fsync below need not hold others up. */
+	(void)close(hf);
+	if (rc == 0 && fsync_lockdir(root) == -1)
+		rc = fail(root, ".lock");
 	if (rc != 0 && size > 0)
 		id[0] = '\0';
-	(void)close(lk);
 	return rc;
 }

@@ -4,8 +4,9 @@
  *
  *	ROOT/config		configuration (config.c)
  *	ROOT/log		append-only log (log.c)
- *	ROOT/.seq		id counter (id.c), locked through ROOT/.lock/.seq
- *	ROOT/.lock/ID		per-case lock files (flock(2)), left in place
+ *	ROOT/.seq		where the next id is looked for (id.c), a hint
+ *	ROOT/.lock/ID		the id's reservation (id.c), then the case's
+ *				lock file (flock(2)); left in place
  *	ROOT/STATE/{tmp,new,cur}	the cases in each state
  *	ROOT/outbox/{tmp,new,cur}	mail waiting to be sent (not a state)
  *

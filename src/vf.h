@@ -448,8 +448,9 @@ void	vf_unlock(int);
 
 /*
  * Allocate a new case identifier "YYYY-NNNNN" (UTC year, counter from 1,
- * five digits or more, kept durably in ROOT/.seq under a lock). Returns 0
- * or a sysexits code (EX_TEMPFAIL also for a malformed .seq).
+ * five digits or more): reserved durably as ROOT/.lock/ID (O_EXCL, then
+ * .lock/ fsynced), starting from the hint in ROOT/.seq. Returns 0 or a
+ * sysexits code.
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */

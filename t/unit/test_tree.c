@@ -713,25 +713,47 @@ seq_is(const char *want)
 	free(got);
 }
 
+/* Is .lock/ID there, a plain 0600 file? */
+static int
+reserved(const char *id)
+{
+	char p[PATH_MAX], rel[64];
+	struct stat st;
+
+	fmt(rel, ".lock/%s", id);
+	sub(p, sizeof(p), rel);
+	if (lstat(p, &st) == -1)
+		return 0;
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	return 1;
+}
+
 START_TEST(id_new_sequence)
 {
 	struct vf_root r;
 	struct stat st;
 	char id[VF_IDLEN], want[64], p[PATH_MAX];
-	int y = cur_year();
+	int y = cur_year(), fd;
 
 	open_root(&r);
 	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
 	fmt(want, "%d-00001", y);
 	ck_assert_str_eq(id, want);
+	ck_assert(reserved(want));
 	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
 	fmt(want, "%d-00002", y);
 	ck_assert_str_eq(id, want);
+	ck_assert(reserved(want));
 	fmt(want, "%d 2\n", y);
 	seq_is(want);
 	sub(p, sizeof(p), ".seq");
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(st.st_mode & 077, 0);
+	/* The reservation is the case's lock file: vf_lock opens it. */
+	fmt(want, "%d-00002", y);
+	ck_assert_int_eq(vf_lock(&r, want, &fd), 0);
+	vf_unlock(fd);
 
 	/* More digits when needed. */
 	fmt(want, "%d 99999\n", y);
@@ -740,12 +762,8 @@ START_TEST(id_new_sequence)
 	fmt(want, "%d-100000", y);
 	ck_assert_str_eq(id, want);
 	ck_assert_int_eq(vf_id_valid(id), 1);
-
-	/* A new year starts at 1. */
-	spit(p, "2000 500\n", 0600);
-	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
-	fmt(want, "%d-00001", y);
-	ck_assert_str_eq(id, want);
+	fmt(want, "%d 100000\n", y);
+	seq_is(want);
 
 	/* A clock set back does not restart the counter. */
 	spit(p, "9999 7\n", 0600);
@@ -753,18 +771,110 @@ START_TEST(id_new_sequence)
 	ck_assert_str_eq(id, "9999-00008");
 	seq_is("9999 8\n");
 
-	/* An id already on disk is skipped. */
+	/* Too small a buffer: nothing reserved. */
+	ck_assert_int_eq(vf_id_new(&r, id, 5), EX_SOFTWARE);
+	ck_assert_str_eq(id, "");
+	ck_assert(!reserved("9999-00009"));
+	seq_is("9999 8\n");
+	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(id_new_year)
+{
+	struct vf_root r;
+	char id[VF_IDLEN], want[64], p[PATH_MAX];
+	int y = cur_year();
+
+	/* A hint from last year: this year starts at 1. */
+	open_root(&r);
+	sub(p, sizeof(p), ".seq");
+	spit(p, "2000 500\n", 0600);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	fmt(want, "%d-00001", y);
+	ck_assert_str_eq(id, want);
+	fmt(want, "%d 1\n", y);
+	seq_is(want);
+	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(id_new_stale_hint)
+{
+	struct vf_root r;
+	char id[VF_IDLEN], want[64], p[PATH_MAX];
+	int y = cur_year(), i;
+
+	open_root(&r);
+	for (i = 1; i <= 5; i++)
+		ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	/* A hint set back (a restored backup, a crash): taken ids skipped. */
+	sub(p, sizeof(p), ".seq");
+	fmt(want, "%d 2\n", y);
+	spit(p, want, 0600);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	fmt(want, "%d-00006", y);
+	ck_assert_str_eq(id, want);
+	fmt(want, "%d 6\n", y);
+	seq_is(want);
+	/* Far behind: one scan of .lock/ instead of a step per case. */
+	for (i = 7; i <= 300; i++) {
+		fmt(want, "%s/.lock/%d-%05d", troot, y, i);
+		spit(want, "", 0600);
+	}
 	fmt(want, "%d 0\n", y);
 	spit(p, want, 0600);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	fmt(want, "%d-00301", y);
+	ck_assert_str_eq(id, want);
+	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(id_new_lost_hint)
+{
+	struct vf_root r;
+	char id[VF_IDLEN], want[64], p[PATH_MAX];
+	int y = cur_year(), i;
+
+	open_root(&r);
+	for (i = 1; i <= 3; i++)
+		ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	/* Another year's and other lock files do not count. */
+	fmt(want, "%s/.lock/%d-00999", troot, y - 1);
+	spit(want, "", 0600);
+	fmt(want, "%s/.lock/.seq", troot);
+	spit(want, "", 0600);
+	sub(p, sizeof(p), ".seq");
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	fmt(want, "%d-00004", y);
+	ck_assert_str_eq(id, want);
+	fmt(want, "%d 4\n", y);
+	seq_is(want);
+	/* An empty one (a crash while it was written) too. */
+	spit(p, "", 0600);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	fmt(want, "%d-00005", y);
+	ck_assert_str_eq(id, want);
+	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(id_new_unreserved_case)
+{
+	struct vf_root r;
+	char id[VF_IDLEN], want[64], p[PATH_MAX];
+	int y = cur_year();
+
+	/* A case on disk without a reservation (an older tree) is skipped. */
+	open_root(&r);
 	fmt(want, "%d-00001", y);
-	ck_assert_int_eq(vf_deliver(&r, "fixed", want, "x", 1, p + 0,
-	    sizeof(p)), 0);
+	ck_assert_int_eq(vf_deliver(&r, "fixed", want, "x", 1, p, sizeof(p)),
+	    0);
 	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
 	fmt(want, "%d-00002", y);
 	ck_assert_str_eq(id, want);
-
-	/* Too small a buffer. */
-	ck_assert_int_eq(vf_id_new(&r, id, 5), EX_SOFTWARE);
 	vf_root_close(&r);
 }
 END_TEST
@@ -772,20 +882,27 @@ END_TEST
 START_TEST(id_new_malformed_seq)
 {
 	struct vf_root r;
-	char id[VF_IDLEN], p[PATH_MAX];
+	char id[VF_IDLEN], want[64], p[PATH_MAX];
 	const char *bad[] = { "garbage\n", "2026 12", "2026 -1\n",
 	    "2026  5\n", "26 5\n", "2026 05\n", "2026 1000000000\n",
 	    "2026 5\nextra\n", "\n" };
 	size_t i;
+	int y = cur_year();
 
+	/*
+	 * Only a hint: a malformed one is rewritten, the number taken after
+	 * the highest reserved.
+	 */
 	open_root(&r);
 	sub(p, sizeof(p), ".seq");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		spit(p, bad[i], 0600);
-		ck_assert_msg(vf_id_new(&r, id, sizeof(id)) == EX_TEMPFAIL,
-		    "accepted .seq \"%s\"", bad[i]);
-		ck_assert_str_eq(id, "");
-		seq_is(bad[i]);
+		ck_assert_msg(vf_id_new(&r, id, sizeof(id)) == 0,
+		    "refused .seq \"%s\"", bad[i]);
+		fmt(want, "%d-%05zu", y, i + 1);
+		ck_assert_str_eq(id, want);
+		fmt(want, "%d %zu\n", y, i + 1);
+		seq_is(want);
 	}
 	vf_root_close(&r);
 }
@@ -797,13 +914,31 @@ END_TEST
 START_TEST(id_new_concurrent)
 {
 	struct vf_root r;
-	char id[VF_IDLEN], line[64], want[64], (*all)[VF_IDLEN];
+	char id[VF_IDLEN], line[64], want[64], (*all)[VF_IDLEN], p[PATH_MAX];
 	FILE *f;
-	pid_t pid[KIDS];
+	pid_t pid[KIDS], chaos = -1;
 	int fds[2], i, k, n = 0, status;
 
 	open_root(&r);
 	vf_root_close(&r);
+	/*
+	 * Loop 1: another process keeps removing the hint, so that the
+	 * deliveries lock different files: the O_EXCL reservation alone
+	 * must keep the ids apart.
+	 */
+	if (_i == 1) {
+		sub(p, sizeof(p), ".seq");
+		k = (int)getpid();
+		/* It stops by itself should this test die first. */
+		if ((chaos = fork()) == 0)
+			while ((int)getppid() == k) {
+				(void)unlink(p);
+				usleep(500);
+			}
+		if (chaos == 0)
+			_exit(0);
+		ck_assert_int_ne(chaos, -1);
+	}
 	ck_assert_int_eq(pipe(fds), 0);
 	for (i = 0; i < KIDS; i++) {
 		if ((pid[i] = fork()) == 0) {
@@ -840,9 +975,15 @@ START_TEST(id_new_concurrent)
 		ck_assert(WIFEXITED(status));
 		ck_assert_int_eq(WEXITSTATUS(status), 0);
 	}
+	if (chaos != -1) {
+		kill(chaos, SIGKILL);
+		waitpid(chaos, &status, 0);
+	}
 	ck_assert_int_eq(n, KIDS * EACH);
-	fmt(want, "%d %d\n", cur_year(), KIDS * EACH);
-	seq_is(want);
+	if (_i == 0) {
+		fmt(want, "%d %d\n", cur_year(), KIDS * EACH);
+		seq_is(want);
+	}
 	free(all);
 }
 END_TEST
@@ -1004,8 +1145,12 @@ tree_suite(void)
 	tcase_add_test(tc, id_valid);
 	tcase_add_test(tc, id_scan);
 	tcase_add_test(tc, id_new_sequence);
+	tcase_add_test(tc, id_new_year);
+	tcase_add_test(tc, id_new_stale_hint);
+	tcase_add_test(tc, id_new_lost_hint);
+	tcase_add_test(tc, id_new_unreserved_case);
 	tcase_add_test(tc, id_new_malformed_seq);
-	tcase_add_test(tc, id_new_concurrent);
+	tcase_add_loop_test(tc, id_new_concurrent, 0, 2);
 	tcase_add_test(tc, lock_exclusion);
 	tcase_add_test(tc, timestamp);
 	tcase_add_test(tc, log_lines);
