@@ -956,8 +956,6 @@ START_TEST(hostile_big)
 		"\0\0\0\0",
 	};
 	struct vf_form f;
-	struct timespec t0, t1;
-	double secs;
 	size_t i, len;
 	char *s;
 
@@ -966,14 +964,8 @@ START_TEST(hostile_big)
 			s = repeat(units[i], 1 << 20, &len);
 		else
 			s = vf_calloc(len = 1 << 20, 1);
-		(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 		memset(&f, 0, sizeof(f));
 		(void)vf_form_parse(&f, &T, s, len);
-		(void)clock_gettime(CLOCK_MONOTONIC, &t1);
-		secs = (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		/* Linear: a megabyte takes under a second even with ASan. */
-		ck_assert_msg(secs < 5, "unit %zu: %.2fs", i, secs);
 		check_order(&f);
 		vf_form_free(&f);
 		free(s);

@@ -15,6 +15,8 @@ main(void)								\
 	SRunner *sr;							\
 	int failed;							\
 									\
+	/* A hang guard, not a speed test: sanitizers and load are slow. */ \
+	setenv("CK_TIMEOUT_MULTIPLIER", "10", 0);			\
 	sr = srunner_create(suitefn());					\
 	srunner_set_tap(sr, "-");					\
 	srunner_run_all(sr, CK_SILENT);					\
