@@ -477,11 +477,15 @@ guess(const unsigned char *s, size_t n)
 	u8_stat(s, n, &u);
 	if (u.err == 0)
 		return &charsets[CS_UTF8];
+	/*
+	 * Mostly UTF-8, cut or slightly damaged (a broken base64 line):
+	 * windows-1252 text next to never forms valid multi-byte UTF-8, and
+	 * Shift_JIS or EUC-JP kana lead with UTF-8 continuation bytes.
+	 */
+	if (u.mb > 0 && u.err * 2 <= u.mb)
+		return &charsets[CS_UTF8];
 	if ((cs = japanese(s, n, 0)) != NULL)
 		return cs;
-	/* Mostly UTF-8, cut or slightly damaged. */
-	if (u.mb > 0 && u.err * 4 <= u.mb)
-		return &charsets[CS_UTF8];
 	return &charsets[CS_1252];
 }
 

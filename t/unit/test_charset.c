@@ -189,6 +189,22 @@ START_TEST(guess)
 }
 END_TEST
 
+/* Damaged UTF-8 (base64 with junk decoded into it) stays UTF-8. */
+START_TEST(damaged_utf8)
+{
+	const char *s = "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab\xe3\x81\xa1"
+	    "\xe3\x81\xaf\x9e\x8b[j more";
+	const char *used;
+	size_t n;
+	char *r;
+
+	r = vf_to_utf8(s, strlen(s), NULL, &n, &used);
+	ck_assert_str_eq(used, "UTF-8");
+	ck_assert_str_eq(r, "こんにちは\xef\xbf\xbd\xef\xbf\xbd[j more");
+	free(r);
+}
+END_TEST
+
 START_TEST(override)
 {
 	/* Labelled Latin-1 (or ASCII) but ISO-2022-JP escapes inside */
@@ -343,6 +359,7 @@ charset_suite(void)
 	tcase_add_test(tc, shift_jis);
 	tcase_add_test(tc, euc_jp);
 	tcase_add_test(tc, guess);
+	tcase_add_test(tc, damaged_utf8);
 	tcase_add_test(tc, override);
 	tcase_add_test(tc, others);
 	tcase_add_test(tc, windows);
