@@ -12,7 +12,17 @@ WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
 PKG_CONFIG ?= pkg-config
 BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay)
+# libbsd and libmd are linked statically where their archives are
+# installed: relocating them at every start cost vf-parse more than parsing
+# a small mail (doc/BENCH.md). `make STATIC_BSD=0` links them dynamically.
+STATIC_BSD ?= $(if $(filter /%,$(shell $(CC) -print-file-name=libbsd.a)),$(if \
+	$(filter /%,$(shell $(CC) -print-file-name=libmd.a)),1,0),0)
+ifeq ($(STATIC_BSD),1)
+BSD_LIBS := -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs libbsd-overlay) \
+	-lmd -Wl,-Bdynamic
+else
 BSD_LIBS := $(shell $(PKG_CONFIG) --libs libbsd-overlay) -lmd
+endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 

@@ -3,31 +3,42 @@
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/* 57 input bytes make one full line of 76 characters. */
+#define LINE_IN		57
+
 void
 vf_base64_encode(struct vf_buf *b, const void *data, size_t n)
 {
 	const unsigned char *s = data;
-	char q[4];
-	size_t i, col = 0;
+	size_t i, end;
 	unsigned v;
+	char *o;
 
-	vf_buf_grow(b, (n + 2) / 3 * 4 + n / 57 + 2);
-	for (i = 0; i < n; i += 3) {
-		v = (unsigned)s[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		q[0] = b64[v >> 18 & 63];
-		q[1] = b64[v >> 12 & 63];
-		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? b64[v & 63] : '=';
-		vf_buf_add(b, q, 4);
-		if ((col += 4) == 76) {
-			vf_buf_addc(b, '\n');
-			col = 0;
+	/* Written in place: the size is known, so one growth at most. */
+	vf_buf_grow(b, (n + 2) / 3 * 4 + (n + LINE_IN - 1) / LINE_IN);
+	o = b->p + b->len;
+	for (i = 0; i < n;) {
+		end = n - i > LINE_IN ? i + LINE_IN : n;
+		for (; end - i >= 3; i += 3) {
+			v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 |
+			    s[i + 2];
+			*o++ = b64[v >> 18 & 63];
+			*o++ = b64[v >> 12 & 63];
+			*o++ = b64[v >> 6 & 63];
+			*o++ = b64[v & 63];
 		}
+		if (i < end) {
+			v = (unsigned)s[i] << 16;
+			if (end - i == 2)
+				v |= (unsigned)s[i + 1] << 8;
+			*o++ = b64[v >> 18 & 63];
+			*o++ = b64[v >> 12 & 63];
+			*o++ = end - i == 2 ? b64[v >> 6 & 63] : '=';
+			*o++ = '=';
+			i = end;
+		}
+		*o++ = '\n';
 	}
-	if (col > 0)
-		vf_buf_addc(b, '\n');
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
 }

@@ -582,7 +582,7 @@ vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
 static void
 gen_fields(const struct vf_case *c, struct vf_buf *b)
 {
-	const char *p;
+	const char *p, *nl;
 	size_t i;
 
 	vf_buf_grow(b, 0);
@@ -591,11 +591,13 @@ gen_fields(const struct vf_case *c, struct vf_buf *b)
 			vf_buf_addc(b, '\n');
 		vf_buf_adds(b, c->field[i].name);
 		vf_buf_add(b, ": ", 2);
-		for (p = c->field[i].value; *p != '\0'; p++) {
-			vf_buf_addc(b, *p);
-			if (*p == '\n')
-				vf_buf_addc(b, '\t');
+		/* Line by line: a value may be a whole proof of concept. */
+		for (p = c->field[i].value; (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1) {
+			vf_buf_add(b, p, (size_t)(nl + 1 - p));
+			vf_buf_addc(b, '\t');
 		}
+		vf_buf_adds(b, p);
 	}
 }
 

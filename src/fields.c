@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,6 @@ static const char *const format_names[] = {
 	"text", "line", "email", "phone", "url", "yesno", "cwe", "date"
 };
 
-struct label_ref {
-	const char	*label;
-	size_t		 field;
-	size_t		 line;
-};
 
 const char *
 vf_kind_name(int kind)
@@ -240,11 +236,12 @@ label_problem(const char *s)
 	if (strchr("0123456789([<>{*-+#.,;=", p[0]) != NULL)
 		return "label begins with numbering or a bullet";
 	/* Bullets and brackets the parser strips in front of a label. */
-	if (strncmp(s, "\xe3\x83\xbb", 3) == 0 ||		/* ・ */
+	if ((p[0] == 0xe2 || p[0] == 0xe3) &&
+	    (strncmp(s, "\xe3\x83\xbb", 3) == 0 ||		/* ・ */
 	    strncmp(s, "\xe3\x80\x90", 3) == 0 ||		/* 【 */
 	    strncmp(s, "\xe3\x80\x8c", 3) == 0 ||		/* 「 */
 	    strncmp(s, "\xe2\x96\xa0", 3) == 0 ||		/* ■ */
-	    strncmp(s, "\xe2\x96\xa1", 3) == 0)		/* □ */
+	    strncmp(s, "\xe2\x96\xa1", 3) == 0))		/* □ */
 		return "label begins with a bullet or bracket";
 	for (; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)
@@ -264,15 +261,17 @@ parse_labels(char *s, char ***out, size_t *nout, char *err, size_t errlen,
     const char *file, size_t line)
 {
 	char *tok;
-	const char *why;
+	const char *why, *p;
+	size_t n = 1;
 
-	*out = NULL;
+	for (p = s; (p = strchr(p, '|')) != NULL; p++)
+		n++;
+	*out = vf_reallocarray(NULL, n, sizeof(**out));
 	*nout = 0;
 	while ((tok = strsep(&s, "|")) != NULL) {
 		if ((why = label_problem(tok)) != NULL)
 			return bad(err, errlen, file, line, "%s: \"%.40s\"",
 			    why, tok);
-		*out = vf_reallocarray(*out, *nout + 1, sizeof(**out));
 		(*out)[(*nout)++] = vf_strdup(tok);
 	}
 	return 0;
@@ -325,73 +324,88 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 	return 0;
 }
 
-static int
-cmp_label(const void *a, const void *b)
-{
-	const struct label_ref *x = a, *y = b;
-	int c;
+/* A name or label, with the field and line it is on. */
+struct entry {
+	const char	*s;
+	size_t		 field;
+};
 
-	if ((c = strcasecmp(x->label, y->label)) != 0)
-		return c;
-	return x->field < y->field ? -1 : x->field > y->field;
+/* FNV-1a, ASCII case-folded when fold is set (labels match so). */
+static uint32_t
+key_hash(const char *s, int fold)
+{
+	uint32_t h = 2166136261u;
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (fold && c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
 }
 
-static int
-cmp_name(const void *a, const void *b)
+/*
+ * Add s to the open-addressing set; the entry it collides with (same
+ * string, ASCII case folded when fold), or NULL when it was added.
+ */
+static const struct entry *
+set_add(struct entry *set, size_t nset, const char *s, size_t field,
+    int fold)
 {
-	const struct label_ref *x = a, *y = b;
+	size_t i;
 
-	return strcmp(x->label, y->label);
+	for (i = key_hash(s, fold) & (nset - 1); set[i].s != NULL;
+	    i = (i + 1) & (nset - 1))
+		if ((fold ? strcasecmp(set[i].s, s) : strcmp(set[i].s, s)) ==
+		    0)
+			return &set[i];
+	set[i].s = s;
+	set[i].field = field;
+	return NULL;
 }
 
 /*
  * Names unique, and no label (ASCII case-folded, as the parser matches
- * them) naming two fields: sort, then compare neighbours.
+ * them) naming two fields. One pass in table order with a hash set, so
+ * that the line reported is the second of the two.
  */
 static int
 check_unique(const struct vf_fields *t, const size_t *lines, char *err,
     size_t errlen, const char *file)
 {
-	struct label_ref *r;
-	size_t i, j, n = 0, nl = 0;
+	const struct entry *e;
+	struct entry *set;
+	const char *l;
+	size_t i, j, nl = 0, nset;
 	int rc = 0;
 
 	for (i = 0; i < t->n; i++)
 		nl += t->f[i].nja + t->f[i].nen;
-	r = vf_reallocarray(NULL, nl > t->n ? nl : t->n, sizeof(*r));
-	for (i = 0; i < t->n; i++) {
-		r[i].label = t->f[i].name;
-		r[i].field = i;
-		r[i].line = lines[i];
-	}
-	qsort(r, t->n, sizeof(*r), cmp_name);
-	for (i = 1; i < t->n && rc == 0; i++)
-		if (strcmp(r[i - 1].label, r[i].label) == 0)
-			rc = bad(err, errlen, file, r[i].line > r[i - 1].line ?
-			    r[i].line : r[i - 1].line,
-			    "duplicate field name \"%s\"", r[i].label);
-	for (i = 0; i < t->n && rc == 0; i++) {
-		for (j = 0; j < t->f[i].nja; j++) {
-			r[n].label = t->f[i].ja[j];
-			r[n].field = i;
-			r[n++].line = lines[i];
-		}
-		for (j = 0; j < t->f[i].nen; j++) {
-			r[n].label = t->f[i].en[j];
-			r[n].field = i;
-			r[n++].line = lines[i];
-		}
-	}
+	if (nl < t->n)
+		nl = t->n;
+	for (nset = 16; nset < 2 * nl; nset *= 2)
+		;
+	set = vf_calloc(nset, sizeof(*set));
+	for (i = 0; i < t->n && rc == 0; i++)
+		if (set_add(set, nset, t->f[i].name, i, 0) != NULL)
+			rc = bad(err, errlen, file, lines[i],
+			    "duplicate field name \"%s\"", t->f[i].name);
 	if (rc == 0)
-		qsort(r, n, sizeof(*r), cmp_label);
-	for (i = 1; i < n && rc == 0; i++)
-		if (strcasecmp(r[i - 1].label, r[i].label) == 0 &&
-		    r[i - 1].field != r[i].field)
-			rc = bad(err, errlen, file, r[i].line > r[i - 1].line ?
-			    r[i].line : r[i - 1].line,
-			    "label \"%.40s\" names both %s and %s", r[i].label,
-			    t->f[r[i - 1].field].name, t->f[r[i].field].name);
-	free(r);
+		memset(set, 0, nset * sizeof(*set));
+	for (i = 0; i < t->n && rc == 0; i++)
+		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
+			l = j < t->f[i].nja ? t->f[i].ja[j] :
+			    t->f[i].en[j - t->f[i].nja];
+			/* The same label twice in one field is harmless. */
+			if ((e = set_add(set, nset, l, i, 1)) != NULL &&
+			    e->field != i)
+				rc = bad(err, errlen, file, lines[i],
+				    "label \"%.40s\" names both %s and %s", l,
+				    t->f[e->field].name, t->f[i].name);
+		}
+	free(set);
 	return rc;
 }
 

@@ -7,7 +7,9 @@
  *
  * Cost is linear in the text: each line is normalised once (at most
  * NORM_MAX bytes of it), and its label is found by hashing its prefixes
- * incrementally, looking up only where a separator could follow.
+ * incrementally, looking up only where a separator could follow, and
+ * giving up as soon as no label begins with what was read (most lines of
+ * a long report are no label lines).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,8 @@
 
 #define FNV_OFFSET	2166136261u
 #define FNV_PRIME	16777619u
+#define PFX_DEPTH	16	/* label prefixes kept in the filter, bytes */
+#define PFX_BITS	32768	/* the filter's size in bits, a power of two */
 
 struct label {
 	char		*s;		/* normalised */
@@ -40,12 +44,19 @@ struct index {
 	size_t		 nslot;		/* a power of two */
 	size_t		 maxlen;
 	enum vf_format	 fmt;		/* of the field being added */
+	char		*mem;		/* the normalised labels, one block */
+	size_t		 used;
+	/*
+	 * Hashes of the labels' first PFX_DEPTH prefixes, as a Bloom
+	 * filter: a line whose prefix is not in it starts no label.
+	 */
+	uint8_t		 pfx[PFX_BITS / 8];
 };
 
-/* A line normalised for matching, and where each byte came from. */
+/* A line normalised for matching. */
 struct nline {
 	char		 n[NORM_MAX + 1];
-	uint32_t	 map[NORM_MAX + 1];
+	char		 tmp[NORM_MAX + 1];
 	size_t		 len;
 	int		 trunc;		/* the line goes on past n */
 };
@@ -128,37 +139,70 @@ lower(int c)
 }
 
 /*
+ * Eight bytes at p, ASCII letters lowercased if fold; 0 if any of them is
+ * not ASCII (or is NUL, which a word of eight NULs would be confused with).
+ * Byte-wise arithmetic on one 64-bit word: no byte carries into the next,
+ * for every byte is below 0x80 before an addition.
+ */
+static uint64_t
+ascii8(const unsigned char *p, int fold)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t w, up;
+
+	memcpy(&w, p, 8);
+	if ((w & high) != 0 || ((w - ones) & ~w & high) != 0)
+		return 0;
+	if (!fold)
+		return w;
+	/* High bit set in the bytes from 'A' to 'Z'. */
+	up = (w + ones * (0x80 - 'A')) & ~(w + ones * (0x7f - 'Z')) & high;
+	return w | up >> 2;
+}
+
+/*
  * Normalise up to max output bytes of s: full-width ASCII to ASCII, the
  * ideographic space to a space, ASCII lowercased if fold. The output is never
- * longer than the input. map (may be NULL) gets the input offset of each
- * output byte, and of the end. Returns the output length; *used the input
- * bytes consumed.
+ * longer than the input, and each output character comes from one whole
+ * input character. Returns the output length; *used the input bytes
+ * consumed.
  */
 static size_t
-normalise(const char *s, size_t n, char *out, uint32_t *map, size_t max,
-    size_t *used, int fold)
+normalise(const char *s, size_t n, char *out, size_t max, size_t *used,
+    int fold)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, o = 0, k, j;
+	uint64_t w;
 	uint32_t cp;
 
 	while (i < n && o < max) {
 		if (u[i] < 0x80) {
-			if (map != NULL)
-				map[o] = (uint32_t)i;
-			out[o++] = (char)(fold ? lower(u[i]) : u[i]);
-			i++;
+			/* ASCII, the usual case: eight bytes at a time. */
+			while (n - i >= 8 && max - o >= 8 &&
+			    (w = ascii8(u + i, fold)) != 0) {
+				memcpy(out + o, &w, 8);
+				o += 8;
+				i += 8;
+			}
+			while (i < n && o < max && u[i] < 0x80) {
+				out[o++] = (char)(fold ? lower(u[i]) : u[i]);
+				i++;
+			}
 			continue;
 		}
-		if ((k = u8dec(u + i, n - i, &cp)) == 0) {
-			if (map != NULL)
-				map[o] = (uint32_t)i;
+		/* Three bytes, as Japanese text is: decoded here, no call. */
+		if ((u[i] & 0xf0) == 0xe0 && n - i >= 3 &&
+		    (u[i + 1] & 0xc0) == 0x80 && (u[i + 2] & 0xc0) == 0x80 &&
+		    (cp = (uint32_t)(u[i] & 0x0f) << 12 |
+		    (uint32_t)(u[i + 1] & 0x3f) << 6 | (u[i + 2] & 0x3f)) >=
+		    0x800)
+			k = 3;
+		else if ((k = u8dec(u + i, n - i, &cp)) == 0) {
 			out[o++] = (char)u[i++];
 			continue;
 		}
 		if ((cp >= 0xff01 && cp <= 0xff5e) || cp == 0x3000) {
-			if (map != NULL)
-				map[o] = (uint32_t)i;
 			out[o++] = cp == 0x3000 ? ' ' : (char)(fold ?
 			    lower((int)(cp - 0xfee0)) : (int)(cp - 0xfee0));
 			i += k;
@@ -166,15 +210,9 @@ normalise(const char *s, size_t n, char *out, uint32_t *map, size_t max,
 		}
 		if (o + k > max)
 			break;
-		for (j = 0; j < k; j++) {
-			if (map != NULL)
-				map[o] = (uint32_t)(i + j);
-			out[o++] = (char)u[i + j];
-		}
-		i += k;
+		for (j = 0; j < k; j++)
+			out[o++] = (char)u[i++];
 	}
-	if (map != NULL)
-		map[o] = (uint32_t)i;
 	out[o] = '\0';
 	*used = i;
 	return o;
@@ -185,16 +223,35 @@ nline_set(struct nline *nl, const char *s, size_t n)
 {
 	size_t used;
 
-	nl->len = normalise(s, n, nl->n, nl->map, NORM_MAX, &used, 1);
+	nl->len = normalise(s, n, nl->n, NORM_MAX, &used, 1);
 	nl->trunc = used < n;
+}
+
+/*
+ * Where in the line s the normalised offset pos comes from. Asked once
+ * per label line, instead of keeping an offset for every byte of every
+ * line: normalising again up to pos stops exactly there, for pos is
+ * always at the start of a character (after a separator or a space).
+ */
+static size_t
+nline_src(struct nline *nl, const char *s, size_t n, size_t pos)
+{
+	size_t used;
+
+	(void)normalise(s, n, nl->tmp, pos, &used, 1);
+	return used;
 }
 
 /* Does the normalised text at p start with lit? Returns its length. */
 static size_t
 at(const char *p, size_t n, const char *lit)
 {
-	size_t k = strlen(lit);
+	size_t k;
 
+	/* Most tries fail on the first byte: no strlen for them. */
+	if (n == 0 || *p != *lit)
+		return 0;
+	k = strlen(lit);
 	return k <= n && memcmp(p, lit, k) == 0 ? k : 0;
 }
 
@@ -245,20 +302,38 @@ lookup(const struct index *ix, uint32_t h, const char *s, size_t n)
 	return NULL;
 }
 
+static size_t
+pfx_bit(uint32_t h)
+{
+	return (h ^ h >> 17) & (PFX_BITS - 1);
+}
+
+static int
+pfx_has(const struct index *ix, uint32_t h)
+{
+	size_t b = pfx_bit(h);
+
+	return ix->pfx[b / 8] & (1 << (b % 8));
+}
+
 static void
 index_add(struct index *ix, const char *label, size_t field)
 {
 	struct label *l;
 	size_t i, n, used, m;
+	uint32_t h;
 	char *s;
 
 	n = strlen(label);
-	s = vf_malloc(n + 1);
-	n = normalise(label, n, s, NULL, n, &used, 1);
-	if (n == 0 || lookup(ix, hash(s, n), s, n) != NULL) {
+	s = ix->mem + ix->used;
+	n = normalise(label, n, s, n, &used, 1);
+	if (n == 0 || lookup(ix, hash(s, n), s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
-		free(s);
 		return;
+	ix->used += n + 1;
+	for (h = FNV_OFFSET, i = 0; i < n && i < PFX_DEPTH; i++) {
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+		ix->pfx[pfx_bit(h) / 8] |= 1 << (pfx_bit(h) % 8);
 	}
 	l = &ix->lab[ix->nlab];
 	l->s = s;
@@ -295,12 +370,20 @@ recognised(const struct vf_field *f, int kind)
 static void
 index_build(struct index *ix, const struct vf_fields *t, int kind)
 {
-	size_t i, j, total = 0;
+	size_t i, j, total = 0, bytes = 0;
 
 	memset(ix, 0, sizeof(*ix));
-	for (i = 0; i < t->n; i++)
-		if (recognised(&t->f[i], kind))
-			total += t->f[i].nja + t->f[i].nen;
+	for (i = 0; i < t->n; i++) {
+		if (!recognised(&t->f[i], kind))
+			continue;
+		total += t->f[i].nja + t->f[i].nen;
+		/* Normalising never makes a label longer. */
+		for (j = 0; j < t->f[i].nja; j++)
+			bytes += strlen(t->f[i].ja[j]) + 1;
+		for (j = 0; j < t->f[i].nen; j++)
+			bytes += strlen(t->f[i].en[j]) + 1;
+	}
+	ix->mem = vf_malloc(bytes + 1);
 	ix->lab = vf_calloc(total + 1, sizeof(*ix->lab));
 	for (ix->nslot = 16; ix->nslot < 2 * total + 2; ix->nslot *= 2)
 		;
@@ -319,10 +402,7 @@ index_build(struct index *ix, const struct vf_fields *t, int kind)
 static void
 index_free(struct index *ix)
 {
-	size_t i;
-
-	for (i = 0; i < ix->nlab; i++)
-		free(ix->lab[i].s);
+	free(ix->mem);
 	free(ix->lab);
 	free(ix->slot);
 }
@@ -457,8 +537,13 @@ boundary(const struct nline *nl, size_t i)
 
 	if (i == nl->len)
 		return !nl->trunc;
-	return isws(n[i]) || strchr(":=-]>()?", n[i]) != NULL ||
-	    at(n + i, nl->len - i, "\xe3\x80\x91") ||		/* 】 */
+	switch (n[i]) {
+	case ' ': case '\t': case ':': case '=': case '-': case ']':
+	case '>': case '(': case ')': case '?':
+	case '\0':	/* as strchr(":=-]>()?", c) had it */
+		return 1;
+	}
+	return at(n + i, nl->len - i, "\xe3\x80\x91") ||		/* 】 */
 	    at(n + i, nl->len - i, "\xe3\x80\x8d");		/* 」 */
 }
 
@@ -568,8 +653,12 @@ find_label(const struct index *ix, const struct nline *nl, size_t start,
 			best = l;
 			*vpos = (size_t)v;
 		}
-		if (i < end)
+		if (i < end) {
 			h = (h ^ (unsigned char)nl->n[i]) * FNV_PRIME;
+			/* No label starts so: none is any longer either. */
+			if (i + 1 - start <= PFX_DEPTH && !pfx_has(ix, h))
+				break;
+		}
 	}
 	return best;
 }
@@ -595,6 +684,8 @@ is_heading(const struct nline *nl, size_t start)
 		}
 	}
 	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
+		if (headings[i][0] != n[0])
+			continue;
 		k = strlen(headings[i]);
 		if (k == len && memcmp(n, headings[i], k) == 0)
 			return 1;
@@ -675,6 +766,8 @@ is_closing(const struct nline *nl, size_t start)
 	else if (len >= 3 && memcmp(n + len - 3, "\xe3\x80\x82", 3) == 0)
 		len -= 3;					/* 。 */
 	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+		if (exact[i][0] != n[0])
+			continue;
 		k = strlen(exact[i]);
 		if (k == len && memcmp(n, exact[i], k) == 0)
 			return 1;
@@ -845,7 +938,7 @@ yesno(const char *v, size_t vlen)
 	if (vlen > YESNO_MAX)
 		return NULL;
 	t = vf_malloc(vlen + 1);
-	n = normalise(v, vlen, t, NULL, vlen, &used, 1);
+	n = normalise(v, vlen, t, vlen, &used, 1);
 	/* Boxes first: a marked box wins over any word. */
 	for (i = 0; i < n; ) {
 		if ((m = box_at(t + i, n - i, &k)) < 0) {
@@ -1081,7 +1174,7 @@ finish(struct state *st)
 	    f->format == VF_FMT_CWE) {
 		/* "０３－５５５５" is meant as ASCII where ASCII is wanted. */
 		t = vf_malloc(n + 1);
-		n = normalise(s, n, t, NULL, n, &used, 0);
+		n = normalise(s, n, t, n, &used, 0);
 		memcpy(b->p, t, n);
 		b->len = n;
 		b->p[n] = '\0';
@@ -1183,7 +1276,7 @@ kind_of(const char *s, size_t n)
 	int kind = 0;
 
 	t = vf_malloc(n + 1);
-	n = normalise(s, n, t, NULL, n, &used, 1);
+	n = normalise(s, n, t, n, &used, 1);
 	for (i = j = 0; i < n; i++)
 		if (!isws(t[i]))
 			t[j++] = t[i];
@@ -1291,7 +1384,7 @@ vf_form_parse(struct vf_form *form, const struct vf_fields *t,
 		if (ix.nlab > 0 &&
 		    (l = find_label(&ix, nl, start, &vpos)) != NULL &&
 		    !filled(&st, l->field)) {
-			i = nl->map[vpos];
+			i = nline_src(nl, p, (size_t)(e - p), vpos);
 			begin(&st, l->field, p + i, (size_t)(e - p) - i, quote);
 			continue;
 		}

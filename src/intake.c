@@ -37,6 +37,8 @@ struct mail {
 	char			*from_raw;	/* From: as written, if ASCII */
 	const char		*raw;
 	size_t			 rawlen;
+	struct vf_buf		 text;		/* the report's text, */
+	int			 textprot;	/*   at this protection */
 };
 
 static const char *
@@ -342,24 +344,39 @@ note_problems(struct vf_buf *pb, const struct mail *ml)
 	}
 }
 
+/*
+ * The text of the report: joined once, for the form and the case alike,
+ * and again only if the protection it counts at was lowered meanwhile.
+ */
+static struct vf_buf *
+report_text(struct mail *ml)
+{
+	if (ml->text.p == NULL || ml->textprot != ml->r.prot) {
+		ml->text.len = 0;
+		vf_buf_grow(&ml->text, 0);
+		ml->text.p[0] = '\0';
+		vf_report_text(&ml->r, ml->r.prot, 0, &ml->text);
+		ml->textprot = ml->r.prot;
+	}
+	return &ml->text;
+}
+
 /* The form, read as the kind the subject (or the case) names. */
 static void
 read_form(struct vf_intake *in, struct mail *ml, int kind)
 {
-	struct vf_buf text = { 0 };
+	struct vf_buf *text = report_text(ml);
 
 	ml->form.kind = kind;
-	vf_report_text(&ml->r, ml->r.prot, 0, &text);
-	if (text.len > 0)
-		vf_form_parse(&ml->form, in->fields, text.p, text.len);
-	vf_buf_free(&text);
+	if (text->len > 0)
+		vf_form_parse(&ml->form, in->fields, text->p, text->len);
 }
 
 static int
 file_new(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, text = { 0 }, pb = { 0 };
+	struct vf_buf out = { 0 }, *text, pb = { 0 };
 	struct vf_kv h[3];
 	char when[32], *s;
 	size_t i;
@@ -395,7 +412,7 @@ file_new(struct vf_intake *in, struct mail *ml)
 	    vf_case_get(&c, "Vf-Signature"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
 
-	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	text = report_text(ml);
 	h[0].name = "Content-Transfer-Encoding";
 	h[0].value = "8bit";
 	h[1].name = "Content-Disposition";
@@ -403,16 +420,14 @@ file_new(struct vf_intake *in, struct mail *ml)
 	h[2].name = "Vf-Protection";
 	h[2].value = (char *)prot_name(ml->r.prot);
 	vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8", h, 3,
-	    text.p != NULL ? text.p : "", text.len);
-	vf_buf_free(&text);
+	    text->p, text->len);
+	vf_buf_free(text);
 	add_pieces(&c, ml);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
 
 	vf_case_write(&c, &out);
 	if ((rc = seen_put(in->root, ml->digest, in->id)) != 0)
-		goto done;
-	if ((rc = vf_state_make(in->root, "received")) != 0)
 		goto done;
 	if ((rc = vf_deliver(in->root, "received", in->id, out.p, out.len,
 	    in->path, sizeof(in->path))) != 0)
@@ -446,7 +461,7 @@ static int
 file_followup(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, text = { 0 }, added = { 0 };
+	struct vf_buf out = { 0 }, *text, added = { 0 };
 	struct vf_kv h[12];
 	const char *state;
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
@@ -487,10 +502,10 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	vf_timestamp(when, sizeof(when), 0);
 	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
 	    &from, &subj, when);
-	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	text = report_text(ml);
 	vf_case_add_part(&c, VF_PART_FOLLOWUP, "text/plain; charset=utf-8", h,
-	    n, text.p != NULL ? text.p : "", text.len);
-	vf_buf_free(&text);
+	    n, text->p, text->len);
+	vf_buf_free(text);
 	add_pieces(&c, ml);
 	/*
 	 * A follow-up may supply what the report lacked, but it may not
@@ -613,6 +628,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	}
 done:
 	free(ml.from_raw);
+	vf_buf_free(&ml.text);
 	vf_form_free(&ml.form);
 	vf_report_free(&ml.r);
 	free(norm);

@@ -89,7 +89,9 @@ vf_buf_grow(struct vf_buf *b, size_t more)
 void
 vf_buf_add(struct vf_buf *b, const void *p, size_t n)
 {
-	vf_buf_grow(b, n);
+	/* Hot: most appends fit, and then need no call to grow. */
+	if (b->cap == 0 || n >= b->cap - b->len)
+		vf_buf_grow(b, n);
 	if (n > 0)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
@@ -105,9 +107,10 @@ vf_buf_adds(struct vf_buf *b, const char *s)
 void
 vf_buf_addc(struct vf_buf *b, int c)
 {
-	char ch = (char)c;
-
-	vf_buf_add(b, &ch, 1);
+	if (b->cap == 0 || b->cap - b->len < 2)
+		vf_buf_grow(b, 1);
+	b->p[b->len++] = (char)c;
+	b->p[b->len] = '\0';
 }
 
 void
