@@ -36,6 +36,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <err.h>
 #include <errno.h>
@@ -674,14 +675,72 @@ ctype_value(const char *b)
 	return vf_buf_take(&v, NULL);
 }
 
-void
-vf_case_write(const struct vf_case *c, struct vf_buf *out)
+/*
+ * The case file as pieces: the small ones (headers, delimiters, the fields
+ * and the history) are written into scratch, and the bodies of the other
+ * parts are pointed at where they are, so that a large case is never held
+ * twice. A piece in scratch is kept as an offset until the end, for
+ * scratch moves as it grows.
+ */
+struct seg {
+	const char	*p;		/* a body; NULL: scratch at off */
+	size_t		 off;
+	size_t		 len;
+};
+
+struct pieces {
+	struct vf_buf	*sb;		/* scratch */
+	size_t		 mark;		/* start of the scratch run not yet
+					   in seg[] */
+	struct seg	*seg;
+	size_t		 nseg, cap;
+};
+
+static void
+seg_add(struct pieces *w, const char *p, size_t off, size_t len)
 {
+	if (len == 0)
+		return;
+	if (w->nseg == w->cap) {
+		w->cap = w->cap < 16 ? 16 : w->cap * 2;
+		w->seg = vf_reallocarray(w->seg, w->cap, sizeof(*w->seg));
+	}
+	w->seg[w->nseg].p = p;
+	w->seg[w->nseg].off = off;
+	w->seg[w->nseg++].len = len;
+}
+
+/* End the scratch run so far: it becomes a piece. */
+static void
+run_end(struct pieces *w)
+{
+	seg_add(w, NULL, w->mark, w->sb->len - w->mark);
+	w->mark = w->sb->len;
+}
+
+/* A body: small ones are copied, large ones pointed at. */
+static void
+put_body(struct pieces *w, const char *p, size_t len)
+{
+	if (len < 4096) {
+		vf_buf_add(w->sb, p, len);
+		return;
+	}
+	run_end(w);
+	seg_add(w, p, 0, len);
+}
+
+void
+vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
+    size_t *niovp)
+{
+	struct pieces w;
 	struct vf_buf fb = { 0 }, hb = { 0 };
 	const struct vf_cpart *p;
 	const char *bnd = c->boundary, *body;
 	char fresh[MAX_BOUNDARY + 1];
-	size_t i, k, len;
+	size_t i, k, len, foff, hoff;
+	struct iovec *iov;
 	int ctdone = 0;
 
 	if (bnd == NULL)
@@ -699,44 +758,85 @@ vf_case_write(const struct vf_case *c, struct vf_buf *out)
 		while (any_collides(c, &fb, &hb, fresh));
 		bnd = fresh;
 	}
+	memset(&w, 0, sizeof(w));
+	w.sb = sb;
+	sb->len = 0;
+	vf_buf_grow(sb, fb.len + hb.len + 4096);
+	/* The fields and the history first, where they cannot move away. */
+	foff = 0;
+	vf_buf_add(sb, fb.p, fb.len);
+	hoff = sb->len;
+	vf_buf_add(sb, hb.p, hb.len);
+	w.mark = sb->len;
 	for (i = 0; i < c->nhdr; i++) {
-		vf_buf_adds(out, c->hdr[i].name);
-		vf_buf_addc(out, ':');
+		vf_buf_adds(sb, c->hdr[i].name);
+		vf_buf_addc(sb, ':');
 		if (bnd == fresh && !ctdone &&
 		    strcasecmp(c->hdr[i].name, "Content-Type") == 0) {
 			char *v = ctype_value(bnd);
 
-			vf_buf_adds(out, v);
+			vf_buf_adds(sb, v);
 			free(v);
 			ctdone = 1;
 		} else
-			vf_buf_adds(out, c->hdr[i].value);
-		vf_buf_addc(out, '\n');
+			vf_buf_adds(sb, c->hdr[i].value);
+		vf_buf_addc(sb, '\n');
 	}
-	vf_buf_addc(out, '\n');
+	vf_buf_addc(sb, '\n');
 	if (c->preamble != NULL) {
-		vf_buf_adds(out, c->preamble);
-		vf_buf_addc(out, '\n');
+		vf_buf_adds(sb, c->preamble);
+		vf_buf_addc(sb, '\n');
 	}
 	for (i = 0; i < c->npart; i++) {
 		p = &c->part[i];
-		vf_buf_printf(out, "--%s\n", bnd);
+		vf_buf_printf(sb, "--%s\n", bnd);
 		for (k = 0; k < p->nhdr; k++) {
-			vf_buf_adds(out, p->hdr[k].name);
-			vf_buf_addc(out, ':');
-			vf_buf_adds(out, p->hdr[k].value);
-			vf_buf_addc(out, '\n');
+			vf_buf_adds(sb, p->hdr[k].name);
+			vf_buf_addc(sb, ':');
+			vf_buf_adds(sb, p->hdr[k].value);
+			vf_buf_addc(sb, '\n');
 		}
-		vf_buf_addc(out, '\n');
+		vf_buf_addc(sb, '\n');
 		part_body(p, &fb, &hb, &body, &len);
-		vf_buf_add(out, body, len);
-		vf_buf_addc(out, '\n');
+		if (body == fb.p || body == hb.p) {
+			run_end(&w);
+			seg_add(&w, NULL, body == fb.p ? foff : hoff, len);
+		} else
+			put_body(&w, body, len);
+		vf_buf_addc(sb, '\n');
 	}
-	vf_buf_printf(out, "--%s--\n", bnd);
+	vf_buf_printf(sb, "--%s--\n", bnd);
 	if (c->epilogue != NULL)
-		vf_buf_adds(out, c->epilogue);
+		vf_buf_adds(sb, c->epilogue);
+	run_end(&w);
 	vf_buf_free(&fb);
 	vf_buf_free(&hb);
+	iov = vf_reallocarray(NULL, w.nseg, sizeof(*iov));
+	for (i = 0; i < w.nseg; i++) {
+		iov[i].iov_base = (void *)(w.seg[i].p != NULL ? w.seg[i].p :
+		    sb->p + w.seg[i].off);
+		iov[i].iov_len = w.seg[i].len;
+	}
+	free(w.seg);
+	*iovp = iov;
+	*niovp = w.nseg;
+}
+
+void
+vf_case_write(const struct vf_case *c, struct vf_buf *out)
+{
+	struct vf_buf sb = { 0 };
+	struct iovec *iov;
+	size_t i, n, total = 0;
+
+	vf_case_iov(c, &sb, &iov, &n);
+	for (i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	vf_buf_grow(out, total);
+	for (i = 0; i < n; i++)
+		vf_buf_add(out, iov[i].iov_base, iov[i].iov_len);
+	free(iov);
+	vf_buf_free(&sb);
 }
 
 void
@@ -751,7 +851,8 @@ vf_case_free(struct vf_case *c)
 	free(c->hist);
 	for (i = 0; i < c->npart; i++) {
 		kv_free(c->part[i].hdr, c->part[i].nhdr);
-		free(c->part[i].body);
+		if (!c->part[i].ref)
+			free(c->part[i].body);
 	}
 	free(c->part);
 	free(c->preamble);
@@ -1027,9 +1128,14 @@ new_boundary(struct vf_case *c)
 	c->nhdr++;
 }
 
-struct vf_cpart *
-vf_case_add_part(struct vf_case *c, const char *role, const char *ctype,
-    const struct vf_kv *extra, size_t nextra, const char *body, size_t len)
+/*
+ * own: 0 copy the body, 1 take the caller's malloc'ed body, 2 point at
+ * the caller's body.
+ */
+static struct vf_cpart *
+add_part(struct vf_case *c, const char *role, const char *ctype,
+    const struct vf_kv *extra, size_t nextra, char *body, size_t len,
+    int own)
 {
 	struct vf_cpart *p;
 	size_t i;
@@ -1049,8 +1155,11 @@ vf_case_add_part(struct vf_case *c, const char *role, const char *ctype,
 			    "(null)");
 		one_line("vf_case_add_part", extra[i].name, extra[i].value);
 	}
-	if (body == NULL)
+	if (body == NULL) {
 		len = 0;
+		if (own == 2)
+			body = (char *)"";
+	}
 	c->part = vf_reallocarray(c->part, c->npart + 1, sizeof(*c->part));
 	p = &c->part[c->npart++];
 	memset(p, 0, sizeof(*p));
@@ -1058,15 +1167,43 @@ vf_case_add_part(struct vf_case *c, const char *role, const char *ctype,
 	for (i = 0; i < nextra; i++)
 		hdr_append(&p->hdr, &p->nhdr, extra[i].name, extra[i].value);
 	hdr_append(&p->hdr, &p->nhdr, "Vf-Part", role);
-	p->body = vf_malloc(len + 1);
-	if (len > 0)
-		memcpy(p->body, body, len);
-	p->body[len] = '\0';
+	if (own == 1 && body != NULL)
+		p->body = body;
+	else if (own == 2) {
+		p->body = body;
+		p->ref = 1;
+	} else {
+		p->body = vf_malloc(len + 1);
+		if (len > 0)
+			memcpy(p->body, body, len);
+		p->body[len] = '\0';
+	}
 	p->len = len;
 	if (c->boundary == NULL || collides(p->body, p->len, c->boundary,
 	    strlen(c->boundary)))
 		new_boundary(c);
 	return p;
+}
+
+struct vf_cpart *
+vf_case_add_part(struct vf_case *c, const char *role, const char *ctype,
+    const struct vf_kv *extra, size_t nextra, const char *body, size_t len)
+{
+	return add_part(c, role, ctype, extra, nextra, (char *)body, len, 0);
+}
+
+struct vf_cpart *
+vf_case_add_part_take(struct vf_case *c, const char *role, const char *ctype,
+    const struct vf_kv *extra, size_t nextra, char *body, size_t len)
+{
+	return add_part(c, role, ctype, extra, nextra, body, len, 1);
+}
+
+struct vf_cpart *
+vf_case_add_part_ref(struct vf_case *c, const char *role, const char *ctype,
+    const struct vf_kv *extra, size_t nextra, const char *body, size_t len)
+{
+	return add_part(c, role, ctype, extra, nextra, (char *)body, len, 2);
 }
 
 const char *

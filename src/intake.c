@@ -15,6 +15,7 @@
  * follow-up's digest is kept on its part in the case.
  */
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <err.h>
 #include <errno.h>
@@ -131,9 +132,11 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 	struct vf_kv h[4];
 	struct vf_gpg g;
 	const char *key;
-	char disp[128];
+	char disp[128], *ct;
+	size_t len;
 	int rc;
 
+	/* The mail outlives the case: pointed at, not copied. */
 	if (ml->r.whole && memchr(ml->raw, '\0', ml->rawlen) == NULL) {
 		h[0].name = "Content-Disposition";
 		h[0].value = "attachment";
@@ -141,8 +144,8 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		h[1].value = "as-received";
 		h[2].name = "Vf-Digest";
 		h[2].value = (char *)ml->digest;
-		vf_case_add_part(c, VF_PART_ORIGINAL, "message/rfc822", h, 3,
-		    ml->raw, ml->rawlen);
+		vf_case_add_part_ref(c, VF_PART_ORIGINAL, "message/rfc822", h,
+		    3, ml->raw, ml->rawlen);
 		return 0;
 	}
 	key = vf_config_get(in->cfg, "office-key");
@@ -168,20 +171,26 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 	h[1].value = "encrypted-on-arrival";
 	h[2].name = "Vf-Digest";
 	h[2].value = (char *)ml->digest;
-	vf_case_add_part(c, VF_PART_ORIGINAL, "application/octet-stream", h,
-	    3, g.out.p, g.out.len);
+	/* Ciphertext: the case takes gpg's buffer, nothing to wipe. */
+	ct = vf_buf_take(&g.out, &len);
 	vf_gpg_free(&g);
+	vf_case_add_part_take(c, VF_PART_ORIGINAL, "application/octet-stream",
+	    h, 3, ct, len);
 	return 0;
 }
 
-/* Ciphertext-free parts of the mail: unprotected text and attachments. */
+/*
+ * Ciphertext-free parts of the mail: unprotected text and attachments.
+ * None is copied: the case points at attachments kept in their transfer
+ * encoding (the mail and the report outlive it), and takes the rest.
+ */
 static void
-add_pieces(struct vf_case *c, const struct mail *ml)
+add_pieces(struct vf_case *c, struct mail *ml)
 {
 	struct vf_buf t = { 0 }, b = { 0 };
 	struct vf_kv h[5];
-	char ctype[256], disp[256], *name;
-	size_t i, k;
+	char ctype[256], disp[256], *name, *body;
+	size_t i, k, len;
 
 	vf_report_text(&ml->r, ml->r.prot, 1, &t);
 	if (t.len > 0) {
@@ -191,12 +200,13 @@ add_pieces(struct vf_case *c, const struct mail *ml)
 		h[1].value = "inline";
 		h[2].name = "Vf-Note";
 		h[2].value = "found outside the protected report; not part of it";
-		vf_case_add_part(c, VF_PART_UNPROTECTED,
-		    "text/plain; charset=utf-8", h, 3, t.p, t.len);
+		body = vf_buf_take(&t, &len);
+		vf_case_add_part_take(c, VF_PART_UNPROTECTED,
+		    "text/plain; charset=utf-8", h, 3, body, len);
 	}
 	vf_buf_free(&t);
 	for (i = 0; i < ml->r.np; i++) {
-		const struct vf_piece *p = &ml->r.p[i];
+		struct vf_piece *p = &ml->r.p[i];
 
 		if (!p->attachment)
 			continue;
@@ -214,7 +224,7 @@ add_pieces(struct vf_case *c, const struct mail *ml)
 		vf_oneline(ctype);
 		k = 0;
 		h[k].name = "Content-Transfer-Encoding";
-		h[k++].value = "base64";
+		h[k++].value = (char *)(p->cte != NULL ? p->cte : "base64");
 		h[k].name = "Content-Disposition";
 		h[k++].value = disp;
 		h[k].name = "Vf-Protection";
@@ -223,12 +233,23 @@ add_pieces(struct vf_case *c, const struct mail *ml)
 			h[k].name = "Vf-Filename";
 			h[k++].value = p->name;
 		}
-		vf_base64_encode(&b, p->data, p->len);
-		vf_case_add_part(c, "attachment", ctype, h, k, b.p, b.len);
-		b.len = 0;
+		if (p->cte != NULL && p->ref)
+			vf_case_add_part_ref(c, "attachment", ctype, h, k,
+			    p->data, p->len);
+		else if (p->cte != NULL) {
+			/* The report has no more use for it. */
+			vf_case_add_part_take(c, "attachment", ctype, h, k,
+			    p->data, p->len);
+			p->data = NULL;
+			p->len = 0;
+		} else {
+			vf_base64_encode(&b, p->data, p->len);
+			body = vf_buf_take(&b, &len);
+			vf_case_add_part_take(c, "attachment", ctype, h, k,
+			    body, len);
+		}
 		free(name);
 	}
-	vf_buf_free(&b);
 }
 
 static int
@@ -378,8 +399,9 @@ file_new(struct vf_intake *in, struct mail *ml)
 	struct vf_case c;
 	struct vf_buf out = { 0 }, *text, pb = { 0 };
 	struct vf_kv h[3];
-	char when[32], *s;
-	size_t i;
+	struct iovec *iov = NULL;
+	char when[32], *s, *body;
+	size_t i, niov, len;
 	int rc;
 
 	if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
@@ -419,23 +441,25 @@ file_new(struct vf_intake *in, struct mail *ml)
 	h[1].value = "inline";
 	h[2].name = "Vf-Protection";
 	h[2].value = (char *)prot_name(ml->r.prot);
-	vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8", h, 3,
-	    text->p, text->len);
-	vf_buf_free(text);
+	body = vf_buf_take(text, &len);
+	vf_case_add_part_take(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
+	    h, 3, body, len);
 	add_pieces(&c, ml);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
 
-	vf_case_write(&c, &out);
+	/* Written part by part: a large case is never held twice. */
+	vf_case_iov(&c, &out, &iov, &niov);
 	if ((rc = seen_put(in->root, ml->digest, in->id)) != 0)
 		goto done;
-	if ((rc = vf_deliver(in->root, "received", in->id, out.p, out.len,
+	if ((rc = vf_deliverv(in->root, "received", in->id, iov, niov,
 	    in->path, sizeof(in->path))) != 0)
 		goto done;
 	(void)vf_log(in->root, in->tool, in->id, "new %s case%s%s",
 	    vf_case_get(&c, "Vf-Kind"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
 done:
+	free(iov);
 	vf_buf_free(&pb);
 	vf_buf_free(&out);
 	vf_case_free(&c);
@@ -463,9 +487,11 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	struct vf_case c;
 	struct vf_buf out = { 0 }, *text, added = { 0 };
 	struct vf_kv h[12];
+	struct iovec *iov = NULL;
 	const char *state;
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
-	size_t i, n;
+	char *body;
+	size_t i, n, niov, len;
 	int rc, lk;
 
 	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
@@ -503,9 +529,9 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
 	    &from, &subj, when);
 	text = report_text(ml);
-	vf_case_add_part(&c, VF_PART_FOLLOWUP, "text/plain; charset=utf-8", h,
-	    n, text->p, text->len);
-	vf_buf_free(text);
+	body = vf_buf_take(text, &len);
+	vf_case_add_part_take(&c, VF_PART_FOLLOWUP,
+	    "text/plain; charset=utf-8", h, n, body, len);
 	add_pieces(&c, ml);
 	/*
 	 * A follow-up may supply what the report lacked, but it may not
@@ -530,11 +556,12 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	free(subj);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
-	vf_case_write(&c, &out);
-	if ((rc = vf_replace(in->root, in->path, out.p, out.len)) != 0)
+	vf_case_iov(&c, &out, &iov, &niov);
+	if ((rc = vf_replacev(in->root, in->path, iov, niov)) != 0)
 		goto done;
 	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s", state);
 done:
+	free(iov);
 	vf_buf_free(&added);
 	vf_buf_free(&out);
 	vf_case_free(&c);
@@ -577,7 +604,7 @@ int
 vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
-	const char *state, *fr;
+	const char *state, *fr, *msg;
 	char *norm;
 	size_t normlen;
 	int rc;
@@ -600,12 +627,24 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	}
 	in->id[0] = '\0';
 
-	/* The original is kept as it came: parse a normalised copy. */
-	norm = vf_malloc(rawlen + 1);
-	memcpy(norm, raw, rawlen);
-	norm[rawlen] = '\0';
-	normlen = vf_mail_normalize(norm, rawlen);
-	rc = vf_report_extract(&ml.r, norm, normlen, &in->lim);
+	/*
+	 * The original is kept as it came: a normalised copy is parsed, made
+	 * only when normalising would change something (a CR, an mbox From_
+	 * line), for a mail is rarely either and may be large.
+	 */
+	if ((rawlen >= 5 && memcmp(raw, "From ", 5) == 0) ||
+	    memchr(raw, '\r', rawlen) != NULL) {
+		norm = vf_malloc(rawlen + 1);
+		memcpy(norm, raw, rawlen);
+		norm[rawlen] = '\0';
+		normlen = vf_mail_normalize(norm, rawlen);
+		msg = norm;
+	} else {
+		norm = NULL;
+		normlen = rawlen;
+		msg = raw;
+	}
+	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim);
 	if (rc != 0) {
 		if (rc == EX_TEMPFAIL)
 			warnx("gpg failed for a reason a retry may mend");

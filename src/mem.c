@@ -2,6 +2,8 @@
  * Allocation that never returns NULL: out of memory is a temporary failure
  * (the MTA retries the delivery later), so it exits EX_TEMPFAIL.
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +13,9 @@
 #include <unistd.h>
 
 #include "vf.h"
+
+#define GROW_SLOW	(4UL * 1024 * 1024)	/* see vf_buf_grow */
+#define READ_MIN	4096	/* read(2) into at least this much room */
 
 static void
 oom(void)
@@ -80,8 +85,14 @@ vf_buf_grow(struct vf_buf *b, size_t more)
 		return;
 	if (b->cap == 0)
 		b->cap = 256;
+	/*
+	 * Doubling, then half as much again past 4 MiB: still a constant
+	 * number of copies per byte, but a large mail is not held with as
+	 * much again unused behind it.
+	 */
 	while (b->cap < want)
-		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
+		b->cap = b->cap > SIZE_MAX / 2 ? want :
+		    b->cap < GROW_SLOW ? b->cap * 2 : b->cap + b->cap / 2;
 	b->p = vf_reallocarray(b->p, b->cap, 1);
 	b->p[b->len] = '\0';
 }
@@ -166,10 +177,31 @@ vf_buf_take(struct vf_buf *b, size_t *len)
 int
 vf_buf_readfd(struct vf_buf *b, int fd, size_t max)
 {
+	struct stat st;
+	off_t at;
+	size_t want;
 	ssize_t n;
 
+	/*
+	 * A file (stdin redirected from one, a case file) is read into
+	 * exactly its size, and a little room to see the end in; a pipe
+	 * grows the buffer as it comes.
+	 */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (at = lseek(fd, 0, SEEK_CUR)) != -1 && st.st_size > at) {
+		want = (size_t)(st.st_size - at) < max ?
+		    (size_t)(st.st_size - at) + READ_MIN : max + 1;
+		if (want > SIZE_MAX - b->len - 1)
+			oom();
+		if (b->cap < b->len + want + 1) {
+			b->cap = b->len + want + 1;
+			b->p = vf_reallocarray(b->p, b->cap, 1);
+			b->p[b->len] = '\0';
+		}
+	}
 	for (;;) {
-		vf_buf_grow(b, 65536);
+		if (b->cap == 0 || b->cap - b->len - 1 < READ_MIN)
+			vf_buf_grow(b, 65536);
 		n = read(fd, b->p + b->len, b->cap - b->len - 1);
 		if (n == -1) {
 			if (errno == EINTR)

@@ -30,6 +30,7 @@ struct walk {
 };
 
 static void	walk_part(struct walk *, const struct vf_part *, int, int);
+static int	identity(const struct vf_part *);
 
 static const char ARMOR_MSG[] = "-----BEGIN PGP MESSAGE-----";
 static const char ARMOR_MSG_END[] = "-----END PGP MESSAGE-----";
@@ -70,7 +71,7 @@ problem(struct vf_report *r, const char *what)
 	vf_buf_adds(&r->problems, what);
 }
 
-static void
+static struct vf_piece *
 add_piece(struct vf_report *r, int prot, int attachment, const char *type,
     const char *name, char *data, size_t len)
 {
@@ -78,12 +79,14 @@ add_piece(struct vf_report *r, int prot, int attachment, const char *type,
 
 	r->p = vf_reallocarray(r->p, r->np + 1, sizeof(*r->p));
 	p = &r->p[r->np++];
+	memset(p, 0, sizeof(*p));
 	p->prot = prot;
 	p->attachment = attachment;
 	p->type = vf_strdup(type);
 	p->name = name != NULL ? vf_strdup(name) : NULL;
 	p->data = data;
 	p->len = len;
+	return p;
 }
 
 static void
@@ -236,10 +239,11 @@ static void
 walk_encrypted(struct walk *w, const struct vf_part *p, int crypto)
 {
 	struct vf_gpg g;
-	const struct vf_part *ct;
+	struct vf_part *ct;
 	struct vf_mime *m;
 	char *plain;
 	size_t len;
+	int rc;
 
 	w->r->encrypted = 1;
 	set_enc(w->r, "pgp-mime");
@@ -254,7 +258,22 @@ walk_encrypted(struct walk *w, const struct vf_part *p, int crypto)
 		w->r->decrypted = 0;
 		return;
 	}
-	if (decrypt(w, ct->data, ct->datalen, &g, "pgp-mime") != 0) {
+	/*
+	 * The ciphertext is read no more (the original keeps it): its copy
+	 * goes before the plaintext is taken apart beside it, and before gpg
+	 * runs when it is the body byte for byte (as armor always is).
+	 */
+	if (identity(ct)) {
+		free(ct->data);
+		ct->data = NULL;
+		ct->datalen = 0;
+		rc = decrypt(w, ct->body, ct->bodylen, &g, "pgp-mime");
+	} else
+		rc = decrypt(w, ct->data, ct->datalen, &g, "pgp-mime");
+	free(ct->data);
+	ct->data = NULL;
+	ct->datalen = 0;
+	if (rc != 0) {
 		vf_gpg_free(&g);
 		return;
 	}
@@ -270,8 +289,8 @@ walk_signed(struct walk *w, const struct vf_part *p, int prot, int crypto)
 {
 	struct vf_buf data = { 0 };
 	const struct vf_part *body, *sig;
+	const char *s, *e, *nl;
 	struct vf_gpg g;
-	size_t i;
 	int rc, good;
 
 	if (p->nchild < 2 || p->child[1]->data == NULL) {
@@ -283,10 +302,13 @@ walk_signed(struct walk *w, const struct vf_part *p, int prot, int crypto)
 	body = p->child[0];
 	sig = p->child[1];
 	vf_buf_grow(&data, body->rawlen + body->rawlen / 32 + 2);
-	for (i = 0; i < body->rawlen; i++) {
-		if (body->raw[i] == '\n')
-			vf_buf_addc(&data, '\r');
-		vf_buf_addc(&data, body->raw[i]);
+	for (s = body->raw, e = s + body->rawlen; s < e; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL) {
+			vf_buf_add(&data, s, (size_t)(e - s));
+			break;
+		}
+		vf_buf_add(&data, s, (size_t)(nl - s));
+		vf_buf_add(&data, "\r\n", 2);
 	}
 	memset(&g, 0, sizeof(g));
 	if (w->rc == 0) {
@@ -423,9 +445,76 @@ safe_name(const char *name)
 	return s;
 }
 
+/*
+ * Can an attachment go into the case as it came, in its transfer encoding,
+ * instead of decoded and encoded again? When it is base64 or quoted-
+ * printable that decoded without a fault and that every mail reader
+ * decodes alike: lines of at most 998 bytes; for base64 nothing but its
+ * alphabet, in groups of four, padding only at the very end; for
+ * quoted-printable printable ASCII and tabs, no white space at a line's
+ * end (which a decoder drops).
+ */
+static const char *
+keep_encoded(const struct vf_part *p)
+{
+	const unsigned char *s, *e;
+	size_t col = 0, nb = 0, pad = 0;
+	int b64;
+
+	if (p->cte == NULL || p->body == NULL ||
+	    (p->flags & (VF_PART_BADENC | VF_PART_TRUNCATED)) != 0)
+		return NULL;
+	if (strcmp(p->cte, "base64") == 0)
+		b64 = 1;
+	else if (strcmp(p->cte, "quoted-printable") == 0)
+		b64 = 0;
+	else
+		return NULL;
+	s = (const unsigned char *)p->body;
+	for (e = s + p->bodylen; s < e; s++) {
+		if (*s == '\n') {
+			if (!b64 && col > 0 && (s[-1] == ' ' || s[-1] == '\t'))
+				return NULL;
+			col = 0;
+			continue;
+		}
+		if (++col > 998)
+			return NULL;
+		if (!b64) {
+			if ((*s < 0x20 && *s != '\t') || *s > 0x7e)
+				return NULL;
+			continue;
+		}
+		if (*s == '=')
+			pad++;
+		else if (pad > 0 || !((*s >= 'A' && *s <= 'Z') ||
+		    (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '+' || *s == '/'))
+			return NULL;
+		nb++;
+	}
+	if (!b64 && col > 0 && (s[-1] == ' ' || s[-1] == '\t'))
+		return NULL;
+	if (b64 && (nb % 4 != 0 || pad > 2))
+		return NULL;
+	return b64 ? "base64" : "quoted-printable";
+}
+
+/* No transfer encoding: the data is the body, byte for byte. */
+static int
+identity(const struct vf_part *p)
+{
+	return p->body != NULL && p->datalen == p->bodylen &&
+	    (p->flags & VF_PART_TRUNCATED) == 0 && (p->cte == NULL ||
+	    strcmp(p->cte, "7bit") == 0 || strcmp(p->cte, "8bit") == 0 ||
+	    strcmp(p->cte, "binary") == 0);
+}
+
 static void
 walk_leaf(struct walk *w, const struct vf_part *p, int prot, int crypto)
 {
+	struct vf_piece *pc;
+	const char *cte;
 	char *name, *copy;
 
 	if (p->data == NULL)
@@ -446,12 +535,23 @@ walk_leaf(struct walk *w, const struct vf_part *p, int prot, int crypto)
 	    (strcmp(p->type, "application/pgp-encrypted") == 0 &&
 	    p->datalen < 64))
 		return;
-	/* HTML and everything else is kept as it came, never rendered. */
+	/*
+	 * HTML and everything else is kept as it came, never rendered. The
+	 * piece points at the body in the mail (which outlives the report)
+	 * rather than at a copy of it.
+	 */
 	name = safe_name(p->filename);
-	copy = vf_malloc(p->datalen + 1);
-	memcpy(copy, p->data, p->datalen);
-	copy[p->datalen] = '\0';
-	add_piece(w->r, prot, 1, p->type, name, copy, p->datalen);
+	if ((cte = keep_encoded(p)) != NULL || identity(p)) {
+		pc = add_piece(w->r, prot, 1, p->type, name, (char *)p->body,
+		    p->bodylen);
+		pc->cte = cte;
+		pc->ref = 1;
+	} else {
+		copy = vf_malloc(p->datalen + 1);
+		memcpy(copy, p->data, p->datalen);
+		copy[p->datalen] = '\0';
+		add_piece(w->r, prot, 1, p->type, name, copy, p->datalen);
+	}
 	free(name);
 }
 
@@ -550,10 +650,11 @@ vf_report_extract(struct vf_report *r, const char *msg, size_t len,
 	for (i = 0; i < w.ntrees; i++) {
 		vf_mime_free(w.trees[i]);
 		free(w.trees[i]);
-		free(w.plain[i]);
 	}
 	free(w.trees);
-	free(w.plain);
+	/* Attachments point into the plaintexts: they stay with the report. */
+	r->plain = w.plain;
+	r->nplain = w.ntrees;
 	return w.rc;
 }
 
@@ -583,9 +684,13 @@ vf_report_free(struct vf_report *r)
 	for (i = 0; i < r->np; i++) {
 		free(r->p[i].type);
 		free(r->p[i].name);
-		free(r->p[i].data);
+		if (!r->p[i].ref)
+			free(r->p[i].data);
 	}
 	free(r->p);
+	for (i = 0; i < r->nplain; i++)
+		free(r->plain[i]);
+	free(r->plain);
 	free(r->subject);
 	free(r->from);
 	free(r->from_raw);

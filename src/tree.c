@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <dirent.h>
 #include <err.h>
@@ -308,10 +309,54 @@ tmp_name(char *buf, size_t size, const char *state)
 		errx(EX_SOFTWARE, "vf tmp name too long");
 }
 
+/*
+ * writev(2) all of the pieces, through EINTR and short writes, at most
+ * IOV_MAX of them a call; -1 with errno.
+ */
+static int
+writev_all(int fd, const struct iovec *iov, size_t n)
+{
+	struct iovec cur[64];
+	size_t i = 0, k, skip = 0;
+	ssize_t w;
+
+	for (;;) {
+		/* Past what is written, empty pieces included. */
+		while (i < n && skip == iov[i].iov_len) {
+			i++;
+			skip = 0;
+		}
+		if (i == n)
+			return 0;
+		/* A window of pieces, the first maybe partly written. */
+		for (k = 0; k < sizeof(cur) / sizeof(cur[0]) && i + k < n;
+		    k++)
+			cur[k] = iov[i + k];
+		cur[0].iov_base = (char *)cur[0].iov_base + skip;
+		cur[0].iov_len -= skip;
+		w = writev(fd, cur, (int)k);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		while ((size_t)w >= iov[i].iov_len - skip) {
+			w -= (ssize_t)(iov[i].iov_len - skip);
+			skip = 0;
+			if (++i == n)
+				return 0;
+		}
+		skip += (size_t)w;
+	}
+}
+
 /* Create, fill and fsync a new file in state/tmp; its name in tmp. */
 static int
-write_tmp(const struct vf_root *root, const char *state, const void *data,
-    size_t len, char *tmp, size_t tmpsize)
+write_tmp(const struct vf_root *root, const char *state,
+    const struct iovec *iov, size_t niov, char *tmp, size_t tmpsize)
 {
 	int fd, tries, rc, e;
 
@@ -324,7 +369,7 @@ write_tmp(const struct vf_root *root, const char *state, const void *data,
 		if (errno != EEXIST || tries >= 10)
 			return fail(root, tmp);
 	}
-	if (vf_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (writev_all(fd, iov, niov) == -1 || fsync(fd) == -1) {
 		e = errno;
 		rc = fail(root, tmp);
 		(void)close(fd);
@@ -351,6 +396,17 @@ int
 vf_deliver(struct vf_root *root, const char *state, const char *name,
     const void *data, size_t len, char *path, size_t pathsize)
 {
+	struct iovec iov;
+
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	return vf_deliverv(root, state, name, &iov, 1, path, pathsize);
+}
+
+int
+vf_deliverv(struct vf_root *root, const char *state, const char *name,
+    const struct iovec *iov, size_t niov, char *path, size_t pathsize)
+{
 	char tmp[PATH_MAX], dst[PATH_MAX];
 	int rc, e;
 
@@ -374,7 +430,7 @@ vf_deliver(struct vf_root *root, const char *state, const char *name,
 	path[0] = '\0';
 	if ((rc = vf_state_make(root, state)) != 0)
 		return rc;
-	if ((rc = write_tmp(root, state, data, len, tmp, sizeof(tmp))) != 0)
+	if ((rc = write_tmp(root, state, iov, niov, tmp, sizeof(tmp))) != 0)
 		return rc;
 	if (linkat(root->fd, tmp, root->fd, dst, 0) == -1) {
 		e = errno;
@@ -527,6 +583,17 @@ int
 vf_replace(struct vf_root *root, const char *path, const void *data,
     size_t len)
 {
+	struct iovec iov;
+
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	return vf_replacev(root, path, &iov, 1);
+}
+
+int
+vf_replacev(struct vf_root *root, const char *path, const struct iovec *iov,
+    size_t niov)
+{
 	struct loc l;
 	struct stat st;
 	char tmp[PATH_MAX], rel[PATH_MAX], dir[64];
@@ -542,7 +609,7 @@ vf_replace(struct vf_root *root, const char *path, const void *data,
 	    snprintf(dir, sizeof(dir), "%s/%s", vf_states[l.state], l.sub) >=
 	    (int)sizeof(dir))
 		errx(EX_SOFTWARE, "vf_replace: name too long");
-	if ((rc = write_tmp(root, vf_states[l.state], data, len, tmp,
+	if ((rc = write_tmp(root, vf_states[l.state], iov, niov, tmp,
 	    sizeof(tmp))) != 0)
 		return rc;
 #ifdef RENAME_EXCHANGE

@@ -13,6 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "vf.h"
 
 /*
@@ -50,6 +54,15 @@ main(int argc, char *argv[])
 	long long max, secs;
 	int ch, rc;
 
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * Large buffers in mappings of their own, whatever was freed
+	 * before: growing one moves no bytes (mremap), and freeing one gives
+	 * its memory back, so a large mail is not held twice (glibc would
+	 * otherwise raise the threshold after the first large free).
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	umask(077);
 	/* A file size limit is a full disk: EFBIG and exit 75, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);

@@ -11,6 +11,8 @@
 #ifndef VF_H
 #define VF_H
 
+#include <sys/uio.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -414,6 +416,9 @@ int	vf_state_make(struct vf_root *, const char *);
  */
 int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
 	    size_t, char *, size_t);
+/* The same, the contents given as pieces (see vf_case_iov). */
+int	vf_deliverv(struct vf_root *, const char *, const char *,
+	    const struct iovec *, size_t, char *, size_t);
 /*
  * Replace the file at path (a case in some state) with new contents: write
  * to that state's tmp/, fsync, rename over path, fsync the directory.
@@ -421,6 +426,8 @@ int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
  * EX_NOINPUT if path is not a case file under this root.
  */
 int	vf_replace(struct vf_root *, const char *, const void *, size_t);
+int	vf_replacev(struct vf_root *, const char *, const struct iovec *,
+	    size_t);
 /*
  * Move a case to state (into its new/ or cur/ as it was, same name), path
  * updated. 0 also when it is in that state already; EX_TEMPFAIL if it was
@@ -489,6 +496,8 @@ struct vf_cpart {
 	size_t		 nhdr;
 	char		*body;		/* exact bytes between the headers */
 	size_t		 len;		/*   and the next delimiter's LF */
+	int		 ref;		/* body is the caller's, not ours and
+					   not NUL-terminated (add_part_ref) */
 };
 
 struct vf_case {
@@ -514,6 +523,13 @@ int		 vf_case_parse(struct vf_case *, const char *, size_t, char *,
 /* Read and parse the file at path. */
 int		 vf_case_load(struct vf_case *, const char *, char *, size_t);
 void		 vf_case_write(const struct vf_case *, struct vf_buf *);
+/*
+ * The same bytes as pieces for writev(2), without joining them: *iov
+ * (malloc'ed, *niov entries) points into the case and into scratch, which
+ * both must stay unchanged until it is written.
+ */
+void		 vf_case_iov(const struct vf_case *, struct vf_buf *,
+		    struct iovec **, size_t *);
 void		 vf_case_free(struct vf_case *);
 /*
  * Start an empty case with the given id, subject (UTF-8; control characters
@@ -547,6 +563,16 @@ void		 vf_case_history(struct vf_case *, const char *, const char *,
 struct vf_cpart	*vf_case_add_part(struct vf_case *, const char *,
 		    const char *, const struct vf_kv *, size_t, const char *,
 		    size_t);
+/*
+ * The same without a copy of the body: _take takes a malloc'ed body (NUL
+ * at len) and frees it with the case; _ref points at the caller's body,
+ * which must outlive the case unchanged.
+ */
+struct vf_cpart	*vf_case_add_part_take(struct vf_case *, const char *,
+		    const char *, const struct vf_kv *, size_t, char *, size_t);
+struct vf_cpart	*vf_case_add_part_ref(struct vf_case *, const char *,
+		    const char *, const struct vf_kv *, size_t, const char *,
+		    size_t);
 const char	*vf_cpart_get(const struct vf_cpart *, const char *);
 
 /* ---- report extraction (report.c) -------------------------------------- */
@@ -557,12 +583,18 @@ const char	*vf_cpart_get(const struct vf_cpart *, const char *);
 #define VF_PROT_ENCRYPTED	2	/* decrypted by gpg under its rules */
 
 struct vf_piece {
-	int	 prot;		/* VF_PROT_* */
-	int	 attachment;	/* 0: text (UTF-8); 1: bytes, as it came */
-	char	*type;		/* content type */
-	char	*name;		/* file name (sanitised) or NULL */
-	char	*data;
-	size_t	 len;
+	int		 prot;		/* VF_PROT_* */
+	int		 attachment;	/* 0: text (UTF-8); 1: bytes */
+	char		*type;		/* content type */
+	char		*name;		/* file name (sanitised) or NULL */
+	char		*data;
+	size_t		 len;
+	const char	*cte;		/* attachment still in the transfer
+					   encoding it came in, well-formed:
+					   "base64" or "quoted-printable";
+					   NULL: data is decoded */
+	int		 ref;		/* data points into the mail or into
+					   plain[]: not ours, no NUL after */
 };
 
 struct vf_report {
@@ -583,11 +615,14 @@ struct vf_report {
 	struct vf_piece	*p;
 	size_t		 np;
 	struct vf_buf	 problems;	/* "; "-separated sentences */
+	char		**plain;	/* decrypted texts pieces point into */
+	size_t		 nplain;
 };
 
 /*
  * Take a normalised mail apart: decrypt PGP/MIME and inline PGP, verify
  * signatures, decode MIME and charsets, and sort its pieces by protection.
+ * Attachments are not copied: the mail must outlive the report.
  * Returns 0 (problems, even undecryptable parts, are noted in the report),
  * or the gpg code when a retry could succeed (EX_TEMPFAIL) or gpg cannot be
  * run (EX_UNAVAILABLE).

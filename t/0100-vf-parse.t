@@ -275,6 +275,78 @@ case $st in ""|Z*) ok 0 "the hung gpg was killed" ;;
 *) ok 1 "the hung gpg was killed (state $st)" ;; esac
 cp "$work/config.good" "$VF_ROOT/config"
 
+# --- attachments stay in the transfer encoding they came in, byte for byte
+partbody() { # CASEFILE FILENAME: the body of the part with that Vf-Filename
+	awk -v fn="$2" '/^--=_vf/ { if (inb) exit; h = 1; blk = ""; next }
+	    h && /^$/ { h = 0; if (blk ~ ("Vf-Filename: " fn "\n")) inb = 1; next }
+	    h { blk = blk $0 "\n"; next }
+	    inb { print }' "$1"
+}
+partcte() { # CASEFILE FILENAME: that part's Content-Transfer-Encoding
+	parthdrs "$1" attachment | awk -v fn="$2" '
+	    /^Content-Transfer-Encoding: / { cte = $2 }
+	    $0 == "Vf-Filename: " fn { print cte; exit }
+	    /^Vf-Part: / { cte = "" }'
+}
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%c", (i * 37 + 11) % 256 }' \
+    >"$work/poc.bin"
+# 64 columns (PEM style), where an encoder of our own would write 76.
+base64 -w 64 <"$work/poc.bin" >"$work/poc.b64"
+qp='GET /?q=3D%3Cscript%3E HTTP/1.1=
+ 200 OK'
+attach() { # the multipart body with four attachments
+	printf 'Content-Type: multipart/mixed; boundary=z\n\n--z\n'
+	printf 'Content-Type: text/plain; charset=utf-8\n\n'
+	cat "$sw"
+	printf -- '--z\nContent-Type: application/octet-stream; name="poc.bin"\n'
+	printf 'Content-Disposition: attachment; filename="poc.bin"\n'
+	printf 'Content-Transfer-Encoding: base64\n\n'
+	cat "$work/poc.b64"
+	printf -- '--z\nContent-Type: text/x-log\n'
+	printf 'Content-Disposition: attachment; filename="log.txt"\n'
+	printf 'Content-Transfer-Encoding: quoted-printable\n\n%s\n' "$qp"
+	printf -- '--z\nContent-Type: application/octet-stream\n'
+	printf 'Content-Disposition: attachment; filename="bad.bin"\n'
+	printf 'Content-Transfer-Encoding: base64\n\nYWJj*ZGVm\n'
+	printf -- '--z\nContent-Type: application/octet-stream\n'
+	printf 'Content-Disposition: attachment; filename="raw.bin"\n\n'
+	printf 'raw\001bytes\n--z--\n'
+}
+{
+	printf 'From: taro@example.jp\nSubject: attachments\nMIME-Version: 1.0\n'
+	attach
+} >"$work/m12"
+attach >"$work/inner12"
+gpg --batch --no-tty --quiet --trust-model always --armor --encrypt \
+    --recipient "$OFFICE_FPR" --output "$work/inner12.asc" "$work/inner12"
+{
+	printf 'From: taro@example.jp\nSubject: encrypted attachments\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b1"\n\n'
+	printf -- '--b1\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n'
+	printf -- '--b1\nContent-Type: application/octet-stream\n\n'
+	cat "$work/inner12.asc"
+	printf -- '--b1--\n'
+} >"$work/m13"
+for m in m12 m13; do
+	p=$(vf-parse <"$work/$m" 2>"$work/err")
+	ok $? "$m: attachments: exit 0"
+	is "$(partcte "$p" poc.bin)" base64 "$m: base64 attachment keeps base64"
+	partbody "$p" poc.bin | cmp -s - "$work/poc.b64"
+	ok $? "$m: base64 attachment kept byte for byte as it came"
+	partbody "$p" poc.bin | base64 -d 2>/dev/null | cmp -s - "$work/poc.bin"
+	ok $? "$m: and decodes to the file sent"
+	is "$(partcte "$p" log.txt)" quoted-printable \
+	    "$m: quoted-printable attachment keeps its encoding"
+	is "$(partbody "$p" log.txt)" "$qp" "$m: quoted-printable kept as it came"
+	is "$(partbody "$p" bad.bin)" "YWJjZGVm" \
+	    "$m: broken base64 is decoded and encoded again"
+	is "$(partcte "$p" raw.bin)" base64 "$m: unencoded bytes get base64"
+	is "$(partbody "$p" raw.bin)" "cmF3AWJ5dGVz" "$m: and are those bytes"
+	is "$(field "$p" reporter.name)" "山田太郎" "$m: the form is read"
+	vf-show "$p" >/dev/null 2>&1
+	ok $? "$m: vf-show reads the case"
+done
+
 grep -q "vf-parse $id1 new software case" "$VF_ROOT/log"
 ok $? "log records the new case"
 

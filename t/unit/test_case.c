@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <fcntl.h>
 #include <limits.h>
@@ -485,6 +486,99 @@ START_TEST(parts_round_trip)
 }
 END_TEST
 
+/* The pieces of vf_case_iov, joined. */
+static void
+join_iov(const struct vf_case *c, struct vf_buf *out, size_t *niov)
+{
+	struct vf_buf sb = { 0 };
+	struct iovec *iov;
+	size_t i, n;
+
+	vf_case_iov(c, &sb, &iov, &n);
+	out->len = 0;
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_gt(iov[i].iov_len, 0);
+		vf_buf_add(out, iov[i].iov_base, iov[i].iov_len);
+	}
+	if (niov != NULL)
+		*niov = n;
+	free(iov);
+	vf_buf_free(&sb);
+}
+
+START_TEST(parts_take_ref_iov)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 }, joined = { 0 }, big = { 0 }, evil = { 0 };
+	char err[256], *taken, *old;
+	struct vf_cpart *p;
+	size_t i, n, niov;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	vf_case_field_set(&c, "vuln.steps", "one\ntwo");
+	vf_case_history(&c, "test", "made");
+	/* Large bodies are pointed at, small ones copied: both kinds. */
+	for (i = 0; i < 3000; i++)
+		vf_buf_printf(&big, "line %zu of a long proof of concept\n", i);
+	taken = vf_strdup("taken body\n");
+	p = vf_case_add_part_take(&c, VF_PART_NOTE, "text/plain", NULL, 0,
+	    taken, strlen(taken));
+	ck_assert_ptr_eq(p->body, taken);
+	ck_assert_int_eq(p->ref, 0);
+	p = vf_case_add_part_ref(&c, "attachment", "application/octet-stream",
+	    NULL, 0, big.p, big.len);
+	ck_assert_ptr_eq(p->body, big.p);
+	ck_assert_int_eq(p->ref, 1);
+	vf_case_add_part_ref(&c, VF_PART_NOTE, "text/plain", NULL, 0, NULL, 0);
+	vf_case_add_part_take(&c, VF_PART_NOTE, "text/plain", NULL, 0, NULL,
+	    0);
+	ck_assert_uint_eq(c.npart, 6);
+
+	vf_case_write(&c, &out);
+	join_iov(&c, &joined, &niov);
+	ck_assert_uint_eq(joined.len, out.len);
+	ck_assert_mem_eq(joined.p, out.p, out.len);
+	/* The large body is a piece of its own, between two of scratch. */
+	ck_assert_uint_ge(niov, 3);
+	round_trip(out.p, out.len);
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(d.npart, 6);
+	ck_assert_uint_eq(d.part[2].len, strlen("taken body\n"));
+	ck_assert_mem_eq(d.part[3].body, big.p, big.len);
+	ck_assert_uint_eq(d.part[4].len, 0);
+	ck_assert_uint_eq(d.part[5].len, 0);
+	ck_assert_str_eq(vf_case_field(&d, "vuln.steps"), "one\ntwo");
+	vf_case_free(&d);
+
+	/* A referenced body holding the boundary: a new one is picked. */
+	old = vf_strdup(c.boundary);
+	vf_buf_printf(&evil, "a\n--%s--\n", old);
+	for (i = 0; i < 200; i++)
+		vf_buf_adds(&evil, "padding so that the body is pointed at\n");
+	vf_case_add_part_ref(&c, VF_PART_FOLLOWUP, "text/plain", NULL, 0,
+	    evil.p, evil.len);
+	ck_assert_str_ne(c.boundary, old);
+	vf_case_write(&c, &out);
+	out.len = 0;
+	vf_case_write(&c, &out);
+	join_iov(&c, &joined, &n);
+	ck_assert_uint_eq(joined.len, out.len);
+	ck_assert_mem_eq(joined.p, out.p, out.len);
+	round_trip(out.p, out.len);
+
+	/* Freeing the case leaves referenced bodies alone. */
+	vf_case_free(&c);
+	ck_assert_int_eq(strncmp(big.p, "line 0 ", 7), 0);
+	ck_assert_int_eq(strncmp(evil.p, "a\n--", 4), 0);
+	free(old);
+	vf_buf_free(&evil);
+	vf_buf_free(&big);
+	vf_buf_free(&joined);
+	vf_buf_free(&out);
+}
+END_TEST
+
 START_TEST(fixture_good)
 {
 	struct vf_case c;
@@ -707,6 +801,7 @@ case_suite(void)
 	tcase_add_test(tc, fields_exact);
 	tcase_add_test(tc, history_lines);
 	tcase_add_test(tc, parts_round_trip);
+	tcase_add_test(tc, parts_take_ref_iov);
 	tcase_add_test(tc, fixture_good);
 	tcase_add_test(tc, fixture_bad);
 	tcase_add_test(tc, every_prefix);

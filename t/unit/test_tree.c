@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -293,6 +294,55 @@ START_TEST(deliver_basic)
 	ck_assert_mem_eq(got, "a\0b", 3);
 	free(got);
 	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(deliver_pieces)
+{
+	struct vf_root r;
+	struct iovec iov[300];
+	struct vf_buf want = { 0 }, bytes = { 0 };
+	char path[PATH_MAX], *got;
+	size_t i, k, len, off[300];
+
+	/*
+	 * More pieces than one writev takes, empty ones among them, sizes
+	 * from none to 70 KB: the file is them joined.
+	 */
+	for (i = 0; i < 300; i++) {
+		off[i] = bytes.len;
+		len = i % 7 == 0 ? 0 : i % 50 == 1 ? 70000 : i % 13;
+		for (k = 0; k < len; k++)
+			vf_buf_addc(&bytes, (int)('a' + (i + k) % 26));
+	}
+	for (i = 0; i < 300; i++) {
+		iov[i].iov_base = bytes.p + off[i];
+		iov[i].iov_len = (i + 1 < 300 ? off[i + 1] : bytes.len) -
+		    off[i];
+		vf_buf_add(&want, iov[i].iov_base, iov[i].iov_len);
+	}
+	open_root(&r);
+	ck_assert_int_eq(vf_deliverv(&r, "received", "2026-00009", iov, 300,
+	    path, sizeof(path)), 0);
+	got = slurp(path, &len);
+	ck_assert_uint_eq(len, want.len);
+	ck_assert_mem_eq(got, want.p, want.len);
+	free(got);
+	/* Replaced the same way, and with nothing at all. */
+	ck_assert_int_eq(vf_replacev(&r, path, iov + 1, 150), 0);
+	got = slurp(path, &len);
+	ck_assert_uint_eq(len, off[151] - off[1]);
+	ck_assert_mem_eq(got, bytes.p + off[1], len);
+	free(got);
+	ck_assert_int_eq(vf_replacev(&r, path, iov, 1), 0);
+	got = slurp(path, &len);
+	ck_assert_uint_eq(len, 0);
+	free(got);
+	ck_assert_int_eq(vf_deliverv(&r, "received", "2026-00010", iov, 0,
+	    path, sizeof(path)), 0);
+	vf_root_close(&r);
+	vf_buf_free(&want);
+	vf_buf_free(&bytes);
 }
 END_TEST
 
@@ -1135,6 +1185,7 @@ tree_suite(void)
 	tcase_add_test(tc, root_env);
 	tcase_add_test(tc, state_make);
 	tcase_add_test(tc, deliver_basic);
+	tcase_add_test(tc, deliver_pieces);
 	tcase_add_test(tc, deliver_bad_names);
 	tcase_add_test(tc, deliver_full_disk);
 	tcase_add_test(tc, deliver_no_permission);
