@@ -521,6 +521,10 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	 * follows: a good signature by another key proves nothing here.
 	 */
 	if (ml->r.prot == VF_PROT_SIGNED && !same_signer(&c, &ml->r)) {
+		/* Its text with it, or the follow-up would lose the text. */
+		for (i = 0; i < ml->r.np; i++)
+			if (ml->r.p[i].prot == VF_PROT_SIGNED)
+				ml->r.p[i].prot = VF_PROT_CLEAR;
 		ml->r.prot = VF_PROT_CLEAR;
 		vf_case_history(&c, in->tool, "follow-up signed by %s, not by "
 		    "the report's key: counts as clear", ml->r.sig.sig_fpr);

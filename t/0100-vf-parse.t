@@ -155,6 +155,8 @@ p7b=$(vf-parse <"$work/m7b" 2>"$work/err")
 is "$p7b" "$p5" "follow-up signed by another key: filed on its case"
 grep -q "not by the report's key: counts as clear" "$p5"
 ok $? "another signer: recorded as clear"
+sed -n '/^Vf-Part: followup/,/^--=_vf/p' "$p5" | grep -q '追加の情報です'
+ok $? "another signer: the follow-up's text is kept"
 gpg --batch --quiet --local-user "$FPR_reporter" --clearsign <"$work/fu.txt" >"$work/fu-same.txt"
 mail 'taro@example.jp' "Re: [VF#$id5]" "$work/fu-same.txt" >"$work/m7c"
 vf-parse <"$work/m7c" >/dev/null 2>&1
