@@ -676,6 +676,23 @@ ctype_value(const char *b)
 }
 
 /*
+ * About what the fields and the history take written out (a value's
+ * continuation TABs aside), so that scratch is sized once and a large
+ * field is not copied as it grows.
+ */
+static size_t
+gen_size(const struct vf_case *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nfield; i++)
+		n += strlen(c->field[i].name) + strlen(c->field[i].value) + 3;
+	for (i = 0; i < c->nhist; i++)
+		n += strlen(c->hist[i]) + 1;
+	return n + n / 32;
+}
+
+/*
  * The case file as pieces: the small ones (headers, delimiters, the fields
  * and the history) are written into scratch, and the bodies of the other
  * parts are pointed at where they are, so that a large case is never held
@@ -735,18 +752,31 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
     size_t *niovp)
 {
 	struct pieces w;
-	struct vf_buf fb = { 0 }, hb = { 0 };
+	struct vf_buf fb, hb;
 	const struct vf_cpart *p;
-	const char *bnd = c->boundary, *body;
+	const char *bnd = c->boundary, *role;
 	char fresh[MAX_BOUNDARY + 1];
-	size_t i, k, len, foff, hoff;
+	size_t i, k, foff, hoff, hend;
 	struct iovec *iov;
 	int ctdone = 0;
 
 	if (bnd == NULL)
 		errx(EX_SOFTWARE, "vf_case_write: case without a boundary");
-	gen_fields(c, &fb);
-	gen_history(c, &hb);
+	/*
+	 * The fields and the history are made first in scratch, where they
+	 * are looked at through views until scratch grows.
+	 */
+	sb->len = 0;
+	vf_buf_grow(sb, gen_size(c) + 4096);
+	foff = 0;
+	gen_fields(c, sb);
+	hoff = sb->len;
+	gen_history(c, sb);
+	fb.p = sb->p + foff;
+	fb.len = hoff - foff;
+	hb.p = sb->p + hoff;
+	hb.len = sb->len - hoff;
+	hend = sb->len;
 	/*
 	 * Only when a caller changed a body behind vf_case_add_part's back:
 	 * this output gets a new boundary, the case keeps the old one.
@@ -760,13 +790,6 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	}
 	memset(&w, 0, sizeof(w));
 	w.sb = sb;
-	sb->len = 0;
-	vf_buf_grow(sb, fb.len + hb.len + 4096);
-	/* The fields and the history first, where they cannot move away. */
-	foff = 0;
-	vf_buf_add(sb, fb.p, fb.len);
-	hoff = sb->len;
-	vf_buf_add(sb, hb.p, hb.len);
 	w.mark = sb->len;
 	for (i = 0; i < c->nhdr; i++) {
 		vf_buf_adds(sb, c->hdr[i].name);
@@ -797,20 +820,23 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 			vf_buf_addc(sb, '\n');
 		}
 		vf_buf_addc(sb, '\n');
-		part_body(p, &fb, &hb, &body, &len);
-		if (body == fb.p || body == hb.p) {
+		role = role_of(p);
+		if (strcmp(role, VF_PART_FIELDS) == 0 ||
+		    strcmp(role, VF_PART_HISTORY) == 0) {
 			run_end(&w);
-			seg_add(&w, NULL, body == fb.p ? foff : hoff, len);
+			if (role[0] == 'f')
+				seg_add(&w, NULL, foff, hoff - foff);
+			else
+				seg_add(&w, NULL, hoff, hend - hoff);
 		} else
-			put_body(&w, body, len);
+			put_body(&w, p->body != NULL ? p->body : "",
+			    p->body != NULL ? p->len : 0);
 		vf_buf_addc(sb, '\n');
 	}
 	vf_buf_printf(sb, "--%s--\n", bnd);
 	if (c->epilogue != NULL)
 		vf_buf_adds(sb, c->epilogue);
 	run_end(&w);
-	vf_buf_free(&fb);
-	vf_buf_free(&hb);
 	iov = vf_reallocarray(NULL, w.nseg, sizeof(*iov));
 	for (i = 0; i < w.nseg; i++) {
 		iov[i].iov_base = (void *)(w.seg[i].p != NULL ? w.seg[i].p :

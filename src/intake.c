@@ -38,8 +38,6 @@ struct mail {
 	char			*from_raw;	/* From: as written, if ASCII */
 	const char		*raw;
 	size_t			 rawlen;
-	struct vf_buf		 text;		/* the report's text, */
-	int			 textprot;	/*   at this protection */
 };
 
 static const char *
@@ -366,38 +364,78 @@ note_problems(struct vf_buf *pb, const struct mail *ml)
 }
 
 /*
- * The text of the report: joined once, for the form and the case alike,
- * and again only if the protection it counts at was lowered meanwhile.
+ * The one piece of text at the report's protection, if there is just one
+ * (the usual case) and it is ours; else NULL. It is then the report's
+ * text as it is, with no need to join a copy.
  */
-static struct vf_buf *
-report_text(struct mail *ml)
+static struct vf_piece *
+one_text(struct mail *ml)
 {
-	if (ml->text.p == NULL || ml->textprot != ml->r.prot) {
-		ml->text.len = 0;
-		vf_buf_grow(&ml->text, 0);
-		ml->text.p[0] = '\0';
-		vf_report_text(&ml->r, ml->r.prot, 0, &ml->text);
-		ml->textprot = ml->r.prot;
+	struct vf_piece *one = NULL;
+	size_t i;
+
+	for (i = 0; i < ml->r.np; i++) {
+		if (ml->r.p[i].attachment || ml->r.p[i].prot != ml->r.prot)
+			continue;
+		if (one != NULL)
+			return NULL;
+		one = &ml->r.p[i];
 	}
-	return &ml->text;
+	return one != NULL && !one->ref && one->data != NULL ? one : NULL;
+}
+
+/*
+ * The text of the report, taken for the case (malloc'ed, NUL at *len):
+ * the one piece itself where there is one, else the pieces joined.
+ */
+static char *
+take_text(struct mail *ml, size_t *len)
+{
+	struct vf_buf b = { 0 };
+	struct vf_piece *one;
+
+	char *t;
+
+	if ((one = one_text(ml)) != NULL) {
+		/*
+		 * As vf_report_text has it, the text ends in a LF: one byte
+		 * more, which malloc's rounding mostly has room for already.
+		 */
+		t = vf_reallocarray(one->data, one->len + 2, 1);
+		t[one->len] = '\n';
+		t[one->len + 1] = '\0';
+		*len = one->len + 1;
+		one->data = NULL;
+		one->len = 0;
+		return t;
+	}
+	vf_report_text(&ml->r, ml->r.prot, 0, &b);
+	return vf_buf_take(&b, len);
 }
 
 /* The form, read as the kind the subject (or the case) names. */
 static void
 read_form(struct vf_intake *in, struct mail *ml, int kind)
 {
-	struct vf_buf *text = report_text(ml);
+	struct vf_buf text = { 0 };
+	struct vf_piece *one;
 
 	ml->form.kind = kind;
-	if (text->len > 0)
-		vf_form_parse(&ml->form, in->fields, text->p, text->len);
+	if ((one = one_text(ml)) != NULL) {
+		vf_form_parse(&ml->form, in->fields, one->data, one->len);
+		return;
+	}
+	vf_report_text(&ml->r, ml->r.prot, 0, &text);
+	if (text.len > 0)
+		vf_form_parse(&ml->form, in->fields, text.p, text.len);
+	vf_buf_free(&text);
 }
 
 static int
 file_new(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, *text, pb = { 0 };
+	struct vf_buf out = { 0 }, pb = { 0 };
 	struct vf_kv h[3];
 	struct iovec *iov = NULL;
 	char when[32], *s, *body;
@@ -434,14 +472,13 @@ file_new(struct vf_intake *in, struct mail *ml)
 	    vf_case_get(&c, "Vf-Signature"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
 
-	text = report_text(ml);
 	h[0].name = "Content-Transfer-Encoding";
 	h[0].value = "8bit";
 	h[1].name = "Content-Disposition";
 	h[1].value = "inline";
 	h[2].name = "Vf-Protection";
 	h[2].value = (char *)prot_name(ml->r.prot);
-	body = vf_buf_take(text, &len);
+	body = take_text(ml, &len);
 	vf_case_add_part_take(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
 	    h, 3, body, len);
 	add_pieces(&c, ml);
@@ -485,7 +522,7 @@ static int
 file_followup(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, *text, added = { 0 };
+	struct vf_buf out = { 0 }, added = { 0 };
 	struct vf_kv h[12];
 	struct iovec *iov = NULL;
 	const char *state;
@@ -532,8 +569,7 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	vf_timestamp(when, sizeof(when), 0);
 	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
 	    &from, &subj, when);
-	text = report_text(ml);
-	body = vf_buf_take(text, &len);
+	body = take_text(ml, &len);
 	vf_case_add_part_take(&c, VF_PART_FOLLOWUP,
 	    "text/plain; charset=utf-8", h, n, body, len);
 	add_pieces(&c, ml);
@@ -671,7 +707,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	}
 done:
 	free(ml.from_raw);
-	vf_buf_free(&ml.text);
 	vf_form_free(&ml.form);
 	vf_report_free(&ml.r);
 	free(norm);

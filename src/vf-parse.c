@@ -78,27 +78,31 @@ main(int argc, char *argv[])
 	if (argc != optind)
 		usage();
 
+	memset(&fields, 0, sizeof(fields));
+	memset(&cfg, 0, sizeof(cfg));
 	if ((rc = vf_root_open(&root, dir, 1)) != 0)
 		return rc;
 	if ((rc = vf_config_load(&cfg, root.fd, msg, sizeof(msg))) != 0) {
 		warnx("%s", msg);
-		return rc;
+		goto out;
 	}
 	if ((rc = vf_share_fields(&fields)) != 0)
-		return rc;
+		goto out;
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
 	max = vf_config_num(&cfg, "max-message-size", 1024, 1LL << 34,
 	    (long long)in.lim.message, msg, sizeof(msg));
 	if (max == -1) {
 		warnx("%s", msg);
-		return EX_CONFIG;
+		rc = EX_CONFIG;
+		goto out;
 	}
 	in.lim.message = (size_t)max;
 	if ((secs = vf_config_num(&cfg, "timeout", 1, 86400, 300, msg,
 	    sizeof(msg))) == -1) {
 		warnx("%s", msg);
-		return EX_CONFIG;
+		rc = EX_CONFIG;
+		goto out;
 	}
 	signal(SIGALRM, timeout);
 	alarm((unsigned)secs);
@@ -106,7 +110,8 @@ main(int argc, char *argv[])
 	switch (vf_buf_readfd(&mail, STDIN_FILENO, in.lim.message)) {
 	case -1:
 		warn("stdin");
-		return EX_TEMPFAIL;
+		rc = EX_TEMPFAIL;
+		goto out;
 	case 1:
 		/*
 		 * Too large to take apart safely. The MTA keeps it and says
@@ -114,11 +119,13 @@ main(int argc, char *argv[])
 		 */
 		warnx("mail larger than max-message-size (%zu bytes): "
 		    "refused, the MTA keeps it", in.lim.message);
-		return EX_TEMPFAIL;
+		rc = EX_TEMPFAIL;
+		goto out;
 	}
 	if (mail.len == 0) {
 		warnx("no mail on stdin");
-		return EX_NOINPUT;
+		rc = EX_NOINPUT;
+		goto out;
 	}
 
 	in.root = &root;
@@ -126,15 +133,16 @@ main(int argc, char *argv[])
 	in.fields = &fields;
 	in.tool = "vf-parse";
 	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
-		return rc;
+		goto out;
 	if (in.duplicate)
 		warnx("%s: delivered before, nothing changed", in.id);
 	if (printf("%s\n", in.path) < 0)
 		err(EX_IOERR, "stdout");
 	vf_fshut_stdout();
+out:
 	vf_buf_free(&mail);
 	vf_fields_free(&fields);
 	vf_config_free(&cfg);
 	vf_root_close(&root);
-	return 0;
+	return rc;
 }
