@@ -352,4 +352,86 @@ done
 grep -q "vf-parse $id1 new software case" "$VF_ROOT/log"
 ok $? "log records the new case"
 
+# --- the original's encryption runs beside the parsing (src/intake.c):
+# whatever path a mail takes, the result is the same as when it ran after.
+pgpblocks() { # CASEFILE DIR: each PGP message of the case decrypted, DIR/1...
+	mkdir -p "$2"
+	awk -v d="$2" '/^-----BEGIN PGP MESSAGE-----$/ { n++; f = d "/" n ".asc" }
+	    f { print >f } /^-----END PGP MESSAGE-----$/ { close(f); f = "" }' "$1"
+	for a in "$2"/*.asc; do
+		gpg --batch --quiet --decrypt "$a" >"${a%.asc}" 2>/dev/null
+	done
+}
+pgpblocks "$p1" "$work/blocks1"
+found=0
+for f in "$work"/blocks1/*[0-9]; do cmp -s "$f" "$work/m6" && found=1; done
+is "$found" 1 "follow-up: its original kept encrypted, decrypts to the mail"
+
+# A root that says multipart/encrypted but holds no ciphertext: the early
+# start is skipped on the header alone, so the original is encrypted then.
+{
+	printf 'From: taro@example.jp\nSubject: not really encrypted\n'
+	printf 'Content-type: Multipart/Encrypted; boundary="e"\n\n--e\n'
+	printf 'Content-Type: text/plain; charset=utf-8\n\n'
+	cat "$sw"
+	printf -- '--e--\n'
+} >"$work/m14"
+p14=$(vf-parse <"$work/m14" 2>"$work/err")
+ok $? "multipart/encrypted without ciphertext: exit 0"
+is "$(parthdrs "$p14" original | sed -n 's/^Vf-Original: //p')" \
+    encrypted-on-arrival "multipart/encrypted without ciphertext: original encrypted"
+pgpblocks "$p14" "$work/blocks14"
+cmp -s "$work/blocks14/1" "$work/m14"
+ok $? "multipart/encrypted without ciphertext: original decrypts to the mail"
+# PGP/MIME with CRLF line ends: still kept as it came, not encrypted again.
+sed 's/$/\r/' "$work/m2" | sed "s/^Subject: .*/Subject: crlf pgp-mime\r/" \
+    >"$work/m15"
+p15=$(vf-parse <"$work/m15" 2>"$work/err")
+ok $? "PGP/MIME with CRLF: exit 0"
+is "$(parthdrs "$p15" original | sed -n 's/^Vf-Original: //p')" \
+    as-received "PGP/MIME with CRLF: kept as it came"
+
+# A follow-up when the office key is unusable: 78, its case unchanged.
+cp "$p1" "$work/p1.before"
+sed "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" \
+    "$work/config.good" >"$VF_ROOT/config"
+printf 'From: taro@example.jp\nSubject: Re: [VF#%s]\n\nmore\n' "$id1" |
+    vf-parse >/dev/null 2>"$work/err"
+is $? 78 "follow-up, office key not in the keyring: 78"
+cmp -s "$p1" "$work/p1.before"
+ok $? "follow-up, office key not in the keyring: case unchanged"
+cp "$work/config.good" "$VF_ROOT/config"
+# gpg cannot be run at all: 78, nothing filed.
+before=$(ncases)
+printf 'Subject: no gpg\n\ntext\n' |
+    VF_GPG=/nonexistent/gpg vf-parse >/dev/null 2>"$work/err"
+is $? 78 "gpg cannot be run: 78"
+grep -q 'cannot run gpg' "$work/err"
+ok $? "gpg cannot be run: says so"
+is "$(ncases)" "$before" "gpg cannot be run: nothing filed"
+
+# Two gpg at once (the original's encryption and an inline message's
+# decryption), both hanging: the timeout kills both.
+printf '#!/bin/sh\necho $$ >>"%s/hang2.pids"\nexec sleep 60\n' "$work" \
+    >"$work/hang2"
+chmod +x "$work/hang2"
+: >"$work/hang2.pids"
+echo 'timeout 2' >>"$VF_ROOT/config"
+before=$(ncases)
+{
+	printf 'From: taro@example.jp\nSubject: inline\n\n'
+	cat "$work/inner12.asc"
+} | VF_GPG=$work/hang2 vf-parse >/dev/null 2>"$work/err"
+is $? 75 "two gpg hang: 75 after the timeout"
+is "$(ncases)" "$before" "two gpg hang: nothing filed"
+is "$(grep -c . "$work/hang2.pids")" 2 "two gpg hang: both were running"
+sleep 1
+alive=0
+while read -r pid; do
+	st=$(ps -o stat= -p "$pid" 2>/dev/null)
+	case $st in ""|Z*) ;; *) alive=$((alive + 1)) ;; esac
+done <"$work/hang2.pids"
+is "$alive" 0 "two gpg hang: both killed"
+cp "$work/config.good" "$VF_ROOT/config"
+
 done_testing
