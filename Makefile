@@ -92,6 +92,23 @@ obj/fuzz/%: fuzz/%.c $(LIB_SRC) src/vf.h
 fuzzers: $(FUZZERS)
 fuzz: $(FUZZERS)
 	FUZZTIME=$(FUZZTIME) sh fuzz/run $(FUZZERS)
+# The same harnesses with fuzz/replay.c, built like the tools, so that
+# `make check` (and `make SANITIZE=1 check`) replays every kept crash and
+# seed through them (t/0500-fuzz-regress.t).
+REPLAYS = $(patsubst fuzz/%.c,obj/replay/%,$(FUZZ_SRC))
+obj/replay/%: fuzz/%.c fuzz/replay.c obj/libvf.a obj/flags
+	@mkdir -p obj/replay
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay.c \
+	    obj/libvf.a $(BSD_LIBS)
+replays: $(REPLAYS)
+.PHONY: replays
+check: $(REPLAYS)
+# fuzz_decrypted runs fuzz/fakegpg, found next to it, in place of gpg.
+obj/fuzz/fakegpg obj/replay/fakegpg: fuzz/fakegpg.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -std=c11 -o $@ fuzz/fakegpg.c
+obj/fuzz/fuzz_decrypted: obj/fuzz/fakegpg
+obj/replay/fuzz_decrypted: obj/replay/fakegpg
 
 bench: all
 	VF_SHARE=$(CURDIR)/share sh bench/run

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Every crash a fuzzer ever found (fuzz/regress/NAME/) and every seed
+# (fuzz/seeds/NAME/) goes through its harness again, built with the normal
+# compiler and flags (obj/replay/fuzz_NAME, made by `make check`), so that
+# `make SANITIZE=1 check` holds the fixes without clang or libFuzzer.
+. "$(dirname "$0")/lib.sh"
+
+for src in "$top"/fuzz/fuzz_*.c; do
+	[ -f "$src" ] || continue
+	base=$(basename "$src" .c)
+	name=${base#fuzz_}
+	bin=$top/obj/replay/$base
+	set --
+	for f in "$top/fuzz/regress/$name"/* "$top/fuzz/seeds/$name"/*; do
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+	if [ $# -eq 0 ]; then
+		skip "$name: no reproducers or seeds"
+		continue
+	fi
+	if [ ! -x "$bin" ]; then
+		ok 1 "$name: $bin not built (make check builds it)"
+		continue
+	fi
+	timeout 600 "$bin" "$@" >"$work/out" 2>"$work/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && ! grep -q -e 'ERROR: AddressSanitizer' \
+	    -e 'runtime error:' -e 'ERROR: LeakSanitizer' "$work/err"; then
+		ok 0 "$name: $# inputs replayed"
+	else
+		ok 1 "$name: $# inputs replayed (exit $rc)"
+		# Name the input that failed: replay them one by one.
+		for f in "$@"; do
+			timeout 60 "$bin" "$f" >/dev/null 2>&1 ||
+			    echo "#   fails: ${f#$top/}"
+		done
+		sed -n '1,30s/^/#   /p' "$work/err"
+	fi
+done
+done_testing
