@@ -18,6 +18,12 @@
 
 /* Encryption inside encryption is legitimate once or twice, not forever. */
 #define CRYPTO_DEPTH	4
+/*
+ * Each armored block costs a gpg process: a mail of ten thousand tiny
+ * blocks would hold a delivery for half an hour. Past this many, blocks
+ * are kept as they came (the original has them) and the case says so.
+ */
+#define GPG_RUNS	32
 
 struct walk {
 	struct vf_report	*r;
@@ -27,9 +33,26 @@ struct walk {
 	char			**plain;
 	size_t			 ntrees;
 	int			 rc;		/* first gpg temporary failure */
+	int			 runs;		/* gpg processes run */
 };
 
 static void	walk_part(struct walk *, const struct vf_part *, int, int);
+static void	problem(struct vf_report *, const char *);
+
+/* May gpg run once more for this mail? */
+static int
+gpg_allowed(struct walk *w)
+{
+	if (w->runs == GPG_RUNS) {
+		problem(w->r, "more than 32 PGP blocks: the rest kept as they "
+		    "came");
+		w->runs++;
+	}
+	if (w->runs > GPG_RUNS)
+		return 0;
+	w->runs++;
+	return 1;
+}
 static int	identity(const struct vf_part *);
 
 static const char ARMOR_MSG[] = "-----BEGIN PGP MESSAGE-----";
@@ -66,6 +89,9 @@ vf_oneline(char *s)
 static void
 problem(struct vf_report *r, const char *what)
 {
+	/* Once is enough: the same trouble in many parts says nothing more. */
+	if (r->problems.len > 0 && strstr(r->problems.p, what) != NULL)
+		return;
 	if (r->problems.len > 0)
 		vf_buf_adds(&r->problems, "; ");
 	vf_buf_adds(&r->problems, what);
@@ -193,7 +219,7 @@ decrypt(struct walk *w, const char *in, size_t n, struct vf_gpg *g,
 	int rc;
 
 	memset(g, 0, sizeof(*g));
-	if (w->rc != 0)
+	if (w->rc != 0 || !gpg_allowed(w))
 		return -1;
 	rc = vf_gpg_decrypt(in, n, w->lim->decoded, g);
 	if (rc == EX_TEMPFAIL || rc == EX_UNAVAILABLE || rc == EX_OSERR) {
@@ -311,7 +337,7 @@ walk_signed(struct walk *w, const struct vf_part *p, int prot, int crypto)
 		vf_buf_add(&data, "\r\n", 2);
 	}
 	memset(&g, 0, sizeof(g));
-	if (w->rc == 0) {
+	if (w->rc == 0 && gpg_allowed(w)) {
 		rc = vf_gpg_verify(data.p, data.len, sig->data, sig->datalen,
 		    &g);
 		if (rc == EX_TEMPFAIL || rc == EX_UNAVAILABLE ||
@@ -369,14 +395,25 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
     int prot, int crypto)
 {
 	const char *end = s + n, *b, *be, *bs, *bsig, *stop;
+	const char *nextmsg, *nextsig;
 	struct vf_gpg g;
 	char *plain;
 	size_t len;
 	int isenc;
 
+	/*
+	 * The next marker of each kind is remembered, and searched for again
+	 * only once the text before it is used up: linear in the text.
+	 */
+	nextmsg = find_line(s, n, ARMOR_MSG);
+	nextsig = find_line(s, n, ARMOR_SIGNED);
 	while (s < end) {
-		b = find_line(s, (size_t)(end - s), ARMOR_MSG);
-		bs = find_line(s, (size_t)(end - s), ARMOR_SIGNED);
+		if (nextmsg != NULL && nextmsg < s)
+			nextmsg = find_line(s, (size_t)(end - s), ARMOR_MSG);
+		if (nextsig != NULL && nextsig < s)
+			nextsig = find_line(s, (size_t)(end - s), ARMOR_SIGNED);
+		b = nextmsg;
+		bs = nextsig;
 		if (b == NULL || (bs != NULL && bs < b)) {
 			b = bs;
 			isenc = 0;

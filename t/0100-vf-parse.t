@@ -246,6 +246,26 @@ vf-parse <"$work/m10" >/dev/null 2>&1
 ok $? "the retry with the agent back files it"
 is "$(ncases)" "$((before + 1))" "one case for it"
 
+# Thousands of armored blocks: gpg runs at most 32 times, the rest is
+# kept as it came, and the case says so.
+printf '#!/bin/sh\necho run >>"%s/gpgruns"\nexec gpg "$@"\n' "$work" >"$work/countgpg"
+chmod +x "$work/countgpg"
+{
+	printf 'Subject: many blocks\n\n'
+	i=0
+	while [ $i -lt 500 ]; do
+		printf -- '-----BEGIN PGP MESSAGE-----\n\nhQ==\n-----END PGP MESSAGE-----\n'
+		i=$((i + 1))
+	done
+} >"$work/m12"
+p12=$(VF_GPG=$work/countgpg vf-parse <"$work/m12" 2>/dev/null)
+ok $? "500 armored blocks: filed"
+n=$(grep -c run "$work/gpgruns")
+test "$n" -le 33
+ok $? "500 armored blocks: gpg ran $n times (at most 32 blocks and the original)"
+header "$p12" Vf-Problem | grep -q "more than 32 PGP blocks"
+ok $? "500 armored blocks: the case says so"
+
 # Larger than max-message-size: refused with 75, the MTA keeps it.
 echo 'max-message-size 2048' >>"$VF_ROOT/config"
 before=$(ncases)
