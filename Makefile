@@ -31,11 +31,9 @@ ifeq ($(SANITIZE),1)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-# -pthread: vf-parse encrypts the original in a thread (src/intake.c);
-# glibc 2.34 and later need nothing, older C libraries need it.
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -std=c11 -D_GNU_SOURCE -Isrc \
-	$(BSD_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"' -pthread
-ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
+	$(BSD_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
 TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))

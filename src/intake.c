@@ -20,12 +20,10 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "vf.h"
@@ -33,35 +31,8 @@
 /* Header values copied from a mail are cut to this: one line, readable. */
 #define HDR_MAX	900
 
-/*
- * The original's encryption to the office key, started as soon as the
- * mail is known to be new and not PGP/MIME ciphertext, so that gpg's 4-7
- * ms run alongside the parsing, the form, the number's reservation and the
- * building of the case instead of after them (doc/BENCH.md).
- *
- * A thread that calls the unchanged vf_gpg_encrypt is the simplest way
- * that is correct for every size: gpg must be fed and drained the whole
- * time it runs (a 100K mail does not fit in a pipe, and gpg writes before
- * it has read everything), which vf_run's poll loop already does; a
- * start/finish pair would need the main line to pump gpg's pipes between
- * its own steps. The thread reads only the mail and the key, both left
- * untouched until it is joined, and writes only its own struct; vf_run
- * keeps its SIGPIPE mask per thread and vf_run_kill kills every child, so
- * vf-parse's timeout stops this gpg too. Nothing is written to disk.
- */
-struct early {
-	pthread_t	 t;
-	int		 on;		/* started and not yet joined */
-	int		 rc;		/* vf_gpg_encrypt's */
-	const char	*raw;
-	size_t		 len;
-	const char	*key;
-	struct vf_gpg	 g;
-};
-
 struct mail {
 	struct vf_report	 r;
-	struct early		 enc;
 	struct vf_form		 form;
 	char			 digest[SHA256_DIGEST_STRING_LENGTH];
 	char			*from_raw;	/* From: as written, if ASCII */
@@ -147,69 +118,6 @@ signature_line(const struct vf_report *r, char *buf, size_t size)
 		buf[size - 1] = '\0';
 }
 
-static void *
-early_run(void *arg)
-{
-	struct early *e = arg;
-
-	e->rc = vf_gpg_encrypt(e->raw, e->len, e->key, &e->g);
-	return NULL;
-}
-
-/*
- * Is the root's Content-Type multipart/encrypted? Then the mail is likely
- * to be kept as it came (r->whole) and is not encrypted early. Only a
- * guess, from the first Content-Type as the MIME parser takes it: if it is
- * wrong either way, add_original encrypts after all or the early
- * ciphertext is thrown away. A prefix match errs on the side of not
- * starting gpg for nothing.
- */
-static int
-root_encrypted(const char *msg, size_t len, const struct vf_limits *lim)
-{
-	struct vf_kv *h = NULL;
-	const char *body;
-	size_t n = 0, i;
-	char *t;
-	int fl = 0, enc = 0;
-
-	/* Past a limit the fields before it are still there. */
-	(void)vf_headers_parse(msg, len, lim, &h, &n, &body, &fl);
-	for (i = 0; i < n; i++)
-		if (strcasecmp(h[i].name, "Content-Type") == 0) {
-			t = vf_hdr_token(h[i].value);
-			enc = strncmp(t, "multipart/encrypted", 19) == 0;
-			free(t);
-			break;
-		}
-	vf_headers_free(h, n);
-	return enc;
-}
-
-static void
-early_start(struct early *e, const char *raw, size_t len, const char *key)
-{
-	e->raw = raw;
-	e->len = len;
-	e->key = key;
-	/* No thread (EAGAIN): add_original encrypts in line, as before. */
-	e->on = pthread_create(&e->t, NULL, early_run, e) == 0;
-}
-
-/* Wait for the early encryption; 1 when there was one (rc and g set). */
-static int
-early_join(struct early *e)
-{
-	int r;
-
-	if (!e->on)
-		return 0;
-	if ((r = pthread_join(e->t, NULL)) != 0)
-		errc(EX_SOFTWARE, r, "pthread_join");
-	e->on = 0;
-	return 1;
-}
-
 /*
  * The original as a part: kept as it came when it is nothing but
  * ciphertext (it is then encrypted already, and re-encrypting would double
@@ -217,7 +125,7 @@ early_join(struct early *e)
  */
 static int
 add_original(struct vf_case *c, const struct vf_intake *in,
-    struct mail *ml, const char *id)
+    const struct mail *ml, const char *id)
 {
 	struct vf_kv h[4];
 	struct vf_gpg g;
@@ -239,15 +147,8 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		return 0;
 	}
 	key = vf_config_get(in->cfg, "office-key");
-	if (early_join(&ml->enc)) {
-		/* The same call, made earlier: its result, moved here. */
-		g = ml->enc.g;
-		memset(&ml->enc.g, 0, sizeof(ml->enc.g));
-		rc = ml->enc.rc;
-	} else {
-		memset(&g, 0, sizeof(g));
-		rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
-	}
+	memset(&g, 0, sizeof(g));
+	rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
 	if (rc != 0) {
 		if (rc == EX_CONFIG)
 			warnx("cannot encrypt to office-key %s: is its public "
@@ -783,9 +684,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		normlen = rawlen;
 		msg = raw;
 	}
-	if (!root_encrypted(msg, normlen, &in->lim))
-		early_start(&ml.enc, raw, rawlen,
-		    vf_config_get(in->cfg, "office-key"));
 	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim);
 	if (rc != 0) {
 		if (rc == EX_TEMPFAIL)
@@ -808,9 +706,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		rc = file_new(in, &ml);
 	}
 done:
-	/* Not needed (a duplicate follow-up, an error): thrown away. */
-	(void)early_join(&ml.enc);
-	vf_gpg_free(&ml.enc.g);
 	free(ml.from_raw);
 	vf_form_free(&ml.form);
 	vf_report_free(&ml.r);

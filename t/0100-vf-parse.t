@@ -372,8 +372,7 @@ done
 grep -q "vf-parse $id1 new software case" "$VF_ROOT/log"
 ok $? "log records the new case"
 
-# --- the original's encryption runs beside the parsing (src/intake.c):
-# whatever path a mail takes, the result is the same as when it ran after.
+# --- every original is kept, encrypted or as it came, whatever the path
 pgpblocks() { # CASEFILE DIR: each PGP message of the case decrypted, DIR/1...
 	mkdir -p "$2"
 	awk -v d="$2" '/^-----BEGIN PGP MESSAGE-----$/ { n++; f = d "/" n ".asc" }
@@ -387,8 +386,8 @@ found=0
 for f in "$work"/blocks1/*[0-9]; do cmp -s "$f" "$work/m6" && found=1; done
 is "$found" 1 "follow-up: its original kept encrypted, decrypts to the mail"
 
-# A root that says multipart/encrypted but holds no ciphertext: the early
-# start is skipped on the header alone, so the original is encrypted then.
+# A root that says multipart/encrypted but holds no ciphertext: its
+# original is not ciphertext, so it is encrypted on arrival.
 {
 	printf 'From: taro@example.jp\nSubject: not really encrypted\n'
 	printf 'Content-type: Multipart/Encrypted; boundary="e"\n\n--e\n'
@@ -430,28 +429,5 @@ grep -q 'cannot run gpg' "$work/err"
 ok $? "gpg cannot be run: says so"
 is "$(ncases)" "$before" "gpg cannot be run: nothing filed"
 
-# Two gpg at once (the original's encryption and an inline message's
-# decryption), both hanging: the timeout kills both.
-printf '#!/bin/sh\necho $$ >>"%s/hang2.pids"\nexec sleep 60\n' "$work" \
-    >"$work/hang2"
-chmod +x "$work/hang2"
-: >"$work/hang2.pids"
-echo 'timeout 2' >>"$VF_ROOT/config"
-before=$(ncases)
-{
-	printf 'From: taro@example.jp\nSubject: inline\n\n'
-	cat "$work/inner12.asc"
-} | VF_GPG=$work/hang2 vf-parse >/dev/null 2>"$work/err"
-is $? 75 "two gpg hang: 75 after the timeout"
-is "$(ncases)" "$before" "two gpg hang: nothing filed"
-is "$(grep -c . "$work/hang2.pids")" 2 "two gpg hang: both were running"
-sleep 1
-alive=0
-while read -r pid; do
-	st=$(ps -o stat= -p "$pid" 2>/dev/null)
-	case $st in ""|Z*) ;; *) alive=$((alive + 1)) ;; esac
-done <"$work/hang2.pids"
-is "$alive" 0 "two gpg hang: both killed"
-cp "$work/config.good" "$VF_ROOT/config"
 
 done_testing

@@ -7,13 +7,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vf.h"
@@ -112,11 +110,6 @@ child(void)
 		copy(4, 3);
 		copy(0, 1);
 		_exit(0);
-	}
-	if (strcmp(mode, "hang") == 0) {
-		/* Until killed (vf_run_kill), like a gpg whose agent hangs. */
-		for (;;)
-			pause();
 	}
 	if (strcmp(mode, "kill") == 0) {
 		signal(SIGTERM, SIG_DFL);
@@ -404,122 +397,6 @@ START_TEST(no_status_pointer)
 }
 END_TEST
 
-/*
- * vf_run in two threads at once, as vf-parse does (the original encrypted
- * in one while the other parses and may decrypt).
- */
-struct job {
-	pthread_t	 t;
-	const char	*in;		/* fed to the child, NULL for none */
-	size_t		 inlen;
-	struct vf_buf	 out;
-	int		 rc, st;
-	int		 pipe_blocked;	/* SIGPIPE blocked after vf_run */
-	int		 pipe_pending;	/* SIGPIPE pending after vf_run */
-	volatile int	 done;
-};
-
-static void *
-job_run(void *arg)
-{
-	struct job *j = arg;
-	char *argv[] = { self, NULL };
-	struct vf_io io[2];
-	sigset_t mask, pend;
-	size_t n = 0;
-
-	memset(io, 0, sizeof(io));
-	if (j->in != NULL) {
-		io[n].fd = 0; io[n].in = j->in; io[n].inlen = j->inlen;
-		n++;
-	}
-	io[n].fd = 1; io[n].out = &j->out; io[n].max = 4 * MiB;
-	n++;
-	j->rc = vf_run(argv, io, n, &j->st);
-	pthread_sigmask(SIG_SETMASK, NULL, &mask);
-	j->pipe_blocked = sigismember(&mask, SIGPIPE);
-	sigpending(&pend);
-	j->pipe_pending = sigismember(&pend, SIGPIPE);
-	j->done = 1;
-	return NULL;
-}
-
-START_TEST(two_threads_epipe)
-{
-	struct job j[2];
-	char *in = pattern(MiB);
-	size_t i, k;
-
-	/*
-	 * Children that write 2 MiB and never read: each thread's write
-	 * fails with EPIPE. The SIGPIPE that raises is the writing thread's,
-	 * which has it blocked, and which consumes it; were it the
-	 * process's, this process would die of it.
-	 */
-	memset(j, 0, sizeof(j));
-	setenv("VF_RUN_CHILD", "flood", 1);
-	for (i = 0; i < 2; i++) {
-		j[i].in = in;
-		j[i].inlen = MiB;
-		ck_assert_int_eq(pthread_create(&j[i].t, NULL, job_run, &j[i]),
-		    0);
-	}
-	for (i = 0; i < 2; i++)
-		ck_assert_int_eq(pthread_join(j[i].t, NULL), 0);
-	unsetenv("VF_RUN_CHILD");
-	for (i = 0; i < 2; i++) {
-		ck_assert_int_eq(j[i].rc, 0);
-		ck_assert(WIFEXITED(j[i].st) && WEXITSTATUS(j[i].st) == 0);
-		ck_assert_uint_eq(j[i].out.len, 2 * MiB);
-		for (k = 0; k < j[i].out.len; k++)
-			if (j[i].out.p[k] != 'x')
-				break;
-		ck_assert_uint_eq(k, 2 * MiB);
-		ck_assert_int_eq(j[i].pipe_blocked, 0);
-		ck_assert_int_eq(j[i].pipe_pending, 0);
-		vf_buf_free(&j[i].out);
-	}
-	free(in);
-}
-END_TEST
-
-START_TEST(kill_every_child)
-{
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	struct job j[2];
-	size_t i, waited;
-
-	/*
-	 * Two children that never end, one per thread: vf_run_kill (what
-	 * vf-parse's timeout calls) must end both, or a thread never
-	 * returns and check's timeout fails the test.
-	 */
-	memset(j, 0, sizeof(j));
-	setenv("VF_RUN_CHILD", "hang", 1);
-	for (i = 0; i < 2; i++)
-		ck_assert_int_eq(pthread_create(&j[i].t, NULL, job_run, &j[i]),
-		    0);
-	for (waited = 0; !(j[0].done && j[1].done); waited++) {
-		/* Let both spawn before the first kill, then keep on. */
-		if (waited >= 20)
-			vf_run_kill();
-		nanosleep(&tick, NULL);
-	}
-	for (i = 0; i < 2; i++)
-		ck_assert_int_eq(pthread_join(j[i].t, NULL), 0);
-	unsetenv("VF_RUN_CHILD");
-	for (i = 0; i < 2; i++) {
-		ck_assert_int_eq(j[i].rc, 0);
-		ck_assert(WIFSIGNALED(j[i].st));
-		ck_assert_int_eq(WTERMSIG(j[i].st), SIGKILL);
-		ck_assert_uint_eq(j[i].out.len, 0);
-		vf_buf_free(&j[i].out);
-	}
-	/* Nothing running now: a kill is a no-op, and no stale pid hit. */
-	vf_run_kill();
-}
-END_TEST
-
 static Suite *
 run_suite(void)
 {
@@ -541,8 +418,6 @@ run_suite(void)
 	tcase_add_test(tc, extra_fds);
 	tcase_add_test(tc, killed_child);
 	tcase_add_test(tc, no_status_pointer);
-	tcase_add_test(tc, two_threads_epipe);
-	tcase_add_test(tc, kill_every_child);
 	suite_add_tcase(s, tc);
 	return s;
 }
