@@ -10,10 +10,13 @@
  * the mail.
  *
  * Delivering the same bytes twice files them once: the SHA-256 of the mail
- * is remembered in ROOT/.seen (a symbolic link to the case id, made before
- * the case is linked in, so a crash in between cannot hide a case), and a
- * follow-up's digest is kept on its part in the case.
+ * names a file in ROOT/.seen that holds the case id (written before the
+ * case is linked in, so a crash in between cannot hide a case), and a
+ * follow-up's digest is kept on its part in the case. The file is locked
+ * while the mail is filed, so the same mail delivered twice at the same
+ * moment waits for itself and is then found filed.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -250,16 +253,41 @@ add_pieces(struct vf_case *c, struct mail *ml)
 	}
 }
 
+/*
+ * Open and lock the mail's entry in .seen. The lock is held until the mail
+ * is filed; the timeout of the caller bounds the wait.
+ */
 static int
-seen_get(struct vf_root *root, const char *digest, char *id, size_t size)
+seen_open(struct vf_root *root, const char *digest, int *fd)
 {
 	char path[128];
-	ssize_t n;
 
+	if (mkdirat(root->fd, ".seen", 0700) == -1 && errno != EEXIST)
+		goto fail;
 	if (snprintf(path, sizeof(path), ".seen/%s", digest) >=
 	    (int)sizeof(path))
-		return 0;
-	if ((n = readlinkat(root->fd, path, id, size - 1)) <= 0)
+		return EX_SOFTWARE;
+	if ((*fd = openat(root->fd, path, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		goto fail;
+	while (flock(*fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			close(*fd);
+			goto fail;
+		}
+	return 0;
+fail:
+	warn("%s/.seen", root->path);
+	return errno == EACCES || errno == EPERM ? EX_NOPERM : EX_TEMPFAIL;
+}
+
+/* The case this mail was filed as, if any. */
+static int
+seen_get(int fd, char *id, size_t size)
+{
+	ssize_t n;
+
+	if ((n = pread(fd, id, size - 1, 0)) <= 0)
 		return 0;
 	id[n] = '\0';
 	return vf_id_valid(id);
@@ -267,28 +295,16 @@ seen_get(struct vf_root *root, const char *digest, char *id, size_t size)
 
 /* Remember that this mail is filed as id (replacing a stale entry). */
 static int
-seen_put(struct vf_root *root, const char *digest, const char *id)
+seen_put(struct vf_root *root, int fd, const char *id)
 {
-	char path[128], tmp[160];
+	size_t n = strlen(id);
 
-	if (mkdirat(root->fd, ".seen", 0700) == -1 && errno != EEXIST)
-		goto fail;
-	if (snprintf(path, sizeof(path), ".seen/%s", digest) >=
-	    (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), ".seen/.%s.%ld", digest,
-	    (long)getpid()) >= (int)sizeof(tmp))
-		return EX_SOFTWARE;
-	(void)unlinkat(root->fd, tmp, 0);
-	if (symlinkat(id, root->fd, tmp) == -1)
-		goto fail;
-	if (renameat(root->fd, tmp, root->fd, path) == -1) {
-		(void)unlinkat(root->fd, tmp, 0);
-		goto fail;
+	if (pwrite(fd, id, n, 0) != (ssize_t)n || ftruncate(fd, (off_t)n) == -1) {
+		warn("%s/.seen", root->path);
+		return errno == ENOSPC || errno == EDQUOT || errno == EIO ||
+		    errno == EFBIG ? EX_TEMPFAIL : EX_IOERR;
 	}
 	return 0;
-fail:
-	warn("%s/.seen", root->path);
-	return errno == EACCES || errno == EPERM ? EX_NOPERM : EX_TEMPFAIL;
 }
 
 static void
@@ -487,7 +503,7 @@ file_new(struct vf_intake *in, struct mail *ml)
 
 	/* Written part by part: a large case is never held twice. */
 	vf_case_iov(&c, &out, &iov, &niov);
-	if ((rc = seen_put(in->root, ml->digest, in->id)) != 0)
+	if ((rc = seen_put(in->root, in->seen, in->id)) != 0)
 		goto done;
 	if ((rc = vf_deliverv(in->root, "received", in->id, iov, niov,
 	    in->path, sizeof(in->path))) != 0)
@@ -659,10 +675,13 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	ml.raw = raw;
 	ml.rawlen = rawlen;
 	SHA256Data((const uint8_t *)raw, rawlen, ml.digest);
-	if (seen_get(in->root, ml.digest, in->id, sizeof(in->id)) &&
+	if ((rc = seen_open(in->root, ml.digest, &in->seen)) != 0)
+		return rc;
+	if (seen_get(in->seen, in->id, sizeof(in->id)) &&
 	    vf_find(in->root, in->id, in->path, sizeof(in->path),
 	    &state) == 0) {
 		in->duplicate = 1;
+		close(in->seen);
 		return 0;
 	}
 	in->id[0] = '\0';
@@ -706,6 +725,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		rc = file_new(in, &ml);
 	}
 done:
+	close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);
 	vf_report_free(&ml.r);

@@ -652,6 +652,7 @@ struct vf_intake {
 	char			 id[VF_IDLEN];	/* out: its identifier */
 	int			 followup;	/* out: added to an existing case */
 	int			 duplicate;	/* out: already filed, nothing done */
+	int			 seen;		/* the mail's locked .seen entry */
 };
 
 /*

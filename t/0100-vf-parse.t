@@ -191,6 +191,18 @@ vf-parse <"$work/m6" >/dev/null 2>&1
 cmp -s "$p1" "$work/p1.before"
 ok $? "redelivered follow-up changes nothing"
 
+# The same mail delivered five times at the same moment: one case.
+printf '氏名: 同時\n製品名: Race\n' >"$work/race.txt"
+mail 'race@example.jp' 'Software Vulnerability Report' "$work/race.txt" >"$work/m13"
+before=$(ncases)
+for i in 1 2 3 4 5; do
+	( vf-parse <"$work/m13" >"$work/race.$i" 2>/dev/null; echo $? >"$work/race.$i.rc" ) &
+done
+wait
+is "$(cat "$work"/race.*.rc | sort -u | tr '\n' ' ')" "0 " "five at once: every delivery exits 0"
+is "$(ncases)" "$((before + 1))" "five at once: one case"
+is "$(cat "$work"/race.[1-5] | sort -u | grep -c .)" 1 "five at once: all name the same case"
+
 # --- line ends and the mbox From_ line
 for v in crlf cr from; do
 	case $v in
