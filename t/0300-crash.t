@@ -27,7 +27,8 @@ cases() {
 	    -path "$VF_ROOT/*/cur/*" -type f
 }
 sanitizer() {
-	grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
+	# -s: a delivery killed at once may not have opened its stderr file.
+	grep -qs -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
 	    -e 'runtime error:' "$@"
 }
 whole() {
