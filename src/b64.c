@@ -42,3 +42,33 @@ vf_base64_encode(struct vf_buf *b, const void *data, size_t n)
 	b->len = (size_t)(o - b->p);
 	b->p[b->len] = '\0';
 }
+
+/* The value of a base64 digit, or -1. */
+int
+vf_b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* The value of a hexadecimal digit, or -1. */
+int
+vf_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}

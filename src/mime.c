@@ -261,18 +261,6 @@ unbase64(struct out *o, const unsigned char *s, size_t n)
 		(void)put(o, (int)(acc >> 2) & 0xff);
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Quoted-printable: trailing white space on a line was added in transit
  * (RFC 2045 6.7) and goes; a bad escape stays as written.
@@ -301,8 +289,8 @@ unqp(struct out *o, const unsigned char *s, size_t n)
 				soft = 1;
 				break;
 			}
-			if (j + 2 < ce && (h = hexval(s[j + 1])) >= 0 &&
-			    (l = hexval(s[j + 2])) >= 0) {
+			if (j + 2 < ce && (h = vf_hexval(s[j + 1])) >= 0 &&
+			    (l = vf_hexval(s[j + 2])) >= 0) {
 				if (put(o, h << 4 | l) == -1)
 					return;
 				j += 2;

@@ -10,34 +10,6 @@
 #include "vf.h"
 
 static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int
 lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
@@ -88,7 +60,7 @@ parse_word(const char *s, struct word *w)
 	w->textl = (size_t)(t - w->text);
 	if (w->enc == 'b') {
 		for (p = w->text; p < t; p++)
-			if (b64val((unsigned char)*p) < 0 && *p != '=')
+			if (vf_b64val((unsigned char)*p) < 0 && *p != '=')
 				return 0;
 	}
 	w->len = (size_t)(t + 2 - s);
@@ -194,7 +166,7 @@ decode_word(struct pend *pd, const struct word *w)
 				b64_end(pd);
 				continue;
 			}
-			v = b64val(t[i]);
+			v = vf_b64val(t[i]);
 			pd->acc = (pd->acc << 6) | (unsigned long)v;
 			if (++pd->q == 4) {
 				vf_buf_addc(&pd->b, (int)(pd->acc >> 16) & 0xff);
@@ -211,8 +183,8 @@ decode_word(struct pend *pd, const struct word *w)
 		if (t[i] == '_')
 			vf_buf_addc(&pd->b, ' ');
 		else if (t[i] == '=' && i + 2 < w->textl &&
-		    (h = hexval(t[i + 1])) >= 0 &&
-		    (l = hexval(t[i + 2])) >= 0) {
+		    (h = vf_hexval(t[i + 1])) >= 0 &&
+		    (l = vf_hexval(t[i + 2])) >= 0) {
 			vf_buf_addc(&pd->b, h << 4 | l);
 			i += 2;
 		} else
@@ -615,8 +587,8 @@ pct_decode(struct vf_buf *o, const char *s)
 	int h, l;
 
 	for (; *s != '\0'; s++) {
-		if (*s == '%' && (h = hexval((unsigned char)s[1])) >= 0 &&
-		    (l = hexval((unsigned char)s[2])) >= 0) {
+		if (*s == '%' && (h = vf_hexval((unsigned char)s[1])) >= 0 &&
+		    (l = vf_hexval((unsigned char)s[2])) >= 0) {
 			vf_buf_addc(o, h << 4 | l);
 			s += 2;
 		} else

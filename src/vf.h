@@ -635,10 +635,13 @@ void	 vf_report_free(struct vf_report *);
 /* Replace CR, LF and other control characters by spaces, in place. */
 char	*vf_oneline(char *);
 
-/* ---- base64 (b64.c) ---------------------------------------------------- */
+/* ---- base64 and hex digits (b64.c) ----------------------------------- */
 
 /* Append data as base64 in lines of 76 characters, each ending in LF. */
 void	 vf_base64_encode(struct vf_buf *, const void *, size_t);
+/* The value of a base64 or a hexadecimal digit, or -1. */
+int	 vf_b64val(unsigned char);
+int	 vf_hexval(unsigned char);
 
 /* ---- filing a mail (intake.c) ------------------------------------------ */
 
