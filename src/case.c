@@ -158,17 +158,14 @@ kv_free(struct vf_kv *kv, size_t n)
 static const char *
 hdr_find(const struct vf_kv *h, size_t n, const char *name)
 {
+	const struct vf_kv *kv;
 	const char *v;
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcasecmp(h[i].name, name) == 0) {
-			for (v = h[i].value; *v == ' ' || *v == '\t' ||
-			    *v == '\n'; v++)
-				;
-			return v;
-		}
-	return NULL;
+	if ((kv = vf_kv_find(h, n, name)) == NULL)
+		return NULL;
+	for (v = kv->value; *v == ' ' || *v == '\t' || *v == '\n'; v++)
+		;
+	return v;
 }
 
 /*
@@ -1055,6 +1052,7 @@ vf_case_field(const struct vf_case *c, const char *name)
 {
 	size_t i;
 
+	/* Field names are the table's, exactly: no case folding here. */
 	for (i = 0; i < c->nfield; i++)
 		if (strcmp(c->field[i].name, name) == 0)
 			return c->field[i].value;

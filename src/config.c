@@ -181,12 +181,9 @@ vf_config_free(struct vf_config *cfg)
 const char *
 vf_config_get(const struct vf_config *cfg, const char *key)
 {
-	size_t i;
+	const struct vf_kv *kv = vf_kv_find(cfg->kv, cfg->n, key);
 
-	for (i = 0; i < cfg->n; i++)
-		if (strcmp(cfg->kv[i].name, key) == 0)
-			return cfg->kv[i].value;
-	return NULL;
+	return kv != NULL ? kv->value : NULL;
 }
 
 long long

@@ -314,24 +314,6 @@ id_taken(struct vf_root *root, const char *id)
 	return 0;
 }
 
-static int
-fsync_lockdir(struct vf_root *root)
-{
-	int fd, e;
-
-	fd = openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
-	if (fd == -1)
-		return -1;
-	if (fsync(fd) == -1) {
-		e = errno;
-		(void)close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
-}
-
 int
 vf_id_new(struct vf_root *root, char *id, size_t size)
 {
@@ -436,7 +418,7 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 done:
 	/* Closing drops the lock: the fsync below need not hold others up. */
 	(void)close(hf);
-	if (rc == 0 && fsync_lockdir(root) == -1)
+	if (rc == 0 && vf_fsync_dir(root, ".lock") == -1)
 		rc = fail(root, ".lock");
 	if (rc != 0 && size > 0)
 		id[0] = '\0';

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "vf.h"
@@ -218,4 +219,15 @@ vf_buf_readfd(struct vf_buf *b, int fd, size_t max)
 			return 1;
 		}
 	}
+}
+
+const struct vf_kv *
+vf_kv_find(const struct vf_kv *kv, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(kv[i].name, name) == 0)
+			return &kv[i];
+	return NULL;
 }

@@ -82,12 +82,9 @@ lowercase(char *s)
 const char *
 vf_part_header(const struct vf_part *p, const char *name)
 {
-	size_t i;
+	const struct vf_kv *kv = vf_kv_find(p->hdr, p->nhdr, name);
 
-	for (i = 0; i < p->nhdr; i++)
-		if (strcasecmp(p->hdr[i].name, name) == 0)
-			return p->hdr[i].value;
-	return NULL;
+	return kv != NULL ? kv->value : NULL;
 }
 
 /* An RFC 2045 token: printable US-ASCII but tspecials. */
@@ -495,14 +492,16 @@ parse(struct ctx *c, struct vf_part *parent, const char *s, size_t n,
 		}
 	}
 
+	/* Containers nest; past the limit they are kept as they came. */
+	if ((strncmp(p->type, "multipart/", 10) == 0 ||
+	    strcmp(p->type, "message/rfc822") == 0 ||
+	    strcmp(p->type, "message/global") == 0) && depth >= c->maxdepth) {
+		note(c, 1, "MIME nesting deeper than %d", c->maxdepth);
+		p->flags |= VF_PART_TRUNCATED;
+		leaf(c, p, num, 1);
+		return p;
+	}
 	if (strncmp(p->type, "multipart/", 10) == 0) {
-		if (depth >= c->maxdepth) {
-			note(c, 1, "MIME nesting deeper than %d",
-			    c->maxdepth);
-			p->flags |= VF_PART_TRUNCATED;
-			leaf(c, p, num, 1);
-			return p;
-		}
 		if (p->boundary == NULL || p->boundary[0] == '\0') {
 			note(c, 0, "multipart without boundary in part %zu",
 			    num);
@@ -524,13 +523,6 @@ parse(struct ctx *c, struct vf_part *parent, const char *s, size_t n,
 	}
 	if (strcmp(p->type, "message/rfc822") == 0 ||
 	    strcmp(p->type, "message/global") == 0) {
-		if (depth >= c->maxdepth) {
-			note(c, 1, "MIME nesting deeper than %d",
-			    c->maxdepth);
-			p->flags |= VF_PART_TRUNCATED;
-			leaf(c, p, num, 1);
-			return p;
-		}
 		src = p->body;
 		srclen = p->bodylen;
 		/*

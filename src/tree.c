@@ -114,8 +114,8 @@ fail(const struct vf_root *root, const char *rel)
 	return rc;
 }
 
-static int
-fsync_dir(const struct vf_root *root, const char *rel)
+int
+vf_fsync_dir(const struct vf_root *root, const char *rel)
 {
 	int fd, e;
 
@@ -265,9 +265,9 @@ vf_state_make(struct vf_root *root, const char *state)
 			return rc;
 	}
 	/* New directory entries are durable only once their parent is. */
-	if (made && fsync_dir(root, ".") == -1)
+	if (made && vf_fsync_dir(root, ".") == -1)
 		return fail(root, ".");
-	if (sub && fsync_dir(root, state) == -1)
+	if (sub && vf_fsync_dir(root, state) == -1)
 		return fail(root, state);
 	return 0;
 }
@@ -447,7 +447,7 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 	(void)unlinkat(root->fd, tmp, 0);
 	if (snprintf(tmp, sizeof(tmp), "%s/new", state) >= (int)sizeof(tmp))
 		errx(EX_SOFTWARE, "vf_deliver: name too long");
-	if (fsync_dir(root, tmp) == -1) {
+	if (vf_fsync_dir(root, tmp) == -1) {
 		/*
 		 * Not known to be on disk: take it back, so that the retry
 		 * the caller asks for does not leave a second copy.
@@ -625,7 +625,7 @@ vf_replacev(struct vf_root *root, const char *path, const struct iovec *iov,
 	    renameat(root->fd, tmp, root->fd, rel) == -1)
 		goto bad;
 sync:
-	if (fsync_dir(root, dir) == -1)
+	if (vf_fsync_dir(root, dir) == -1)
 		return fail(root, dir);
 	return 0;
 bad:
@@ -695,9 +695,9 @@ moved:
 	    snprintf(from, sizeof(from), "%s/%s", vf_states[l.state],
 	    l.sub) >= (int)sizeof(from))
 		errx(EX_SOFTWARE, "vf_move: name too long");
-	if (fsync_dir(root, to) == -1)
+	if (vf_fsync_dir(root, to) == -1)
 		return fail(root, to);
-	if (fsync_dir(root, from) == -1)
+	if (vf_fsync_dir(root, from) == -1)
 		return fail(root, from);
 	return 0;
 bad:

@@ -57,6 +57,9 @@ struct vf_kv {
 	char	*value;
 };
 
+/* The first pair of that name (ASCII case ignored), or NULL. */
+const struct vf_kv *vf_kv_find(const struct vf_kv *, size_t, const char *);
+
 /* ---- limits (mime.c) --------------------------------------------------- */
 
 struct vf_limits {
@@ -400,6 +403,8 @@ struct vf_root {
  */
 int	vf_root_open(struct vf_root *, const char *, int);
 void	vf_root_close(struct vf_root *);
+/* fsync a directory under the root ("." for the root); -1 and errno. */
+int	vf_fsync_dir(const struct vf_root *, const char *);
 /* write(2) all of len bytes, through EINTR and short writes; -1, errno. */
 int	vf_write_all(int, const void *, size_t);
 /* Create state/{tmp,new,cur} if missing (0700). */
