@@ -51,6 +51,9 @@ vf_user(void)
 	struct passwd *pw;
 	size_t i;
 
+	/* A process is one user: look it up once, not for every line. */
+	if (name[0] != '\0')
+		return name;
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
 	    pw->pw_name[0] != '\0' &&
 	    strlcpy(name, pw->pw_name, sizeof(name)) < sizeof(name)) {
