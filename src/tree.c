@@ -35,37 +35,7 @@
 
 #include "vf.h"
 
-/*
- * The states, in process order:
- *  received	filed by vf-parse, not yet checked
- *  incomplete	required fields are missing; the reporter was asked
- *  accepted	checked and accepted; the reporter was told
- *  routed	sent to the coordinator (software) or the site operator (web)
- *  waiting	waiting for a publication date or a fix
- *  published	software: the advisory is published
- *  fixed	web: the site is fixed; the reporter was told
- *  closed	handling has ended (vf-expire deletes the reporter's
- *		information once the retention period has passed)
- */
-const char *const vf_states[] = {
-	"received", "incomplete", "accepted", "routed", "waiting",
-	"published", "fixed", "closed", NULL
-};
-
 static const char *const subdirs[] = { "tmp", "new", "cur" };
-
-int
-vf_state_valid(const char *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return 0;
-	for (i = 0; vf_states[i] != NULL; i++)
-		if (strcmp(s, vf_states[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* A maildir of the tree: a state, or the outbox. */
 static int

@@ -291,6 +291,7 @@ enum vf_class {
 #define VF_KIND_SOFTWARE	0x1
 #define VF_KIND_WEB		0x2
 #define VF_KIND_VENDOR		0x4
+#define VF_KIND_UNKNOWN		0x8	/* Vf-Kind: unknown, in masks only */
 
 enum vf_format {
 	VF_FMT_TEXT,		/* free text, many lines */
@@ -387,9 +388,6 @@ long long	 vf_config_num(const struct vf_config *, const char *key,
 /* The sysexits code for an errno of a file operation (ENOSPC: EX_TEMPFAIL). */
 int	vf_errno_exit(int);
 
-/* The states of a case, in process order; each is a maildir under the root. */
-extern const char *const vf_states[];
-int	vf_state_valid(const char *);
 
 struct vf_root {
 	char	*path;
@@ -484,6 +482,43 @@ int	vf_log(struct vf_root *, const char *, const char *, const char *, ...)
 void	vf_timestamp(char *, size_t, time_t);
 /* Who runs this: the real uid's name, or the uid as a number (static). */
 const char *vf_user(void);
+
+/* ---- states and moves (state.c) --------------------------------------- */
+
+/* The states of a case, in process order; each is a maildir under the root. */
+struct vf_statedef {
+	const char	*name;
+	int		 ended;		/* the office's handling is over */
+	const char	*what;		/* one line for people (vf(7)) */
+};
+extern const struct vf_statedef vf_statedefs[];
+extern const char *const vf_states[];	/* the names alone, NULL-ended */
+
+int	vf_state_valid(const char *);
+/* Index into vf_statedefs and vf_states, or -1. */
+int	vf_state_index(const char *);
+int	vf_state_ended(const char *);
+/* After publication (the policy's phase): only "published". */
+int	vf_state_published(const char *);
+/* A Vf-Kind value as a kind bit: VF_KIND_UNKNOWN when unknown or NULL. */
+int	vf_kind_bit(const char *);
+
+/* Who moves a case (a bit each): the actor of a move. */
+#define VF_BY_PARSE	0x01
+#define VF_BY_VALIDATE	0x02
+#define VF_BY_ROUTE	0x04
+#define VF_BY_NOTIFY	0x08
+#define VF_BY_DECIDE	0x10
+#define VF_BY_EXPIRE	0x20
+
+/*
+ * May `by` move a case of this kind (a VF_KIND_* bit; 0 is unknown) from
+ * one state to another? Staying in a state is not a move (never allowed
+ * here; the caller treats it as nothing to do).
+ */
+int	vf_move_ok(const char *, const char *, int, int);
+/* The states `by` may move such a case to from `from`, ", "-joined. */
+size_t	vf_moves_from(const char *, int, int, char *, size_t);
 
 /* ---- case files (case.c) ----------------------------------------------- */
 
