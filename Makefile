@@ -23,6 +23,14 @@ BSD_LIBS := -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs libbsd-overlay) \
 else
 BSD_LIBS := $(shell $(PKG_CONFIG) --libs libbsd-overlay) -lmd
 endif
+# The well-kept libraries the tools stand on: NFKC and case folding
+# (utf8proc), IDN hosts (idn2), registrable domains (psl), URLs
+# (uriparser), JSON (jansson). --as-needed keeps a tool from loading a
+# library it does not call: vf-parse starts for every mail.
+DEP_PKGS = libutf8proc libidn2 libpsl liburiparser jansson
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS))
+DEP_LIBS := -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(DEP_PKGS)) \
+	-Wl,--no-as-needed
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
@@ -32,7 +40,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -std=c11 -D_GNU_SOURCE -Isrc \
-	$(BSD_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
+	$(BSD_CFLAGS) $(DEP_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
@@ -62,11 +70,11 @@ obj/libvf.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
 bin/%: obj/%.o obj/libvf.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) $(DEP_LIBS)
 
 t/unit/%.t: t/unit/test_%.c t/unit/unit.h obj/libvf.a
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-	    obj/libvf.a $(CHECK_LIBS) $(BSD_LIBS)
+	    obj/libvf.a $(CHECK_LIBS) $(BSD_LIBS) $(DEP_LIBS)
 
 units: $(UNITS)
 
@@ -84,11 +92,12 @@ FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZERS = $(patsubst fuzz/%.c,obj/fuzz/%,$(FUZZ_SRC))
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
-	-D_GNU_SOURCE -Isrc $(BSD_CFLAGS) -DSHAREDIR='"$(CURDIR)/share"'
+	-D_GNU_SOURCE -Isrc $(BSD_CFLAGS) $(DEP_CFLAGS) \
+	-DSHAREDIR='"$(CURDIR)/share"'
 FUZZTIME ?= 30
 obj/fuzz/%: fuzz/%.c $(LIB_SRC) src/vf.h
 	@mkdir -p obj/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(BSD_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(BSD_LIBS) $(DEP_LIBS)
 fuzzers: $(FUZZERS)
 fuzz: $(FUZZERS)
 	FUZZTIME=$(FUZZTIME) sh fuzz/run $(FUZZERS)
@@ -99,7 +108,7 @@ REPLAYS = $(patsubst fuzz/%.c,obj/replay/%,$(FUZZ_SRC))
 obj/replay/%: fuzz/%.c fuzz/replay.c obj/libvf.a obj/flags
 	@mkdir -p obj/replay
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay.c \
-	    obj/libvf.a $(BSD_LIBS)
+	    obj/libvf.a $(BSD_LIBS) $(DEP_LIBS)
 replays: $(REPLAYS)
 .PHONY: replays
 check: $(REPLAYS)
