@@ -982,7 +982,7 @@ vf_case_init(struct vf_case *c, const char *id, const char *subject,
 	memset(c, 0, sizeof(*c));
 	if (!vf_id_valid(id))
 		errx(EX_SOFTWARE, "vf_case_init: bad case id");
-	rfc5322_date(buf, sizeof(buf), date != 0 ? date : time(NULL));
+	rfc5322_date(buf, sizeof(buf), date != 0 ? date : vf_now());
 	hdr_append(&c->hdr, &c->nhdr, "Date", buf);
 	hdr_append(&c->hdr, &c->nhdr, "From", "vf <vf@localhost>");
 

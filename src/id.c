@@ -324,7 +324,7 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 
 	if (size > 0)
 		id[0] = '\0';
-	now = time(NULL);
+	now = vf_now();
 	if (gmtime_r(&now, &tm) == NULL) {
 		warnx("cannot tell the year");
 		return EX_OSERR;

@@ -461,7 +461,7 @@ file_new(struct vf_intake *in, struct mail *ml)
 	if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
 		return rc;
 	s = clip(ml->r.subject);
-	vf_case_init(&c, in->id, s != NULL ? s : "", time(NULL));
+	vf_case_init(&c, in->id, s != NULL ? s : "", vf_now());
 	free(s);
 	if (ml->from_raw != NULL)
 		vf_case_set(&c, "From", ml->from_raw);

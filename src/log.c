@@ -32,7 +32,7 @@ vf_timestamp(char *buf, size_t size, time_t t)
 		return;
 	buf[0] = '\0';
 	if (t == 0)
-		t = time(NULL);
+		t = vf_now();
 	if (gmtime_r(&t, &tm) == NULL)
 		return;
 	if (strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)

@@ -520,6 +520,39 @@ int	vf_move_ok(const char *, const char *, int, int);
 /* The states `by` may move such a case to from `from`, ", "-joined. */
 size_t	vf_moves_from(const char *, int, int, char *, size_t);
 
+/* ---- the clock (clock.c) ---------------------------------------------- */
+
+/*
+ * Now: $VF_NOW (seconds since 1970, or YYYY-MM-DDThh:mm:ssZ) when set, so
+ * that tests and "what if" runs move through months; else time(2). Every
+ * record of when something happened uses it. A malformed VF_NOW exits 64.
+ */
+time_t	vf_now(void);
+/* Parse "YYYY-MM-DDThh:mm:ssZ" (vf_timestamp's form): 0, or -1. */
+int	vf_time_parse(const char *, time_t *);
+
+/* ---- normalised text (norm.c) ------------------------------------------ */
+
+/* NFKC of UTF-8 text (malloc'ed), NULL if it is not valid UTF-8. */
+char	*vf_nfkc(const char *);
+/*
+ * The key names are compared by: NFKC, case folded, without separators,
+ * punctuation, symbols or controls ("ＦｏｏＣＭＳ" and "foo-cms" meet).
+ */
+char	*vf_fold_key(const char *);
+
+/* ---- what the office sent (sent.c) ------------------------------------- */
+
+/*
+ * Record (durably) that the mail with this Message-ID was sent about case
+ * id to a party (reporter, coordinator, vendor, operator) as a notice of
+ * kind; and look a Message-ID up: 0 found, EX_NOINPUT not.
+ */
+int	vf_sent_put(struct vf_root *, const char *, const char *,
+	    const char *, const char *);
+int	vf_sent_get(struct vf_root *, const char *, char *, size_t, char *,
+	    size_t, char *, size_t);
+
 /* ---- case files (case.c) ----------------------------------------------- */
 
 /* Roles of the MIME parts of a case file (the Vf-Part header). */

@@ -1,0 +1,81 @@
+/*
+ * The normalised forms of text that tools compare. A reporter writes
+ * "ＦｏｏＣＭＳ", "Foo CMS" or "foo-cms"; a vendor is "株式会社サンプル" in
+ * one feed and "ｻﾝﾌﾟﾙ" in another. What the reporter wrote is kept as
+ * written; these forms are computed from it (utf8proc does Unicode's
+ * normalisation: no hand-made tables).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "vf.h"
+
+/*
+ * NFKC of s, malloc'ed; NULL when s is not valid UTF-8 (the case file's
+ * text always is). Out of memory exits 75, as everywhere.
+ */
+char *
+vf_nfkc(const char *s)
+{
+	utf8proc_uint8_t *r = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &r,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	    UTF8PROC_COMPAT);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		(void)vf_malloc(SIZE_MAX);	/* exits 75 */
+	if (n < 0)
+		return NULL;
+	return (char *)r;
+}
+
+/*
+ * The key two names are equal by: NFKC, case folded, with every
+ * separator, punctuation mark, symbol and control character removed, so
+ * that "ＦｏｏＣＭＳ", "Foo CMS" and "foo-cms" meet. NULL for bad UTF-8.
+ */
+char *
+vf_fold_key(const char *s)
+{
+	utf8proc_uint8_t *r = NULL;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n, i, k;
+	utf8proc_category_t cat;
+	char *out;
+	size_t o = 0;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &r,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		(void)vf_malloc(SIZE_MAX);
+	if (n < 0)
+		return NULL;
+	out = vf_malloc((size_t)n + 1);
+	for (i = 0; i < n; i += k) {
+		k = utf8proc_iterate(r + i, n - i, &c);
+		if (k <= 0)
+			break;
+		cat = utf8proc_category(c);
+		switch (cat) {
+		case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL:
+		case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_CC:
+		case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_PC:
+		case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+		case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI:
+		case UTF8PROC_CATEGORY_PF: case UTF8PROC_CATEGORY_PO:
+		case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC:
+		case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_SO:
+			continue;
+		default:
+			memcpy(out + o, r + i, (size_t)k);
+			o += (size_t)k;
+		}
+	}
+	out[o] = '\0';
+	free(r);
+	return out;
+}
