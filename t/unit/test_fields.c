@@ -138,7 +138,8 @@ START_TEST(shipped_loads)
 	for (i = 0; i < t.n; i++) {
 		f = &t.f[i];
 		ck_assert_msg((f->class == VF_CLASS_STATUS) ==
-		    (strncmp(f->name, "status.", 7) == 0), "%s", f->name);
+		    (strncmp(f->name, "status.", 7) == 0 ||
+		    strncmp(f->name, "case.", 5) == 0), "%s", f->name);
 		if (f->class == VF_CLASS_STATUS)
 			ck_assert_int_eq(f->required, 0);
 		if (strncmp(f->name, "reporter.", 9) == 0 ||
@@ -153,6 +154,8 @@ START_TEST(shipped_loads)
 	f = vf_fields_find(&t, "status.published");
 	ck_assert_int_eq(f->format, VF_FMT_DATE);
 	f = vf_fields_find(&t, "status.advisory");
+	ck_assert_int_eq(f->format, VF_FMT_LINE);
+	f = vf_fields_find(&t, "status.advisory-url");
 	ck_assert_int_eq(f->format, VF_FMT_URL);
 	vf_fields_free(&t);
 	ck_assert_ptr_null(t.f);
