@@ -520,6 +520,21 @@ int	vf_move_ok(const char *, const char *, int, int);
 /* The states `by` may move such a case to from `from`, ", "-joined. */
 size_t	vf_moves_from(const char *, int, int, char *, size_t);
 
+/* ---- mail addresses (addr.c) ------------------------------------------ */
+
+/*
+ * Is s an RFC 5322 addr-spec, printable ASCII, without the obsolete forms
+ * (no comments, no white space, no display name), not starting with '-'
+ * (an option to a program)? The only form an address may have before it
+ * reaches a header or a command line.
+ */
+int	 vf_addr_valid(const char *);
+/*
+ * The address with its domain in A-labels (IDNA 2008, libidn2), checked
+ * with vf_addr_valid; malloc'ed, or NULL when it cannot be one.
+ */
+char	*vf_addr_ascii(const char *);
+
 /* ---- the clock (clock.c) ---------------------------------------------- */
 
 /*
