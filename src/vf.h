@@ -683,6 +683,10 @@ struct vf_piece {
 					   NULL: data is decoded */
 	int		 ref;		/* data points into the mail or into
 					   plain[]: not ours, no NUL after */
+	enum vf_sig	 sig;		/* the signature covering this piece
+					   (the innermost one), or NONE */
+	char		 signer[41];	/* its primary key fingerprint when
+					   sig is GOOD, else "" */
 };
 
 struct vf_report {
@@ -699,6 +703,10 @@ struct vf_report {
 	char		 enc[128];	/* "pgp-mime", "inline", "none", + failure */
 	int		 sigs;		/* signatures verified */
 	struct vf_gpg_status sig;	/* the worst of them */
+	char		 signer[41];	/* the key whose good signature covers
+					   every piece of the report's text
+					   (those at prot), else "" */
+	int		 signers;	/* distinct good signers of all pieces */
 	const char	*charset;	/* of the first text found */
 	struct vf_piece	*p;
 	size_t		 np;
