@@ -194,6 +194,12 @@ struct vf_io {
  * (not found) when the program could not be run.
  */
 int	 vf_run(char *const [], struct vf_io *, size_t, int *);
+/*
+ * The same, the child killed (SIGKILL) once it has run ms milliseconds
+ * (0: never), closed descriptors or not; *timedout (if not NULL) says so.
+ */
+int	 vf_run_limit(char *const [], struct vf_io *, size_t, int *, int,
+	    int *);
 /* Kill the child vf_run is waiting for, if any (async-signal-safe). */
 void	 vf_run_kill(void);
 
