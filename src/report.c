@@ -765,25 +765,21 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
 			nextsig = find_line(s, (size_t)(end - s), ARMOR_SIGNED);
 		b = nextmsg;
 		bs = nextsig;
+		be = NULL;
 		if (b == NULL || (bs != NULL && bs < b)) {
 			b = bs;
 			isenc = 0;
 		} else
 			isenc = 1;
-		if (b == NULL || crypto >= CRYPTO_DEPTH) {
-			if (!html)
-				add_text(w, cv, s, (size_t)(end - s),
-				    p->charset);
-			return;
-		}
-		be = find_line(b, (size_t)(end - b), isenc ? ARMOR_MSG_END :
-		    ARMOR_SIG_END);
-		if (be == NULL) {
+		if (b != NULL && crypto < CRYPTO_DEPTH &&
+		    (be = find_line(b, (size_t)(end - b), isenc ?
+		    ARMOR_MSG_END : ARMOR_SIG_END)) == NULL)
 			problem(w->r, "armored block without its end line");
+		if (b == NULL || crypto >= CRYPTO_DEPTH || be == NULL) {
 			if (!html)
 				add_text(w, cv, s, (size_t)(end - s),
 				    p->charset);
-			return;
+			break;
 		}
 		stop = line_after(be, end);
 		if (!html)
