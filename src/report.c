@@ -65,6 +65,8 @@ struct walk {
 	int			 capped;	/* the run limit was said */
 	size_t			 decoded;	/* decoded in the whole mail */
 	size_t			 nparts;	/* MIME parts in the whole mail */
+	int			 sources;	/* encrypted messages, outside
+						   encryption, that gave text */
 	int			 notcipher;	/* a multipart/encrypted held
 						   no encryption packet */
 };
@@ -398,6 +400,30 @@ keep_tree(struct walk *w, char *plain, size_t len)
 	return m;
 }
 
+/* Text pieces decrypted so far. */
+static size_t
+encrypted_texts(const struct vf_report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->np; i++)
+		if (!r->p[i].attachment && r->p[i].prot == VF_PROT_ENCRYPTED)
+			n++;
+	return n;
+}
+
+/*
+ * An encrypted message outside any encryption that gave text (more than
+ * `before' encrypted texts now) is one source of the report: anyone can
+ * encrypt to the office's key, so two of them may be two senders.
+ */
+static void
+one_source(struct walk *w, const struct cover *out, size_t before)
+{
+	if (out->prot < VF_PROT_ENCRYPTED && encrypted_texts(w->r) > before)
+		w->sources++;
+}
+
 static void
 walk_encrypted(struct walk *w, const struct vf_part *p,
     const struct cover *cv, int crypto)
@@ -407,7 +433,7 @@ walk_encrypted(struct walk *w, const struct vf_part *p,
 	struct vf_mime *m;
 	struct cover in;
 	char *plain;
-	size_t len;
+	size_t len, n;
 	int rc;
 
 	if (p->nchild < 2 || p->child[1]->data == NULL) {
@@ -460,7 +486,9 @@ walk_encrypted(struct walk *w, const struct vf_part *p,
 	plain = vf_buf_take(&g.out, &len);
 	vf_gpg_free(&g);
 	m = keep_tree(w, plain, len);
+	n = encrypted_texts(w->r);
 	walk_part(w, m->root, &in, crypto + 1);
+	one_source(w, cv, n);
 }
 
 /* RFC 3156 §5: the signed data is the first part, canonical CRLF. */
@@ -749,7 +777,7 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
 	struct cover in;
 	struct vf_gpg g;
 	char *plain;
-	size_t len;
+	size_t len, k;
 	int isenc, rc;
 
 	/*
@@ -791,7 +819,9 @@ walk_text(struct walk *w, const struct vf_part *p, const char *s, size_t n,
 		    "inline-signed", cv, &in);
 		if (rc == 0) {
 			plain = vf_buf_take(&g.out, &len);
+			k = encrypted_texts(w->r);
 			add_text(w, &in, plain, len, p->charset);
+			one_source(w, cv, k);
 			explicit_bzero(plain, len);
 			free(plain);
 		} else if (isenc) {
@@ -1348,6 +1378,9 @@ vf_report_extract(struct vf_report *r, const char *msg, size_t len,
 	r->prot = best;
 	if (w.rc == 0)
 		judge_signatures(&w);
+	if (r->prot == VF_PROT_ENCRYPTED && w.sources > 1)
+		problemf(r, "the report joins %d messages encrypted apart: "
+		    "nothing proves that one sender wrote them all", w.sources);
 	/*
 	 * Nothing but ciphertext: the mail can be kept as it came. Not when
 	 * a multipart/encrypted held no encryption packet: that original is

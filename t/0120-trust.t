@@ -255,6 +255,15 @@ textmail 'reporter@example.jp' "$work/enc-rep.asc" "$work/enc.asc" >"$work/m"
 p=$(vf-parse <"$work/m")
 is "$(header "$p" Vf-Signature)" mixed "signed and unsigned encrypted blocks: mixed"
 is "$(header "$p" Vf-Signer)" "" "signed and unsigned encrypted blocks: no signer"
+has "$p" Vf-Problem "the report joins 2 messages encrypted apart" \
+    "signed and unsigned encrypted blocks: two sources said"
+# Anyone can encrypt to the office: an attacker's encrypted block, unsigned,
+# before an unsigned report cannot be told apart; the case says so.
+enc_block "$work/evil.txt" "$OFFICE_FPR" >"$work/enc-evil.asc"
+textmail 'reporter@example.jp' "$work/enc-evil.asc" "$work/enc.asc" >"$work/m"
+p=$(vf-parse <"$work/m")
+has "$p" Vf-Problem "the report joins 2 messages encrypted apart: nothing proves that one sender wrote them all" \
+    "two unsigned encrypted blocks: the problem says they may be two senders"
 # One block signed by the reporter: the reporter is the signer.
 echo 'A note in clear.' >"$work/note.txt"
 textmail 'reporter@example.jp' "$work/note.txt" "$work/enc-rep.asc" >"$work/m"
@@ -350,6 +359,10 @@ t="two text parts encrypted beside a clear one"
 report_is_good "$p" "$t"
 is "$(field "$p" reporter.name)" 山田太郎 "$t: a field of the first part"
 is "$(field "$p" product.name)" ExampleWiki "$t: a field of the second part"
+case $(header "$p" Vf-Problem) in
+*"encrypted apart"*) ok 1 "$t: one message, one source" ;;
+*) ok 0 "$t: one message, one source" ;;
+esac
 
 # --- Encryption nested past the limit (four levels are followed).
 # nest N: the report in N levels of PGP/MIME, each its own gpg run.
