@@ -59,6 +59,9 @@ signature(const char *label, const char *v)
 	s = vf_oneline(vf_strdup(v));
 	for (p = strtok(s, " "); p != NULL && n < 4; p = strtok(NULL, " "))
 		w[n++] = p;
+	/* Cases filed before whose key it is was said: "good FPR TRUST". */
+	if (n == 3 && strcmp(w[0], "good") == 0)
+		w[n++] = "unchecked";
 	if (n == 4 && strcmp(w[0], "good") == 0) {
 		if (strcmp(w[3], "sender") == 0)
 			printf("%-12s good, by key %s (%s), whose user IDs "

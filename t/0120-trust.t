@@ -214,6 +214,14 @@ p=$(vf-parse <"$work/m")
 is "$(header "$p" Vf-Signature)" "good $FPR_reporter ultimate sender" \
     "From in other case, with a display name: the sender's"
 
+# A case filed before whose key it is was said ("good FPR TRUST"): vf-show
+# does not call it the sender's.
+sed "s/^Vf-Signature: good \([0-9A-F]*\) ultimate sender\$/Vf-Signature: good \1 ultimate/" \
+    "$p" >"$work/old.case"
+cp "$work/old.case" "$p"
+vf-show "$p" | grep -q "^Signature *good, by key $FPR_reporter (ultimate), not compared with the From address"
+ok $? "an older case's good signature: not called the sender's"
+
 # --- The office's own key signs nothing a reporter sends.
 clear_block "$work/evil.txt" "$OFFICE_FPR" >"$work/cs-office.txt"
 textmail 'office@example.jp' "$work/cs-office.txt" >"$work/m"
