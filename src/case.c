@@ -534,9 +534,7 @@ vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
 int
 vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
 {
-	struct vf_buf b = { 0 };
-	struct stat st;
-	int fd, r, rc;
+	int fd, rc;
 
 	memset(c, 0, sizeof(*c));
 	if (errlen > 0)
@@ -549,24 +547,36 @@ vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
 		    "a symbolic link, not a case file" : strerror(errno));
 		return rc;
 	}
+	rc = vf_case_loadfd(c, fd, err, errlen);
+	(void)close(fd);
+	return rc;
+}
+
+int
+vf_case_loadfd(struct vf_case *c, int fd, char *err, size_t errlen)
+{
+	struct vf_buf b = { 0 };
+	struct stat st;
+	int r, rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
 	if (fstat(fd, &st) == -1) {
 		rc = vf_errno_exit(errno);
 		(void)snprintf(err, errlen, "%s", strerror(errno));
-		(void)close(fd);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
 	    CASE_MAX) {
 		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
 		    "not a regular file" : "larger than 256 MiB");
-		(void)close(fd);
 		return EX_DATAERR;
 	}
 	r = vf_buf_readfd(&b, fd, CASE_MAX);
 	rc = r == -1 ? vf_errno_exit(errno) : 0;
 	if (r == -1)
 		(void)snprintf(err, errlen, "%s", strerror(errno));
-	(void)close(fd);
 	if (r == 1) {
 		(void)snprintf(err, errlen, "larger than 256 MiB");
 		rc = EX_DATAERR;

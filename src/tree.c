@@ -597,6 +597,18 @@ vf_path_state(struct vf_root *root, const char *path, char *id, size_t size)
 	return vf_states[l.state];
 }
 
+int
+vf_case_open(struct vf_root *root, const char *path)
+{
+	struct loc l;
+
+	if (path == NULL || locate(root, path, &l) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vf_openat(root->fd, l.rel, O_RDONLY | O_NONBLOCK, 0);
+}
+
 /*
  * Write the new contents to the state's tmp/ and put them in place of the
  * file at l. Through RENAME_EXCHANGE where the file system has it: the

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sysexits.h>
 #include <time.h>
@@ -488,6 +489,12 @@ int	vf_name_id(const char *, char *, size_t);
 /* The Vf-Id of the case file open at fd, read from its first 8 KiB: 1/0. */
 int	vf_head_id(int, char *, size_t);
 /*
+ * Open the case file at path (checked to be a case under this root) for
+ * reading, relative to the root's descriptor: -1 and errno (EINVAL: not a
+ * case file under this root).
+ */
+int	vf_case_open(struct vf_root *, const char *);
+/*
  * The state of a case path (static string) and its id, or NULL if the path
  * is not a case file under this root.
  */
@@ -652,8 +659,9 @@ struct vf_case {
  */
 int		 vf_case_parse(struct vf_case *, const char *, size_t, char *,
 		    size_t);
-/* Read and parse the file at path. */
+/* Read and parse the file at path; or open at fd (see vf_case_open). */
 int		 vf_case_load(struct vf_case *, const char *, char *, size_t);
+int		 vf_case_loadfd(struct vf_case *, int, char *, size_t);
 void		 vf_case_write(const struct vf_case *, struct vf_buf *);
 /*
  * The same bytes as pieces for writev(2), without joining them: *iov
@@ -822,6 +830,18 @@ int	vf_each(int, char *[], int (*)(const char *, void *), void *);
 /* A case given by id ("2026-00042", "VF#2026-00042") or path. */
 int	vf_resolve(struct vf_root *, const char *, char *, size_t,
 	    const char **);
+
+/* ---- text for a terminal (term.c) ------------------------------------- */
+
+/*
+ * The length of a character at s (n bytes left) that must not reach a
+ * terminal: C0 and C1 controls, DEL, and the bidirectional marks,
+ * embeddings, overrides and isolates (U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069); 0 when the byte at s starts none.
+ */
+size_t	vf_term_unsafe(const char *, size_t);
+/* Print n bytes with each such character as '?'; lines: keep LF and TAB. */
+void	vf_term_put(FILE *, const char *, size_t, int);
 
 /* ---- output (out.c) ---------------------------------------------------- */
 
