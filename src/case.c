@@ -967,8 +967,10 @@ static void
 describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
     size_t nx)
 {
-	const struct vf_kv *party, *when, *orig, *name;
+	const struct vf_kv *party, *when, *orig, *name, *disp;
+	char *fn;
 
+	disp = vf_kv_find(x, nx, "Content-Disposition");
 	party = vf_kv_find(x, nx, "Vf-Party");
 	when = vf_kv_find(x, nx, "Vf-Received");
 	orig = vf_kv_find(x, nx, "Vf-Original");
@@ -988,10 +990,17 @@ describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
 			vf_buf_printf(d, " from the %s", party->value);
 		if (when != NULL)
 			vf_buf_printf(d, ", %s", when->value);
-	} else if (strcmp(role, VF_PART_ORIGINAL) == 0)
+	} else if (strcmp(role, VF_PART_ORIGINAL) == 0) {
+		/* Its file name first: a reader's menu cuts what follows. */
+		if (disp != NULL && (fn = vf_hdr_param(disp->value,
+		    "filename")) != NULL) {
+			vf_buf_printf(d, "%s, ", fn);
+			free(fn);
+		}
 		vf_buf_adds(d, orig != NULL && strcmp(orig->value,
 		    "as-received") == 0 ? "the mail as received (ciphertext)" :
 		    "the mail as received, encrypted to the office key");
+	}
 	else if (strcmp(role, VF_PART_NOTE) == 0)
 		vf_buf_adds(d, "a note by the office");
 	else if (strcmp(role, "attachment") == 0 && name != NULL)

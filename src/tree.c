@@ -792,9 +792,9 @@ vf_case_save(struct vf_root *root, char *path, size_t size,
 		left[0] = '\0';
 	if (moved_outside(&l, left)) {
 		if (left[0] != '\0' && strcmp(left, l.rel) != 0)
-			vf_case_history(c, tool, "found as %s, where vf had "
-			    "put it as %s: moved or renamed outside vf; "
-			    "named %s again", l.rel, left, own);
+			vf_case_history(c, tool, "found as %s (vf had put it "
+			    "as %s): moved or renamed outside vf; named %s "
+			    "again", l.rel, left, own);
 		else
 			vf_case_history(c, tool, "found as %s: renamed "
 			    "outside vf; named %s again", l.rel, own);
