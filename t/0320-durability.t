@@ -75,6 +75,17 @@ ok $? "follow-up: the new contents are fsynced before they replace the case"
 [ "$fsync_dir" -gt "$swap" ]
 ok $? "follow-up: new/ is fsynced after"
 
+# --- a delivery that fails after its number was reserved says so in the log
+cp "$VF_ROOT/config" "$work/config.good"
+sed "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" \
+    "$work/config.good" >"$VF_ROOT/config"
+printf 'Subject: x\n\ntext\n' | vf-parse >/dev/null 2>&1
+is $? 78 "the office key is not in the keyring: 78"
+gap=$(sed -n 's/^[^ ]* [^ ]* vf-parse \([0-9-]*\) number reserved, no case filed: delivery failed (exit 78).*/\1/p' "$VF_ROOT/log")
+test -n "$gap" && test -e "$VF_ROOT/.lock/$gap" && test -z "$(find "$VF_ROOT" -name "$gap*" -path '*/new/*')"
+ok $? "the log names the number it reserved and left without a case ($gap)"
+cp "$work/config.good" "$VF_ROOT/config"
+
 # --- a kill inside the write
 if ! command -v cc >/dev/null; then
 	skip "no C compiler for the writev wrapper"
