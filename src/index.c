@@ -66,23 +66,35 @@ vf_name_id(const char *name, char *id, size_t size)
 	return vf_id_valid(id);
 }
 
+ssize_t
+vf_read_head(int fd, char *buf, size_t off, size_t max)
+{
+	ssize_t n;
+
+	while (off < max) {
+		n = pread(fd, buf + off, max - off, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	return (ssize_t)off;
+}
+
 int
 vf_head_id(int fd, char *id, size_t size)
 {
 	char buf[HEAD_MAX + 1];
 	const char *p, *e, *nl, *v;
-	ssize_t n;
-	size_t len = 0, k;
+	ssize_t len;
+	size_t k;
 
-	while (len < HEAD_MAX) {
-		n = pread(fd, buf + len, HEAD_MAX - len, (off_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
+	if ((len = vf_read_head(fd, buf, 0, HEAD_MAX)) == -1)
+		return 0;
 	/* The top header block, up to its empty line: "Vf-Id: ID". */
 	for (p = buf, e = buf + len; p < e && *p != '\n'; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)

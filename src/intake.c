@@ -692,11 +692,12 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	if ((rc = seen_open(in->root, ml.digest, &in->seen)) != 0)
 		return rc;
 	if (seen_get(in->seen, in->id, sizeof(in->id)) &&
-	    vf_find(in->root, in->id, in->path, sizeof(in->path),
-	    &state) == 0) {
-		in->duplicate = 1;
+	    (rc = vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state)) != EX_NOINPUT) {
+		/* Filed before; or its case has two files: no third. */
+		in->duplicate = rc == 0;
 		close(in->seen);
-		return 0;
+		return rc;
 	}
 	in->id[0] = '\0';
 

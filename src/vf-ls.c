@@ -56,7 +56,7 @@ longline(int dfd, const char *path, const char *name, const char *state)
 {
 	struct vf_limits lim;
 	struct vf_kv *h = NULL;
-	size_t nh = 0, i, len = 0, want = HEAD_FIRST;
+	size_t nh = 0, i, len;
 	const char *body, *id = "?", *kind = "?", *when = "?", *prob = NULL;
 	char *buf, *subj = NULL;
 	ssize_t n;
@@ -67,28 +67,17 @@ longline(int dfd, const char *path, const char *name, const char *state)
 		return errno == ENOENT ? EX_NOINPUT : vf_errno_exit(errno);
 	}
 	buf = vf_malloc(HEAD_MAX + 1);
-	for (;;) {
-		n = read(fd, buf + len, want - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		buf[len] = '\0';
-		if (len < want)
-			continue;
-		/* The empty line that ends the headers: enough read. */
-		if (strstr(buf, "\n\n") != NULL || want == HEAD_MAX)
-			break;
-		want = HEAD_MAX;
-	}
+	n = vf_read_head(fd, buf, 0, HEAD_FIRST);
+	/* No empty line yet: the headers go on. */
+	if (n == HEAD_FIRST && strstr(buf, "\n\n") == NULL)
+		n = vf_read_head(fd, buf, (size_t)n, HEAD_MAX);
 	(void)close(fd);
-	if (n < 0) {
+	if (n == -1) {
 		warn("%s", path);
 		free(buf);
 		return EX_IOERR;
 	}
-	buf[len] = '\0';
+	len = (size_t)n;
 	vf_limits_default(&lim);
 	(void)vf_headers_parse(buf, len, &lim, &h, &nh, &body, &flags);
 	for (i = 0; i < nh; i++) {

@@ -10,10 +10,6 @@ command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys || skip_all "cannot make gpg keys"
 make_root
 
-ncases() {
-	find "$VF_ROOT" -path "$VF_ROOT/*/new/*" -type f -o \
-	    -path "$VF_ROOT/*/cur/*" -type f | grep -c .
-}
 
 # A body with a line that mbox quoting changes, and a Message-ID of its own.
 printf '氏名: 山田太郎\n製品名: ExampleWiki\nFrom the log:\n\tGET /x\n' >"$work/body"

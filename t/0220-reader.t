@@ -12,10 +12,6 @@ command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys || skip_all "cannot make gpg keys"
 make_root
 
-ncases() {
-	find "$VF_ROOT" -path "$VF_ROOT/*/new/*" -type f -o \
-	    -path "$VF_ROOT/*/cur/*" -type f | grep -c .
-}
 hist() { sed -n '/^Vf-Part: history$/,/^--=_vf/p' "$1"; }
 
 printf '氏名: 山田太郎\n製品名: ExampleWiki\n' >"$work/body"
@@ -127,6 +123,9 @@ cp "$own" "$VF_ROOT/closed/cur/copy.vm:2,S"
 mv "$own" "$VF_ROOT/accepted/cur/y.vm:2,S"
 vf-show "$id" >/dev/null 2>"$work/err"
 is $? 65 "two files with one Vf-Id: vf-show exits 65"
+before=$(ncases)
+vf-parse <"$work/m1" >/dev/null 2>"$work/err2"
+is "$? $(ncases)" "65 $before" "the same mail again: 65, no third file"
 grep -F "$VF_ROOT/closed/cur/copy.vm:2,S" "$work/err" | grep -qF "$VF_ROOT/accepted/cur/y.vm:2,S"
 ok $? "and names both files"
 rm "$VF_ROOT/closed/cur/copy.vm:2,S"
@@ -163,21 +162,19 @@ mail 'b@example.jp' "$subj" "$work/bidi" >"$work/m3"
 b=$(vf-parse <"$work/m3")
 grep -q "$rlo" "$b"
 ok $? "the case keeps the text as written"
+# nobidi FILE DESCRIPTION SHOWN: no override in FILE, SHOWN instead.
+nobidi() {
+	if grep -q -e "$rlo" -e "$lri" "$1"; then
+		ok 1 "$2 prints no bidirectional override"
+	else
+		ok 0 "$2 prints no bidirectional override"
+	fi
+	grep -qF "$3" "$1"
+	ok $? "$2 shows it as ?"
+}
 vf-show "$b" >"$work/show"
-if grep -q -e "$rlo" -e "$lri" "$work/show"; then
-	ok 1 "vf-show prints no bidirectional override"
-else
-	ok 0 "vf-show prints no bidirectional override"
-fi
-grep -q '?gnp.exe' "$work/show"
-ok $? "vf-show shows it as ?"
+nobidi "$work/show" vf-show '?gnp.exe'
 vf-ls -l >"$work/ls"
-if grep -q -e "$rlo" -e "$lri" "$work/ls"; then
-	ok 1 "vf-ls -l prints no bidirectional override"
-else
-	ok 0 "vf-ls -l prints no bidirectional override"
-fi
-grep -q 'Report ?1.3.2' "$work/ls"
-ok $? "vf-ls -l shows it as ?"
+nobidi "$work/ls" "vf-ls -l" 'Report ?1.3.2'
 
 done_testing

@@ -103,6 +103,15 @@ while read -r f; do
 			why="exit 0 but no case at '$p'"
 		elif ! whole "$p"; then
 			why="case $p is not whole"
+		elif grep -q 'delivered before, nothing changed' "$work/err"; then
+			# The same mail as a file before it (the corpora hold
+			# mails with LF and CRLF line ends, or from two
+			# mailboxes): filed once, kept as that one came.
+			if [ "$(ncases)" -ne "$before" ]; then
+				why="delivered before, but a case was filed"
+			else
+				echo "# $rel: the same mail as one filed before: $p"
+			fi
 		elif ! kept "$p" "$f"; then
 			why="mail not kept in $p"
 		else
