@@ -10,7 +10,8 @@
  *
  *	STATE/SUB/NAME		where vf last put it, or "-": never filed
  *	STATE/SUB/NAME		(optional) where it was last found, when
- *				that is elsewhere; "-": found nowhere
+ *				that is elsewhere; "-": found nowhere;
+ *				"!": found twice, look again
  *
  * An empty file is a number reserved and not yet filed, or a case filed
  * before the index existed. The index is a hint, never trusted: an entry
@@ -286,12 +287,15 @@ found_at(struct vf_root *root, const char *id, const char *rel, char *other,
 		return 0;
 	}
 	cur = en.seen[0] != '\0' ? en.seen : en.put;
-	if (strcmp(cur, rel) == 0) {
+	/* Two files were seen: only a look-up of this case clears that. */
+	if (strcmp(cur, rel) == 0 || strcmp(cur, "!") == 0) {
 		(void)close(fd);
 		return 0;
 	}
 	if (rel_valid(cur) && verify(root, cur, id)) {
 		(void)strlcpy(other, cur, osize);
+		(void)strlcpy(en.seen, "!", sizeof(en.seen));
+		entry_write(fd, &en);
 		dup = 1;
 	} else if (en.put[0] == '\0' || strcmp(en.put, "-") == 0 ||
 	    strcmp(en.put, rel) == 0) {
@@ -304,6 +308,27 @@ found_at(struct vf_root *root, const char *id, const char *rel, char *other,
 	}
 	(void)close(fd);
 	return dup;
+}
+
+/* What a scan found of the case looked for: its one file, or "!". */
+static void
+found_want(struct vf_root *root, const char *id, const char *rel)
+{
+	struct entry en;
+	int fd;
+
+	if ((fd = entry_open(root, id, O_RDWR)) == -1)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && entry_read(fd, &en) == 0) {
+		if (strcmp(en.put, rel) == 0)
+			en.seen[0] = '\0';
+		else if (en.put[0] == '\0' || strcmp(en.put, "-") == 0)
+			(void)strlcpy(en.put, rel, sizeof(en.put));
+		else
+			(void)strlcpy(en.seen, rel, sizeof(en.seen));
+		entry_write(fd, &en);
+	}
+	(void)close(fd);
 }
 
 /* Found nowhere: so the next look-up of this id costs no scan. */
@@ -424,6 +449,8 @@ rebuild(struct vf_root *root, const char *want, char *want_rel, size_t size)
 		}
 	if (rc == EX_NOINPUT)
 		found_nowhere(root, want);
+	else
+		found_want(root, want, rc == 0 ? want_rel : "!");
 	return rc;
 }
 
@@ -455,6 +482,9 @@ vf_find(struct vf_root *root, const char *id, char *path, size_t size,
 	(void)close(fd);
 	if (rc == -1)
 		en.put[0] = en.seen[0] = '\0';
+	/* Two files of the case were seen: until one goes, say so. */
+	if (strcmp(en.seen, "!") == 0)
+		goto scan;
 	if (en.seen[0] != '\0' && verify(root, en.seen, id))
 		return fill(root, en.seen, path, size, statep);
 	if (en.put[0] != '\0' && verify(root, en.put, id)) {
@@ -475,6 +505,7 @@ vf_find(struct vf_root *root, const char *id, char *path, size_t size,
 	if (strcmp(en.seen, "-") == 0 || (strcmp(en.put, "-") == 0 &&
 	    en.seen[0] == '\0'))
 		return EX_NOINPUT;
+scan:
 	if ((rc = rebuild(root, id, rel, sizeof(rel))) != 0)
 		return rc;
 	return fill(root, rel, path, size, statep);
