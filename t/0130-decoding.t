@@ -16,12 +16,12 @@ header() { sed -n "1,/^\$/s/^$2: //p" "$1" | sed -n 1p; }
 partbody() {
 	bnd=$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' "$1" | sed -n 1p)
 	awk -v b="--$bnd" -v role="Vf-Part: $2" -v want="${3:-1}" '
-	    $0 == b || $0 == b "--" { if (on) { printf "%s", out; exit }
+	    $0 == b || $0 == b "--" { if (on) { printf "%s", prev; exit }
 		h = 1; isr = 0; next }
-	    h && $0 == "" { h = 0; if (isr && ++n == want) { on = 1; out = "";
-		first = 1 } next }
+	    h && $0 == "" { h = 0; if (isr && ++n == want) { on = 1; k = 0 }
+		next }
 	    h { if ($0 == role) isr = 1; next }
-	    on { out = out (first ? "" : "\n") $0; first = 0 }' "$1"
+	    on { if (k++) print prev; prev = $0 }' "$1"
 }
 parthdr() { # CASEFILE ROLE N HEADER
 	bnd=$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' "$1" | sed -n 1p)

@@ -67,12 +67,11 @@ kept() {
 		bnd=$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' \
 		    "$1" | sed -n 1p)
 		awk -v b="--$bnd" '
-		    $0 == b || $0 == b "--" { if (on) { printf "%s", out; exit }
+		    $0 == b || $0 == b "--" { if (on) { printf "%s", prev; exit }
 			h = 1; isr = 0; next }
-		    h && $0 == "" { h = 0; if (isr) { on = 1; out = ""; f = 1 }
-			next }
+		    h && $0 == "" { h = 0; if (isr) { on = 1; n = 0 } next }
 		    h { if ($0 == "Vf-Original: as-received") isr = 1; next }
-		    on { out = out (f ? "" : "\n") $0; f = 0 }' "$1" |
+		    on { if (n++) print prev; prev = $0 }' "$1" |
 		    cmp -s - "$2" ||
 		    { echo "#   original in $1 is not the mail byte for byte"; return 1; }
 		;;
