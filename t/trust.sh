@@ -1,4 +1,4 @@
-# t/trust.sh - what the trust tests (t/012*-*.t) share, after lib.sh: the
+# t/trust.sh - what the trust tests (t/014*-*.t) share, after lib.sh: the
 # reports, an attacker's text, armored blocks made by real gpg, PGP/MIME
 # around them, and readers of the case file.
 

@@ -15,7 +15,6 @@ make_outsider || skip_all "cannot make the outsider's key"
 make_root
 cp "$VF_ROOT/config" "$work/config.good"
 good_text >"$work/good.txt"
-ncases() { find "$VF_ROOT" -path "$VF_ROOT/*/new/*" -type f | grep -c .; }
 
 # --- The issue's attack: many small blocks, each 4 MiB of compressible
 # text once decrypted. 20 of them would be 80 MiB; the mail's limit is
