@@ -8,8 +8,11 @@
  * plaintext.
  *
  * The status it prints is what gpg prints for a good decryption (or
- * verification), unless the plaintext starts with "FAIL" (DECRYPTION_FAILED)
- * or "BADSIG" (a bad signature). Standalone: no libvf, no sanitizer needed.
+ * verification), unless the plaintext starts with "FAIL" (DECRYPTION_FAILED),
+ * "NOMDC" (decrypted without an integrity check), "SIGONLY" (a message
+ * only signed, as gpg --sign --armor makes: no encryption lines) or
+ * "BADSIG" (a bad signature); "SIGNED" adds a good signature, "OTHER" one
+ * by another key. Standalone: no libvf, no sanitizer needed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +115,15 @@ goodsig(const char *pt, size_t n)
 		status("BADSIG CCDDEEFF00112233 Fake <fake@example.jp>");
 		return;
 	}
+	if (n >= 5 && memcmp(pt, "OTHER", 5) == 0) {
+		status("NEWSIG");
+		status("GOODSIG 8899AABBCCDDEEFF Other <other@example.jp>");
+		status("VALIDSIG 0011223344556677AABBCCDD8899AABBCCDDEEFF "
+		    "2026-01-01 1767225600 0 4 0 22 10 00 "
+		    "0011223344556677AABBCCDD8899AABBCCDDEEFF");
+		status("TRUST_FULLY 0 pgp");
+		return;
+	}
 	status("NEWSIG");
 	status("GOODSIG CCDDEEFF00112233 Fake <fake@example.jp>");
 	status("VALIDSIG 00112233445566778899AABBCCDDEEFF00112233 2026-01-01 "
@@ -132,10 +144,12 @@ main(int argc, char *argv[])
 	const char *s, *e, *end;
 	char *in;
 	size_t len;
-	int i, decrypt = 0, verify = 0, encrypt = 0;
+	int i, decrypt = 0, verify = 0, encrypt = 0, list = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--decrypt") == 0)
+		if (strcmp(argv[i], "--list-keys") == 0)
+			list = 1;
+		else if (strcmp(argv[i], "--decrypt") == 0)
 			decrypt = 1;
 		else if (strcmp(argv[i], "--verify") == 0)
 			verify = 1;
@@ -144,6 +158,17 @@ main(int argc, char *argv[])
 	}
 	in = slurp(0, &len);
 	end = in + len;
+	if (list) {
+		/* The signer's key and its user ID; any other is unknown. */
+		if (strcmp(argv[argc - 1],
+		    "00112233445566778899AABBCCDDEEFF00112233") != 0)
+			return done(in, 2);
+		s = "pub:u:255:22:CCDDEEFF00112233:1767225600:::u:::scESC:\n"
+		    "fpr:::::::::00112233445566778899AABBCCDDEEFF00112233:\n"
+		    "uid:u::::1767225600::AA::Fake <fake@example.jp>::::::::::0:\n";
+		put(1, s, strlen(s));
+		return done(in, 0);
+	}
 	if (encrypt) {
 		put(1, in, len);
 		status("END_ENCRYPTION");
@@ -157,8 +182,17 @@ main(int argc, char *argv[])
 		return done(in, 2);
 	if ((s = inside(in, end, "-----BEGIN PGP MESSAGE-----")) != NULL) {
 		e = line_at(s, end, "-----END PGP MESSAGE-----");
+		if ((size_t)(e - s) >= 7 && memcmp(s, "SIGONLY", 7) == 0) {
+			status("PLAINTEXT 62 0 ");
+			goodsig(s + 7, (size_t)(e - s) - 7);
+			put(1, s, (size_t)(e - s));
+			return done(in, 0);
+		}
 		status("ENC_TO 0123456789ABCDEF 18 0");
+		status("DECRYPTION_KEY 1111111111111111111111110123456789ABCDEF "
+		    "FFEEDDCCBBAA99887766554433221100FFEEDDCC u");
 		status("BEGIN_DECRYPTION");
+		status("DECRYPTION_INFO 2 9 0");
 		if ((size_t)(e - s) >= 4 && memcmp(s, "FAIL", 4) == 0) {
 			status("DECRYPTION_FAILED");
 			status("END_DECRYPTION");
@@ -169,7 +203,8 @@ main(int argc, char *argv[])
 			goodsig(s + 6, (size_t)(e - s) - 6);
 		put(1, s, (size_t)(e - s));
 		status("DECRYPTION_OKAY");
-		status("GOODMDC");
+		if ((size_t)(e - s) < 5 || memcmp(s, "NOMDC", 5) != 0)
+			status("GOODMDC");
 		status("END_DECRYPTION");
 		return done(in, 0);
 	}

@@ -16,6 +16,9 @@
 
 #include "vf.h"
 
+/* The key fakegpg says it decrypted with. */
+#define OFFICE	"FFEEDDCCBBAA99887766554433221100FFEEDDCC"
+
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -58,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg[size] = '\0';
 	len = vf_mail_normalize(msg, size);
 	vf_limits_default(&lim);
-	rc = vf_report_extract(&r, msg, len, &lim);
+	rc = vf_report_extract(&r, msg, len, &lim, OFFICE);
 	if (rc != 0 && rc != EX_TEMPFAIL && rc != EX_UNAVAILABLE)
 		abort();
 	if (r.prot < VF_PROT_CLEAR || r.prot > VF_PROT_ENCRYPTED)
@@ -72,7 +75,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* text is UTF-8 */
 		if (r.p[i].prot == VF_PROT_ENCRYPTED && !r.encrypted)
 			abort();
+		/* A signer only with a good signature, and one signature. */
+		if ((r.p[i].signer[0] != '\0') != (r.p[i].sig == VF_SIG_GOOD))
+			abort();
+		if (r.p[i].sigi >= (int)r.nsigv ||
+		    (r.p[i].sigi >= 0 && r.sigv[r.p[i].sigi].sig !=
+		    r.p[i].sig) || (r.p[i].sig != VF_SIG_NONE &&
+		    r.p[i].sigi < 0 && r.p[i].sig != VF_SIG_ERROR))
+			abort();
+		/* Only a good signature lifts clear text. */
+		if (r.p[i].prot == VF_PROT_SIGNED && r.p[i].sig == VF_SIG_NONE)
+			abort();
+		/*
+		 * The report's signer signed every piece of its text; a
+		 * mixed report has none.
+		 */
+		if (rc == 0 && !r.p[i].attachment && r.p[i].prot == r.prot &&
+		    r.signer[0] != '\0' && strcmp(r.p[i].signer, r.signer))
+			abort();
 	}
+	if (rc == 0 && r.mixed && (r.signer[0] != '\0' ||
+	    r.sig.sig != VF_SIG_NONE))
+		abort();
+	if (rc == 0 && r.signer[0] != '\0' && (r.sig.sig != VF_SIG_GOOD ||
+	    strcmp(r.sig.sig_fpr, r.signer) != 0 || r.signers < 1))
+		abort();
 	vf_report_text(&r, r.prot, 0, &b);
 	b.len = 0;
 	vf_report_text(&r, r.prot, 1, &b);

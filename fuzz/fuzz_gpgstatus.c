@@ -3,8 +3,9 @@
  *
  * The status lines come from gpg, but what gpg prints in them (user ids,
  * notation data, file names from a literal packet) comes from whoever made
- * the message. The parser must take any bytes; the rule must never call a
- * decryption good that the status does not show as good.
+ * the message. The parser must take any bytes; the rules must never call a
+ * decryption good that the status does not show as good, nor a message
+ * encrypted that shows no encryption packet decrypted with its integrity.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +55,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (!st.decryption_okay && st.sig == VF_SIG_NONE)
 				abort();
+			/*
+			 * Any sign of an encryption packet: the whole rule,
+			 * begin, okay, an integrity check, end. None: a
+			 * message only signed, never called encrypted.
+			 */
+			if (vf_gpg_was_encrypted(&st) &&
+			    (!st.begin_decryption || !st.decryption_okay ||
+			    !st.end_decryption || (!st.goodmdc && !st.aead) ||
+			    st.symmetric))
+				abort();
+			if (!vf_gpg_was_encrypted(&st) &&
+			    vf_gpg_encrypted_ok(&st))
+				abort();
 		}
+	if (memchr(st.dec_fpr, '\0', sizeof(st.dec_fpr)) == NULL ||
+	    memchr(st.dec_primary, '\0', sizeof(st.dec_primary)) == NULL)
+		abort();
+	if (vf_gpg_encrypted_ok(&st) && (st.badmdc || st.decryption_failed ||
+	    st.nodata || st.error))
+		abort();
 	return 0;
 }

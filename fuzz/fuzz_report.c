@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg[size] = '\0';
 	len = vf_mail_normalize(msg, size);
 	vf_limits_default(&lim);
-	rc = vf_report_extract(&r, msg, len, &lim);
+	rc = vf_report_extract(&r, msg, len, &lim, NULL);
 	if (rc != 0 && rc != EX_TEMPFAIL && rc != EX_UNAVAILABLE)
 		abort();
 	if (r.prot < VF_PROT_CLEAR || r.prot > VF_PROT_ENCRYPTED)

@@ -146,3 +146,33 @@ vf_addr_ascii(const char *a)
 	}
 	return out;
 }
+
+/*
+ * The mailbox a From header or an OpenPGP user ID names: what the last
+ * <...> holds, else the whole value, white space trimmed. Comments,
+ * groups and lists name no one mailbox: NULL, as for no valid address.
+ */
+char *
+vf_addr_mailbox(const char *v)
+{
+	const char *s, *e, *lt;
+	char *a, *out;
+
+	if (v == NULL)
+		return NULL;
+	if ((lt = strrchr(v, '<')) != NULL) {
+		s = lt + 1;
+		if ((e = strchr(s, '>')) == NULL)
+			return NULL;
+	} else {
+		for (s = v; *s == ' ' || *s == '\t'; s++)
+			;
+		for (e = s + strlen(s); e > s && (e[-1] == ' ' ||
+		    e[-1] == '\t'); e--)
+			;
+	}
+	a = vf_strndup(s, (size_t)(e - s));
+	out = vf_addr_ascii(a);
+	free(a);
+	return out;
+}

@@ -39,12 +39,31 @@
  *    more than max read means too big; and a non-zero exit is accepted only
  *    when a signature explains it.
  *
+ * Encrypted (vf_gpg_encrypted_ok) means that gpg decrypted an encryption
+ * packet: BEGIN_DECRYPTION, DECRYPTION_OKAY, an integrity check and
+ * END_DECRYPTION, with none of DECRYPTION_FAILED, BADMDC, NODATA or a
+ * counted ERROR/FAILURE. The integrity check is GOODMDC; gpg 2.2 has no
+ * AEAD, and gpg 2.4 says GOODMDC for AEAD too ("for compatibility", its
+ * mainproc.c), and names the AEAD algorithm in DECRYPTION_INFO's third
+ * field, which we take as well. Without it (a legacy cipher without MDC,
+ * which gpg 2.2.40 refuses unless --ignore-mdc-error) it is not decrypted.
+ * An OpenPGP message that is only signed (gpg --sign --armor) decrypts to
+ * its text with none of these lines: it is a signature, whatever armor or
+ * MIME wrapper came around it, and never "encrypted".
+ *
  * Decision for decrypt (vf_gpg_decrypt_ok): gpg exited (no signal), output
- * not empty, PLAINTEXT seen, none of DECRYPTION_FAILED, BADMDC, NODATA or a
- * counted ERROR/FAILURE; then, if it was encrypted (ENC_TO, BEGIN_DECRYPTION,
- * DECRYPTION_OKAY or NEED_PASSPHRASE_SYM seen), DECRYPTION_OKAY; if not, a
- * signature was checked (signed-only input: clearsigned or inline signed).
- * A non-zero exit only with a signature that is not good.
+ * not empty, PLAINTEXT seen, none of the failure lines; then, if any line
+ * shows an encryption packet (ENC_TO, BEGIN_DECRYPTION, DECRYPTION_OKAY,
+ * NEED_PASSPHRASE_SYM, ...), the whole encryption rule above; if none
+ * does, a signature was checked (signed-only input: clearsigned or inline
+ * signed). A non-zero exit only with a signature that is not good.
+ *
+ * gpg runs in a known environment: the program by absolute path (never
+ * PATH), --no-options (no gpg.conf can add --ignore-mdc-error, a keyserver,
+ * auto-key-import, or take away --batch), --disable-dirmngr and no key
+ * lookup or retrieval of any kind (nothing goes to the network, which
+ * would tell a sender when the mail was read and cost a timeout per mail),
+ * --exit-on-status-write-error, and each run killed past gpg-timeout.
  *
  * Signatures: each starts at NEWSIG (or at a second verdict line). GOODSIG
  * is good only with a well-formed VALIDSIG of the same key; the fingerprint
@@ -61,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 
 #include "vf.h"
@@ -101,6 +121,7 @@ struct sigrec {
 	char		 signer[17];	/* key ID of VALIDSIG's signing key */
 	char		 fpr[41];	/* VALIDSIG's primary key */
 	enum vf_trust	 trust;
+	char		 first_good[41];/* of the message: kept across */
 };
 
 static int
@@ -212,10 +233,18 @@ judge(const struct sigrec *r)
 static void
 sig_done(struct vf_gpg_status *st, struct sigrec *r)
 {
+	char first[41];
 	enum vf_sig v;
 
 	if (r->any) {
 		v = judge(r);
+		/* Two keys' good signatures are counted as two. */
+		if (v == VF_SIG_GOOD && st->sig_keys == 0) {
+			memcpy(r->first_good, r->fpr, sizeof(r->first_good));
+			st->sig_keys = 1;
+		} else if (v == VF_SIG_GOOD &&
+		    strcmp(r->first_good, r->fpr) != 0)
+			st->sig_keys = 2;
 		if (rank(v) > rank(st->sig)) {
 			st->sig = v;
 			memcpy(st->sig_keyid, r->keyid, sizeof(st->sig_keyid));
@@ -227,7 +256,9 @@ sig_done(struct vf_gpg_status *st, struct sigrec *r)
 			st->trust = r->trust;
 		}
 	}
+	memcpy(first, r->first_good, sizeof(first));
 	memset(r, 0, sizeof(*r));
+	memcpy(r->first_good, first, sizeof(first));
 }
 
 static void
@@ -342,6 +373,22 @@ parse_line(struct vf_gpg_status *st, struct sigrec *r, const char *p,
 		st->decryption_failed = 1;
 	else if (tokeq(&tok[0], "BADMDC"))
 		st->badmdc = 1;
+	else if (tokeq(&tok[0], "GOODMDC"))
+		st->goodmdc = 1;
+	else if (tokeq(&tok[0], "DECRYPTION_INFO")) {
+		/* DECRYPTION_INFO <mdc_method> <sym_algo> [<aead_algo>] */
+		if (ntok > 3 && errcode(&tok[3]) != 0)
+			st->aead = 1;
+	} else if (tokeq(&tok[0], "DECRYPTION_KEY")) {
+		/* DECRYPTION_KEY <fpr> <fpr2> <otrust> */
+		if (ntok > 2 && (ishex(&tok[1], 40) || ishex(&tok[1], 64)) &&
+		    (ishex(&tok[2], 40) || ishex(&tok[2], 64)) &&
+		    st->dec_fpr[0] == '\0') {
+			hexcpy(st->dec_fpr, &tok[1], tok[1].n);
+			hexcpy(st->dec_primary, &tok[2], tok[2].n);
+		}
+	} else if (tokeq(&tok[0], "END_DECRYPTION"))
+		st->end_decryption = 1;
 	else if (tokeq(&tok[0], "NODATA"))
 		st->nodata = 1;
 	else if (tokeq(&tok[0], "NO_SECKEY"))
@@ -394,11 +441,27 @@ vf_gpg_status_parse(struct vf_gpg_status *st, const char *p, size_t n)
 	sig_done(st, &r);
 }
 
-static int
-encrypted(const struct vf_gpg_status *st)
+int
+vf_gpg_was_encrypted(const struct vf_gpg_status *st)
 {
-	return st->enc_to || st->begin_decryption || st->decryption_okay ||
-	    st->symmetric;
+	return st->enc_to || st->begin_decryption || st->end_decryption ||
+	    st->decryption_okay || st->decryption_failed || st->goodmdc ||
+	    st->badmdc || st->no_seckey || st->symmetric ||
+	    st->dec_fpr[0] != '\0';
+}
+
+static int
+failed(const struct vf_gpg_status *st)
+{
+	return st->decryption_failed || st->badmdc || st->nodata || st->error;
+}
+
+int
+vf_gpg_encrypted_ok(const struct vf_gpg_status *st)
+{
+	return st->begin_decryption && st->decryption_okay &&
+	    (st->goodmdc || st->aead) && st->end_decryption && !failed(st) &&
+	    !st->symmetric;
 }
 
 int
@@ -407,10 +470,10 @@ vf_gpg_decrypt_ok(const struct vf_gpg_status *st, int wstatus,
 {
 	if (!WIFEXITED(wstatus) || outlen == 0 || !st->plaintext)
 		return 0;
-	if (st->decryption_failed || st->badmdc || st->nodata || st->error)
+	if (failed(st))
 		return 0;
-	if (encrypted(st)) {
-		if (!st->decryption_okay)
+	if (vf_gpg_was_encrypted(st)) {
+		if (!vf_gpg_encrypted_ok(st))
 			return 0;
 	} else if (st->sig == VF_SIG_NONE)
 		return 0;
@@ -419,6 +482,15 @@ vf_gpg_decrypt_ok(const struct vf_gpg_status *st, int wstatus,
 	    (st->sig == VF_SIG_NONE || st->sig == VF_SIG_GOOD))
 		return 0;
 	return 1;
+}
+
+int
+vf_gpg_opened_by(const struct vf_gpg_status *st, const char *fpr)
+{
+	if (fpr == NULL || *fpr == '\0' || st->dec_fpr[0] == '\0')
+		return 0;
+	return strcasecmp(st->dec_primary, fpr) == 0 ||
+	    strcasecmp(st->dec_fpr, fpr) == 0;
 }
 
 const char *
@@ -472,35 +544,88 @@ vf_gpg_free(struct vf_gpg *g)
 	memset(g, 0, sizeof(*g));
 }
 
-static const char *
-gpg_program(void)
+/* Where gpg is when nothing says otherwise: Debian's, and most systems'. */
+#define GPG_DEFAULT	"/usr/bin/gpg"
+#define GPG_TIMEOUT	60
+
+static char	*program;		/* gpg-program, when configured */
+static int	 timeout_s = GPG_TIMEOUT;
+
+const char *
+vf_gpg_program(void)
 {
 	const char *s = getenv("VF_GPG");
 
-	return s != NULL && *s != '\0' ? s : "gpg";
+	if (s != NULL && *s != '\0')
+		return s;
+	return program != NULL ? program : GPG_DEFAULT;
+}
+
+int
+vf_gpg_timeout(void)
+{
+	return timeout_s;
+}
+
+int
+vf_gpg_config(const struct vf_config *cfg, char *err, size_t errlen)
+{
+	const char *v, *env = getenv("VF_GPG");
+	long long t;
+
+	if ((v = vf_config_get(cfg, "gpg-program")) != NULL && v[0] != '/') {
+		(void)snprintf(err, errlen, "config: gpg-program %s: not an "
+		    "absolute path (gpg is never looked up in PATH)", v);
+		return EX_CONFIG;
+	}
+	if (env != NULL && *env != '\0' && env[0] != '/') {
+		(void)snprintf(err, errlen, "VF_GPG=%s: not an absolute path "
+		    "(gpg is never looked up in PATH)", env);
+		return EX_CONFIG;
+	}
+	if ((t = vf_config_num(cfg, "gpg-timeout", 1, 3600, GPG_TIMEOUT, err,
+	    errlen)) == -1)
+		return EX_CONFIG;
+	free(program);
+	program = v != NULL ? vf_strdup(v) : NULL;
+	timeout_s = (int)t;
+	return 0;
 }
 
 /*
  * Run gpg with the fixed head of its argument vector and then args.
  * stdin gets in, fd 4 sig (when not NULL), stdout goes to out (or
  * /dev/null), stderr and status into g. The status is appended to
- * g->status; *statusover is set when it did not fit.
+ * g->status; *statusover is set when it did not fit. Every run is counted
+ * in g->runs, and one past gpg-timeout is killed (timedout set).
  */
 static int
 gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
     size_t inlen, const char *sig, size_t siglen, struct vf_buf *out,
     size_t outmax, int *outover, int *statusover)
 {
+	/*
+	 * --no-options comes first: gpg looks for it before it reads any
+	 * option file. --pinentry-mode error: a hostile mail must not make
+	 * the agent ask a person for anything (nor block delivery while it
+	 * waits); a cached passphrase still works.
+	 */
+	static const char *const head[] = { "--no-options", "--batch",
+	    "--no-tty", "--status-fd", "3", "--exit-on-status-write-error",
+	    "--disable-dirmngr", "--no-auto-key-retrieve",
+	    "--no-auto-key-import", "--no-auto-key-locate",
+	    "--pinentry-mode", "error", NULL };
 	char *argv[GPG_MAXARG];
 	struct vf_io io[5];
 	size_t n = 0, nio = 0, i, ist;
-	int rc;
+	int rc, late;
 
-	argv[n++] = (char *)gpg_program();
-	argv[n++] = "--batch";
-	argv[n++] = "--no-tty";
-	argv[n++] = "--status-fd";
-	argv[n++] = "3";
+	argv[n++] = (char *)vf_gpg_program();
+	/* An absolute path, or posix_spawnp would search PATH for it. */
+	if (argv[0][0] != '/')
+		return EX_UNAVAILABLE;
+	for (i = 0; head[i] != NULL; i++)
+		argv[n++] = (char *)head[i];
 	for (i = 0; args[i] != NULL; i++) {
 		if (n >= GPG_MAXARG - 1)
 			return EX_SOFTWARE;
@@ -533,7 +658,11 @@ gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
 	g->err.len = 0;
 	if (g->err.p != NULL)
 		g->err.p[0] = '\0';
-	rc = vf_run(argv, io, nio, &g->wstatus);
+	g->runs++;
+	rc = vf_run_limit(argv, io, nio, &g->wstatus, timeout_s * 1000,
+	    &late);
+	if (late)
+		g->timedout = 1;
 	if (out != NULL && outover != NULL)
 		*outover = io[1].over;
 	if (statusover != NULL)
@@ -554,6 +683,9 @@ reset(struct vf_gpg *g)
 	memset(&g->st, 0, sizeof(g->st));
 	g->wstatus = 0;
 	g->over = 0;
+	g->encrypted = 0;
+	g->runs = 0;
+	g->timedout = 0;
 }
 
 /* gpg killed: by a crash on what it read (permanent) or from outside. */
@@ -586,19 +718,23 @@ tokhex16_nonzero(const struct tok *t)
  * NO_SECKEY: not our key, or an agent we could not reach (gpg 2.2 says
  * the same in status for both). Ask gpg to list the secret keys of the
  * ENC_TO key IDs: that names the agent's error in status. Hidden
- * recipients (key ID 0) cannot be asked about: then no.
+ * recipients (key ID 0) cannot be asked about: then no. The run counts
+ * as the caller's.
  */
 static int
-agent_down(const char *status, size_t n)
+agent_down(struct vf_gpg *caller)
 {
 	const char *args[4 + GPG_PROBEKEYS + 1];
 	char ids[GPG_PROBEKEYS][17];
 	struct vf_gpg g;
 	struct tok t;
-	const char *p = status, *end = status + n, *nl, *q;
+	const char *p = caller->status.p, *end, *nl, *q;
 	size_t len, nid = 0, na = 0, i;
 	int down, statusover;
 
+	if (p == NULL)
+		return 0;
+	end = p + caller->status.len;
 	while (p < end && nid < GPG_PROBEKEYS) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
@@ -630,11 +766,16 @@ agent_down(const char *status, size_t n)
 	memset(&g, 0, sizeof(g));
 	down = 0;
 	if (gpg_run(&g, args, NULL, 0, NULL, 0, NULL, 0, NULL,
-	    &statusover) == 0 && !statusover) {
+	    &statusover) == 0 && !statusover && !WIFSIGNALED(g.wstatus)) {
 		vf_gpg_status_parse(&g.st, g.status.p != NULL ? g.status.p :
 		    "", g.status.len);
 		down = g.st.agent || g.st.sys;
 	}
+	if (g.timedout) {
+		caller->timedout = 1;
+		down = 1;
+	}
+	caller->runs += g.runs;
 	vf_gpg_free(&g);
 	return down;
 }
@@ -646,22 +787,12 @@ parse(struct vf_gpg *g, size_t from)
 	    "", g->status.len - from);
 }
 
-/*
- * --pinentry-mode error: a hostile mail must not make the agent ask a
- * person for anything (nor block delivery while it waits); a cached
- * passphrase still works. --no-auto-key-retrieve: looking up a signer's
- * key on the network would tell a sender when the mail was read, and cost
- * a timeout per mail.
- */
 int
 vf_gpg_decrypt(const char *in, size_t n, size_t max, struct vf_gpg *g)
 {
 	char maxarg[32];
-	const char *args[] = { "--pinentry-mode", "error",
-	    "--no-auto-key-retrieve", "--max-output", maxarg, "--decrypt",
-	    NULL };
-	const char *args2[] = { "--pinentry-mode", "error",
-	    "--no-auto-key-retrieve", "--max-output", maxarg, "--skip-verify",
+	const char *args[] = { "--max-output", maxarg, "--decrypt", NULL };
+	const char *args2[] = { "--max-output", maxarg, "--skip-verify",
 	    "--decrypt", NULL };
 	struct vf_gpg_status first;
 	size_t lim, from;
@@ -685,15 +816,17 @@ vf_gpg_decrypt(const char *in, size_t n, size_t max, struct vf_gpg *g)
 		rc = EX_DATAERR;
 		goto fail;
 	}
-	if (vf_gpg_decrypt_ok(&g->st, g->wstatus, g->out.len))
+	if (vf_gpg_decrypt_ok(&g->st, g->wstatus, g->out.len)) {
+		g->encrypted = vf_gpg_encrypted_ok(&g->st);
 		return 0;
+	}
 
 	/*
 	 * Encrypted and signed, and gpg stopped at a bad or expired
 	 * signature before the integrity check: decrypt again without
 	 * verifying, keep the first verdict.
 	 */
-	if (encrypted(&g->st) && !g->st.decryption_okay &&
+	if (vf_gpg_was_encrypted(&g->st) && !g->st.decryption_okay &&
 	    !g->st.decryption_failed && !g->st.badmdc && !g->st.nodata &&
 	    !g->st.symmetric && g->st.sig != VF_SIG_NONE &&
 	    g->st.sig != VF_SIG_GOOD) {
@@ -713,6 +846,7 @@ vf_gpg_decrypt(const char *in, size_t n, size_t max, struct vf_gpg *g)
 			goto fail;
 		}
 		if (g->st.sig == VF_SIG_NONE &&
+		    vf_gpg_encrypted_ok(&g->st) &&
 		    vf_gpg_decrypt_ok(&g->st, g->wstatus, g->out.len)) {
 			g->st.sig = first.sig;
 			g->st.trust = first.trust;
@@ -720,6 +854,7 @@ vf_gpg_decrypt(const char *in, size_t n, size_t max, struct vf_gpg *g)
 			    sizeof(g->st.sig_fpr));
 			memcpy(g->st.sig_keyid, first.sig_keyid,
 			    sizeof(g->st.sig_keyid));
+			g->encrypted = 1;
 			return 0;
 		}
 	}
@@ -729,8 +864,8 @@ vf_gpg_decrypt(const char *in, size_t n, size_t max, struct vf_gpg *g)
 		rc = EX_DATAERR;
 	else if (g->st.agent || g->st.sys)
 		rc = EX_TEMPFAIL;
-	else if (g->st.no_seckey && !g->st.decryption_okay &&
-	    agent_down(g->status.p, g->status.len))
+	else if (g->st.no_seckey && !g->st.decryption_okay && g->runs < 2 &&
+	    agent_down(g))
 		rc = EX_TEMPFAIL;
 	else
 		rc = EX_DATAERR;
@@ -744,8 +879,8 @@ vf_gpg_verify(const char *data, size_t n, const char *sig, size_t siglen,
     struct vf_gpg *g)
 {
 	/* Signature on fd 4, signed data on stdin: nothing touches disk. */
-	const char *args[] = { "--no-auto-key-retrieve",
-	    "--enable-special-filenames", "--verify", "--", "-&4", "-", NULL };
+	const char *args[] = { "--enable-special-filenames", "--verify", "--",
+	    "-&4", "-", NULL };
 	int rc, statusover;
 
 	reset(g);
@@ -801,4 +936,128 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 	if (g->st.inv_recp)
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
+}
+
+/* A user ID as --with-colons writes it: \xHH and \\ undone; NULL if odd. */
+static char *
+colon_unescape(const char *s, size_t n)
+{
+	struct vf_buf b = { 0 };
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\') {
+			vf_buf_addc(&b, (unsigned char)s[i]);
+			continue;
+		}
+		if (i + 1 < n && s[i + 1] == '\\') {
+			vf_buf_addc(&b, '\\');
+			i++;
+		} else if (i + 3 < n && s[i + 1] == 'x' &&
+		    (hi = vf_hexval((unsigned char)s[i + 2])) != -1 &&
+		    (lo = vf_hexval((unsigned char)s[i + 3])) != -1 &&
+		    hi * 16 + lo >= 0x20) {
+			vf_buf_addc(&b, hi * 16 + lo);
+			i += 3;
+		} else {
+			/* A control character: no mailbox holds one. */
+			vf_buf_free(&b);
+			return NULL;
+		}
+	}
+	if (b.p == NULL)
+		return vf_strdup("");
+	return vf_buf_take(&b, NULL);
+}
+
+/* Field k (1-based) of a colon record: start in *f, length returned. */
+static size_t
+colon_field(const char *rec, size_t n, int k, const char **f)
+{
+	const char *p = rec, *end = rec + n, *c;
+
+	while (--k > 0) {
+		if ((c = memchr(p, ':', (size_t)(end - p))) == NULL) {
+			*f = end;
+			return 0;
+		}
+		p = c + 1;
+	}
+	*f = p;
+	c = memchr(p, ':', (size_t)(end - p));
+	return c != NULL ? (size_t)(c - p) : (size_t)(end - p);
+}
+
+int
+vf_gpg_key_mailboxes(const char *fpr, struct vf_gpg *g)
+{
+	const char *args[] = { "--with-colons", "--fixed-list-mode",
+	    "--list-keys", "--", fpr, NULL };
+	struct vf_buf list = { 0 };
+	struct tok t;
+	const char *p, *end, *nl, *f;
+	char *uid, *mb;
+	size_t len, fl;
+	int rc, statusover, over, in = 0, pubs = 0;
+
+	reset(g);
+	t.p = fpr != NULL ? fpr : "";
+	t.n = strlen(t.p);
+	if (!ishex(&t, 40) && !ishex(&t, 64))
+		return EX_DATAERR;
+	over = 0;
+	rc = gpg_run(g, args, NULL, 0, NULL, 0, &list, GPG_STATUSMAX, &over,
+	    &statusover);
+	if (rc == 0 && WIFSIGNALED(g->wstatus))
+		rc = killed(g->wstatus);
+	if (rc != 0) {
+		vf_buf_free(&list);
+		return rc;
+	}
+	parse(g, 0);
+	if (g->st.agent || g->st.sys) {
+		vf_buf_free(&list);
+		return EX_TEMPFAIL;
+	}
+	/*
+	 * pub, then its fpr record: the key asked for, by full fingerprint.
+	 * Its uid records follow up to the next pub.
+	 */
+	p = list.p != NULL ? list.p : "";
+	for (end = p + list.len; p < end; p += len + (nl != NULL)) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len >= 4 && memcmp(p, "pub:", 4) == 0) {
+			in = -1;	/* until its fpr record */
+			pubs++;
+			continue;
+		}
+		if (len >= 4 && memcmp(p, "fpr:", 4) == 0 && in == -1) {
+			fl = colon_field(p, len, 10, &f);
+			in = fl == t.n && strncasecmp(f, fpr, fl) == 0;
+			continue;
+		}
+		if (in != 1 || len < 4 || memcmp(p, "uid:", 4) != 0)
+			continue;
+		/* Field 2, validity: r revoked, e expired, i invalid. */
+		fl = colon_field(p, len, 2, &f);
+		if (fl > 0 && strchr("rei", f[0]) != NULL)
+			continue;
+		fl = colon_field(p, len, 10, &f);
+		if ((uid = colon_unescape(f, fl)) == NULL)
+			continue;
+		if ((mb = vf_addr_mailbox(uid)) != NULL) {
+			vf_buf_adds(&g->out, mb);
+			vf_buf_addc(&g->out, '\n');
+			free(mb);
+		}
+		free(uid);
+	}
+	vf_buf_free(&list);
+	if (pubs == 0)
+		return EX_DATAERR;
+	if (g->out.p == NULL)
+		vf_buf_adds(&g->out, "");
+	return 0;
 }

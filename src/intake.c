@@ -99,23 +99,35 @@ encryption_line(const struct vf_report *r, char *buf, size_t size)
 		buf[size - 1] = '\0';
 }
 
+/*
+ * The verdict on the report's text (vf-case(5)): a good signature names
+ * its key, gpg's validity of it, and whose it is: the sender's (a user
+ * ID of the key holds the From address), not the sender's, the office's
+ * own key, or unchecked. It is never just "good".
+ */
 static void
 signature_line(const struct vf_report *r, char *buf, size_t size)
 {
 	const struct vf_gpg_status *st = &r->sig;
-	const char *who;
+	const char *who, *whose;
 	int n;
 
+	if (r->mixed) {
+		strlcpy(buf, "mixed", size);
+		return;
+	}
 	if (r->sigs == 0 || st->sig == VF_SIG_NONE) {
 		strlcpy(buf, "none", size);
 		return;
 	}
 	who = st->sig_fpr[0] != '\0' ? st->sig_fpr :
 	    st->sig_keyid[0] != '\0' ? st->sig_keyid : "unknown";
-	if (st->sig == VF_SIG_GOOD)
-		n = snprintf(buf, size, "good %s %s", who,
-		    vf_trust_name(st->trust));
-	else
+	if (st->sig == VF_SIG_GOOD) {
+		whose = r->signer_office ? "office" : r->signer_from == 1 ?
+		    "sender" : r->signer_from == 0 ? "not-sender" : "unchecked";
+		n = snprintf(buf, size, "good %s %s %s", who,
+		    vf_trust_name(st->trust), whose);
+	} else
 		n = snprintf(buf, size, "%s %s", vf_sig_name(st->sig), who);
 	if (n < 0 || n >= (int)size)
 		buf[size - 1] = '\0';
@@ -167,7 +179,11 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 			warnx("cannot encrypt to office-key %s: is its public "
 			    "key in the keyring?", key);
 		else if (rc == EX_UNAVAILABLE)
-			warnx("cannot run gpg");
+			warnx("cannot run gpg (%s)", vf_gpg_program());
+		else if (g.timedout)
+			warnx("gpg ran longer than gpg-timeout (%d s) to "
+			    "encrypt the original: killed; the MTA keeps the "
+			    "mail", vf_gpg_timeout());
 		else
 			warnx("gpg failed to encrypt the original");
 		vf_gpg_free(&g);
@@ -327,6 +343,11 @@ set_mail_headers(struct vf_case *c, const struct mail *ml)
 	signature_line(&ml->r, sig, sizeof(sig));
 	vf_case_set(c, "Vf-Encryption", enc);
 	vf_case_set(c, "Vf-Signature", sig);
+	if (ml->r.signer[0] != '\0')
+		vf_case_set(c, "Vf-Signer", ml->r.signer);
+	if (ml->r.signers > (ml->r.signer[0] != '\0') &&
+	    ml->r.signer_list.len > 0)
+		vf_case_set(c, "Vf-Signers", ml->r.signer_list.p);
 	vf_case_set(c, "Vf-Protection", prot_name(ml->r.prot));
 	if ((v = clip(ml->r.message_id)) != NULL) {
 		vf_case_set(c, "Vf-Message-Id", v);
@@ -675,7 +696,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
 	const char *state, *fr, *msg;
-	char *norm;
+	char err[512], *norm;
 	size_t normlen;
 	int rc;
 
@@ -683,6 +704,10 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	in->path[0] = in->id[0] = '\0';
 	if (vf_config_get(in->cfg, "office-key") == NULL) {
 		warnx("%s/config names no office-key", in->root->path);
+		return EX_CONFIG;
+	}
+	if (vf_gpg_config(in->cfg, err, sizeof(err)) != 0) {
+		warnx("%s", err);
 		return EX_CONFIG;
 	}
 	memset(&ml, 0, sizeof(ml));
@@ -718,12 +743,16 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		normlen = rawlen;
 		msg = raw;
 	}
-	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim);
+	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim,
+	    vf_config_get(in->cfg, "office-key"));
 	if (rc != 0) {
-		if (rc == EX_TEMPFAIL)
+		if (rc == EX_TEMPFAIL && ml.r.timedout)
+			warnx("gpg ran longer than gpg-timeout (%d s): killed; "
+			    "the MTA keeps the mail", vf_gpg_timeout());
+		else if (rc == EX_TEMPFAIL)
 			warnx("gpg failed for a reason a retry may mend");
 		else
-			warnx("cannot run gpg");
+			warnx("cannot run gpg (%s)", vf_gpg_program());
 		rc = rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 		goto done;
 	}

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vf.h"
@@ -160,13 +161,32 @@ drain(struct chan *c)
 	}
 }
 
+/* Milliseconds from now to the deadline (0 when passed); -1: none. */
 static int
-pump(struct chan *ch, size_t nch)
+left_ms(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	if (deadline == NULL)
+		return -1;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return 0;
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (ms <= 0)
+		return 0;
+	return ms > 86400000 ? 86400000 : (int)ms;
+}
+
+/* 0 when every descriptor is done, 1 at the deadline, -1 on an error. */
+static int
+pump(struct chan *ch, size_t nch, const struct timespec *deadline)
 {
 	struct pollfd pfd[RUN_MAXIO];
 	size_t map[RUN_MAXIO];
 	size_t i, np;
-	int r;
+	int r, ms;
 
 	for (;;) {
 		np = 0;
@@ -180,11 +200,15 @@ pump(struct chan *ch, size_t nch)
 		}
 		if (np == 0)
 			return 0;
-		if (poll(pfd, (nfds_t)np, -1) == -1) {
+		if ((ms = left_ms(deadline)) == 0)
+			return 1;
+		if ((r = poll(pfd, (nfds_t)np, ms)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
+		if (r == 0)
+			continue;	/* the deadline, seen above */
 		for (i = 0; i < np; i++) {
 			struct chan *c = &ch[map[i]];
 
@@ -222,13 +246,48 @@ vf_run_kill(void)
 int
 vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 {
+	return vf_run_limit(argv, io, nio, status, 0, NULL);
+}
+
+/*
+ * Wait for the child; past the deadline kill it (it may have closed its
+ * descriptors and still run) and wait for it then.
+ */
+static int
+reap(pid_t pid, int *wst, const struct timespec *deadline, int *late)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, wst, deadline != NULL && !*late ? WNOHANG : 0);
+		if (r == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (r == 0) {
+			if (left_ms(deadline) == 0) {
+				*late = 1;
+				(void)kill(pid, SIGKILL);
+			} else
+				(void)nanosleep(&nap, NULL);
+		}
+	}
+}
+
+int
+vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
+    int ms, int *timedout)
+{
+	struct timespec deadline, *dl = NULL;
+	int late = 0;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t pipeset, oldmask, pending;
 	struct chan ch[RUN_MAXIO];
 	int cfd[RUN_MAXIO];		/* the child's ends, in us */
 	unsigned char named[RUN_MAXFD];
-	int p[2], low, e, rc, fd, flags, wst, pipe_was_pending;
+	int p[2], low, e, rc, r, fd, flags, wst, pipe_was_pending;
 	size_t i;
 	pid_t pid;
 
@@ -251,6 +310,17 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 	}
 	if (status != NULL)
 		*status = 0;
+	if (timedout != NULL)
+		*timedout = 0;
+	if (ms > 0 && clock_gettime(CLOCK_MONOTONIC, &deadline) == 0) {
+		deadline.tv_sec += ms / 1000;
+		deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		dl = &deadline;
+	}
 
 	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
 		return errno_exit(e);
@@ -338,8 +408,12 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 		for (i = 0; i < nio && rc == 0; i++)
 			if (nonblock(ch[i].fd) == -1)
 				rc = EX_OSERR;
-		if (rc == 0 && pump(ch, nio) == -1)
+		if (rc == 0 && (r = pump(ch, nio, dl)) == -1)
 			rc = EX_OSERR;
+		else if (rc == 0 && r == 1) {
+			late = 1;
+			(void)kill(pid, SIGKILL);
+		}
 	}
 	/* After an error the child sees EOF or EPIPE and ends by itself. */
 	for (i = 0; i < nio; i++)
@@ -347,16 +421,13 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
 
 	if (pid != -1) {
 		wst = 0;
-		while (waitpid(pid, &wst, 0) == -1) {
-			if (errno != EINTR) {
-				if (rc == 0)
-					rc = EX_OSERR;
-				break;
-			}
-		}
+		if (reap(pid, &wst, dl, &late) == -1 && rc == 0)
+			rc = EX_OSERR;
 		running = -1;
 		if (status != NULL)
 			*status = wst;
+		if (late && timedout != NULL)
+			*timedout = 1;
 	}
 
 	if (!pipe_was_pending && sigpending(&pending) == 0 &&

@@ -41,6 +41,20 @@ usage(void)
 	exit(EX_USAGE);
 }
 
+/* A number from the configuration; -1, said, when it is malformed. */
+static long long
+setting(const struct vf_config *cfg, const char *key, long long min,
+    long long max, long long def)
+{
+	char msg[512];
+	long long v;
+
+	if ((v = vf_config_num(cfg, key, min, max, def, msg,
+	    sizeof(msg))) == -1)
+		warnx("%s", msg);
+	return v;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -51,7 +65,7 @@ main(int argc, char *argv[])
 	struct vf_buf mail = { 0 };
 	const char *dir = NULL;
 	char msg[512];
-	long long max, secs;
+	long long max, dec, secs;
 	int ch, rc;
 
 #ifdef M_MMAP_THRESHOLD
@@ -90,20 +104,17 @@ main(int argc, char *argv[])
 		goto out;
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
-	max = vf_config_num(&cfg, "max-message-size", 1024, 1LL << 34,
-	    (long long)in.lim.message, msg, sizeof(msg));
-	if (max == -1) {
-		warnx("%s", msg);
+	if ((max = setting(&cfg, "max-message-size", 1024, 1LL << 34,
+	    (long long)in.lim.message)) == -1 ||
+	    /* For the whole mail, every text gpg decrypts in it included. */
+	    (dec = setting(&cfg, "max-decoded-size", 1024, 1LL << 34,
+	    (long long)in.lim.decoded)) == -1 ||
+	    (secs = setting(&cfg, "timeout", 1, 86400, 300)) == -1) {
 		rc = EX_CONFIG;
 		goto out;
 	}
 	in.lim.message = (size_t)max;
-	if ((secs = vf_config_num(&cfg, "timeout", 1, 86400, 300, msg,
-	    sizeof(msg))) == -1) {
-		warnx("%s", msg);
-		rc = EX_CONFIG;
-		goto out;
-	}
+	in.lim.decoded = (size_t)dec;
 	signal(SIGALRM, timeout);
 	alarm((unsigned)secs);
 

@@ -48,6 +48,52 @@ line(const char *label, const char *v, int decode)
 }
 
 /*
+ * A signature as a sentence no one can take for the sender's when it is
+ * not: Vf-Signature (vf-case(5)) says whose key it is.
+ */
+static void
+signature(const char *label, const char *v)
+{
+	struct vf_buf b = { 0 };
+	char *s, *w[4], *p;
+	size_t n = 0;
+
+	if (v == NULL)
+		return;
+	s = vf_strdup(v);
+	for (p = strtok(s, " "); p != NULL && n < 4; p = strtok(NULL, " "))
+		w[n++] = p;
+	/* Cases filed before whose key it is was said: "good FPR TRUST". */
+	if (n == 3 && strcmp(w[0], "good") == 0)
+		w[n++] = "unchecked";
+	if (n == 4 && strcmp(w[0], "good") == 0) {
+		if (strcmp(w[3], "sender") == 0)
+			vf_buf_printf(&b, "good, by key %s (%s), whose user "
+			    "IDs hold the From address", w[1], w[2]);
+		else if (strcmp(w[3], "office") == 0)
+			vf_buf_printf(&b, "good, by the office's own key %s: "
+			    "not a reporter's signature", w[1]);
+		else if (strcmp(w[3], "not-sender") == 0)
+			vf_buf_printf(&b, "good, by key %s (%s), NOT the "
+			    "sender's: no user ID of that key holds the From "
+			    "address", w[1], w[2]);
+		else
+			vf_buf_printf(&b, "good, by key %s (%s), not compared "
+			    "with the From address", w[1], w[2]);
+	} else if (n == 1 && strcmp(w[0], "mixed") == 0)
+		vf_buf_adds(&b, "mixed: the report's text is not all signed "
+		    "by one key");
+	else if (n == 2)
+		vf_buf_printf(&b, "%s, key %s: not a good signature", w[0],
+		    w[1]);
+	else
+		vf_buf_adds(&b, n > 0 ? w[0] : "?");
+	line(label, b.p, 0);
+	vf_buf_free(&b);
+	free(s);
+}
+
+/*
  * Text from a mail goes to a terminal: control characters (escape
  * sequences among them, C1 controls too) and the bidirectional overrides
  * are shown as '?', never obeyed.
@@ -140,7 +186,9 @@ show(const char *what, void *arg)
 	line("From", vf_case_get(&c, "From"), 1);
 	line("Subject", vf_case_get(&c, "Subject"), 1);
 	line("Encryption", vf_case_get(&c, "Vf-Encryption"), 0);
-	line("Signature", vf_case_get(&c, "Vf-Signature"), 0);
+	signature("Signature", vf_case_get(&c, "Vf-Signature"));
+	line("Signer", vf_case_get(&c, "Vf-Signer"), 0);
+	line("Signers", vf_case_get(&c, "Vf-Signers"), 0);
 	line("Protection", vf_case_get(&c, "Vf-Protection"), 0);
 	line("Problem", vf_case_get(&c, "Vf-Problem"), 0);
 	fields(sh, &c);
@@ -165,7 +213,8 @@ show(const char *what, void *arg)
 			line("  Received", vf_cpart_get(p, "Vf-Received"), 0);
 			line("  From", vf_cpart_get(p, "Vf-From"), 0);
 			line("  Encryption", vf_cpart_get(p, "Vf-Encryption"), 0);
-			line("  Signature", vf_cpart_get(p, "Vf-Signature"), 0);
+			signature("  Signature",
+			    vf_cpart_get(p, "Vf-Signature"));
 			indented(p->body, p->len);
 		} else if (strcmp(role, VF_PART_ORIGINAL) == 0)
 			printf("\nOriginal mail kept (%s, %zu bytes)\n",

@@ -203,6 +203,12 @@ struct vf_io {
  * (not found) when the program could not be run.
  */
 int	 vf_run(char *const [], struct vf_io *, size_t, int *);
+/*
+ * The same, the child killed (SIGKILL) once it has run ms milliseconds
+ * (0: never), closed descriptors or not; *timedout (if not NULL) says so.
+ */
+int	 vf_run_limit(char *const [], struct vf_io *, size_t, int *, int,
+	    int *);
 /* Kill the child vf_run is waiting for, if any (async-signal-safe). */
 void	 vf_run_kill(void);
 
@@ -229,6 +235,9 @@ struct vf_gpg_status {
 	int		decryption_okay;
 	int		decryption_failed;
 	int		badmdc;
+	int		goodmdc;	/* GOODMDC: the integrity check held */
+	int		aead;		/* DECRYPTION_INFO named an AEAD
+					   algorithm (its own integrity) */
 	int		nodata;
 	int		error;		/* ERROR or FAILURE lines, but for
 					   "ERROR pkdecrypt_failed" (one of
@@ -237,6 +246,7 @@ struct vf_gpg_status {
 	int		no_seckey;
 	int		enc_to;		/* ENC_TO lines seen: it was encrypted */
 	int		begin_decryption;
+	int		end_decryption;
 	int		plaintext;
 	int		inv_recp;	/* INV_RECP: an unusable recipient */
 	int		end_encryption;
@@ -246,11 +256,15 @@ struct vf_gpg_status {
 					   (errno) code: gpg's home, disk */
 	int		symmetric;	/* NEED_PASSPHRASE_SYM: passphrase-
 					   encrypted, never decryptable here */
+	char		dec_fpr[65];	/* DECRYPTION_KEY: the key that opened
+					   it (subkey), uppercase hex */
+	char		dec_primary[65];/*   and its primary key */
 	enum vf_sig	sig;		/* the worst of all signatures */
 	char		sig_fpr[41];	/* VALIDSIG primary key fingerprint,
 					   40 uppercase hex (v4 only) */
 	char		sig_keyid[17];
 	enum vf_trust	trust;
+	int		sig_keys;	/* distinct keys of good signatures */
 };
 
 /* Parse status-fd output (fuzzable; never fails, ignores unknown lines). */
@@ -263,30 +277,62 @@ struct vf_gpg {
 	struct vf_buf		 err;		/* stderr, for diagnostics */
 	struct vf_buf		 status;	/* raw status lines */
 	int			 over;		/* decrypt: plaintext beyond max */
+	int			 encrypted;	/* decrypt: it was an encrypted
+						   message (vf_gpg_encrypted_ok),
+						   not one only signed */
+	int			 runs;		/* gpg processes this call ran */
+	int			 timedout;	/* one ran past gpg-timeout */
 };
+
+struct vf_config;
+
+/*
+ * How gpg is run, from ROOT/config: gpg-program (an absolute path; else
+ * $VF_GPG when set, which must be absolute too; else /usr/bin/gpg), never
+ * looked up in PATH; gpg-timeout, the seconds one gpg run may take (1 to
+ * 3600, default 60). 0, or EX_CONFIG with a message. Without a call, the
+ * defaults (and $VF_GPG) hold.
+ */
+int	 vf_gpg_config(const struct vf_config *, char *, size_t);
+/* The gpg program that runs, and the seconds one run may take. */
+const char *vf_gpg_program(void);
+int	 vf_gpg_timeout(void);
 
 /* Zero a struct vf_gpg before first use; each call replaces its contents. */
 void	 vf_gpg_free(struct vf_gpg *);
 /*
- * Each returns 0 when gpg's status says it worked (for decrypt: DECRYPTION_
- * OKAY, none of DECRYPTION_FAILED, BADMDC, NODATA, ERROR, gpg exited, output
- * not empty), EX_DATAERR when it permanently cannot (no key, bad data),
- * EX_TEMPFAIL when a retry could work (agent unreachable, out of resources),
+ * Each returns 0 when gpg's status says it worked, EX_DATAERR when it
+ * permanently cannot (no key, bad data), EX_TEMPFAIL when a retry could
+ * work (agent unreachable, out of resources, a run past gpg-timeout),
  * EX_CONFIG for an unusable recipient (encrypt), EX_UNAVAILABLE when gpg
- * cannot be run. The program is $VF_GPG or "gpg".
- * decrypt(in, len, max, g) also takes signed-only data (clearsigned or
- * inline signed): 0 with the text in out and the verdict in st.sig. On any
- * return but 0, out is wiped and empty. Plaintext beyond max: EX_DATAERR
- * with over set. verify(data, len, sig, siglen, g): 0 when a signature was
- * checked, whatever the verdict (st.sig). encrypt(in, len, fpr, g): fpr is
- * the full fingerprint (40 or 64 hex digits), else EX_CONFIG.
+ * cannot be run.
+ * decrypt(in, len, max, g): 0 for an encrypted message that gpg decrypted
+ * under vf_gpg_encrypted_ok (encrypted set), and for signed-only data
+ * (clearsigned or inline signed: encrypted 0), whatever the verdict in
+ * st.sig; the text in out. On any return but 0, out is wiped and empty.
+ * Plaintext beyond max: EX_DATAERR with over set. It runs gpg at most
+ * twice. verify(data, len, sig, siglen, g): 0 when a signature was checked,
+ * whatever the verdict (st.sig). encrypt(in, len, fpr, g): fpr is the full
+ * fingerprint (40 or 64 hex digits), else EX_CONFIG.
  */
 int	 vf_gpg_decrypt(const char *, size_t, size_t, struct vf_gpg *);
 int	 vf_gpg_verify(const char *, size_t, const char *, size_t,
 	    struct vf_gpg *);
 int	 vf_gpg_encrypt(const char *, size_t, const char *, struct vf_gpg *);
-/* The decision rule alone, on parsed status (for tests and fuzzing). */
+/*
+ * The mailboxes (vf_addr_mailbox) of the usable user IDs (not revoked,
+ * expired or invalid) of the key with this full fingerprint, one a line,
+ * into g->out, from gpg's --with-colons listing. 0 (none is no error),
+ * EX_DATAERR (no such key), or as above.
+ */
+int	 vf_gpg_key_mailboxes(const char *, struct vf_gpg *);
+/* The decision rules alone, on parsed status (for tests and fuzzing). */
 int	 vf_gpg_decrypt_ok(const struct vf_gpg_status *, int, size_t);
+int	 vf_gpg_encrypted_ok(const struct vf_gpg_status *);
+/* Did the status show any encryption packet at all? */
+int	 vf_gpg_was_encrypted(const struct vf_gpg_status *);
+/* Did this key (a full fingerprint, primary or subkey) open it? */
+int	 vf_gpg_opened_by(const struct vf_gpg_status *, const char *);
 const char *vf_sig_name(enum vf_sig);
 const char *vf_trust_name(enum vf_trust);
 
@@ -590,6 +636,11 @@ int	 vf_addr_valid(const char *);
  * with vf_addr_valid; malloc'ed, or NULL when it cannot be one.
  */
 char	*vf_addr_ascii(const char *);
+/*
+ * The mailbox of a From value or an OpenPGP user ID ("Name <a@b>" or
+ * "a@b"), as vf_addr_ascii gives it; NULL when it names none.
+ */
+char	*vf_addr_mailbox(const char *);
 
 /* ---- the clock (clock.c) ---------------------------------------------- */
 
@@ -724,8 +775,10 @@ const char	*vf_cpart_get(const struct vf_cpart *, const char *);
 
 /* How well a piece of a mail is protected: the report is the best of them. */
 #define VF_PROT_CLEAR		0
-#define VF_PROT_SIGNED		1	/* covered by a signature (any verdict) */
-#define VF_PROT_ENCRYPTED	2	/* decrypted by gpg under its rules */
+#define VF_PROT_SIGNED		1	/* a good signature by a known key,
+					   outside any encryption */
+#define VF_PROT_ENCRYPTED	2	/* decrypted by gpg under its rules
+					   (vf_gpg_encrypted_ok) */
 
 struct vf_piece {
 	int		 prot;		/* VF_PROT_* */
@@ -744,6 +797,7 @@ struct vf_piece {
 					   (the innermost one), or NONE */
 	char		 signer[41];	/* its primary key fingerprint when
 					   sig is GOOD, else "" */
+	int		 sigi;		/* that signature in sigv[], or -1 */
 };
 
 struct vf_report {
@@ -754,16 +808,31 @@ struct vf_report {
 	char		*in_reply_to;
 	char		*references;
 	int		 prot;		/* protection the report has */
-	int		 encrypted;	/* some part was PGP-encrypted */
+	int		 encrypted;	/* some part held an encryption packet
+					   (or claimed to: multipart/encrypted) */
 	int		 decrypted;	/* and every such part decrypted */
 	int		 whole;		/* the mail is ciphertext and nothing else */
 	char		 enc[128];	/* "pgp-mime", "inline", "none", + failure */
-	int		 sigs;		/* signatures verified */
-	struct vf_gpg_status sig;	/* the worst of them */
+	int		 sigs;		/* signatures verified, in all pieces */
+	struct vf_gpg_status sig;	/* the verdict on the report's text: the
+					   worst signature covering a piece of
+					   it; zeroed (none) when none does, or
+					   when mixed */
+	int		 mixed;		/* the report's text pieces are covered
+					   by good signatures of different keys,
+					   or only some of them by one */
 	char		 signer[41];	/* the key whose good signature covers
 					   every piece of the report's text
 					   (those at prot), else "" */
+	int		 signer_from;	/* its user IDs hold the From address:
+					   1, 0 not, -1 not known */
+	int		 signer_office;	/* it is the office's own key */
 	int		 signers;	/* distinct good signers of all pieces */
+	struct vf_buf	 signer_list;	/* their fingerprints, the report's
+					   signer first, space-separated */
+	struct vf_gpg_status *sigv;	/* every signature checked, in order */
+	size_t		 nsigv;
+	int		 timedout;	/* a gpg run went past gpg-timeout */
 	const char	*charset;	/* of the first text found */
 	struct vf_piece	*p;
 	size_t		 np;
@@ -775,18 +844,38 @@ struct vf_report {
 /*
  * Take a normalised mail apart: decrypt PGP/MIME and inline PGP, verify
  * signatures, decode MIME and charsets, and sort its pieces by protection.
+ * The limits hold for the whole mail, decrypted texts included, and gpg
+ * runs at most 32 times for it. office_key (a full fingerprint, or NULL)
+ * is the key that should open it and that no reporter signs with.
  * Attachments are not copied: the mail must outlive the report.
  * Returns 0 (problems, even undecryptable parts, are noted in the report),
  * or the gpg code when a retry could succeed (EX_TEMPFAIL) or gpg cannot be
  * run (EX_UNAVAILABLE).
  */
 int	 vf_report_extract(struct vf_report *, const char *, size_t,
-	    const struct vf_limits *);
+	    const struct vf_limits *, const char *);
 /* The text of the pieces at protection prot (exact) joined, or below it. */
 void	 vf_report_text(const struct vf_report *, int, int, struct vf_buf *);
 void	 vf_report_free(struct vf_report *);
 /* Replace CR, LF and other control characters by spaces, in place. */
 char	*vf_oneline(char *);
+/*
+ * An armored block (from its BEGIN line to the end of its END line) as
+ * mail transport leaves it, repaired for gpg: non-breaking spaces become
+ * spaces, white space around lines and blank lines inside the radix-64
+ * go, the blank line after the armor headers is put back, and
+ * quoted-printable soft breaks ("=" at a line's end) inside the radix-64
+ * are joined. Only white space and soft breaks change; the text of a
+ * clearsigned message is left as it is.
+ */
+void	 vf_armor_repair(const char *, size_t, struct vf_buf *);
+/*
+ * The text of HTML, for finding armored blocks in it only (never shown):
+ * tags dropped, line-breaking ones (br, p, div, pre, ...) as line ends,
+ * comments, scripts and styles dropped, character references decoded
+ * where they are printable ASCII (&nbsp; a space).
+ */
+void	 vf_html_text(const char *, size_t, struct vf_buf *);
 
 /* ---- base64 and hex digits (b64.c) ----------------------------------- */
 

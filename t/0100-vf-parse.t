@@ -245,13 +245,17 @@ is $? 77 "a root others can write is refused: 77"
 chmod 700 "$VF_ROOT"
 
 # gpg-agent unreachable: a retry could work, so 75 and nothing filed.
+# (vf runs gpg with --no-options: a gpg.conf cannot take the agent away,
+# a wrapper does.)
 cp -r "$GNUPGHOME" "$work/noagent"
 rm -f "$work/noagent"/S.*
-echo 'agent-program /bin/false' >>"$work/noagent/gpg.conf"
+printf '#!/bin/sh\nexec gpg --agent-program /bin/false "$@"\n' >"$work/gpg-noagent"
+chmod +x "$work/gpg-noagent"
 pgpmime 'taro@example.jp' 'Software Vulnerability Report' "$sw" \
     "$OFFICE_FPR" >"$work/m10"
 before=$(ncases)
-GNUPGHOME=$work/noagent vf-parse <"$work/m10" >/dev/null 2>"$work/err"
+GNUPGHOME=$work/noagent VF_GPG=$work/gpg-noagent vf-parse <"$work/m10" \
+    >/dev/null 2>"$work/err"
 is $? 75 "gpg-agent unreachable: 75 (the MTA retries)"
 is "$(ncases)" "$before" "gpg-agent unreachable: nothing filed"
 vf-parse <"$work/m10" >/dev/null 2>&1
@@ -275,7 +279,7 @@ ok $? "500 armored blocks: filed"
 n=$(grep -c run "$work/gpgruns" 2>/dev/null)
 test "${n:-0}" -ge 2 && test "$n" -le 33
 ok $? "500 armored blocks: gpg ran $n times (some blocks and the original, at most 33)"
-header "$p12" Vf-Problem | grep -q "more than 32 PGP blocks"
+header "$p12" Vf-Problem | grep -q "more than 32 gpg runs"
 ok $? "500 armored blocks: the case says so"
 
 # Larger than max-message-size: refused with 75, the MTA keeps it.

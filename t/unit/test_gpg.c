@@ -61,49 +61,55 @@ parse_str(const char *s, struct vf_gpg_status *st)
 
 /* ---- transcripts -------------------------------------------------------- */
 
-/* Each transcript with gpg's exit code then and what the rule says now. */
+/* Each transcript with gpg's exit code then and what the rules say now. */
 static const struct {
 	const char	*name;
 	int		 exit;
 	int		 ok;		/* vf_gpg_decrypt_ok with 13 bytes out */
 	enum vf_sig	 sig;
+	int		 enc;		/* vf_gpg_encrypted_ok */
 } tr[] = {
-	{ "decrypt_ok",			0, 1, VF_SIG_NONE },
-	{ "decrypt_signed",		0, 1, VF_SIG_GOOD },
-	{ "decrypt_sig_nokey",		2, 1, VF_SIG_NOKEY },
-	{ "two_keys_one_locked",	0, 1, VF_SIG_NONE },
-	{ "two_keys_one_missing",	0, 1, VF_SIG_NONE },
-	{ "hidden_recipient",		0, 1, VF_SIG_NONE },
-	{ "decrypt_badsig_skip",	0, 1, VF_SIG_NONE },
-	{ "clearsign",			0, 1, VF_SIG_GOOD },
-	{ "clearsign_bad",		1, 1, VF_SIG_BAD },
-	{ "signed",			0, 1, VF_SIG_GOOD },
-	{ "tamper1",			2, 0, VF_SIG_NONE },
-	{ "tamper2",			2, 0, VF_SIG_NONE },
-	{ "nodata",			2, 0, VF_SIG_NONE },
-	{ "empty",			2, 0, VF_SIG_NONE },
-	{ "no_seckey",			2, 0, VF_SIG_NONE },
-	{ "agent_down",			2, 0, VF_SIG_NONE },
-	{ "locked_key",			2, 0, VF_SIG_NONE },
-	{ "symmetric",			2, 0, VF_SIG_NONE },
-	{ "armor_crc",			2, 0, VF_SIG_NONE },
-	{ "no_home",			2, 0, VF_SIG_NONE },
-	{ "max_output",			2, 0, VF_SIG_NONE },
-	{ "bomb",			2, 0, VF_SIG_NONE },
-	{ "decrypt_badsig",		1, 0, VF_SIG_BAD },
-	{ "decrypt_expsig",		1, 0, VF_SIG_EXPIRED },
-	{ "decrypt_empty",		2, 0, VF_SIG_NONE },
-	{ "verify_good",		0, 0, VF_SIG_GOOD },
-	{ "verify_subkey",		0, 0, VF_SIG_GOOD },
-	{ "verify_bad",			1, 0, VF_SIG_BAD },
-	{ "verify_nokey",		2, 0, VF_SIG_NOKEY },
-	{ "verify_notsig",		2, 0, VF_SIG_NONE },
-	{ "verify_expkey",		0, 0, VF_SIG_EXPKEY },
-	{ "verify_expsig",		1, 0, VF_SIG_EXPIRED },
-	{ "verify_revkey",		0, 0, VF_SIG_REVKEY },
-	{ "verify_two",			2, 0, VF_SIG_NOKEY },
-	{ "encrypt",			0, 0, VF_SIG_NONE },
-	{ "encrypt_unknown",		2, 0, VF_SIG_NONE },
+	{ "decrypt_ok",			0, 1, VF_SIG_NONE, 1 },
+	{ "decrypt_signed",		0, 1, VF_SIG_GOOD, 1 },
+	{ "decrypt_sig_nokey",		2, 1, VF_SIG_NOKEY, 1 },
+	{ "two_keys_one_locked",	0, 1, VF_SIG_NONE, 1 },
+	{ "two_keys_one_missing",	0, 1, VF_SIG_NONE, 1 },
+	{ "hidden_recipient",		0, 1, VF_SIG_NONE, 1 },
+	{ "decrypt_badsig_skip",	0, 1, VF_SIG_NONE, 1 },
+	{ "decrypt_other_key",		0, 1, VF_SIG_NONE, 1 },
+	{ "clearsign",			0, 1, VF_SIG_GOOD, 0 },
+	{ "clearsign_bad",		1, 1, VF_SIG_BAD, 0 },
+	{ "signed",			0, 1, VF_SIG_GOOD, 0 },
+	{ "signed_nokey",		2, 1, VF_SIG_NOKEY, 0 },
+	{ "signed_bad",			1, 1, VF_SIG_BAD, 0 },
+	{ "tamper1",			2, 0, VF_SIG_NONE, 0 },
+	{ "tamper2",			2, 0, VF_SIG_NONE, 0 },
+	{ "nodata",			2, 0, VF_SIG_NONE, 0 },
+	{ "empty",			2, 0, VF_SIG_NONE, 0 },
+	{ "no_seckey",			2, 0, VF_SIG_NONE, 0 },
+	{ "agent_down",			2, 0, VF_SIG_NONE, 0 },
+	{ "locked_key",			2, 0, VF_SIG_NONE, 0 },
+	{ "symmetric",			2, 0, VF_SIG_NONE, 0 },
+	{ "armor_crc",			2, 0, VF_SIG_NONE, 0 },
+	{ "no_home",			2, 0, VF_SIG_NONE, 0 },
+	{ "max_output",			2, 0, VF_SIG_NONE, 1 },
+	{ "bomb",			2, 0, VF_SIG_NONE, 1 },
+	{ "nomdc",			2, 0, VF_SIG_NONE, 0 },
+	{ "nomdc_ignored",		0, 0, VF_SIG_NONE, 0 },
+	{ "decrypt_badsig",		1, 0, VF_SIG_BAD, 0 },
+	{ "decrypt_expsig",		1, 0, VF_SIG_EXPIRED, 0 },
+	{ "decrypt_empty",		2, 0, VF_SIG_NONE, 0 },
+	{ "verify_good",		0, 0, VF_SIG_GOOD, 0 },
+	{ "verify_subkey",		0, 0, VF_SIG_GOOD, 0 },
+	{ "verify_bad",			1, 0, VF_SIG_BAD, 0 },
+	{ "verify_nokey",		2, 0, VF_SIG_NOKEY, 0 },
+	{ "verify_notsig",		2, 0, VF_SIG_NONE, 0 },
+	{ "verify_expkey",		0, 0, VF_SIG_EXPKEY, 0 },
+	{ "verify_expsig",		1, 0, VF_SIG_EXPIRED, 0 },
+	{ "verify_revkey",		0, 0, VF_SIG_REVKEY, 0 },
+	{ "verify_two",			2, 0, VF_SIG_NOKEY, 0 },
+	{ "encrypt",			0, 0, VF_SIG_NONE, 0 },
+	{ "encrypt_unknown",		2, 0, VF_SIG_NONE, 0 },
 };
 
 START_TEST(transcript_table)
@@ -115,6 +121,12 @@ START_TEST(transcript_table)
 	    tr[_i].name, vf_sig_name(st.sig), vf_sig_name(tr[_i].sig));
 	ck_assert_msg(vf_gpg_decrypt_ok(&st, EXIT(tr[_i].exit), 13) ==
 	    tr[_i].ok, "%s: decrypt_ok", tr[_i].name);
+	ck_assert_msg(vf_gpg_encrypted_ok(&st) == tr[_i].enc,
+	    "%s: encrypted_ok", tr[_i].name);
+	/* Decrypted and signed-only never meet: signed-only is no cipher. */
+	if (tr[_i].ok && !tr[_i].enc)
+		ck_assert_msg(!vf_gpg_was_encrypted(&st), "%s: was_encrypted",
+		    tr[_i].name);
 	/* Nothing is good with no output or when gpg was killed. */
 	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(tr[_i].exit), 0));
 	ck_assert(!vf_gpg_decrypt_ok(&st, SIGKILL, 13));
@@ -202,8 +214,36 @@ START_TEST(transcript_details)
 	ck_assert_int_eq(st.trust, VF_TRUST_UNDEFINED);
 	parse_file("verify_expkey", &st);
 	ck_assert_int_eq(st.trust, VF_TRUST_UNKNOWN);
+
+	/* The key that opened it, subkey and primary. */
+	parse_file("decrypt_ok", &st);
+	ck_assert_str_eq(st.dec_primary,
+	    "926AD84CBB3F7B94F680D65AEF7C6AF60D822C85");
+	ck_assert(st.goodmdc && st.end_decryption && !st.aead);
+	ck_assert(vf_gpg_opened_by(&st,
+	    "926AD84CBB3F7B94F680D65AEF7C6AF60D822C85"));
+	ck_assert(vf_gpg_opened_by(&st,
+	    "3f809d69e036b5417b93b484df2120f854820b5c"));
+	parse_file("decrypt_other_key", &st);
+	ck_assert(!vf_gpg_opened_by(&st,
+	    "926AD84CBB3F7B94F680D65AEF7C6AF60D822C85"));
+	ck_assert(vf_gpg_opened_by(&st,
+	    "2145D3029DF5DDB6EA6EF155F19E813F9CCE6AE5"));
+	ck_assert(!vf_gpg_opened_by(&st, ""));
+	ck_assert(!vf_gpg_opened_by(&st, NULL));
+	/* Signed only: no line of encryption, so nothing opened it. */
+	parse_file("signed_nokey", &st);
+	ck_assert_str_eq(st.dec_primary, "");
+	ck_assert_str_eq(st.sig_keyid, "863519F0F3B62BBE");
+	/* A gpg.conf's --ignore-mdc-error: decrypted, but unchecked. */
+	parse_file("nomdc_ignored", &st);
+	ck_assert(st.decryption_okay && st.begin_decryption &&
+	    st.end_decryption && !st.goodmdc && !st.aead);
+	parse_file("nomdc", &st);
+	ck_assert(st.decryption_failed && st.error);
 }
 END_TEST
+
 
 /* ---- the rule and hostile status --------------------------------------- */
 
@@ -270,8 +310,68 @@ START_TEST(rule)
 	parse_str(P "NEED_PASSPHRASE_SYM 9 3 2\n" P "PLAINTEXT 62 0\n" GOOD1,
 	    &st);
 	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+
+	/* Encrypted needs every step: begin, okay, integrity, end. */
+	parse_str(okay, &st);
+	ck_assert(vf_gpg_encrypted_ok(&st));
+	parse_str(P "ENC_TO 1122334455667788 18 0\n" P "PLAINTEXT 62 0 \n"
+	    P "DECRYPTION_OKAY\n" P "GOODMDC\n" P "END_DECRYPTION\n", &st);
+	ck_assert(!vf_gpg_encrypted_ok(&st));
+	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+	parse_str(P "BEGIN_DECRYPTION\n" P "PLAINTEXT 62 0 \n"
+	    P "DECRYPTION_OKAY\n" P "GOODMDC\n", &st);
+	ck_assert(!vf_gpg_encrypted_ok(&st));
+	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+	parse_str(P "BEGIN_DECRYPTION\n" P "PLAINTEXT 62 0 \n"
+	    P "DECRYPTION_OKAY\n" P "END_DECRYPTION\n", &st);
+	ck_assert(!vf_gpg_encrypted_ok(&st));
+	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+	/* A lone end or integrity line is still a sign of encryption. */
+	parse_str(P "PLAINTEXT 62 0 \n" P "GOODMDC\n" GOOD1, &st);
+	ck_assert(vf_gpg_was_encrypted(&st));
+	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+	parse_str(P "PLAINTEXT 62 0 \n" P "END_DECRYPTION\n" GOOD1, &st);
+	ck_assert(!vf_gpg_decrypt_ok(&st, EXIT(0), 5));
+	/* Signed only: decrypts to its text, never encrypted. */
+	parse_str(P "PLAINTEXT 62 0 \n" GOOD1, &st);
+	ck_assert(!vf_gpg_was_encrypted(&st));
+	ck_assert(!vf_gpg_encrypted_ok(&st));
+	/*
+	 * AEAD (gpg 2.4; written from its doc/DETAILS and mainproc.c, not
+	 * recorded: 2.2 has no AEAD): DECRYPTION_INFO names the algorithm
+	 * in its third field, and gpg 2.4 says GOODMDC too; either holds.
+	 */
+	parse_str(P "ENC_TO 1122334455667788 18 0\n" P "BEGIN_DECRYPTION\n"
+	    P "DECRYPTION_INFO 0 9 2\n" P "PLAINTEXT 62 0 \n"
+	    P "DECRYPTION_OKAY\n" P "GOODMDC\n" P "END_DECRYPTION\n", &st);
+	ck_assert(st.aead && vf_gpg_encrypted_ok(&st));
+	parse_str(P "ENC_TO 1122334455667788 18 0\n" P "BEGIN_DECRYPTION\n"
+	    P "DECRYPTION_INFO 0 9 2\n" P "PLAINTEXT 62 0 \n"
+	    P "DECRYPTION_OKAY\n" P "END_DECRYPTION\n", &st);
+	ck_assert(st.aead && vf_gpg_encrypted_ok(&st));
+	/* An AEAD failure: BADMDC (2.4 says it for AEAD too). */
+	parse_str(P "BEGIN_DECRYPTION\n" P "DECRYPTION_INFO 0 9 2\n"
+	    P "PLAINTEXT 62 0 \n" P "BADMDC\n" P "DECRYPTION_FAILED\n"
+	    P "END_DECRYPTION\n", &st);
+	ck_assert(!vf_gpg_encrypted_ok(&st));
+	/* MDC method and no AEAD, or a malformed third field. */
+	parse_str(P "DECRYPTION_INFO 2 9 0\n", &st);
+	ck_assert(!st.aead);
+	parse_str(P "DECRYPTION_INFO 2 9 x\n", &st);
+	ck_assert(!st.aead);
+	/* DECRYPTION_KEY with malformed fingerprints is no key. */
+	parse_str(P "DECRYPTION_KEY 1234 5678 u\n", &st);
+	ck_assert_str_eq(st.dec_primary, "");
+	/* Two good signatures by two keys are counted so. */
+	parse_str(GOOD1 P "NEWSIG\n" P "GOODSIG 1111111111111111 B\n"
+	    P "VALIDSIG 2222222222222222222222221111111111111111 2 1 0 4 0 22 8 "
+	    "00 2222222222222222222222221111111111111111\n", &st);
+	ck_assert_int_eq(st.sig_keys, 2);
+	parse_str(GOOD1 GOOD1, &st);
+	ck_assert_int_eq(st.sig_keys, 1);
 }
 END_TEST
+
 
 START_TEST(signatures)
 {
@@ -421,6 +521,8 @@ START_TEST(random_status)
 	    "ERRSIG", "EXPSIG", "EXPKEYSIG", "REVKEYSIG", "VALIDSIG",
 	    "TRUST_ULTIMATE", "TRUST_NEVER", "ERROR", "FAILURE", "NODATA",
 	    "DECRYPTION_OKAY", "PLAINTEXT", "ENC_TO", FPR1, "9", "1",
+	    "GOODMDC", "BEGIN_DECRYPTION", "END_DECRYPTION", "DECRYPTION_INFO",
+	    "DECRYPTION_KEY", "BADMDC",
 	    "B8D2334DFEF2D2C7", "pkdecrypt_failed", "gpg-exit", "\n", " ",
 	    ("\n" P), P, "\r", "\0", "\377" };
 	struct vf_gpg_status st;
@@ -458,6 +560,13 @@ START_TEST(random_status)
 		if (st.sig == VF_SIG_GOOD)
 			ck_assert(memmem(buf, len, "VALIDSIG", 8) != NULL &&
 			    memmem(buf, len, "GOODSIG", 7) != NULL);
+		/* Encrypted only with every line of it. */
+		if (vf_gpg_encrypted_ok(&st))
+			ck_assert(memmem(buf, len, "BEGIN_DECRYPTION", 16) &&
+			    memmem(buf, len, "END_DECRYPTION", 14) &&
+			    memmem(buf, len, "DECRYPTION_OKAY", 15) &&
+			    (memmem(buf, len, "GOODMDC", 7) ||
+			    memmem(buf, len, "DECRYPTION_INFO", 15)));
 	}
 }
 END_TEST
@@ -491,6 +600,7 @@ END_TEST
  * passphrase-locked key P and an open key F.
  */
 static char homeA[64], homeB[64], homeC[64], homeL[64];
+static char noagent[128], sleeper[128];
 static char fprA[41], fprB[41], fprC[41], fprP[41], fprF[41];
 /* 1 ready, 0 no gpg installed (skip), -1 gpg there but setup failed. */
 static int have_gpg;
@@ -608,6 +718,7 @@ rmhome(char *home)
 		return;
 	snprintf(conf, sizeof(conf), "%s/gpg.conf", home);
 	unlink(conf);
+	unsetenv("VF_GPG");
 	killagent(home);
 	nftw(home, rm1, 16, FTW_DEPTH | FTW_PHYS);
 	home[0] = '\0';
@@ -628,9 +739,7 @@ static void
 gpg_setup(void)
 {
 	struct vf_buf pub = { 0 };
-	char conf[128];
 	FILE *fp;
-
 	char *version[] = { "gpg", "--version", NULL };
 	int st;
 
@@ -657,11 +766,21 @@ gpg_setup(void)
 	/* No cached passphrase for P; no agent at all for C. */
 	killagent(homeL);
 	killagent(homeC);
-	snprintf(conf, sizeof(conf), "%s/gpg.conf", homeC);
-	if ((fp = fopen(conf, "w")) == NULL)
+	/*
+	 * vf runs gpg with --no-options, so a gpg.conf cannot take the agent
+	 * away: a wrapper gives gpg an agent that cannot start.
+	 */
+	snprintf(noagent, sizeof(noagent), "%s/gpg-noagent", homeC);
+	if ((fp = fopen(noagent, "w")) == NULL)
 		return;
-	fputs("agent-program /bin/false\n", fp);
-	if (fclose(fp) != 0)
+	fputs("#!/bin/sh\nexec gpg --agent-program /bin/false \"$@\"\n", fp);
+	if (fclose(fp) != 0 || chmod(noagent, 0700) != 0)
+		return;
+	snprintf(sleeper, sizeof(sleeper), "%s/gpg-sleeps", homeC);
+	if ((fp = fopen(sleeper, "w")) == NULL)
+		return;
+	fputs("#!/bin/sh\nexec sleep 30\n", fp);
+	if (fclose(fp) != 0 || chmod(sleeper, 0700) != 0)
 		return;
 	have_gpg = 1;
 }
@@ -698,6 +817,9 @@ START_TEST(roundtrip)
 	ck_assert(d.st.decryption_okay);
 	ck_assert_int_eq(d.st.sig, VF_SIG_NONE);
 	ck_assert_int_eq(d.over, 0);
+	ck_assert_int_eq(d.encrypted, 1);
+	ck_assert_int_eq(d.runs, 1);
+	ck_assert(vf_gpg_opened_by(&d.st, fprA));
 	/* The struct can be used again. */
 	ck_assert_int_eq(vf_gpg_decrypt(e.out.p, e.out.len, 1000, &d), 0);
 	ck_assert_uint_eq(d.out.len, len);
@@ -842,10 +964,15 @@ START_TEST(signed_only)
 	ck_assert_int_eq(d.st.sig, VF_SIG_GOOD);
 	ck_assert_str_eq(d.st.sig_fpr, fprA);
 	ck_assert(!d.st.enc_to && !d.st.decryption_okay);
+	ck_assert_int_eq(d.encrypted, 0);
 
+	/* "BEGIN PGP MESSAGE", and only signed: never encrypted. */
+	ck_assert(strncmp(in.p, "-----BEGIN PGP MESSAGE-----", 27) == 0);
 	ck_assert_int_eq(vf_gpg_decrypt(in.p, in.len, 1000, &d), 0);
 	ck_assert_str_eq(d.out.p, TEXT);
 	ck_assert_int_eq(d.st.sig, VF_SIG_GOOD);
+	ck_assert_int_eq(d.encrypted, 0);
+	ck_assert(!vf_gpg_was_encrypted(&d.st));
 
 	/* A forged clearsigned text: the text, and the verdict bad. */
 	ck_assert((p = strstr(cs.p, "hello report")) != NULL);
@@ -862,6 +989,7 @@ START_TEST(signed_only)
 	ck_assert_int_eq(vf_gpg_decrypt(in.p, in.len, 1000, &d), 0);
 	ck_assert_int_eq(d.st.sig, VF_SIG_NOKEY);
 	ck_assert_str_eq(d.out.p, TEXT);
+	ck_assert_int_eq(d.encrypted, 0);
 	vf_buf_free(&cs);
 	vf_buf_free(&in);
 	vf_gpg_free(&d);
@@ -921,6 +1049,9 @@ START_TEST(encrypted_badsig)
 	ck_assert_str_eq(d.out.p, "hello rEport\n");
 	ck_assert_int_eq(d.st.sig, VF_SIG_BAD);
 	ck_assert(d.st.decryption_okay);
+	/* The second run decrypted it, under the whole rule. */
+	ck_assert_int_eq(d.encrypted, 1);
+	ck_assert_int_eq(d.runs, 2);
 	/* Both runs are in the raw status: BADSIG, then the good MDC. */
 	ck_assert(strstr(d.status.p, "BADSIG") != NULL);
 	ck_assert(strstr(d.status.p, "GOODMDC") != NULL);
@@ -1001,10 +1132,14 @@ START_TEST(agent_unreachable)
 	/* Encryption needs no agent; decryption does, and it cannot start. */
 	usehome(homeC);
 	ck_assert_int_eq(vf_gpg_encrypt(TEXT, strlen(TEXT), fprC, &e), 0);
+	setenv("VF_GPG", noagent, 1);
 	ck_assert_int_eq(vf_gpg_decrypt(e.out.p, e.out.len, 1000, &d),
 	    EX_TEMPFAIL);
+	unsetenv("VF_GPG");
 	ck_assert(d.st.no_seckey);
 	ck_assert_uint_eq(d.out.len, 0);
+	/* The probe that told the agent away from a missing key: 2 runs. */
+	ck_assert_int_eq(d.runs, 2);
 	vf_gpg_free(&e);
 	vf_gpg_free(&d);
 }
@@ -1055,16 +1190,166 @@ START_TEST(bad_recipient)
 }
 END_TEST
 
-START_TEST(no_gpg)
+START_TEST(no_options)
+{
+	struct vf_buf ct = { 0 }, nomdc = { 0 }, ki = { 0 };
+	struct vf_gpg d = { 0 };
+	char conf[128];
+	FILE *fp;
+
+	NEED_GPG();
+	ck_assert_int_eq(gpgx(homeA, TEXT, strlen(TEXT), &ct, "--trust-model",
+	    "always", "--encrypt", "--recipient", fprA, NULL), 0);
+	/* No integrity check: a legacy cipher without MDC. */
+	ck_assert_int_eq(gpgx(homeA, TEXT, strlen(TEXT), &nomdc,
+	    "--trust-model", "always", "--rfc2440", "--cipher-algo", "3DES",
+	    "--encrypt", "--recipient", fprA, NULL), 0);
+	/* B's signature with B's key in it, for --auto-key-import. */
+	ck_assert_int_eq(gpgx(homeB, TEXT, strlen(TEXT), &ki, "--local-user",
+	    fprB, "--include-key-block", "--sign", "--armor", NULL), 0);
+	/*
+	 * A gpg.conf that would break or bend every run: an option gpg
+	 * does not know (it would exit 2), --ignore-mdc-error, and
+	 * --auto-key-import. vf runs gpg with --no-options: none counts.
+	 */
+	snprintf(conf, sizeof(conf), "%s/gpg.conf", homeA);
+	ck_assert((fp = fopen(conf, "w")) != NULL);
+	fputs("ignore-mdc-error\nauto-key-import\nno-such-option-here\n",
+	    fp);
+	ck_assert(fclose(fp) == 0);
+	usehome(homeA);
+	ck_assert_int_eq(vf_gpg_decrypt(ct.p, ct.len, 1000, &d), 0);
+	ck_assert_str_eq(d.out.p, TEXT);
+	ck_assert_int_eq(vf_gpg_decrypt(nomdc.p, nomdc.len, 1000, &d),
+	    EX_DATAERR);
+	ck_assert_uint_eq(d.out.len, 0);
+	ck_assert(!d.st.decryption_okay);
+	ck_assert_int_eq(vf_gpg_decrypt(ki.p, ki.len, 1000, &d), 0);
+	ck_assert_int_eq(d.st.sig, VF_SIG_NOKEY);
+	ck_assert_int_eq(d.encrypted, 0);
+	/* And B's key was not imported on the way. */
+	ck_assert_int_eq(vf_gpg_key_mailboxes(fprB, &d), EX_DATAERR);
+	unlink(conf);
+	vf_buf_free(&ct);
+	vf_buf_free(&nomdc);
+	vf_buf_free(&ki);
+	vf_gpg_free(&d);
+}
+END_TEST
+
+START_TEST(other_key)
+{
+	struct vf_buf ct = { 0 };
+	struct vf_gpg d = { 0 };
+
+	NEED_GPG();
+	/* F and P live in L: a mail to F is opened by F, not by P. */
+	ck_assert_int_eq(gpgx(homeL, TEXT, strlen(TEXT), &ct, "--trust-model",
+	    "always", "--encrypt", "--recipient", fprF, NULL), 0);
+	usehome(homeL);
+	ck_assert_int_eq(vf_gpg_decrypt(ct.p, ct.len, 1000, &d), 0);
+	ck_assert_int_eq(d.encrypted, 1);
+	ck_assert(vf_gpg_opened_by(&d.st, fprF));
+	ck_assert(!vf_gpg_opened_by(&d.st, fprP));
+	vf_buf_free(&ct);
+	vf_gpg_free(&d);
+}
+END_TEST
+
+START_TEST(mailboxes)
 {
 	struct vf_gpg g = { 0 };
+
+	NEED_GPG();
+	ck_assert_int_eq(gpgx(homeA, NULL, 0, NULL, "--quick-add-uid", fprA,
+	    "Office Desk <Desk@Example.JP>", NULL), 0);
+	ck_assert_int_eq(gpgx(homeA, NULL, 0, NULL, "--quick-add-uid", fprA,
+	    "Gone <gone@example.jp>", NULL), 0);
+	ck_assert_int_eq(gpgx(homeA, NULL, 0, NULL, "--quick-add-uid", fprA,
+	    "a:b <colon@example.jp>", NULL), 0);
+	ck_assert_int_eq(gpgx(homeA, NULL, 0, NULL, "--quick-revoke-uid",
+	    fprA, "Gone <gone@example.jp>", NULL), 0);
+	usehome(homeA);
+	ck_assert_int_eq(vf_gpg_key_mailboxes(fprA, &g), 0);
+	/* "office@test" names no valid mailbox; the revoked uid is out. */
+	ck_assert_msg(strcmp(g.out.p, "Desk@Example.JP\ncolon@example.jp\n")
+	    == 0 || strcmp(g.out.p, "colon@example.jp\nDesk@Example.JP\n")
+	    == 0, "mailboxes: '%s'", g.out.p);
+	ck_assert_int_eq(g.runs, 1);
+	/* By fingerprint only; an unknown one is no key. */
+	ck_assert_int_eq(vf_gpg_key_mailboxes(
+	    "0123456789ABCDEF0123456789ABCDEF01234567", &g), EX_DATAERR);
+	ck_assert_int_eq(vf_gpg_key_mailboxes("office@test", &g), EX_DATAERR);
+	ck_assert_int_eq(vf_gpg_key_mailboxes(fprA + 24, &g), EX_DATAERR);
+	vf_gpg_free(&g);
+}
+END_TEST
+
+START_TEST(timeout)
+{
+	struct vf_kv kv[] = { { "gpg-timeout", "1" } };
+	struct vf_config cfg = { kv, 1 };
+	struct vf_gpg d = { 0 };
+	char err[256];
+
+	NEED_GPG();
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_gpg_timeout(), 1);
+	setenv("VF_GPG", sleeper, 1);
+	/* A gpg that hangs is killed at gpg-timeout: a retry may work. */
+	ck_assert_int_eq(vf_gpg_decrypt(TEXT, strlen(TEXT), 1000, &d),
+	    EX_TEMPFAIL);
+	ck_assert_int_eq(d.timedout, 1);
+	ck_assert(WIFSIGNALED(d.wstatus) && WTERMSIG(d.wstatus) == SIGKILL);
+	ck_assert_int_eq(vf_gpg_verify(TEXT, 1, TEXT, 1, &d), EX_TEMPFAIL);
+	ck_assert_int_eq(d.timedout, 1);
+	unsetenv("VF_GPG");
+	cfg.n = 0;
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_gpg_timeout(), 60);
+	vf_gpg_free(&d);
+}
+END_TEST
+
+START_TEST(no_gpg)
+{
+	struct vf_kv kv[2];
+	struct vf_config cfg = { kv, 1 };
+	struct vf_gpg g = { 0 };
+	char err[256];
 
 	setenv("VF_GPG", "/nonexistent/gpg", 1);
 	ck_assert_int_eq(vf_gpg_decrypt("x", 1, 10, &g), EX_UNAVAILABLE);
 	ck_assert_int_eq(vf_gpg_verify("x", 1, "y", 1, &g), EX_UNAVAILABLE);
 	ck_assert_int_eq(vf_gpg_encrypt("x", 1,
 	    "0123456789ABCDEF0123456789ABCDEF01234567", &g), EX_UNAVAILABLE);
+	/* Never found through PATH: a bare name is no program. */
+	setenv("VF_GPG", "gpg", 1);
+	ck_assert_int_eq(vf_gpg_decrypt("x", 1, 10, &g), EX_UNAVAILABLE);
+	cfg.n = 0;
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), EX_CONFIG);
+	ck_assert(strstr(err, "absolute") != NULL);
 	unsetenv("VF_GPG");
+	cfg.n = 1;
+	kv[0].name = "gpg-program";
+	kv[0].value = "bin/gpg";
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), EX_CONFIG);
+	kv[0].value = "/nonexistent/gpg2";
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), 0);
+	ck_assert_str_eq(vf_gpg_program(), "/nonexistent/gpg2");
+	ck_assert_int_eq(vf_gpg_decrypt("x", 1, 10, &g), EX_UNAVAILABLE);
+	/* $VF_GPG still comes first. */
+	setenv("VF_GPG", "/nonexistent/gpg3", 1);
+	ck_assert_str_eq(vf_gpg_program(), "/nonexistent/gpg3");
+	unsetenv("VF_GPG");
+	kv[0].name = "gpg-timeout";
+	kv[0].value = "0";
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), EX_CONFIG);
+	kv[0].value = "3601";
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), EX_CONFIG);
+	cfg.n = 0;
+	ck_assert_int_eq(vf_gpg_config(&cfg, err, sizeof(err)), 0);
+	ck_assert_str_eq(vf_gpg_program(), "/usr/bin/gpg");
 	vf_gpg_free(&g);
 }
 END_TEST
@@ -1105,6 +1390,10 @@ gpg_suite(void)
 	tcase_add_test(tc, agent_unreachable);
 	tcase_add_test(tc, locked_key);
 	tcase_add_test(tc, bad_recipient);
+	tcase_add_test(tc, no_options);
+	tcase_add_test(tc, other_key);
+	tcase_add_test(tc, mailboxes);
+	tcase_add_test(tc, timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }

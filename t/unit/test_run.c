@@ -111,6 +111,19 @@ child(void)
 		copy(0, 1);
 		_exit(0);
 	}
+	if (strcmp(mode, "hang") == 0) {
+		/* Write a little, then hang with the pipes open. */
+		xwrite(1, "x", 1);
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "hangclosed") == 0) {
+		/* Close every descriptor we were given, then hang. */
+		for (fd = 0; fd < 16; fd++)
+			close(fd);
+		for (;;)
+			pause();
+	}
 	if (strcmp(mode, "kill") == 0) {
 		signal(SIGTERM, SIG_DFL);
 		raise(SIGTERM);
@@ -389,6 +402,39 @@ START_TEST(killed_child)
 }
 END_TEST
 
+START_TEST(time_limit)
+{
+	char *argv[] = { self, NULL };
+	struct vf_buf out = { 0 };
+	struct vf_io io[1];
+	int st, late;
+
+	/* A child that hangs is killed at its time limit, pipes open... */
+	memset(io, 0, sizeof(io));
+	io[0].fd = 1;
+	io[0].out = &out;
+	io[0].max = 100;
+	setenv("VF_RUN_CHILD", "hang", 1);
+	ck_assert_int_eq(vf_run_limit(argv, io, 1, &st, 300, &late), 0);
+	ck_assert_int_eq(late, 1);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert_str_eq(out.p, "x");
+	/* ...or closed: then waiting for it is what the limit bounds. */
+	setenv("VF_RUN_CHILD", "hangclosed", 1);
+	ck_assert_int_eq(vf_run_limit(argv, NULL, 0, &st, 300, &late), 0);
+	ck_assert_int_eq(late, 1);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* One within its limit is not killed; no limit is none. */
+	setenv("VF_RUN_CHILD", "early", 1);
+	ck_assert_int_eq(vf_run_limit(argv, NULL, 0, &st, 10000, &late), 0);
+	ck_assert_int_eq(late, 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	ck_assert_int_eq(vf_run_limit(argv, NULL, 0, &st, 0, NULL), 0);
+	unsetenv("VF_RUN_CHILD");
+	vf_buf_free(&out);
+}
+END_TEST
+
 START_TEST(no_status_pointer)
 {
 	char *argv[] = { "true", NULL };
@@ -418,6 +464,7 @@ run_suite(void)
 	tcase_add_test(tc, extra_fds);
 	tcase_add_test(tc, killed_child);
 	tcase_add_test(tc, no_status_pointer);
+	tcase_add_test(tc, time_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
