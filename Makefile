@@ -49,7 +49,7 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo
+SCRIPTS = bin/vf-demo bin/vf-send
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
@@ -78,7 +78,13 @@ t/unit/%.t: t/unit/test_%.c t/unit/unit.h obj/libvf.a
 
 units: $(UNITS)
 
-check: all units
+# Test helpers: built like the unit tests, never installed.
+HELPERS = t/helper/casefix
+t/helper/%: t/helper/%.c obj/libvf.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) \
+	    $(DEP_LIBS)
+
+check: all units $(HELPERS)
 	VF_SHARE=$(CURDIR)/share prove $(PROVEFLAGS) t/unit/*.t t/*.t
 
 demo: all
@@ -127,14 +133,15 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man7
 	cp $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
-	cp -R share/fields share/procmailrc share/forms share/examples \
+	cp -R share/fields share/policy share/templates share/procmailrc \
+	    share/forms share/examples \
 	    $(DESTDIR)$(SHAREDIR)/
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -rf obj $(TOOLS) t/unit/*.t
+	rm -rf obj $(TOOLS) t/unit/*.t $(HELPERS)
 
 FORCE:
 .PHONY: all check units demo lint fuzz fuzzers bench install clean FORCE

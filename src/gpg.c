@@ -802,3 +802,183 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
 }
+
+/*
+ * Outgoing mail (vf-notify): sign with the office's key and encrypt to the
+ * recipient's, or sign alone. What gpg would otherwise do on its own for
+ * an address is switched off: no key lookup by WKD or keyserver, no
+ * retrieval, no import, no dirmngr at all (gpg 2.2 asks dirmngr to look
+ * an address up by WKD, which tells the address's domain whom the office
+ * writes to). Keys are named by full fingerprint only, and encrypt-to
+ * lines of gpg.conf do not add hidden recipients. Judged by status:
+ * SIG_CREATED, and END_ENCRYPTION when encrypting; INV_RECP or INV_SGNR
+ * is an unusable key.
+ */
+
+/* The rest of the first status line with this keyword, or NULL. */
+static const char *
+status_line(const struct vf_buf *st, const char *kw, size_t *len)
+{
+	const char *p = st->p, *end = st->p + st->len, *nl;
+	size_t n, kl = strlen(kw);
+
+	if (p == NULL)
+		return NULL;
+	for (; p < end; p += n + (nl != NULL)) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n >= 9 + kl && memcmp(p, "[GNUPG:] ", 9) == 0 &&
+		    memcmp(p + 9, kw, kl) == 0 &&
+		    (n == 9 + kl || p[9 + kl] == ' ')) {
+			*len = n - 9 - kl;
+			return p + 9 + kl;
+		}
+	}
+	return NULL;
+}
+
+static int
+is_fpr(const char *s)
+{
+	struct tok t;
+
+	t.p = s != NULL ? s : "";
+	t.n = strlen(t.p);
+	return ishex(&t, 40) || ishex(&t, 64);
+}
+
+/* "KEY_CONSIDERED FPR FLAGS" lines: the first fpr not in skip. */
+static void
+considered(const struct vf_buf *st, const char *const *skip, size_t nskip,
+    char *fpr)
+{
+	const char *p = st->p, *end = st->p + st->len, *nl;
+	size_t n, i;
+
+	fpr[0] = '\0';
+	for (; p != NULL && p < end; p += n + (nl != NULL)) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n < 24 + 40 || memcmp(p, "[GNUPG:] KEY_CONSIDERED ", 24))
+			continue;
+		for (i = 0; i < nskip; i++)
+			if (strncasecmp(p + 24, skip[i], 40) == 0)
+				break;
+		if (i == nskip && (n == 64 || p[64] == ' ')) {
+			memcpy(fpr, p + 24, 40);
+			fpr[40] = '\0';
+			return;
+		}
+	}
+}
+
+int
+vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
+    const char *const *rcpt, size_t nrcpt, const char *keyfile,
+    size_t keylen, struct vf_gpg *g, int *hash, char *filefpr)
+{
+	const char *args[GPG_MAXARG], *s, *skip[GPG_MAXARG];
+	struct vf_io io[5];
+	char *argv[GPG_MAXARG];
+	size_t na = 0, i, len, max, nskip = 0;
+	int rc, enc = nrcpt > 0 || keyfile != NULL, over;
+
+	reset(g);
+	if (hash != NULL)
+		*hash = 0;
+	if (filefpr != NULL)
+		filefpr[0] = '\0';
+	if (!is_fpr(signer) || nrcpt > 8)
+		return EX_CONFIG;
+	args[na++] = "--no-auto-key-locate";
+	args[na++] = "--no-auto-key-retrieve";
+	args[na++] = "--no-auto-key-import";
+	args[na++] = "--disable-dirmngr";
+	args[na++] = "--no-encrypt-to";
+	args[na++] = "--pinentry-mode";
+	args[na++] = "error";
+	args[na++] = "--trust-model";
+	args[na++] = "always";
+	args[na++] = "--armor";
+	args[na++] = "--local-user";
+	args[na++] = signer;
+	skip[nskip++] = signer;
+	if (!enc)
+		args[na++] = "--detach-sign";
+	else {
+		args[na++] = "--sign";
+		args[na++] = "--encrypt";
+		for (i = 0; i < nrcpt; i++) {
+			if (!is_fpr(rcpt[i]))
+				return EX_CONFIG;
+			args[na++] = "--recipient";
+			args[na++] = rcpt[i];
+			skip[nskip++] = rcpt[i];
+		}
+		if (keyfile != NULL) {
+			/* Read from descriptor 5, never written to disk. */
+			args[na++] = "--enable-special-filenames";
+			args[na++] = "--recipient-file";
+			args[na++] = "-&5";
+		}
+	}
+	args[na] = NULL;
+
+	/* gpg_run's vector, with the key on descriptor 5 besides. */
+	memset(io, 0, sizeof(io));
+	argv[0] = (char *)gpg_program();
+	argv[1] = "--batch";
+	argv[2] = "--no-tty";
+	argv[3] = "--status-fd";
+	argv[4] = "3";
+	for (i = 0; i <= na; i++)
+		argv[5 + i] = (char *)args[i];
+	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
+	io[0].fd = 0;
+	io[0].in = in;
+	io[0].inlen = n;
+	io[1].fd = 1;
+	io[1].out = &g->out;
+	io[1].max = max;
+	io[2].fd = 2;
+	io[2].out = &g->err;
+	io[2].max = GPG_ERRMAX;
+	io[3].fd = 3;
+	io[3].out = &g->status;
+	io[3].max = GPG_STATUSMAX;
+	if (keyfile != NULL) {
+		io[4].fd = 5;
+		io[4].in = keyfile;
+		io[4].inlen = keylen;
+	}
+	if ((rc = vf_run(argv, io, keyfile != NULL ? 5 : 4, &g->wstatus)) != 0)
+		return rc;
+	over = io[1].over || io[3].over;
+	if (WIFSIGNALED(g->wstatus))
+		return EX_TEMPFAIL;
+	parse(g, 0);
+	if (!over && !g->st.error && !g->st.inv_recp &&
+	    status_line(&g->status, "INV_SGNR", &len) == NULL &&
+	    (s = status_line(&g->status, "SIG_CREATED", &len)) != NULL &&
+	    (!enc || g->st.end_encryption) && WIFEXITED(g->wstatus) &&
+	    WEXITSTATUS(g->wstatus) == 0 && g->out.len > 0) {
+		/* SIG_CREATED <type> <pkalgo> <hashalgo> <class> ... */
+		if (hash != NULL && len > 5 && sscanf(s, " %*s %*d %d", hash) !=
+		    1)
+			*hash = 0;
+		if (filefpr != NULL && keyfile != NULL)
+			considered(&g->status, skip, nskip, filefpr);
+		return 0;
+	}
+	g->out.len = 0;
+	if (g->out.p != NULL)
+		g->out.p[0] = '\0';
+	if (g->st.inv_recp || status_line(&g->status, "INV_SGNR", &len))
+		return EX_CONFIG;
+	if (keyfile != NULL && !g->st.end_encryption &&
+	    status_line(&g->status, "KEY_CONSIDERED", &len) == NULL)
+		return EX_CONFIG;
+	if (g->st.agent || g->st.sys)
+		return EX_TEMPFAIL;
+	return EX_TEMPFAIL;
+}

@@ -1,0 +1,149 @@
+/*
+ * vf-redact - print what one audience may see of cases, by the policy.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+struct redact {
+	struct vf_root		root;
+	struct vf_fields	fields;
+	struct vf_policy	policy;
+	const char		*audience;
+	const char		*lang;
+	int			machine;
+	int			n;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vf-redact -a audience [-f] [-l ja|en] "
+	    "[-d root] [case ...]\n");
+	exit(EX_USAGE);
+}
+
+/* For a person: labels in the language, control characters as '?'. */
+static void
+human(const struct redact *r, const struct vf_view *w, struct vf_buf *b)
+{
+	const struct vf_field *f;
+	const char *lang = r->lang != NULL ? r->lang : w->lang, *s, *e;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		f = vf_fields_find(&r->fields, w->v[i].name);
+		vf_buf_adds(b, strcmp(lang, "ja") == 0 ? f->ja[0] : f->en[0]);
+		if (strchr(w->v[i].value, '\n') == NULL) {
+			vf_buf_adds(b, ": ");
+			vf_add_printable(b, w->v[i].value);
+			vf_buf_addc(b, '\n');
+			continue;
+		}
+		vf_buf_adds(b, ":\n");
+		for (s = w->v[i].value; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
+			char *ln;
+
+			e = strchr(s, '\n');
+			if (e == NULL)
+				e = s + strlen(s);
+			ln = vf_strndup(s, (size_t)(e - s));
+			vf_buf_adds(b, "    ");
+			vf_add_printable(b, ln);
+			vf_buf_addc(b, '\n');
+			free(ln);
+		}
+	}
+}
+
+static int
+redact(const char *what, void *arg)
+{
+	struct redact *r = arg;
+	struct vf_case c;
+	struct vf_view w;
+	struct vf_buf b = { 0 };
+	const char *state;
+	char path[4096], err[512];
+	int rc;
+
+	if ((rc = vf_resolve(&r->root, what, path, sizeof(path), &state)) != 0)
+		return rc;
+	if ((rc = vf_case_load(&c, path, err, sizeof(err))) != 0) {
+		warnx("%s: %s", path, err);
+		return rc;
+	}
+	rc = vf_view_make(&w, &r->policy, &r->fields, &c, state, r->audience,
+	    err, sizeof(err));
+	if (rc != 0) {
+		warnx("VF#%s: %s", vf_case_get(&c, "Vf-Id"), err);
+		vf_case_free(&c);
+		return rc;
+	}
+	/* An empty view is shown as nothing at all, not as an empty record. */
+	if (w.n > 0) {
+		if (r->n++ > 0)
+			vf_buf_adds(&b, r->machine ? "\n" : "\n\f\n");
+		if (r->machine)
+			vf_view_write(&w, &b);
+		else
+			human(r, &w, &b);
+		if (fwrite(b.p, 1, b.len, stdout) != b.len)
+			vf_fshut_stdout();
+	}
+	vf_buf_free(&b);
+	vf_view_free(&w);
+	vf_case_free(&c);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct redact r;
+	const char *dir = NULL;
+	int ch, rc;
+
+	memset(&r, 0, sizeof(r));
+	while ((ch = getopt(argc, argv, "a:d:fl:")) != -1) {
+		switch (ch) {
+		case 'a':
+			r.audience = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'f':
+			r.machine = 1;
+			break;
+		case 'l':
+			if (strcmp(optarg, "ja") != 0 && strcmp(optarg, "en") != 0)
+				usage();
+			r.lang = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (r.audience == NULL)
+		usage();
+	if (!vf_audience_valid(r.audience))
+		errx(EX_USAGE, "%s: no such audience (office, reporter, "
+		    "coordinator, vendor, operator, public)", r.audience);
+	if ((rc = vf_root_open(&r.root, dir, 0)) != 0)
+		return rc;
+	if ((rc = vf_share_fields(&r.fields)) != 0)
+		return rc;
+	if ((rc = vf_share_policy(&r.policy, &r.fields)) != 0)
+		return rc;
+	rc = vf_each(argc - optind, argv + optind, redact, &r);
+	vf_fshut_stdout();
+	vf_policy_free(&r.policy);
+	vf_fields_free(&r.fields);
+	vf_root_close(&r.root);
+	return rc;
+}
