@@ -734,10 +734,10 @@ key_needed(struct job *j)
 	char *nv;
 	int rc;
 
-	warnx("VF#%s: no usable encryption key for the %s, and a %s notice "
-	    "may not go to the %s in clear: nothing is sent; record the %s's "
-	    "key (%s) and run this again", j->id, j->role, j->kd->name,
-	    j->role, j->role, strcmp(j->role, "reporter") == 0 ?
+	warnx("VF#%s: no usable encryption key for the %s, and the %s notice "
+	    "may not go in clear: nothing is sent; record the %s's key (%s) "
+	    "and run this again", j->id, j->role, j->kd->name, j->role,
+	    strcmp(j->role, "reporter") == 0 ?
 	    "Vf-Reporter-Key" : strcmp(j->role, "coordinator") == 0 ?
 	    "coordinator-key" : "Vf-Route-Key");
 	if (v != NULL && list_has(v, j->role))
