@@ -36,8 +36,9 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,11 +611,13 @@ fill(struct job *j, const struct vf_template *t)
 }
 
 /*
- * Sign and encrypt the entity to the first candidate key gpg can use.
- * 0 done; -1 no candidate worked (used[] empty); else the exit status.
+ * Sign and encrypt the entity to the first candidate key gpg can use,
+ * from candidate `from' on (only that one when `one' is set). 0 done; -1
+ * no candidate worked (used[] empty); else the exit status.
  */
 static int
-encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp)
+encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
+    size_t from, int one)
 {
 	const char *office = vf_config_get(j->n->cfg, "office-key");
 	const char *rcpt[2];
@@ -624,7 +627,7 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp)
 	int rc;
 
 	memset(&g, 0, sizeof(g));
-	for (i = 0; i < j->ncand; i++) {
+	for (i = from; i < j->ncand && (!one || i == from); i++) {
 		nr = 0;
 		if (j->cand[i].block == NULL)
 			rcpt[nr++] = j->cand[i].fpr;
@@ -640,9 +643,9 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp)
 			vf_gpg_free(&g);
 			return 0;
 		}
-		if (rc == EX_CONFIG && g.st.inv_recp && j->cand[i].block == NULL)
-			continue;
-		if (rc == EX_CONFIG && j->cand[i].block != NULL)
+		/* An unusable recipient key: the next one may do. */
+		if (rc == EX_CONFIG && (g.st.inv_recp ||
+		    j->cand[i].block != NULL))
 			continue;
 		if (rc == EX_CONFIG)
 			warnx("gpg cannot sign with office-key %s: is its "
@@ -655,6 +658,8 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp)
 		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 	}
 	vf_gpg_free(&g);
+	j->used[0] = '\0';
+	j->used_src = NULL;
 	return -1;
 }
 
@@ -762,68 +767,79 @@ key_needed(struct job *j)
 	return EX_DATAERR;
 }
 
-/* Make the mail in j->mail: view, template, gpg. 0, or the exit status. */
+/* The template, filled, and the entity gpg signs: 0 or the exit status. */
 static int
-make_mail(struct job *j)
+prepare(struct job *j, struct vf_template *t, struct vf_buf *ent)
 {
-	struct vf_template t;
-	struct vf_mailhdr h;
-	struct vf_buf ent = { 0 }, pgp = { 0 };
-	const char *office_addr;
 	char err[512];
-	int rc, hash = 0;
+	int rc;
 
-	if ((rc = vf_template_load(&t, j->kd->name, j->lang, err,
+	if ((rc = vf_template_load(t, j->kd->name, j->lang, err,
 	    sizeof(err))) != 0) {
 		warnx("%s", err);
 		return rc;
 	}
-	if ((rc = fill(j, &t)) != 0)
-		goto done;
-	vf_mail_entity(&ent, j->body.p, j->body.len);
-	if ((rc = encrypt(j, &ent, &pgp)) == -1) {
-		if (j->need_key) {
-			rc = key_needed(j);
-			goto done;
-		}
-		/* In clear: handling status only, and the URL. */
-		j->clear = 1;
-		vf_view_restrict(&j->view, j->n->fields, in_clear);
-		if ((rc = fill(j, &t)) != 0) {
-			warnx("VF#%s: the %s template needs more than may go "
-			    "in clear", j->id, j->kd->name);
-			rc = key_needed(j);
-			goto done;
-		}
-		ent.len = 0;
-		vf_mail_entity(&ent, j->body.p, j->body.len);
-		rc = sign_only(j, &ent, &pgp, &hash);
+	if ((rc = fill(j, t)) != 0)
+		return rc;
+	vf_mail_entity(ent, j->body.p, j->body.len);
+	return 0;
+}
+
+/*
+ * Sign and encrypt to a candidate from `from' on; where none can be used,
+ * sign alone and in clear if that is allowed, else record that a key is
+ * needed. 0 or the exit status; *hash is the signature's digest when in
+ * clear.
+ */
+static int
+seal(struct job *j, const struct vf_template *t, struct vf_buf *ent,
+    struct vf_buf *pgp, size_t from, int *hash)
+{
+	int rc;
+
+	if ((rc = encrypt(j, ent, pgp, from, 0)) != -1)
+		return rc;
+	if (j->need_key)
+		return key_needed(j);
+	/* In clear: handling status only, and the URL. */
+	j->clear = 1;
+	vf_view_restrict(&j->view, j->n->fields, in_clear);
+	if (fill(j, t) != 0) {
+		warnx("VF#%s: the %s template needs more than may go in clear",
+		    j->id, j->kd->name);
+		return key_needed(j);
 	}
-	if (rc != 0)
-		goto done;
-	office_addr = vf_config_get(j->n->cfg, "office-address");
+	explicit_bzero(ent->p, ent->cap);
+	ent->len = 0;
+	vf_mail_entity(ent, j->body.p, j->body.len);
+	return sign_only(j, ent, pgp, hash);
+}
+
+/* The whole mail in j->mail. */
+static int
+compose(struct job *j, const struct vf_template *t, const struct vf_buf *ent,
+    const struct vf_buf *pgp, int hash)
+{
+	struct vf_mailhdr h;
+	int rc;
+
 	memset(&h, 0, sizeof(h));
 	h.from_name = vf_config_get(j->n->cfg, "office-name");
-	h.from = office_addr;
+	h.from = vf_config_get(j->n->cfg, "office-address");
 	h.to_name = j->to_name;
 	h.to = j->to;
-	h.subject = t.subject;
+	h.subject = t->subject;
 	h.msgid = j->msgid;
 	h.id = j->id;
 	h.kind = j->kd->name;
 	h.role = j->role;
 	h.date = vf_now();
-	if ((rc = vf_mail_compose(&j->mail, &h, j->clear ? ent.p : NULL,
-	    ent.len, pgp.p, pgp.len, hash)) != 0)
+	j->mail.len = 0;
+	if ((rc = vf_mail_compose(&j->mail, &h, j->clear ? ent->p : NULL,
+	    ent->len, pgp->p, pgp->len, hash)) != 0)
 		warnx("VF#%s: a header of the %s notice is not one line or an "
 		    "address is not an addr-spec: nothing is sent", j->id,
 		    j->kd->name);
-done:
-	if (ent.p != NULL)
-		explicit_bzero(ent.p, ent.cap);
-	vf_buf_free(&ent);
-	vf_buf_free(&pgp);
-	vf_template_free(&t);
 	return rc;
 }
 
@@ -1046,6 +1062,173 @@ job_free(struct job *j)
 	vf_case_free(&j->c);
 }
 
+/*
+ * Work done beside gpg's: each step that waits for the disk runs in a
+ * thread of its own while another waits for gpg or for the disk, so that
+ * a notice costs little more than gpg alone (bench/notify). Only steps
+ * whose order does not matter run together; the order above holds.
+ */
+struct bg {
+	pthread_t	  t;
+	int		  running;
+	int		(*fn)(struct job *);
+	struct job	 *j;
+	int		  rc;
+};
+
+static void *
+bg_main(void *arg)
+{
+	struct bg *b = arg;
+
+	b->rc = b->fn(b->j);
+	return NULL;
+}
+
+static void
+bg_start(struct bg *b, int (*fn)(struct job *), struct job *j)
+{
+	b->fn = fn;
+	b->j = j;
+	b->rc = 0;
+	/* Without a thread, the same work in line: slower, not wrong. */
+	b->running = pthread_create(&b->t, NULL, bg_main, b) == 0;
+	if (!b->running)
+		b->rc = fn(j);
+}
+
+static int
+bg_join(struct bg *b)
+{
+	if (b->running && pthread_join(b->t, NULL) != 0)
+		errx(EX_SOFTWARE, "pthread_join failed");
+	b->running = 0;
+	return b->rc;
+}
+
+/* The case's headers and history as they were, to take a record back. */
+struct snap {
+	struct vf_kv	*hdr;
+	size_t		 nhdr;
+	size_t		 nhist;
+};
+
+static void
+snap_take(struct snap *s, const struct vf_case *c)
+{
+	size_t i;
+
+	s->hdr = vf_reallocarray(NULL, c->nhdr + 1, sizeof(*s->hdr));
+	for (i = 0; i < c->nhdr; i++) {
+		s->hdr[i].name = vf_strdup(c->hdr[i].name);
+		s->hdr[i].value = vf_strdup(c->hdr[i].value);
+	}
+	s->nhdr = c->nhdr;
+	s->nhist = c->nhist;
+}
+
+static void
+snap_restore(struct snap *s, struct vf_case *c)
+{
+	size_t i;
+
+	vf_headers_free(c->hdr, c->nhdr);
+	c->hdr = s->hdr;
+	c->nhdr = s->nhdr;
+	for (i = s->nhist; i < c->nhist; i++)
+		free(c->hist[i]);
+	c->nhist = s->nhist;
+	s->hdr = NULL;
+}
+
+static void
+snap_free(struct snap *s)
+{
+	if (s->hdr != NULL)
+		vf_headers_free(s->hdr, s->nhdr);
+	s->hdr = NULL;
+}
+
+/* Steps 3 and 4 together: neither needs the other. */
+static int
+deliver_and_move(struct job *j)
+{
+	struct bg b;
+	int drc, mrc;
+
+	bg_start(&b, deliver, j);
+	mrc = move_on(j);
+	drc = bg_join(&b);
+	if (drc == 0)
+		(void)vf_log(j->n->root, j->n->tool, j->id, "%s notice to %s "
+		    "%s%s", j->kd->name, j->role, j->clear ? "signed, in "
+		    "clear" : "encrypted to ", j->clear ? "" : j->used);
+	return drc != 0 ? drc : mrc;
+}
+
+/*
+ * Make, record and deliver the notice. With a key to try first (the
+ * usual case), the record is written while gpg signs and encrypts, as if
+ * gpg will succeed; should it not, the record is taken back (and says so)
+ * before any other key is tried.
+ */
+static int
+make(struct job *j)
+{
+	struct vf_template t;
+	struct vf_buf ent = { 0 }, pgp = { 0 };
+	struct snap sn = { 0 };
+	struct bg b;
+	size_t from = 0;
+	int rc, grc, rrc, hash = 0;
+
+	if ((rc = prepare(j, &t, &ent)) != 0)
+		goto done;
+	if (j->ncand > 0 && j->cand[0].block == NULL) {
+		(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
+		j->used_src = j->cand[0].src;
+		snap_take(&sn, &j->c);
+		bg_start(&b, record, j);
+		grc = encrypt(j, &ent, &pgp, 0, 1);
+		rrc = bg_join(&b);
+		if (rrc != 0) {
+			/* Not recorded, so not sent. */
+			rc = rrc;
+			goto done;
+		}
+		if (grc == 0) {
+			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0)
+				rc = deliver_and_move(j);
+			goto done;
+		}
+		snap_restore(&sn, &j->c);
+		vf_case_history(&j->c, j->n->tool, "%s notice to %s %s not "
+		    "made: gpg could not use %s (%s)", j->kd->name, j->role,
+		    j->msgid, j->cand[0].fpr, j->cand[0].src);
+		if ((rc = write_case(j)) != 0)
+			goto done;
+		if (grc != -1) {
+			rc = grc;
+			goto done;
+		}
+		from = 1;
+		pgp.len = 0;
+	}
+	if ((rc = seal(j, &t, &ent, &pgp, from, &hash)) != 0 ||
+	    (rc = compose(j, &t, &ent, &pgp, hash)) != 0 ||
+	    (rc = record(j)) != 0)
+		goto done;
+	rc = deliver_and_move(j);
+done:
+	snap_free(&sn);
+	if (ent.p != NULL)
+		explicit_bzero(ent.p, ent.cap);
+	vf_buf_free(&ent);
+	vf_buf_free(&pgp);
+	vf_template_free(&t);
+	return rc;
+}
+
 /* A notice recorded already: complete what an interruption left. */
 static int
 recorded_already(struct job *j, const char *mid)
@@ -1130,13 +1313,7 @@ vf_notice(struct vf_notify *n, const char *what)
 		rc = EX_CONFIG;
 		goto out;
 	}
-	if ((rc = make_mail(&j)) != 0 || (rc = record(&j)) != 0 ||
-	    (rc = deliver(&j)) != 0)
-		goto out;
-	(void)vf_log(n->root, n->tool, id, "%s notice to %s %s%s", j.kd->name,
-	    j.role, j.clear ? "signed, in clear" : "encrypted to ",
-	    j.clear ? "" : j.used);
-	rc = move_on(&j);
+	rc = make(&j);
 out:
 	if (rc == -1) {
 		/* Nothing to do; still, a move an interruption left. */

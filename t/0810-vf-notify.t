@@ -380,6 +380,22 @@ mv "$(cat "$work/out")" "$VF_ROOT/outbox/cur/"
 vf-notify -k ack "$id7" >"$work/out" 2>/dev/null
 is "$(cat "$work/out")" "" "sent already (outbox/cur): nothing"
 
+# --- a recorded key gpg cannot use: the record made beside gpg is taken
+# back, and the next key is tried
+p9=$(signed_report software taro)
+id9=$(basename "$p9")
+"$casefix" "$id9" -h 'Vf-Reporter-Key: 0123456789ABCDEF0123456789ABCDEF01234567' >/dev/null
+vf-notify -k ack "$id9" >"$work/out" 2>"$work/err"
+is $? 0 "an unusable Vf-Reporter-Key: the next key makes it"
+open_as taro "$(cat "$work/out")"
+ok $? "and it is encrypted to the report's signer"
+c9=$(vf-ls | grep "/$id9$")
+is "$(grep -c '^Vf-Notice: ack reporter' "$c9")" 1 "one Vf-Notice: the first record taken back"
+grep -q 'ack notice to reporter <vf.*> not made: gpg could not use 0123456789ABCDEF0123456789ABCDEF01234567 (Vf-Reporter-Key)' "$c9"
+ok $? "the history says the first key could not be used"
+grep -q "^Vf-Reporter-Key: $FPR_taro$" "$c9"
+ok $? "Vf-Reporter-Key now names the key used"
+
 # --- the language: the report's, the route's, or -l
 p8=$(report software taro@example.jp)
 id8=$(basename "$p8")

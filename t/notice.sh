@@ -57,7 +57,7 @@ report() {
 signed_report() {
 	form "$1" "$2@example.jp"
 	gpg --batch --no-tty --quiet --local-user "<$2@example.jp>" \
-	    --clearsign <"$work/form" >"$work/form.asc" || return 1
+	    --clearsign <"$work/form" >"$work/form.asc" 2>/dev/null || return 1
 	mail "$2@example.jp" "$subj" "$work/form.asc" | vf-parse
 }
 
