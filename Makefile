@@ -125,8 +125,9 @@ obj/fuzz/fakegpg obj/replay/fakegpg: fuzz/fakegpg.c
 obj/fuzz/fuzz_decrypted: obj/fuzz/fakegpg
 obj/replay/fuzz_decrypted: obj/replay/fakegpg
 
-bench: all
+bench: all $(HELPERS)
 	VF_SHARE=$(CURDIR)/share sh bench/run
+	VF_SHARE=$(CURDIR)/share sh bench/notify
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \

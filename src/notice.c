@@ -16,14 +16,16 @@
  *	2. the case gets "Vf-Notice: KIND ROLE <MESSAGE-ID> TIME" and a
  *	   line of history;
  *	3. the mail goes into ROOT/outbox/new/, named by its Message-ID,
- *	   whence vf-send hands it to sendmail and moves it to cur/;
- *	4. the case moves on, where the notice moves it.
+ *	   whence vf-send hands it to sendmail and moves it to cur/; and,
+ *	   at the same time (neither needs the other), the case moves on
+ *	   where the notice moves it.
  *
  * Asked again, a notice recorded on the case is not made again (-f makes
  * a new one, and says so). A recorded notice whose mail is in neither
- * outbox/new nor outbox/cur was interrupted between 2 and 3: it is made
- * again under the same Message-ID, which no one has seen; one recorded
- * and in the outbox, whose move did not happen, is moved.
+ * outbox/new nor outbox/cur was interrupted after 2: it is made again
+ * under the same Message-ID, which no one has seen (in whichever of its
+ * states the case is); one recorded and in the outbox whose move did not
+ * happen is moved. Steps 1 and 2 are written while gpg works (make()).
  *
  * Encryption: to the recipient's key, by fingerprint only (gpg.c never
  * looks a key up). Where there is none, only a reporter who said mail
