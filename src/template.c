@@ -123,11 +123,11 @@ vf_template_load(struct vf_template *t, const char *kind, const char *lang,
 		(void)snprintf(err, errlen, "VF_SHARE too long");
 		return EX_CONFIG;
 	}
-	t->path = vf_strdup(path);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return EX_CONFIG;
 	}
+	t->path = vf_strdup(path);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
 		r = -1;
 	else
@@ -139,6 +139,7 @@ vf_template_load(struct vf_template *t, const char *kind, const char *lang,
 		(void)snprintf(err, errlen, "%s: not a template (a regular "
 		    "file of UTF-8 text, LF line ends, at most 64 KiB)", path);
 		vf_buf_free(&b);
+		vf_template_free(t);
 		return EX_CONFIG;
 	}
 	s = b.p;
@@ -147,6 +148,7 @@ vf_template_load(struct vf_template *t, const char *kind, const char *lang,
 		(void)snprintf(err, errlen, "%s:1: want a Subject: line and an "
 		    "empty line before the body", path);
 		vf_buf_free(&b);
+		vf_template_free(t);
 		return EX_CONFIG;
 	}
 	*nl = '\0';
@@ -157,6 +159,7 @@ vf_template_load(struct vf_template *t, const char *kind, const char *lang,
 		    "holds a '$': it takes no slot, for it is not encrypted",
 		    path);
 		vf_buf_free(&b);
+		vf_template_free(t);
 		return EX_CONFIG;
 	}
 	t->subject = vf_strdup(s);

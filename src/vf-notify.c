@@ -117,20 +117,25 @@ main(int argc, char *argv[])
 		errx(EX_USAGE, "-m - needs the cases as arguments");
 	if (mfile != NULL)
 		t.n.message = message(mfile);
-	if ((rc = vf_root_open(&t.root, dir, 0)) != 0)
+	if ((rc = vf_root_open(&t.root, dir, 0)) != 0) {
+		free((char *)t.n.message);
 		return rc;
-	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0)
-		errx(rc, "%s", err);
+	}
+	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0) {
+		warnx("%s", err);
+		goto done;
+	}
 	if ((rc = vf_share_fields(&t.fields)) != 0)
-		return rc;
+		goto done;
 	if ((rc = vf_share_policy(&t.policy, &t.fields)) != 0)
-		return rc;
+		goto done;
 	t.n.root = &t.root;
 	t.n.cfg = &t.cfg;
 	t.n.fields = &t.fields;
 	t.n.policy = &t.policy;
 	rc = vf_each(argc - optind, argv + optind, notify, &t);
 	vf_fshut_stdout();
+done:
 	free((char *)t.n.message);
 	vf_policy_free(&t.policy);
 	vf_fields_free(&t.fields);

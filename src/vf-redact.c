@@ -137,11 +137,12 @@ main(int argc, char *argv[])
 	if ((rc = vf_root_open(&r.root, dir, 0)) != 0)
 		return rc;
 	if ((rc = vf_share_fields(&r.fields)) != 0)
-		return rc;
+		goto done;
 	if ((rc = vf_share_policy(&r.policy, &r.fields)) != 0)
-		return rc;
+		goto done;
 	rc = vf_each(argc - optind, argv + optind, redact, &r);
 	vf_fshut_stdout();
+done:
 	vf_policy_free(&r.policy);
 	vf_fields_free(&r.fields);
 	vf_root_close(&r.root);
