@@ -89,25 +89,35 @@ one_line(const char *s)
 	return s == NULL || strpbrk(s, "\r\n") == NULL;
 }
 
-/* RFC 5322 atext and space: a phrase that needs neither quotes nor 2047. */
-static int
-atom_phrase(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == ' ' ||
-		    strchr("!#$%&'*+-/=?^_`{|}~", *s) != NULL))
-			return 0;
-	return 1;
-}
+/*
+ * How a display name can be written: PHRASE_ATOMS (atext and spaces, as it
+ * is), PHRASE_QUOTED (other printable ASCII: a quoted-string), PHRASE_ENCODED
+ * (not ASCII: encoded words), PHRASE_NONE (not ASCII and an ASCII special,
+ * which an encoded-word phrase cannot carry, RFC 2047 section 5).
+ */
+enum { PHRASE_ATOMS, PHRASE_QUOTED, PHRASE_ENCODED, PHRASE_NONE };
 
 static int
-ascii_printable(const char *s)
+phrase_kind(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return 0;
-	return 1;
+	int quoted = 0, encoded = 0, special = 0;
+	unsigned char c;
+
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c >= 0x80)
+			encoded = 1;
+		else if (c < 0x20 || c == 0x7f)
+			return PHRASE_NONE;
+		else if (strchr("()<>[]:;@\\,.\"", c) != NULL)
+			special = quoted = 1;
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == ' ' ||
+		    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL))
+			quoted = 1;
+	}
+	if (encoded)
+		return special ? PHRASE_NONE : PHRASE_ENCODED;
+	return quoted ? PHRASE_QUOTED : PHRASE_ATOMS;
 }
 
 /*
@@ -124,9 +134,11 @@ mailbox(struct vf_buf *o, const char *hdr, const char *name,
 
 	vf_buf_printf(o, "%s: ", hdr);
 	if (name != NULL && *name != '\0') {
-		if (atom_phrase(name))
+		switch (phrase_kind(name)) {
+		case PHRASE_ATOMS:
 			vf_buf_printf(o, "%s <%s>\n", name, addr);
-		else if (ascii_printable(name)) {
+			return;
+		case PHRASE_QUOTED:
 			vf_buf_addc(o, '"');
 			for (s = name; *s != '\0'; s++) {
 				if (*s == '"' || *s == '\\')
@@ -134,12 +146,12 @@ mailbox(struct vf_buf *o, const char *hdr, const char *name,
 				vf_buf_addc(o, *s);
 			}
 			vf_buf_printf(o, "\" <%s>\n", addr);
-		} else if (strpbrk(name, "()<>[]:;@\\,.\"") == NULL) {
+			return;
+		case PHRASE_ENCODED:
 			vf_hdr_encode(o, name, strlen(hdr) + 2);
 			vf_buf_printf(o, " <%s>\n", addr);
-		} else
-			vf_buf_printf(o, "%s\n", addr);
-		return;
+			return;
+		}
 	}
 	vf_buf_printf(o, "%s\n", addr);
 }
@@ -171,8 +183,9 @@ vf_mail_compose(struct vf_buf *o, const struct vf_mailhdr *h,
 	    !one_line(h->subject) || !one_line(h->msgid) ||
 	    !vf_addr_valid(h->from) || !vf_addr_valid(h->to) ||
 	    !vf_id_valid(h->id) || h->subject == NULL || h->msgid == NULL ||
-	    !ascii_printable(h->msgid) || !ascii_printable(h->kind) ||
-	    !ascii_printable(h->role))
+	    phrase_kind(h->msgid) > PHRASE_QUOTED ||
+	    phrase_kind(h->kind) > PHRASE_QUOTED ||
+	    phrase_kind(h->role) > PHRASE_QUOTED)
 		return EX_DATAERR;
 	if (entity != NULL && (alg = micalg(hash)) == NULL)
 		return EX_SOFTWARE;

@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,24 +102,6 @@ kinds_parse(char *s)
 	return m;
 }
 
-static int
-bad(char *err, size_t errlen, const char *path, size_t line,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int
-bad(char *err, size_t errlen, const char *path, size_t line,
-    const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	(void)snprintf(err, errlen, "%s:%zu: %s", path, line, msg);
-	return EX_CONFIG;
-}
-
 static void
 kv_push(struct vf_kv **kv, size_t *n, const char *a, const char *b)
 {
@@ -130,65 +111,68 @@ kv_push(struct vf_kv **kv, size_t *n, const char *a, const char *b)
 	(*n)++;
 }
 
+/* The reason a line is wrong, into m; -1. */
+#define why(m, msz, ...)	((void)snprintf((m), (msz), __VA_ARGS__), -1)
+
 static int
 parse_line(struct vf_policy *p, const struct vf_fields *t, char **col,
-    size_t ncol, size_t line, char *err, size_t errlen)
+    size_t ncol, size_t line, char *m, size_t msz)
 {
 	struct vf_rule r;
 	size_t i;
 
 	if (strcmp(col[0], "phase") == 0) {
 		if (ncol != 3)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "want \"phase STATE before|after\"");
 		if (!vf_state_valid(col[1]))
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "%s: not a state", col[1]);
 		if (phase_parse(col[2]) == -1)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "%s: not before or after", col[2]);
 		if (vf_kv_find(p->phase, p->nphase, col[1]) != NULL)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "state %s given a phase twice", col[1]);
 		kv_push(&p->phase, &p->nphase, col[1], col[2]);
 		return 0;
 	}
 	if (strcmp(col[0], "relay") == 0) {
 		if (ncol != 3)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "want \"relay PARTY CONSENT\"");
 		if (strcmp(col[1], "coordinator") != 0 &&
 		    strcmp(col[1], "vendor") != 0 &&
 		    strcmp(col[1], "operator") != 0)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "%s: not coordinator, vendor or operator", col[1]);
 		if (!consent_ok(t, col[2]))
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "%s: not a yesno field of the reporter class in "
 			    "the field table", col[2]);
 		if (vf_kv_find(p->relay, p->nrelay, col[1]) != NULL)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "relay for %s given twice", col[1]);
 		kv_push(&p->relay, &p->nrelay, col[1], col[2]);
 		return 0;
 	}
 	if (strcmp(col[0], "rule") != 0)
-		return bad(err, errlen, p->path, line,
+		return why(m, msz,
 		    "%s: not phase, rule or relay", col[0]);
 	if (ncol != 5 && ncol != 6)
-		return bad(err, errlen, p->path, line, "want \"rule AUDIENCE "
+		return why(m, msz, "want \"rule AUDIENCE "
 		    "PHASE WHAT DECISION [KINDS]\"");
 	memset(&r, 0, sizeof(r));
 	r.line = line;
 	if (!vf_audience_valid(col[1]))
-		return bad(err, errlen, p->path, line,
+		return why(m, msz,
 		    "%s: not an audience", col[1]);
 	if ((r.phase = phase_parse(col[2])) == -1)
-		return bad(err, errlen, p->path, line,
+		return why(m, msz,
 		    "%s: not before or after", col[2]);
 	if (class_index(col[3]) == -1) {
 		if (vf_fields_find(t, col[3]) == NULL)
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "%s: neither a class nor a field of the field "
 			    "table", col[3]);
 		r.field = 1;
@@ -198,10 +182,10 @@ parse_line(struct vf_policy *p, const struct vf_fields *t, char **col,
 	else if (strcmp(col[4], "hide") == 0)
 		r.show = VF_HIDE;
 	else if (!consent_ok(t, col[4]))
-		return bad(err, errlen, p->path, line, "%s: not show, hide or "
+		return why(m, msz, "%s: not show, hide or "
 		    "a yesno field of the reporter class", col[4]);
 	if (ncol == 6 && (r.kinds = kinds_parse(col[5])) <= 0)
-		return bad(err, errlen, p->path, line,
+		return why(m, msz,
 		    "%s: not a list of kinds (software, web, vendor)", col[5]);
 	/* Two rules on one level could disagree: which one wins? */
 	for (i = 0; i < p->n; i++)
@@ -210,7 +194,7 @@ parse_line(struct vf_policy *p, const struct vf_fields *t, char **col,
 		    strcmp(p->r[i].what, col[3]) == 0 &&
 		    ((p->r[i].kinds == 0 && r.kinds == 0) ||
 		    (p->r[i].kinds & r.kinds) != 0))
-			return bad(err, errlen, p->path, line,
+			return why(m, msz,
 			    "a second rule for %s (the other is earlier)",
 			    col[3]);
 	r.audience = vf_strdup(col[1]);
@@ -226,9 +210,8 @@ static int
 parse(struct vf_policy *p, const struct vf_fields *t, char *buf,
     char *err, size_t errlen)
 {
-	char *line, *next, *col[POLICY_COLS + 1], *s;
+	char *line, *next, *col[POLICY_COLS + 1], *s, msg[256];
 	size_t lineno = 0, ncol;
-	int rc;
 
 	for (line = buf; line != NULL; line = next) {
 		lineno++;
@@ -249,11 +232,12 @@ parse(struct vf_policy *p, const struct vf_fields *t, char *buf,
 			if (*s != '\0')
 				*s++ = '\0';
 		}
-		if (ncol > POLICY_COLS)
-			return bad(err, errlen, p->path, lineno,
-			    "too many columns");
-		if ((rc = parse_line(p, t, col, ncol, lineno, err, errlen)) != 0)
-			return rc;
+		if (ncol > POLICY_COLS ||
+		    parse_line(p, t, col, ncol, lineno, msg, sizeof(msg)) != 0) {
+			(void)snprintf(err, errlen, "%s:%zu: %s", p->path, lineno,
+			    ncol > POLICY_COLS ? "too many columns" : msg);
+			return EX_CONFIG;
+		}
 	}
 	return 0;
 }

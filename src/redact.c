@@ -288,6 +288,40 @@ vf_view_write(const struct vf_view *w, struct vf_buf *b)
 }
 
 void
+vf_view_text(struct vf_buf *o, const struct vf_view *w,
+    const struct vf_fields *ft, const char *lang)
+{
+	const struct vf_field *f;
+	const char *label, *s, *e;
+	char *ln;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		f = vf_fields_find(ft, w->v[i].name);
+		label = f == NULL ? w->v[i].name : strcmp(lang, "ja") == 0 ?
+		    f->ja[0] : f->en[0];
+		vf_buf_adds(o, label);
+		if (strchr(w->v[i].value, '\n') == NULL) {
+			vf_buf_adds(o, ": ");
+			vf_add_printable(o, w->v[i].value);
+			vf_buf_addc(o, '\n');
+			continue;
+		}
+		vf_buf_adds(o, ":\n");
+		for (s = w->v[i].value; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
+			if ((e = strchr(s, '\n')) == NULL)
+				e = s + strlen(s);
+			ln = vf_strndup(s, (size_t)(e - s));
+			if (*ln != '\0')
+				vf_buf_adds(o, "    ");
+			vf_add_printable(o, ln);
+			vf_buf_addc(o, '\n');
+			free(ln);
+		}
+	}
+}
+
+void
 vf_add_printable(struct vf_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

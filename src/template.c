@@ -181,42 +181,6 @@ vf_template_free(struct vf_template *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The whole view, each field under its label; no LF after the last. */
-static void
-all_fields(struct vf_buf *o, const struct vf_view *w,
-    const struct vf_fields *ft, const char *lang)
-{
-	const struct vf_field *f;
-	const char *label, *s, *e;
-	size_t i;
-
-	for (i = 0; i < w->n; i++) {
-		f = vf_fields_find(ft, w->v[i].name);
-		label = f == NULL ? w->v[i].name : strcmp(lang, "ja") == 0 ?
-		    f->ja[0] : f->en[0];
-		if (i > 0)
-			vf_buf_addc(o, '\n');
-		vf_buf_adds(o, label);
-		if (strchr(w->v[i].value, '\n') == NULL) {
-			vf_buf_adds(o, ": ");
-			vf_add_printable(o, w->v[i].value);
-			continue;
-		}
-		vf_buf_addc(o, ':');
-		for (s = w->v[i].value; *s != '\0'; s = *e ? e + 1 : e) {
-			char *ln;
-
-			e = strchr(s, '\n');
-			if (e == NULL)
-				e = s + strlen(s);
-			ln = vf_strndup(s, (size_t)(e - s));
-			vf_buf_adds(o, *ln != '\0' ? "\n    " : "\n");
-			vf_add_printable(o, ln);
-			free(ln);
-		}
-	}
-}
-
 int
 vf_template_fill(const struct vf_template *t, const struct vf_view *w,
     const struct vf_kv *vars, size_t nvars, const struct vf_fields *ft,
@@ -246,7 +210,10 @@ vf_template_fill(const struct vf_template *t, const struct vf_view *w,
 				    2 + line_of(t->body, q));
 				return EX_DATAERR;
 			}
-			all_fields(o, w, ft, lang);
+			/* The slot's own line end follows it. */
+			vf_view_text(o, w, ft, lang);
+			o->len--;
+			o->p[o->len] = '\0';
 			continue;
 		}
 		if ((v = vf_view_get(w, name)) == NULL &&

@@ -27,39 +27,6 @@ usage(void)
 	exit(EX_USAGE);
 }
 
-/* For a person: labels in the language, control characters as '?'. */
-static void
-human(const struct redact *r, const struct vf_view *w, struct vf_buf *b)
-{
-	const struct vf_field *f;
-	const char *lang = r->lang != NULL ? r->lang : w->lang, *s, *e;
-	size_t i;
-
-	for (i = 0; i < w->n; i++) {
-		f = vf_fields_find(&r->fields, w->v[i].name);
-		vf_buf_adds(b, strcmp(lang, "ja") == 0 ? f->ja[0] : f->en[0]);
-		if (strchr(w->v[i].value, '\n') == NULL) {
-			vf_buf_adds(b, ": ");
-			vf_add_printable(b, w->v[i].value);
-			vf_buf_addc(b, '\n');
-			continue;
-		}
-		vf_buf_adds(b, ":\n");
-		for (s = w->v[i].value; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
-			char *ln;
-
-			e = strchr(s, '\n');
-			if (e == NULL)
-				e = s + strlen(s);
-			ln = vf_strndup(s, (size_t)(e - s));
-			vf_buf_adds(b, "    ");
-			vf_add_printable(b, ln);
-			vf_buf_addc(b, '\n');
-			free(ln);
-		}
-	}
-}
-
 static int
 redact(const char *what, void *arg)
 {
@@ -91,7 +58,8 @@ redact(const char *what, void *arg)
 		if (r->machine)
 			vf_view_write(&w, &b);
 		else
-			human(r, &w, &b);
+			vf_view_text(&b, &w, &r->fields, r->lang != NULL ?
+			    r->lang : w.lang);
 		if (fwrite(b.p, 1, b.len, stdout) != b.len)
 			vf_fshut_stdout();
 	}

@@ -873,6 +873,13 @@ void	 vf_view_intersect(struct vf_view *, const struct vf_view *);
 /* Keep only the fields named in keep, or of a class named there. */
 void	 vf_view_restrict(struct vf_view *, const struct vf_fields *,
 	    const char *const *);
+/*
+ * For a person or a mail: each field under its label in lang, one line
+ * ("label: value") or the label and the value's lines indented; control
+ * characters as '?'; a LF after each.
+ */
+void	 vf_view_text(struct vf_buf *, const struct vf_view *,
+	    const struct vf_fields *, const char *);
 /* One record of "name: value" lines, as vf-redact -f prints it. */
 void	 vf_view_write(const struct vf_view *, struct vf_buf *);
 /* The language of a case's report: "ja" or "en" (Vf-Lang when set). */
