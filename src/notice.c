@@ -426,7 +426,7 @@ reporter_keys(struct job *j)
 	const char *v, *role, *ct, *cte;
 	struct vf_buf b = { 0 };
 	char fpr[65], *blk;
-	size_t i;
+	size_t i, len;
 
 	if ((v = vf_case_get(c, "Vf-Reporter-Key")) != NULL &&
 	    strlen(v) < sizeof(fpr)) {
@@ -464,10 +464,8 @@ reporter_keys(struct job *j)
 				continue;
 		} else
 			vf_buf_add(&b, c->part[i].body, c->part[i].len);
-		blk = vf_buf_take(&b, &b.len);
-		add_cand(j, NULL, "the key attached to the report", blk,
-		    b.len);
-		b.len = 0;
+		blk = vf_buf_take(&b, &len);
+		add_cand(j, NULL, "the key attached to the report", blk, len);
 	}
 	vf_buf_free(&b);
 }

@@ -143,6 +143,44 @@ is $? 2 "a key block in the form is not imported into the office keyring"
 grep -q "^Vf-Reporter-Key: $extfpr$" "$p3"
 ok $? "its fingerprint recorded as Vf-Reporter-Key"
 
+# A key attached to the report (application/pgp-keys), base64 or not.
+for cte in 7bit base64; do
+	form software ext@example.org
+	{
+		printf 'From: ext@example.org\nTo: office@example.jp\n'
+		printf 'Subject: %s\nMessage-ID: <att.%s.%s@example.org>\n' "$subj" "$cte" "$$"
+		printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="m"\n\n'
+		printf -- '--m\nContent-Type: text/plain; charset=utf-8\n\n'
+		cat "$work/form"
+		printf -- '--m\nContent-Type: application/pgp-keys; name="key.asc"\n'
+		printf 'Content-Disposition: attachment; filename="key.asc"\n'
+		printf 'Content-Transfer-Encoding: %s\n\n' "$cte"
+		if [ "$cte" = base64 ]; then base64 <"$work/ext.asc"; else cat "$work/ext.asc"; fi
+		printf -- '--m--\n'
+	} | vf-parse >"$work/att.path"
+	pa=$(cat "$work/att.path")
+	vf-notify -k ack "$(basename "$pa")" >"$work/out" 2>"$work/err"
+	is $? 0 "a key attached to the report ($cte): made"
+	sed -n '/^-----BEGIN PGP MESSAGE-----$/,/^-----END PGP MESSAGE-----$/p' \
+	    "$(cat "$work/out")" | GNUPGHOME=$work/ext gpg --batch --decrypt >/dev/null 2>&1
+	ok $? "a key attached to the report ($cte): its key opens the notice"
+	GNUPGHOME=$work/ext gpgconf --kill gpg-agent >/dev/null 2>&1
+done
+# An attacker's follow-up with a key attached brings no key in.
+pb=$(report software anon2@example.jp)
+printf 'here is my key\n' >"$work/fu2"
+{
+	printf 'From: x@example.net\nTo: office@example.jp\nSubject: Re: [VF#%s]\n' "$(basename "$pb")"
+	printf 'Message-ID: <fu2.%s@example.net>\nMIME-Version: 1.0\n' "$$"
+	printf 'Content-Type: multipart/mixed; boundary="m"\n\n--m\n'
+	printf 'Content-Type: text/plain\n\nhere is my key\n--m\n'
+	printf 'Content-Type: application/pgp-keys\n\n'
+	cat "$work/ext.asc"
+	printf -- '--m--\n'
+} | vf-parse >/dev/null
+vf-notify -k ack "$(basename "$pb")" >/dev/null 2>&1
+is $? 65 "a key attached to a follow-up is not the reporter's: key needed"
+
 # --- no key, no encryption asked for: signed, in clear, status only
 "$casefix" "$id2" -f "contact.encrypt: no" -F contact.pgp-key -H Vf-Reporter-Key >/dev/null
 vf-notify -k accepted "$id2" >/dev/null 2>&1
