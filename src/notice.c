@@ -1182,6 +1182,9 @@ make(struct job *j)
 	size_t from = 0;
 	int rc, grc, rrc, hash = 0;
 
+	/* What caches itself on first use does so before any thread. */
+	(void)vf_now();
+	(void)vf_user();
 	if ((rc = prepare(j, &t, &ent)) != 0)
 		goto done;
 	if (j->ncand > 0 && j->cand[0].block == NULL) {
