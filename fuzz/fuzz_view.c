@@ -9,7 +9,6 @@
  * the public sees nothing before publication and never the attack method,
  * nor does the reporter; a view that fails is empty and says why.
  */
-#include <err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,17 +32,10 @@ unload(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char path[4096], msg[512];
-
-	if (snprintf(path, sizeof(path), "%s/fields", vf_share()) >=
-	    (int)sizeof(path))
-		errx(1, "share path too long");
-	if (vf_fields_load(&fields, path, msg, sizeof(msg)) != 0)
-		errx(1, "%s", msg);
-	if (snprintf(path, sizeof(path), "%s/policy", vf_share()) >=
-	    (int)sizeof(path) ||
-	    vf_policy_load(&policy, path, &fields, msg, sizeof(msg)) != 0)
-		errx(1, "%s", msg);
+	/* The shipped table and policy: what the tools decide by. */
+	if (vf_share_fields(&fields) != 0 ||
+	    vf_share_policy(&policy, &fields) != 0)
+		exit(1);
 	atexit(unload);
 	return 0;
 }
