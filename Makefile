@@ -49,7 +49,7 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo
+SCRIPTS = bin/vf-demo bin/vf-send
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
@@ -78,7 +78,13 @@ t/unit/%.t: t/unit/test_%.c t/unit/unit.h obj/libvf.a
 
 units: $(UNITS)
 
-check: all units
+# Test helpers: built like the unit tests, never installed.
+HELPERS = t/helper/casefix
+t/helper/%: t/helper/%.c obj/libvf.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) \
+	    $(DEP_LIBS)
+
+check: all units $(HELPERS)
 	VF_SHARE=$(CURDIR)/share prove $(PROVEFLAGS) t/unit/*.t t/*.t
 
 demo: all
@@ -119,13 +125,14 @@ obj/fuzz/fakegpg obj/replay/fakegpg: fuzz/fakegpg.c
 obj/fuzz/fuzz_decrypted: obj/fuzz/fakegpg
 obj/replay/fuzz_decrypted: obj/replay/fakegpg
 
-bench: all
+bench: all $(HELPERS)
 	VF_SHARE=$(CURDIR)/share sh bench/run
+	VF_SHARE=$(CURDIR)/share sh bench/notify
 
 # Explicit modes, whatever the umask of whoever installs: tools 755, data
 # and pages 644, folders 755. uninstall removes exactly what install put.
-DATA = share/fields share/procmailrc
-DATA_DIRS = forms examples
+DATA = share/fields share/policy share/procmailrc
+DATA_DIRS = forms examples templates
 install: all
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -155,7 +162,7 @@ uninstall:
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man7/%,$(MAN7))
 
 clean:
-	rm -rf obj $(TOOLS) t/unit/*.t
+	rm -rf obj $(TOOLS) t/unit/*.t $(HELPERS)
 
 FORCE:
 .PHONY: all check units demo lint fuzz fuzzers bench install uninstall clean FORCE

@@ -1326,3 +1326,37 @@ vf_cpart_get(const struct vf_cpart *p, const char *name)
 {
 	return hdr_find(p->hdr, p->nhdr, name);
 }
+
+/*
+ * One more top header of that name, after the others (Vf-Notice is one
+ * header per notice, appended, never replaced). Same checks as
+ * vf_case_set.
+ */
+void
+vf_case_add(struct vf_case *c, const char *name, const char *value)
+{
+	if (!hdr_name_valid(name) || strcasecmp(name, "Content-Type") == 0)
+		errx(EX_SOFTWARE, "vf_case_add: bad header name %s",
+		    name != NULL ? name : "(null)");
+	one_line("vf_case_add", name, value);
+	hdr_append(&c->hdr, &c->nhdr, name, value);
+}
+
+/* Remove every top header of that name (any case); Content-Type stays. */
+void
+vf_case_del(struct vf_case *c, const char *name)
+{
+	size_t i, k;
+
+	if (strcasecmp(name, "Content-Type") == 0)
+		errx(EX_SOFTWARE, "vf_case_del: Content-Type");
+	for (i = k = 0; i < c->nhdr; i++) {
+		if (strcasecmp(c->hdr[i].name, name) == 0) {
+			free(c->hdr[i].name);
+			free(c->hdr[i].value);
+			continue;
+		}
+		c->hdr[k++] = c->hdr[i];
+	}
+	c->nhdr = k;
+}

@@ -147,6 +147,17 @@ ishex(const struct tok *t, size_t n)
 	return 1;
 }
 
+/* A full fingerprint, v4 or v5: the only way a key is named. */
+static int
+is_fpr(const char *s)
+{
+	struct tok t;
+
+	t.p = s != NULL ? s : "";
+	t.n = strlen(t.p);
+	return ishex(&t, 40) || ishex(&t, 64);
+}
+
 /* Copy n hex digits, uppercased, from the end of t; dst holds n + 1. */
 static void
 hexcpy(char *dst, const struct tok *t, size_t n)
@@ -904,7 +915,6 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 {
 	const char *args[] = { "--trust-model", "always", "--armor",
 	    "--encrypt", "--recipient", fpr, NULL };
-	struct tok t;
 	size_t max;
 	int rc, statusover, over;
 
@@ -913,9 +923,7 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 	 * Only a full fingerprint names exactly one key; a user ID or a
 	 * short ID could pick another.
 	 */
-	t.p = fpr != NULL ? fpr : "";
-	t.n = strlen(t.p);
-	if (!ishex(&t, 40) && !ishex(&t, 64))
+	if (!is_fpr(fpr))
 		return EX_CONFIG;
 	/* Armoured ciphertext: compressed, 4/3 and line ends, plus headers. */
 	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
@@ -995,16 +1003,13 @@ vf_gpg_key_mailboxes(const char *fpr, struct vf_gpg *g)
 	const char *args[] = { "--with-colons", "--fixed-list-mode",
 	    "--list-keys", "--", fpr, NULL };
 	struct vf_buf list = { 0 };
-	struct tok t;
 	const char *p, *end, *nl, *f;
 	char *uid, *mb;
 	size_t len, fl;
 	int rc, statusover, over, in = 0, pubs = 0;
 
 	reset(g);
-	t.p = fpr != NULL ? fpr : "";
-	t.n = strlen(t.p);
-	if (!ishex(&t, 40) && !ishex(&t, 64))
+	if (!is_fpr(fpr))
 		return EX_DATAERR;
 	over = 0;
 	rc = gpg_run(g, args, NULL, 0, NULL, 0, &list, GPG_STATUSMAX, &over,
@@ -1035,7 +1040,7 @@ vf_gpg_key_mailboxes(const char *fpr, struct vf_gpg *g)
 		}
 		if (len >= 4 && memcmp(p, "fpr:", 4) == 0 && in == -1) {
 			fl = colon_field(p, len, 10, &f);
-			in = fl == t.n && strncasecmp(f, fpr, fl) == 0;
+			in = fl == strlen(fpr) && strncasecmp(f, fpr, fl) == 0;
 			continue;
 		}
 		if (in != 1 || len < 4 || memcmp(p, "uid:", 4) != 0)
@@ -1060,4 +1065,142 @@ vf_gpg_key_mailboxes(const char *fpr, struct vf_gpg *g)
 	if (g->out.p == NULL)
 		vf_buf_adds(&g->out, "");
 	return 0;
+}
+
+/*
+ * Outgoing mail (vf-notify): sign with the office's key and encrypt to the
+ * recipient's, or sign alone. What gpg would otherwise do on its own for
+ * an address is switched off: no key lookup by WKD or keyserver, no
+ * retrieval, no import, no dirmngr at all (gpg 2.2 asks dirmngr to look
+ * an address up by WKD, which tells the address's domain whom the office
+ * writes to). Keys are named by full fingerprint only, and encrypt-to
+ * lines of gpg.conf do not add hidden recipients. Judged by status:
+ * SIG_CREATED, and END_ENCRYPTION when encrypting; INV_RECP or INV_SGNR
+ * is an unusable key.
+ */
+
+/* The rest of the first status line with this keyword, or NULL. */
+static const char *
+status_line(const struct vf_buf *st, const char *kw, size_t *len)
+{
+	const char *p = st->p, *end = st->p + st->len, *nl;
+	size_t n, kl = strlen(kw);
+
+	if (p == NULL)
+		return NULL;
+	for (; p < end; p += n + (nl != NULL)) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n >= 9 + kl && memcmp(p, "[GNUPG:] ", 9) == 0 &&
+		    memcmp(p + 9, kw, kl) == 0 &&
+		    (n == 9 + kl || p[9 + kl] == ' ')) {
+			*len = n - 9 - kl;
+			return p + 9 + kl;
+		}
+	}
+	return NULL;
+}
+
+/* "KEY_CONSIDERED FPR FLAGS" lines: the first fpr not in skip. */
+static void
+considered(const struct vf_buf *st, const char *const *skip, size_t nskip,
+    char *fpr)
+{
+	const char *p = st->p, *end = st->p + st->len, *nl;
+	size_t n, i;
+
+	fpr[0] = '\0';
+	for (; p != NULL && p < end; p += n + (nl != NULL)) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n < 24 + 40 || memcmp(p, "[GNUPG:] KEY_CONSIDERED ", 24))
+			continue;
+		for (i = 0; i < nskip; i++)
+			if (strncasecmp(p + 24, skip[i], 40) == 0)
+				break;
+		if (i == nskip && (n == 64 || p[64] == ' ')) {
+			memcpy(fpr, p + 24, 40);
+			fpr[40] = '\0';
+			return;
+		}
+	}
+}
+
+int
+vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
+    const char *const *rcpt, size_t nrcpt, const char *keyfile,
+    size_t keylen, struct vf_gpg *g, int *hash, char *filefpr)
+{
+	const char *args[GPG_MAXARG], *s, *skip[GPG_MAXARG];
+	size_t na = 0, i, len, max, nskip = 0;
+	int rc, enc = nrcpt > 0 || keyfile != NULL, over, statusover;
+
+	reset(g);
+	if (hash != NULL)
+		*hash = 0;
+	if (filefpr != NULL)
+		filefpr[0] = '\0';
+	if (!is_fpr(signer) || nrcpt > 8)
+		return EX_CONFIG;
+	/* gpg_run's head already keeps gpg off the network and the agent
+	   from asking anyone; encrypt-to lines would add hidden readers. */
+	args[na++] = "--no-encrypt-to";
+	args[na++] = "--trust-model";
+	args[na++] = "always";
+	args[na++] = "--armor";
+	args[na++] = "--local-user";
+	args[na++] = signer;
+	skip[nskip++] = signer;
+	if (!enc)
+		args[na++] = "--detach-sign";
+	else {
+		args[na++] = "--sign";
+		args[na++] = "--encrypt";
+		for (i = 0; i < nrcpt; i++) {
+			if (!is_fpr(rcpt[i]))
+				return EX_CONFIG;
+			args[na++] = "--recipient";
+			args[na++] = rcpt[i];
+			skip[nskip++] = rcpt[i];
+		}
+		if (keyfile != NULL) {
+			/* Read from descriptor 4, never written to disk. */
+			args[na++] = "--enable-special-filenames";
+			args[na++] = "--recipient-file";
+			args[na++] = "-&4";
+		}
+	}
+	args[na] = NULL;
+
+	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
+	over = statusover = 0;
+	if ((rc = gpg_run(g, args, in, n, keyfile, keylen, &g->out, max,
+	    &over, &statusover)) != 0)
+		return rc;
+	over = over || statusover;
+	if (WIFSIGNALED(g->wstatus))
+		return EX_TEMPFAIL;
+	parse(g, 0);
+	if (!over && !g->st.error && !g->st.inv_recp &&
+	    status_line(&g->status, "INV_SGNR", &len) == NULL &&
+	    (s = status_line(&g->status, "SIG_CREATED", &len)) != NULL &&
+	    (!enc || g->st.end_encryption) && WIFEXITED(g->wstatus) &&
+	    WEXITSTATUS(g->wstatus) == 0 && g->out.len > 0) {
+		/* SIG_CREATED <type> <pkalgo> <hashalgo> <class> ... */
+		if (hash != NULL && len > 5 && sscanf(s, " %*s %*d %d", hash) !=
+		    1)
+			*hash = 0;
+		if (filefpr != NULL && keyfile != NULL)
+			considered(&g->status, skip, nskip, filefpr);
+		return 0;
+	}
+	g->out.len = 0;
+	if (g->out.p != NULL)
+		g->out.p[0] = '\0';
+	if (g->st.inv_recp || status_line(&g->status, "INV_SGNR", &len))
+		return EX_CONFIG;
+	if (keyfile != NULL && !g->st.end_encryption &&
+	    status_line(&g->status, "KEY_CONSIDERED", &len) == NULL)
+		return EX_CONFIG;
+	return EX_TEMPFAIL;
 }

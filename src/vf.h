@@ -942,4 +942,197 @@ void	vf_term_put(FILE *, const char *, size_t, int);
 /* Flush and check stdout; exit EX_IOERR (or EX_TEMPFAIL on ENOSPC). */
 void	vf_fshut_stdout(void);
 
+/* ---- disclosure: policy, views, templates, notices ----------------------
+ * (policy.c, redact.c, template.c, mailout.c, notice.c; vf-case(5)) */
+
+/* Adding to the top headers: append one more of a name (Vf-Notice is one
+   header per notice), and remove every header of a name (case.c). */
+void		 vf_case_add(struct vf_case *, const char *, const char *);
+void		 vf_case_del(struct vf_case *, const char *);
+
+/* The audiences a view is made for; the office sees everything. */
+extern const char *const vf_audiences[];	/* NULL-ended */
+int	 vf_audience_valid(const char *);
+
+#define VF_PHASE_BEFORE	0
+#define VF_PHASE_AFTER	1
+
+#define VF_SHOW		1
+#define VF_HIDE		0
+
+struct vf_rule {
+	char	*audience;
+	int	 phase;
+	char	*what;		/* a class name or a field name */
+	int	 field;		/* what names a field, not a class */
+	int	 kinds;		/* VF_KIND_* the rule is for; 0: every kind */
+	int	 show;		/* VF_SHOW or VF_HIDE, when consent is NULL */
+	char	*consent;	/* the yesno field that decides, or NULL */
+	size_t	 line;
+};
+
+struct vf_policy {
+	char		*path;
+	struct vf_rule	*r;
+	size_t		 n;
+	struct vf_kv	*phase;		/* state, "before" | "after" */
+	size_t		 nphase;
+	struct vf_kv	*relay;		/* party, consent field */
+	size_t		 nrelay;
+};
+
+/*
+ * Load the policy (SHARE/policy, vf-case(5)), checking every name in it
+ * against the field table. 0, EX_NOINPUT (unreadable) or EX_CONFIG, with
+ * "path:line: reason" in err.
+ */
+int	 vf_policy_load(struct vf_policy *, const char *,
+	    const struct vf_fields *, char *, size_t);
+/* The same from the data directory; a message on stderr when it fails. */
+int	 vf_share_policy(struct vf_policy *, const struct vf_fields *);
+void	 vf_policy_free(struct vf_policy *);
+/* The phase of a state, or -1 when the policy does not name the state. */
+int	 vf_policy_phase(const struct vf_policy *, const char *);
+/*
+ * May the audience see field f of case c (of kind bit `kind') in phase?
+ * VF_SHOW or VF_HIDE; with the reason in err, -1 when the consent the
+ * rule needs is not stated or unclear, -2 when no rule decides.
+ */
+int	 vf_policy_decide(const struct vf_policy *, const char *, int,
+	    const struct vf_field *, int, const struct vf_case *, char *,
+	    size_t);
+/* The consent field a question from party needs, or NULL (none: never). */
+const char *vf_policy_relay(const struct vf_policy *, const char *);
+
+/*
+ * A view: the fields an audience may see of one case, case.* first, then
+ * the rest in table order (values are the case's, not copies).
+ */
+struct vf_view {
+	struct vf_kv	*v;
+	size_t		 n;
+	char		 lang[3];	/* the report's language, "ja" or "en" */
+	char		*own[5];	/* the derived case.* values */
+};
+
+/*
+ * Make the view of case c, in state, for audience. 0; or, with nothing
+ * in the view and the reason in err: EX_USAGE (no such audience),
+ * EX_CONFIG (the policy lacks a rule or a state), EX_DATAERR (a field the
+ * table does not know, a consent not stated or unclear).
+ */
+int	 vf_view_make(struct vf_view *, const struct vf_policy *,
+	    const struct vf_fields *, const struct vf_case *, const char *,
+	    const char *, char *, size_t);
+void	 vf_view_free(struct vf_view *);
+const char *vf_view_get(const struct vf_view *, const char *);
+/* Keep only what the other view shows too (a relayed question). */
+void	 vf_view_intersect(struct vf_view *, const struct vf_view *);
+/* Keep only the fields named in keep, or of a class named there. */
+void	 vf_view_restrict(struct vf_view *, const struct vf_fields *,
+	    const char *const *);
+/*
+ * For a person or a mail: each field under its label in lang, one line
+ * ("label: value") or the label and the value's lines indented; control
+ * characters as '?'; a LF after each.
+ */
+void	 vf_view_text(struct vf_buf *, const struct vf_view *,
+	    const struct vf_fields *, const char *);
+/* One record of "name: value" lines, as vf-redact -f prints it. */
+void	 vf_view_write(const struct vf_view *, struct vf_buf *);
+/* The language of a case's report: "ja" or "en" (Vf-Lang when set). */
+const char *vf_case_lang(const struct vf_case *);
+/* Text for a person or a mail body: controls but TAB and LF as '?'. */
+void	 vf_add_printable(struct vf_buf *, const char *);
+
+/*
+ * A template (SHARE/templates/KIND.LANG): a Subject line, an empty line,
+ * the body; ${name} names a field of the view or a value in vars, ${fields}
+ * prints the whole view with its labels, $$ is a dollar sign.
+ */
+struct vf_template {
+	char	*path;
+	char	*subject;	/* plain text, no substitution */
+	char	*body;
+};
+
+int	 vf_template_load(struct vf_template *, const char *, const char *,
+	    char *, size_t);
+void	 vf_template_free(struct vf_template *);
+/*
+ * Fill the body: values are copied as they are (control characters but
+ * TAB and LF as '?'), never interpreted. EX_DATAERR with err naming the
+ * slot when the view or vars lack a name the template uses.
+ */
+int	 vf_template_fill(const struct vf_template *, const struct vf_view *,
+	    const struct vf_kv *, size_t, const struct vf_fields *,
+	    const char *, struct vf_buf *, char *, size_t);
+
+/* Outgoing mail (mailout.c). */
+struct vf_mailhdr {
+	const char	*from_name;	/* UTF-8 or NULL */
+	const char	*from;		/* addr-spec, checked */
+	const char	*to_name;	/* UTF-8 or NULL */
+	const char	*to;		/* addr-spec, checked */
+	const char	*subject;	/* UTF-8, one line */
+	const char	*msgid;		/* <...> */
+	const char	*id;		/* case id */
+	const char	*kind;
+	const char	*role;
+	time_t		 date;
+};
+
+/* "<vf.ID.32HEX@host>": random (arc4random), unguessable. */
+int	 vf_mail_msgid(char *, size_t, const char *, const char *);
+/* The inner MIME entity of text, canonical (CRLF, base64): what is signed. */
+void	 vf_mail_entity(struct vf_buf *, const char *, size_t);
+/*
+ * The whole mail, LF line ends: headers, then PGP/MIME (RFC 3156). With
+ * sig NULL, ct is the signed and encrypted message (multipart/encrypted);
+ * else entity (as vf_mail_entity made it) signed by the detached
+ * signature sig, micalg from hash (gpg's number). EX_DATAERR when a
+ * header value has a line break or an address is not an addr-spec.
+ */
+int	 vf_mail_compose(struct vf_buf *, const struct vf_mailhdr *,
+	    const char *, size_t, const char *, size_t, int);
+
+/* gpg for outgoing mail (gpg.c). */
+/*
+ * Sign with signer and encrypt to every fingerprint in rcpt and to the
+ * one key in keyfile (a key block a report came with, not imported; may
+ * be NULL); with neither, make a detached armored signature. Never a key
+ * lookup or any network: no dirmngr. 0; EX_CONFIG for an unusable key
+ * (st.inv_recp set when it was a recipient's); EX_TEMPFAIL;
+ * EX_UNAVAILABLE. *hash gets SIG_CREATED's digest algorithm, filefpr (41
+ * bytes, may be NULL) the fingerprint of keyfile's key.
+ */
+int	 vf_gpg_sign_encrypt(const char *, size_t, const char *,
+	    const char *const *, size_t, const char *, size_t,
+	    struct vf_gpg *, int *, char *);
+
+/* Notices (notice.c): one mail about one case into the outbox. */
+struct vf_notify {
+	struct vf_root		*root;
+	const struct vf_config	*cfg;
+	const struct vf_fields	*fields;
+	const struct vf_policy	*policy;
+	const char		*tool;
+	const char		*kind;
+	int			 force;		/* -f: again, though sent */
+	const char		*lang;		/* -l, or NULL */
+	const char		*party;		/* -p: who asks, or NULL */
+	const char		*message;	/* -m: the office's text */
+	char			 path[4096];	/* out: the outbox file */
+	int			 made;		/* out: a mail was made */
+};
+
+/* The notice kinds, NULL-ended, and whether a name is one. */
+extern const char *const vf_notice_kinds[];
+int	 vf_notice_kind_valid(const char *);
+/*
+ * Make the notice of n->kind about the case at path: 0 (made, or nothing
+ * to do: made is 0), or a sysexits code with a message on stderr.
+ */
+int	 vf_notice(struct vf_notify *, const char *);
+
 #endif

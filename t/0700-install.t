@@ -7,7 +7,7 @@
 command -v cc >/dev/null || skip_all "no C compiler"
 mkdir "$work/src"
 (cd "$top" && cp -R Makefile src share "$work/src/" && mkdir "$work/src/bin" &&
-    cp bin/vf-demo "$work/src/bin/")
+    cp bin/vf-demo bin/vf-send "$work/src/bin/")
 make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
 ok $? "a copy builds"
 # A umask that would leave the tools unreadable to others, and one that
@@ -30,6 +30,8 @@ for dd in "$work/dest" "$work/dest0"; do
 done
 for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo share/vf/fields \
     share/vf/procmailrc share/vf/forms/software.ja.txt \
+    bin/vf-redact bin/vf-notify bin/vf-send share/vf/policy \
+    share/vf/templates/ack.ja share/vf/templates/first-contact.en \
     share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
     share/man/man1/vf-parse.1 share/man/man5/vf-case.5 share/man/man7/vf.7; do
 	test -f "$d/$f"

@@ -1,0 +1,145 @@
+/*
+ * vf-notify - make one notice of a kind per case, into the outbox.
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+#define MESSAGE_MAX	(64 * 1024)
+
+struct notify {
+	struct vf_notify	n;
+	struct vf_root		root;
+	struct vf_config	cfg;
+	struct vf_fields	fields;
+	struct vf_policy	policy;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vf-notify -k kind [-f] [-l ja|en] "
+	    "[-m file] [-p party] [-d root] [case ...]\n");
+	exit(EX_USAGE);
+}
+
+static int
+notify(const char *what, void *arg)
+{
+	struct notify *t = arg;
+	int rc;
+
+	if ((rc = vf_notice(&t->n, what)) == 0 && t->n.made)
+		printf("%s\n", t->n.path);
+	return rc;
+}
+
+/* The office's text for a question or answer: UTF-8, at most 64 KiB. */
+static char *
+message(const char *path)
+{
+	struct vf_buf b = { 0 };
+	int fd, r;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err(EX_NOINPUT, "%s", path);
+	r = vf_buf_readfd(&b, fd, MESSAGE_MAX);
+	if (fd != STDIN_FILENO)
+		(void)close(fd);
+	if (r == -1)
+		err(EX_IOERR, "%s", path);
+	vf_buf_add(&b, "", 0);
+	if (r == 1 || b.len == 0 || !vf_utf8_valid(b.p, b.len) ||
+	    memchr(b.p, '\0', b.len) != NULL)
+		errx(EX_DATAERR, "%s: want UTF-8 text of at most 64 KiB",
+		    path);
+	return vf_buf_take(&b, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct notify t;
+	const char *dir = NULL, *mfile = NULL;
+	char err[512];
+	int ch, rc;
+
+	memset(&t, 0, sizeof(t));
+	t.n.tool = "vf-notify";
+	while ((ch = getopt(argc, argv, "d:fk:l:m:p:")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'f':
+			t.n.force = 1;
+			break;
+		case 'k':
+			t.n.kind = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "ja") != 0 && strcmp(optarg, "en") != 0)
+				usage();
+			t.n.lang = optarg;
+			break;
+		case 'm':
+			mfile = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "coordinator") != 0 &&
+			    strcmp(optarg, "vendor") != 0 &&
+			    strcmp(optarg, "operator") != 0)
+				usage();
+			t.n.party = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (t.n.kind == NULL)
+		usage();
+	if (!vf_notice_kind_valid(t.n.kind))
+		errx(EX_USAGE, "%s: not a notice kind (ack, accepted, missing, "
+		    "coordinator, first-contact, details, reminder, question, "
+		    "answer, published, fixed, closed, referral)", t.n.kind);
+	if (mfile != NULL && strcmp(t.n.kind, "question") != 0 &&
+	    strcmp(t.n.kind, "answer") != 0)
+		errx(EX_USAGE, "-m is for question and answer notices");
+	/* The message from stdin would take the paths' place. */
+	if (mfile != NULL && strcmp(mfile, "-") == 0 && optind == argc)
+		errx(EX_USAGE, "-m - needs the cases as arguments");
+	if (mfile != NULL)
+		t.n.message = message(mfile);
+	if ((rc = vf_root_open(&t.root, dir, 0)) != 0) {
+		free((char *)t.n.message);
+		return rc;
+	}
+	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0) {
+		warnx("%s", err);
+		goto done;
+	}
+	if ((rc = vf_share_fields(&t.fields)) != 0)
+		goto done;
+	if ((rc = vf_share_policy(&t.policy, &t.fields)) != 0)
+		goto done;
+	t.n.root = &t.root;
+	t.n.cfg = &t.cfg;
+	t.n.fields = &t.fields;
+	t.n.policy = &t.policy;
+	rc = vf_each(argc - optind, argv + optind, notify, &t);
+	vf_fshut_stdout();
+done:
+	free((char *)t.n.message);
+	vf_policy_free(&t.policy);
+	vf_fields_free(&t.fields);
+	vf_config_free(&t.cfg);
+	vf_root_close(&t.root);
+	return rc;
+}

@@ -1,0 +1,103 @@
+# t/notice.sh - what the disclosure tests share (after t/lib.sh): reports
+# to build cases from, the recipients' own keyrings, and reading a notice
+# as its recipient would.
+
+casefix=$top/t/helper/casefix
+[ -x "$casefix" ] || skip_all "t/helper/casefix not built (make check builds it)"
+
+# form KIND [ADDRESS]: an English form in $work/form, its subject in
+# $subj; fields not given here are set afterwards with casefix.
+form() {
+	case $1 in
+	software)
+		subj='Software Vulnerability Report'
+		cat >"$work/form" <<EOF
+Name: Taro Yamada
+E-mail address: ${2:-taro@example.jp}
+Reporter information to the coordinator: yes
+Reporter information to the vendor: no
+Publish my name in the advisory: no
+Product name: ExampleWiki
+Version: 2.4.1
+Summary: Stored XSS in the page title of ExampleWiki.
+Steps to reproduce: Put <script>alert(1)</script> in a title, save it.
+Reported to other organisations: no
+Final report: yes
+Encryption: yes
+EOF
+		;;
+	web)
+		subj='Web Application Vulnerability Report'
+		cat >"$work/form" <<EOF
+Name: Hanako Sato
+E-mail address: ${2:-hanako@example.jp}
+Reporter information to the site operator: no
+URL of the web site: https://shop.example.jp/search
+Site operator: Example Shop
+Vulnerability type: CWE-79
+How it was found: Searching for a product with a < in its name.
+Why it is a vulnerability: The search term is echoed as HTML.
+Steps to reproduce: Open https://shop.example.jp/search?q=%3Cb%3Ex
+Reported to other organisations: no
+Final report: yes
+Encryption: no
+EOF
+		;;
+	esac
+}
+
+# report KIND [ADDRESS]: that form in clear, filed by vf-parse: its path.
+report() {
+	form "$@"
+	mail "${2:-taro@example.jp}" "$subj" "$work/form" | vf-parse
+}
+
+# signed_report KIND WHO: the form from WHO@example.jp, clearsigned by
+# WHO's key.
+signed_report() {
+	form "$1" "$2@example.jp"
+	gpg --batch --no-tty --quiet --local-user "<$2@example.jp>" \
+	    --clearsign <"$work/form" >"$work/form.asc" 2>/dev/null || return 1
+	mail "$2@example.jp" "$subj" "$work/form.asc" | vf-parse
+}
+
+# home_for WHO: a keyring of WHO's own, WHO's secret key and the office's
+# public key, as the recipient has it. Prints its path.
+home_for() {
+	h=$work/home-$1
+	if [ ! -d "$h" ]; then
+		mkdir -m 700 "$h"
+		gpg --batch --quiet --export-secret-keys "<$1@example.jp>" |
+		    GNUPGHOME=$h gpg --batch --quiet --import 2>/dev/null
+		gpg --batch --quiet --export "$OFFICE_FPR" |
+		    GNUPGHOME=$h gpg --batch --quiet --import 2>/dev/null
+	fi
+	echo "$h"
+}
+
+# open_as WHO MAIL: decrypt the notice with WHO's keyring only: the status
+# lines in $work/status, the MIME entity in $work/entity, its text in
+# $work/text. Fails when WHO cannot decrypt it.
+open_as() {
+	h=$(home_for "$1")
+	sed -n '/^-----BEGIN PGP MESSAGE-----$/,/^-----END PGP MESSAGE-----$/p' \
+	    "$2" >"$work/ct"
+	GNUPGHOME=$h gpg --batch --no-tty --status-fd 3 --decrypt \
+	    <"$work/ct" >"$work/entity" 3>"$work/status" 2>/dev/null
+	rc=$?
+	GNUPGHOME=$h gpgconf --kill gpg-agent >/dev/null 2>&1
+	[ "$rc" -eq 0 ] || return 1
+	grep -q '^\[GNUPG:\] DECRYPTION_OKAY' "$work/status" || return 1
+	tr -d '\r' <"$work/entity" | sed '1,/^$/d' | base64 -d >"$work/text"
+}
+
+# signed_by_office: the last open_as verified the office's signature.
+signed_by_office() {
+	grep -q "^\[GNUPG:\] VALIDSIG .* $OFFICE_FPR\$" "$work/status" &&
+	    grep -q '^\[GNUPG:\] GOODSIG ' "$work/status"
+}
+
+# The newest mail in the outbox.
+newest() { ls -t "$VF_ROOT"/outbox/new/* 2>/dev/null | sed -n 1p; }
+# count FILE PATTERN: lines matching.
+count() { grep -c -- "$2" "$1" 2>/dev/null || :; }
