@@ -802,3 +802,87 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
 }
+
+/* A status keyword at the start of a line of the status output. */
+static const char *
+status_line(const struct vf_gpg *g, const char *kw)
+{
+	const char *p = g->status.p != NULL ? g->status.p : "";
+	size_t n = strlen(kw);
+
+	for (; *p != '\0'; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (strncmp(p, "[GNUPG:] ", 9) == 0 &&
+		    strncmp(p + 9, kw, n) == 0 &&
+		    (p[9 + n] == ' ' || p[9 + n] == '\n' || p[9 + n] == '\0'))
+			return p + 9 + n;
+	}
+	return NULL;
+}
+
+/*
+ * Delete a public key by its full fingerprint. gpg says nothing on
+ * success and "DELETE_PROBLEM 1" when the key is not there (gone already:
+ * done), "2" when a secret key belongs to it (never ours to delete: a
+ * reporter's key in the office keyring has no secret part).
+ */
+int
+vf_gpg_delete_key(const char *fpr, struct vf_gpg *g)
+{
+	const char *args[] = { "--yes", "--delete-keys", "--", fpr, NULL };
+	const char *dp;
+	struct tok t;
+	int rc, statusover;
+
+	reset(g);
+	t.p = fpr != NULL ? fpr : "";
+	t.n = strlen(t.p);
+	if (!ishex(&t, 40) && !ishex(&t, 64))
+		return EX_SOFTWARE;
+	if ((rc = gpg_run(g, args, NULL, 0, NULL, 0, NULL, 0, NULL,
+	    &statusover)) != 0)
+		return rc;
+	if (WIFSIGNALED(g->wstatus) || statusover)
+		return EX_TEMPFAIL;
+	if ((dp = status_line(g, "DELETE_PROBLEM")) != NULL) {
+		if (strncmp(dp, " 1", 2) == 0)
+			return 0;
+		return strncmp(dp, " 2", 2) == 0 ? EX_DATAERR : EX_TEMPFAIL;
+	}
+	parse(g, 0);
+	if (g->st.error || !WIFEXITED(g->wstatus) ||
+	    WEXITSTATUS(g->wstatus) != 0)
+		return g->st.sys ? EX_TEMPFAIL : EX_DATAERR;
+	return 0;
+}
+
+/*
+ * An armored detached signature of in by the key fpr (the office's), in
+ * out: good only on SIG_CREATED.
+ */
+int
+vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
+    struct vf_gpg *g)
+{
+	const char *args[] = { "--pinentry-mode", "error", "--armor",
+	    "--local-user", fpr, "--detach-sign", NULL };
+	struct tok t;
+	int rc, statusover, over = 0;
+
+	reset(g);
+	t.p = fpr != NULL ? fpr : "";
+	t.n = strlen(t.p);
+	if (!ishex(&t, 40) && !ishex(&t, 64))
+		return EX_CONFIG;
+	if ((rc = gpg_run(g, args, in, n, NULL, 0, &g->out, 1024 * 1024,
+	    &over, &statusover)) != 0)
+		return rc;
+	if (WIFSIGNALED(g->wstatus) || statusover || over)
+		return EX_TEMPFAIL;
+	parse(g, 0);
+	if (status_line(g, "SIG_CREATED") != NULL && !g->st.error &&
+	    WIFEXITED(g->wstatus) && WEXITSTATUS(g->wstatus) == 0 &&
+	    g->out.len > 0)
+		return 0;
+	g->out.len = 0;
+	return g->st.agent ? EX_TEMPFAIL : EX_CONFIG;
+}

@@ -784,4 +784,130 @@ int	vf_resolve(struct vf_root *, const char *, char *, size_t,
 /* Flush and check stdout; exit EX_IOERR (or EX_TEMPFAIL on ENOSPC). */
 void	vf_fshut_stdout(void);
 
+/* ---- the end of a case (erase.c, expire.c, outbox.c, keyring.c, ...) -- */
+
+/* What vf_erase_case deleted: counts and a summary for the history. */
+struct vf_erase {
+	size_t		 changes;	/* things deleted; 0: nothing left */
+	int		 credit;	/* reporter.name kept as the credit */
+	char		**fpr;		/* reporter keys the case named */
+	size_t		 nfpr;
+	struct vf_buf	 what;		/* "reporter fields (9), ..." */
+};
+
+/*
+ * Delete the reporter's information from a case in memory (see erase.c):
+ * reporter-class fields (and fields not in the table), the report's text,
+ * follow-ups not from the coordinator, vendor or operator, originals,
+ * attachments, unprotected text, From, Subject, Vf-Message-Id,
+ * Vf-Reporter-Key, Vf-Signer and the key in Vf-Signature; the values are
+ * also replaced wherever else they occur. With published set and the
+ * reporter's consent (vf_erase_credit), reporter.name and
+ * consent.publish-name stay. Returns e->changes; erasing an erased case
+ * changes nothing.
+ */
+size_t	 vf_erase_case(struct vf_case *, const struct vf_fields *, int,
+	    struct vf_erase *);
+/* The reporter keys a case names (into e->fpr), erasing nothing. */
+void	 vf_erase_keys(const struct vf_case *, struct vf_erase *);
+/* Software or vendor, consent.publish-name yes, and a reporter.name. */
+int	 vf_erase_credit(const struct vf_case *);
+void	 vf_erase_free(struct vf_erase *);
+
+/* A notice: in the outbox (outbox.c) or a case's Vf-Notice header. */
+struct vf_notice {
+	char		 id[VF_IDLEN];
+	char		 kind[32];
+	char		 role[16];
+	int		 pending;	/* outbox/new: not sent yet */
+	time_t		 mtime;		/* file time, or the header's TIME */
+	char		 rel[320];	/* outbox/new/NAME */
+};
+
+struct vf_outbox {
+	struct vf_notice *v;
+	size_t		  n;
+};
+
+/* Notices to the reporter, and every notice not sent yet, by case. */
+int	 vf_outbox_scan(struct vf_root *, struct vf_outbox *);
+int	 vf_outbox_remove(struct vf_root *, const struct vf_notice *);
+void	 vf_outbox_free(struct vf_outbox *);
+/* "KIND ROLE <MESSAGE-ID> TIME": 0, or -1. */
+int	 vf_notice_parse(const char *, struct vf_notice *);
+
+/* The settings vf-expire runs by (ROOT/config; vf-case(5)). */
+struct vf_expire_cfg {
+	time_t	now;
+	long	retention_days;		/* after the end, before erasing */
+	long	reply_days;		/* a party has to answer a notice */
+	long	operator_wait_days;	/* from the first unanswered notice */
+	long	idle_days;		/* an open case with no event */
+	long	notice_wait_days;	/* erasing waits for notices sent */
+};
+int	 vf_expire_config(struct vf_expire_cfg *, const struct vf_config *);
+
+/* When things happened to a case (expire.c). */
+struct vf_clock {
+	time_t	received;
+	time_t	last;		/* the latest event of any kind */
+	time_t	op_out;		/* the latest notice to the operator */
+	time_t	op_in;		/* the operator's latest answer */
+	int	reminders;
+	int	told_closed;	/* a "closed" notice went to the reporter */
+};
+void	 vf_case_clock(const struct vf_case *, struct vf_clock *);
+/* "YYYY-MM-DD" as 00:00 UTC that day; 0 when malformed. */
+time_t	 vf_date_parse(const char *);
+/* When the handling ended (status dates, else the last event). */
+time_t	 vf_expire_ended(const struct vf_case *);
+
+enum vf_web { VF_WEB_NONE, VF_WEB_REMIND, VF_WEB_CLOSE };
+/*
+ * A web case waiting for its operator: a reminder due, or the last
+ * deadline passed (close as unreachable). *since: the first notice not
+ * answered; *reminders: reminders sent since.
+ */
+enum vf_web vf_expire_web(const struct vf_case *, const char *,
+	    const struct vf_expire_cfg *, time_t *, int *);
+/*
+ * Append "WHAT<TAB>TEXT<LF>" for each deadline of an open case that has
+ * passed: flag-pubdate, flag-idle, flag-deadline. Returns the count.
+ */
+size_t	 vf_expire_flags(const struct vf_case *, const char *,
+	    const struct vf_expire_cfg *, struct vf_buf *);
+
+/*
+ * Call fn(path, state, arg) for every case file of the tree (new/ and cur/
+ * of every state, in state order); the worst code fn or reading returned.
+ */
+int	 vf_walk(struct vf_root *, int (*)(const char *, const char *,
+	    void *), void *);
+
+/*
+ * Remove regular files older than max seconds (by vf_now) from every
+ * tmp/ of the tree (states, outbox, public); each path removed (or that
+ * would be, with dryrun) is passed to fn.
+ */
+int	 vf_tmp_clean(struct vf_root *, time_t, int,
+	    void (*)(const char *, void *), void *);
+
+/*
+ * Run "vf-notify -k KIND ID..." ($VF_NOTIFY, else vf-notify on PATH; the
+ * root in VF_ROOT); its stderr is passed on. 0 when it exited 0, else its
+ * exit status or the vf_run code.
+ */
+int	 vf_tell(const char *, char *const *, size_t);
+
+/* gpg: delete a public key; sign detached (gpg.c). gpg's home (keyring.c). */
+int	 vf_gpg_delete_key(const char *, struct vf_gpg *);
+int	 vf_gpg_sign_detached(const char *, size_t, const char *,
+	    struct vf_gpg *);
+int	 vf_gpg_homedir(char *, size_t);
+/*
+ * Zero what gpg left of deleted keys in pubring.kbx and remove gpg's
+ * keyring backups (*~). *zeroed: the dead blobs zeroed.
+ */
+int	 vf_keyring_scrub(long *);
+
 #endif
