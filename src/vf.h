@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sysexits.h>
 #include <time.h>
 
@@ -909,5 +910,66 @@ int	 vf_gpg_homedir(char *, size_t);
  * keyring backups (*~). *zeroed: the dead blobs zeroed.
  */
 int	 vf_keyring_scrub(long *);
+
+/* ---- public records: vf-redact -f output (record.c) -------------------- */
+
+struct vf_record {
+	struct vf_kv	*f;		/* fields in the order printed */
+	size_t		 n;
+};
+
+/*
+ * Read the next record from a stream of vf-redact -f records: 1 read, 0 at
+ * the end, -1 malformed (a message in err; *lineno counts lines read).
+ */
+int		 vf_record_read(FILE *, struct vf_record *, unsigned long *,
+		    char *, size_t);
+const char	*vf_record_get(const struct vf_record *, const char *);
+void		 vf_record_free(struct vf_record *);
+
+/* ---- advisories (csaf.c, advtext.c) ------------------------------------ */
+
+/* Who publishes: the office (config office-name, public-url). */
+struct vf_publisher {
+	const char	*name;
+	const char	*url;		/* https://... without a final '/' */
+};
+
+/*
+ * The publisher: name and url when given, else office-name and public-url
+ * from the configuration of the root (root, else $VF_ROOT; cfg keeps the
+ * strings). 0, or EX_CONFIG with a message.
+ */
+int		 vf_publisher_get(struct vf_publisher *, struct vf_config *,
+		    const char *, const char *, const char *);
+/*
+ * Is this a record of a published software advisory (kind software or
+ * vendor, state published or a status.published date)? The credit: the
+ * reporter's name when the record carries it with consent.publish-name
+ * yes, else NULL.
+ */
+int		 vf_adv_published(const struct vf_record *);
+const char	*vf_adv_credit(const struct vf_record *);
+/* The advisory's identifier: status.advisory, else "VF#" and case.id. */
+const char	*vf_adv_id(const struct vf_record *, char *, size_t);
+/* Its release time, RFC 3339 ("2027-01-05T01:00:00.000Z"); -1 if none. */
+int		 vf_adv_date(const struct vf_record *, char *, size_t);
+
+/*
+ * The record as a CSAF 2.0 document, profile "Security Advisory": JSON
+ * text (malloc'ed, keys sorted, UTF-8), or NULL with a message in err.
+ */
+char		*vf_csaf(const struct vf_record *, const struct vf_publisher *,
+		    char *, size_t);
+/* CSAF 2.0 §5.1: the file name of a document with this tracking id. */
+void		 vf_csaf_filename(const char *, char *, size_t);
+
+/*
+ * The record as a plain-text notice in "ja" or "en", labels from the
+ * field table; appended to out. 0, or -1 with a message in err.
+ */
+int		 vf_adv_text(const struct vf_record *, const struct vf_fields *,
+		    const struct vf_publisher *, const char *, struct vf_buf *,
+		    char *, size_t);
 
 #endif
