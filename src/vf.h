@@ -972,4 +972,47 @@ int		 vf_adv_text(const struct vf_record *, const struct vf_fields *,
 		    const struct vf_publisher *, const char *, struct vf_buf *,
 		    char *, size_t);
 
+/* ---- statistics (stats.c) --------------------------------------------- */
+
+#define VF_STATS_STATES	16
+
+struct vf_qrow {			/* one quarter */
+	long	received[4];		/* software, web, vendor, unknown */
+	long	published;		/* software published that quarter */
+	long	fixed;			/* web fixed that quarter */
+};
+
+struct vf_delays {
+	double	*v;
+	size_t	 n, cap;
+};
+
+struct vf_stats {
+	time_t		 now;
+	time_t		 first;		/* the first case received */
+	int		 q0;		/* quarter of q[0]: year * 4 + q - 1 */
+	struct vf_qrow	*q;
+	size_t		 nq;
+	long		 state[4][VF_STATS_STATES];
+	long		 sw_done, sw_45, web_done, web_90, web_open90;
+	struct {
+		long	cwe;		/* 0: unspecified */
+		long	n[4];
+	}		*cwe;
+	size_t		 ncwe;
+	struct vf_delays delay[4];	/* days from receipt to the end */
+	time_t		*holiday;
+	size_t		 nholiday;
+};
+
+extern const char *const vf_stats_tables[];
+/* Count one case (its state given); s->now set by the caller. */
+void	 vf_stats_add(struct vf_stats *, const struct vf_case *,
+	    const char *);
+/* One table as TSV with a header line; EX_USAGE for an unknown name. */
+int	 vf_stats_print(struct vf_stats *, const char *, FILE *);
+/* Days that are not working days, one YYYY-MM-DD a line, # comments. */
+int	 vf_stats_holidays(struct vf_stats *, const char *);
+void	 vf_stats_free(struct vf_stats *);
+
 #endif
