@@ -281,8 +281,8 @@ vf_csaf(const struct vf_record *r, const struct vf_publisher *pub, char *err,
 	put(x, "category", str("self"));
 	put(x, "summary", str(ja ? "この公表文" : "This advisory"));
 	vf_csaf_filename(id, full, sizeof(full));
-	(void)snprintf(url, sizeof(url), "%s/advisories/%.*s.html", pub->url,
-	    (int)(strlen(full) - 5), full);
+	(void)snprintf(url, sizeof(url), "%s/advisories/%.*s.%s.html",
+	    pub->url, (int)(strlen(full) - 5), full, ja ? "ja" : "en");
 	put(x, "url", str(url));
 	json_array_append_new(a, x);
 	if ((v = vf_record_get(r, "status.advisory-url")) != NULL &&
@@ -391,6 +391,16 @@ vf_csaf(const struct vf_record *r, const struct vf_publisher *pub, char *err,
 	json_decref(doc);
 	if (out == NULL)
 		(void)vf_malloc(SIZE_MAX);	/* jansson's only failure */
+	{
+		/* A text file: it ends in a line end. */
+		size_t n = strlen(out);
+		char *t = vf_malloc(n + 2);
+
+		memcpy(t, out, n);
+		memcpy(t + n, "\n", 2);
+		free(out);
+		out = t;
+	}
 	return out;
 badv:
 	json_decref(vuln);

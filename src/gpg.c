@@ -886,3 +886,28 @@ vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
 	g->out.len = 0;
 	return g->st.agent ? EX_TEMPFAIL : EX_CONFIG;
 }
+
+/* The public key of fpr, armored: good only on EXPORTED of that key. */
+int
+vf_gpg_export(const char *fpr, struct vf_gpg *g)
+{
+	const char *args[] = { "--armor", "--export", "--", fpr, NULL };
+	struct tok t;
+	int rc, statusover, over = 0;
+
+	reset(g);
+	t.p = fpr != NULL ? fpr : "";
+	t.n = strlen(t.p);
+	if (!ishex(&t, 40) && !ishex(&t, 64))
+		return EX_CONFIG;
+	if ((rc = gpg_run(g, args, NULL, 0, NULL, 0, &g->out, 1024 * 1024,
+	    &over, &statusover)) != 0)
+		return rc;
+	if (WIFSIGNALED(g->wstatus) || statusover || over)
+		return EX_TEMPFAIL;
+	if (status_line(g, "EXPORTED") != NULL && WIFEXITED(g->wstatus) &&
+	    WEXITSTATUS(g->wstatus) == 0 && g->out.len > 0)
+		return 0;
+	g->out.len = 0;
+	return EX_CONFIG;
+}

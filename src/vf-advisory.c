@@ -131,7 +131,7 @@ main(int argc, char *argv[])
 			}
 			if (dir != NULL)
 				rc = put_file(dir, fname, json, strlen(json));
-			else if (printf("%s\n", json) < 0)
+			else if (fputs(json, stdout) == EOF)
 				err(EX_IOERR, "stdout");
 			free(json);
 			worst = rc > worst ? rc : worst;

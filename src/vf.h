@@ -1015,4 +1015,42 @@ int	 vf_stats_print(struct vf_stats *, const char *, FILE *);
 int	 vf_stats_holidays(struct vf_stats *, const char *);
 void	 vf_stats_free(struct vf_stats *);
 
+/* ---- the public pages (pages.c) ----------------------------------------- */
+
+struct vf_adv {				/* one advisory, for the index */
+	char	id[256];		/* JVN#..., VF#... */
+	char	base[256];		/* CSAF file name less ".json" */
+	char	date[64];		/* RFC 3339 release time */
+	char	date10[16];
+	char	title[320], title_ja[320], title_en[320];
+	char	csaf_rel[600];		/* .well-known/csaf/white/YYYY/... */
+};
+
+struct vf_pages {
+	struct vf_publisher	 pub;
+	const struct vf_fields	*ft;
+	const char		*stats;		/* vf-charts' folder, or NULL */
+	const char		*sign_key;	/* fingerprint, or NULL */
+	const char		*dir;
+	int			 dirfd;
+	struct vf_adv		*adv;
+	size_t			 nadv;
+};
+
+/* Open (make) the output folder; pub, ft, stats, sign_key are kept. */
+int	 vf_pages_open(struct vf_pages *, const char *);
+/* The advisory of one public record: CSAF, hashes, pages ja and en. */
+int	 vf_pages_add(struct vf_pages *, const struct vf_record *, char *,
+	    size_t);
+/* Index, statistics page, feed, CSAF index.txt, changes.csv, metadata. */
+int	 vf_pages_finish(struct vf_pages *);
+void	 vf_pages_close(struct vf_pages *);
+/* Write a file under the folder: made by tmp and rename. */
+int	 vf_pages_put(const struct vf_pages *, const char *, const void *,
+	    size_t);
+/* Append s HTML-escaped (& < > " '). */
+void	 vf_html(struct vf_buf *, const char *);
+/* gpg: the public key of fpr, armored, in g->out (gpg.c). */
+int	 vf_gpg_export(const char *, struct vf_gpg *);
+
 #endif
