@@ -203,7 +203,8 @@ enum vf_web vf_expire_web(const struct vf_case *c, const char *state,
 	/* Every notice gets its full reply deadline, the last one too. */
 	if (ec->now - last < ec->reply_days * DAY)
 		return VF_WEB_NONE;
-	if (ec->now - first >= ec->operator_wait_days * DAY)
+	/* Never closed unreminded, however long ago the first notice was. */
+	if (ec->now - first >= ec->operator_wait_days * DAY && n >= 2)
 		return VF_WEB_CLOSE;
 	return VF_WEB_REMIND;
 }
