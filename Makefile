@@ -49,7 +49,7 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo
+SCRIPTS = bin/vf-demo bin/vf-charts
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
@@ -127,7 +127,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man7
 	cp $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
-	cp -R share/fields share/procmailrc share/forms share/examples \
+	cp -R share/fields share/procmailrc share/crontab share/forms \
+	    share/examples \
 	    $(DESTDIR)$(SHAREDIR)/
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
