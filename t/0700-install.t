@@ -7,14 +7,15 @@
 command -v cc >/dev/null || skip_all "no C compiler"
 mkdir "$work/src"
 (cd "$top" && cp -R Makefile src share "$work/src/" && mkdir "$work/src/bin" &&
-    cp bin/vf-demo "$work/src/bin/")
+    cp bin/vf-demo bin/vf-charts "$work/src/bin/")
 make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
 ok $? "a copy builds"
 make -s -C "$work/src" install PREFIX=/opt/vf DESTDIR="$work/dest" \
     >"$work/install.log" 2>&1
 ok $? "make install PREFIX=/opt/vf DESTDIR=..."
 d=$work/dest/opt/vf
-for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo share/vf/fields \
+for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo bin/vf-charts \
+    bin/vf-expire share/vf/crontab share/vf/fields \
     share/vf/procmailrc share/vf/forms/software.ja.txt \
     share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
     share/man/man1/vf-parse.1 share/man/man5/vf-case.5 share/man/man7/vf.7; do
