@@ -121,6 +121,7 @@ obj/replay/fuzz_decrypted: obj/replay/fakegpg
 
 bench: all
 	VF_SHARE=$(CURDIR)/share sh bench/run
+	VF_SHARE=$(CURDIR)/share sh bench/end
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \

@@ -196,9 +196,10 @@ look(const char *path, const char *state, void *arg)
 		}
 		goto done;
 	}
-	/* Ended: anything left to delete? Erasing in memory tells. */
-	if (vf_erase_case(&c, &r->ft, vf_state_published(state), &e) == 0)
+	/* Ended: anything left to delete? */
+	if (!vf_erase_needed(&c, &r->ft, vf_state_published(state)))
 		goto done;
+	vf_erase_keys(&c, &e);
 	for (i = 0; i < e.nfpr; i++)
 		key_get(r, e.fpr[i])->n++;
 	if (r->ec.now < vf_expire_ended(&c) + r->ec.retention_days * DAY)

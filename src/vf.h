@@ -809,6 +809,9 @@ struct vf_erase {
  */
 size_t	 vf_erase_case(struct vf_case *, const struct vf_fields *, int,
 	    struct vf_erase *);
+/* Would vf_erase_case change anything? (Cheap; exact.) */
+int	 vf_erase_needed(const struct vf_case *, const struct vf_fields *,
+	    int);
 /* The reporter keys a case names (into e->fpr), erasing nothing. */
 void	 vf_erase_keys(const struct vf_case *, struct vf_erase *);
 /* Software or vendor, consent.publish-name yes, and a reporter.name. */

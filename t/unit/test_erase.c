@@ -78,7 +78,9 @@ START_TEST(erases_everywhere)
 
 	load_fields();
 	make_case(&c, "web");
+	ck_assert(vf_erase_needed(&c, &ft, 0));
 	n = vf_erase_case(&c, &ft, 0, &e);
+	ck_assert(!vf_erase_needed(&c, &ft, 0));
 	ck_assert_uint_gt(n, 0);
 	ck_assert_uint_eq(e.nfpr, 1);
 	ck_assert(!has(&c, "Quaxworth"));
@@ -125,6 +127,7 @@ START_TEST(credit)
 	    "Zebulon Quaxworth");
 	ck_assert_ptr_null(vf_case_field(&c, "reporter.email"));
 	ck_assert(!has(&c, "zq@example.net"));
+	ck_assert(!vf_erase_needed(&c, &ft, 1));
 	ck_assert_uint_eq(vf_erase_case(&c, &ft, 1, &e), 0);
 	vf_case_free(&c);
 	/* Not published: no credit to keep. */
