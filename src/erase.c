@@ -399,6 +399,19 @@ vf_erase_credit(const struct vf_case *c)
 	    vf_case_field(c, "reporter.name") != NULL;
 }
 
+/* Does field i go? Reporter class, or unknown to the table; not the credit. */
+static int
+field_goes(const struct vf_case *c, const struct vf_fields *ft, size_t i,
+    int keepname)
+{
+	const struct vf_field *f = vf_fields_find(ft, c->field[i].name);
+
+	if (f != NULL && f->class != VF_CLASS_REPORTER)
+		return 0;
+	return !(keepname && (strcmp(c->field[i].name, "reporter.name") == 0 ||
+	    strcmp(c->field[i].name, "consent.publish-name") == 0));
+}
+
 /* "[VF#ID] KIND report": what is left of the reporter's subject. */
 static const char *
 erased_subject(const struct vf_case *c, char *buf, size_t size)
@@ -424,21 +437,14 @@ int
 vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
     int published)
 {
-	const struct vf_field *f;
 	const char *v, *role;
 	int keepname = published && vf_erase_credit(c);
 	char subj[128];
 	size_t i;
 
-	for (i = 0; i < c->nfield; i++) {
-		f = vf_fields_find(ft, c->field[i].name);
-		if (f != NULL && f->class != VF_CLASS_REPORTER)
-			continue;
-		if (keepname && (strcmp(c->field[i].name, "reporter.name") ==
-		    0 || strcmp(c->field[i].name, "consent.publish-name") == 0))
-			continue;
-		return 1;
-	}
+	for (i = 0; i < c->nfield; i++)
+		if (field_goes(c, ft, i, keepname))
+			return 1;
 	if ((v = vf_case_get(c, "From")) == NULL ||
 	    strcmp(v, "vf <vf@localhost>") != 0 ||
 	    vf_case_get(c, "Vf-Message-Id") != NULL ||
@@ -487,12 +493,9 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	for (i = 0; i < e->nfpr; i++)
 		val_add(&vs, e->fpr[i], strlen(e->fpr[i]));
 	for (i = 0; i < c->nfield; i++) {
+		if (!field_goes(c, ft, i, keepname))
+			continue;
 		f = vf_fields_find(ft, c->field[i].name);
-		if (f != NULL && f->class != VF_CLASS_REPORTER)
-			continue;
-		if (keepname && (strcmp(c->field[i].name, "reporter.name") ==
-		    0 || strcmp(c->field[i].name, "consent.publish-name") == 0))
-			continue;
 		if (f == NULL || f->format != VF_FMT_YESNO)
 			val_add_all(&vs, c->field[i].value,
 			    f == NULL || f->format != VF_FMT_TEXT);
@@ -518,11 +521,7 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 
 	/* The reporter fields. */
 	for (i = k = 0; i < c->nfield; i++) {
-		f = vf_fields_find(ft, c->field[i].name);
-		if ((f == NULL || f->class == VF_CLASS_REPORTER) &&
-		    !(keepname && (strcmp(c->field[i].name, "reporter.name") ==
-		    0 || strcmp(c->field[i].name, "consent.publish-name") ==
-		    0))) {
+		if (field_goes(c, ft, i, keepname)) {
 			free(c->field[i].name);
 			free(c->field[i].value);
 			fields++;

@@ -856,15 +856,13 @@ vf_gpg_delete_key(const char *fpr, struct vf_gpg *g)
 }
 
 /*
- * An armored detached signature of in by the key fpr (the office's), in
- * out: good only on SIG_CREATED.
+ * Run gpg for some armored output about the key fpr (a full fingerprint):
+ * good only when the status names kw, gpg exited 0 and wrote something.
  */
-int
-vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
-    struct vf_gpg *g)
+static int
+gpg_output(struct vf_gpg *g, const char *const *args, const char *in,
+    size_t n, const char *fpr, const char *kw)
 {
-	const char *args[] = { "--pinentry-mode", "error", "--armor",
-	    "--local-user", fpr, "--detach-sign", NULL };
 	struct tok t;
 	int rc, statusover, over = 0;
 
@@ -879,7 +877,7 @@ vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
 	if (WIFSIGNALED(g->wstatus) || statusover || over)
 		return EX_TEMPFAIL;
 	parse(g, 0);
-	if (status_line(g, "SIG_CREATED") != NULL && !g->st.error &&
+	if (status_line(g, kw) != NULL && !g->st.error &&
 	    WIFEXITED(g->wstatus) && WEXITSTATUS(g->wstatus) == 0 &&
 	    g->out.len > 0)
 		return 0;
@@ -887,27 +885,22 @@ vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
 	return g->st.agent ? EX_TEMPFAIL : EX_CONFIG;
 }
 
-/* The public key of fpr, armored: good only on EXPORTED of that key. */
+/* An armored detached signature of in by the key fpr (the office's). */
+int
+vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
+    struct vf_gpg *g)
+{
+	const char *args[] = { "--pinentry-mode", "error", "--armor",
+	    "--local-user", fpr, "--detach-sign", NULL };
+
+	return gpg_output(g, args, in, n, fpr, "SIG_CREATED");
+}
+
+/* The public key of fpr, armored. */
 int
 vf_gpg_export(const char *fpr, struct vf_gpg *g)
 {
 	const char *args[] = { "--armor", "--export", "--", fpr, NULL };
-	struct tok t;
-	int rc, statusover, over = 0;
 
-	reset(g);
-	t.p = fpr != NULL ? fpr : "";
-	t.n = strlen(t.p);
-	if (!ishex(&t, 40) && !ishex(&t, 64))
-		return EX_CONFIG;
-	if ((rc = gpg_run(g, args, NULL, 0, NULL, 0, &g->out, 1024 * 1024,
-	    &over, &statusover)) != 0)
-		return rc;
-	if (WIFSIGNALED(g->wstatus) || statusover || over)
-		return EX_TEMPFAIL;
-	if (status_line(g, "EXPORTED") != NULL && WIFEXITED(g->wstatus) &&
-	    WEXITSTATUS(g->wstatus) == 0 && g->out.len > 0)
-		return 0;
-	g->out.len = 0;
-	return EX_CONFIG;
+	return gpg_output(g, args, NULL, 0, fpr, "EXPORTED");
 }

@@ -231,11 +231,15 @@ done:
 	return 0;
 }
 
-/* Lock the case of a path found in the first pass, and find it again. */
+/*
+ * Lock the case of a path found in the first pass, find it again (it may
+ * have moved) and read it. On failure nothing is held.
+ */
 static int
 relock(struct run *r, const char *path0, char *path, size_t size,
-    const char **state, int *lk, char *id)
+    const char **state, int *lk, char *id, struct vf_case *c)
 {
+	char emsg[256];
 	int rc;
 
 	if (vf_path_state(&r->root, path0, id, VF_IDLEN) == NULL)
@@ -246,6 +250,11 @@ relock(struct run *r, const char *path0, char *path, size_t size,
 		vf_unlock(*lk);
 		return rc;
 	}
+	if ((rc = vf_case_load(c, path, emsg, sizeof(emsg))) != 0) {
+		warnx("%s: %s", path, emsg);
+		vf_unlock(*lk);
+		return rc;
+	}
 	return 0;
 }
 
@@ -253,18 +262,14 @@ static void
 close_case(struct run *r, const char *path0)
 {
 	struct vf_case c;
-	char path[4096], id[VF_IDLEN], emsg[256], day[32], when[32];
+	char path[4096], id[VF_IDLEN], day[32], when[32];
 	const char *state;
 	time_t since;
 	int lk, n, rc;
 
-	if ((rc = relock(r, path0, path, sizeof(path), &state, &lk, id)) != 0)
+	if ((rc = relock(r, path0, path, sizeof(path), &state, &lk, id,
+	    &c)) != 0)
 		return fail(r, rc);
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
-		warnx("%s: %s", path, emsg);
-		vf_unlock(lk);
-		return fail(r, rc);
-	}
 	if (vf_expire_web(&c, state, &r->ec, &since, &n) != VF_WEB_CLOSE ||
 	    !vf_move_ok(state, "unreachable", vf_kind_bit(vf_case_get(&c,
 	    "Vf-Kind")), VF_BY_EXPIRE))
@@ -373,18 +378,14 @@ erase_case(struct run *r, const char *path0)
 	struct vf_case c;
 	struct vf_erase e = { 0 };
 	struct vf_buf out = { 0 };
-	char path[4096], id[VF_IDLEN], emsg[256];
+	char path[4096], id[VF_IDLEN];
 	const char *state;
 	size_t notices = 0, keys = 0;
 	int lk, rc;
 
-	if ((rc = relock(r, path0, path, sizeof(path), &state, &lk, id)) != 0)
+	if ((rc = relock(r, path0, path, sizeof(path), &state, &lk, id,
+	    &c)) != 0)
 		return fail(r, rc);
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
-		warnx("%s: %s", path, emsg);
-		vf_unlock(lk);
-		return fail(r, rc);
-	}
 	if (!vf_state_ended(state))
 		goto done;
 	/*

@@ -34,6 +34,7 @@ gpg --batch --armor --export "$OFFICE_FPR" |
     GNUPGHOME=$rhome gpg --batch --quiet --import 2>/dev/null
 gpg --batch --with-colons -k "$A_FPR" >/dev/null 2>&1
 ok $? "the reporter's public key is in the office keyring"
+gpg --batch --check-trustdb >/dev/null 2>&1
 
 sed -e "s/John Example/$A_NAME/; s/john@example.com/$A_MAIL/" \
     -e "s/+1 555 0100/$A_PHONE/; s/Example Security Research/$A_ORG/" \

@@ -151,8 +151,8 @@ if [ "$have_node" = 1 ]; then
 	node "$top/t/csaf-validate.mjs" "$work"/csaf/*.json $(find "$w/white" -name '*.json') \
 	    "$work/broken.json" >"$work/valid" 2>&1
 	grep -c '^valid ' "$work/valid" | grep -qx 6
-	ok $? "every CSAF document made here passes the schema and the mandatory tests"
-	grep '^invalid\|^  ' "$work/valid" | grep -v broken.json | sed 's/^/# /'
+	ok $? "every CSAF document made here passes the schema and the mandatory tests" ||
+	    sed 's/^/# /' "$work/valid"
 	grep -q "^invalid $work/broken.json" "$work/valid" && grep -q 'mandatoryTest_6_1_16\|6_1_21\|6_1_22' "$work/valid"
 	ok $? "(the validator rejects a document whose version is not its history's)"
 else
