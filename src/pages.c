@@ -42,7 +42,7 @@ static const char css[] =
     "padding:0 1em;line-height:1.5;color:#222}"
     "h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-    "padding:.2em .5em;text-align:left}pre{white-space:pre-wrap}"
+    "padding:.2em .5em;text-align:left}pre{white-space:pre-wrap;font-family:inherit}"
     "nav a{margin-right:1em}img{max-width:100%}";
 
 void
