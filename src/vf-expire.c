@@ -478,7 +478,7 @@ tell(struct run *r, const char *kind, struct list *l)
 			continue;
 		vf_case_clock(&c, &after);
 		if (strcmp(kind, "closed") == 0 ? after.told_closed :
-		    after.op_out > before[i] || after.op_out == 0)
+		    after.op_out > before[i])
 			say(path, strcmp(kind, "closed") == 0 ? "told" :
 			    "reminded", "vf-notify -k %s", kind);
 		else if (rc == 0) {
