@@ -76,21 +76,11 @@ vf_outbox_scan(struct vf_root *root, struct vf_outbox *ob)
 	memset(ob, 0, sizeof(*ob));
 	for (i = 0; i < 2; i++) {
 		(void)snprintf(rel, sizeof(rel), "outbox/%s", sub[i]);
-		fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC | O_NOFOLLOW);
-		if (fd == -1) {
-			if (errno == ENOENT)
-				continue;
-			warn("%s/%s", root->path, rel);
-			rc = vf_errno_exit(errno);
+		if ((d = vf_opendir(root, rel, &r)) == NULL) {
+			rc = r > rc ? r : rc;
 			continue;
 		}
-		if ((d = fdopendir(fd)) == NULL) {
-			warn("%s/%s", root->path, rel);
-			(void)close(fd);
-			rc = vf_errno_exit(errno);
-			continue;
-		}
+		fd = dirfd(d);
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
 				continue;

@@ -133,3 +133,27 @@ vf_record_read(FILE *fp, struct vf_record *r, unsigned long *lineno,
 	}
 	return r->n > 0 ? 1 : 0;
 }
+
+/*
+ * The loop of every tool made from public records: each record on fp to
+ * fn, a malformed stream said once and counted as 65; the worst code.
+ */
+int
+vf_record_each(FILE *fp, int (*fn)(const struct vf_record *, void *),
+    void *arg)
+{
+	struct vf_record r = { 0 };
+	char err[256];
+	unsigned long line = 0;
+	int got, rc, worst = 0;
+
+	while ((got = vf_record_read(fp, &r, &line, err, sizeof(err))) == 1)
+		if ((rc = fn(&r, arg)) > worst)
+			worst = rc;
+	if (got == -1) {
+		fprintf(stderr, "%s: stdin: %s\n", getprogname(), err);
+		worst = worst > EX_DATAERR ? worst : EX_DATAERR;
+	}
+	vf_record_free(&r);
+	return worst;
+}

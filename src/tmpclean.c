@@ -27,15 +27,9 @@ clean_dir(struct vf_root *root, const char *rel, time_t cut, int dryrun,
 	DIR *d;
 	int fd, rc = 0;
 
-	fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
-	if (fd == -1)
-		return errno == ENOENT || errno == ENOTDIR ? 0 :
-		    vf_errno_exit(errno);
-	if ((d = fdopendir(fd)) == NULL) {
-		(void)close(fd);
-		return vf_errno_exit(errno);
-	}
+	if ((d = vf_opendir(root, rel, &rc)) == NULL)
+		return rc;
+	fd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)

@@ -50,28 +50,87 @@ put_file(const char *dir, const char *name, const char *p, size_t n)
 	return 0;
 }
 
+struct opts {
+	struct vf_publisher	 pub;
+	struct vf_fields	 ft;
+	const char		*format;
+	const char		*dir;
+	const char		*langs[2];
+	size_t			 nlang;
+	size_t			 count;
+	struct vf_buf		 b;
+};
+
+static int
+one(const struct vf_record *r, void *arg)
+{
+	struct opts *o = arg;
+	const char *cid = vf_record_get(r, "case.id");
+	char emsg[256], id[256], fname[512], tname[600], *json;
+	size_t i;
+	int rc = 0, worst = 0;
+
+	if (!vf_adv_published(r)) {
+		warnx("%s: not a published software case; skipped",
+		    cid != NULL ? cid : "record");
+		return 0;
+	}
+	if (o->dir == NULL && o->count++ > 0) {
+		warnx("more than one record: give -o DIR");
+		return EX_USAGE;
+	}
+	vf_csaf_filename(vf_adv_id(r, id, sizeof(id)), fname, sizeof(fname));
+	if (strcmp(o->format, "csaf") == 0) {
+		if ((json = vf_csaf(r, &o->pub, emsg, sizeof(emsg))) == NULL) {
+			warnx("%s: %s", cid != NULL ? cid : id, emsg);
+			return EX_DATAERR;
+		}
+		if (o->dir != NULL)
+			rc = put_file(o->dir, fname, json, strlen(json));
+		else if (fputs(json, stdout) == EOF)
+			err(EX_IOERR, "stdout");
+		free(json);
+		return rc;
+	}
+	for (i = 0; i < o->nlang; i++) {
+		o->b.len = 0;
+		if (vf_adv_text(r, &o->ft, &o->pub, o->langs[i], &o->b, emsg,
+		    sizeof(emsg)) == -1) {
+			warnx("%s: %s", cid != NULL ? cid : id, emsg);
+			return EX_DATAERR;
+		}
+		(void)snprintf(tname, sizeof(tname), "%.*s.%s.txt",
+		    (int)(strlen(fname) - 5), fname, o->langs[i]);
+		if (o->dir != NULL)
+			rc = put_file(o->dir, tname, o->b.p, o->b.len);
+		else {
+			if (i > 0 && putchar('\n') == EOF)
+				err(EX_IOERR, "stdout");
+			if (fwrite(o->b.p, 1, o->b.len, stdout) != o->b.len)
+				err(EX_IOERR, "stdout");
+		}
+		worst = rc > worst ? rc : worst;
+	}
+	return worst;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct vf_publisher pub;
+	struct opts o;
 	struct vf_config cfg;
-	struct vf_fields ft;
-	struct vf_record r = { 0 };
-	struct vf_buf b = { 0 };
-	const char *format = "csaf", *lang = NULL, *dir = NULL, *root = NULL;
-	const char *name = NULL, *url = NULL, *langs[2];
-	char emsg[256], id[256], fname[512], tname[600], *json;
-	unsigned long line = 0;
-	size_t i, nl, count = 0;
-	int ch, rc, worst = 0, got;
+	const char *lang = NULL, *root = NULL, *name = NULL, *url = NULL;
+	int ch, rc, worst;
 
+	memset(&o, 0, sizeof(o));
+	o.format = "csaf";
 	while ((ch = getopt(argc, argv, "d:f:l:N:o:u:")) != -1) {
 		switch (ch) {
 		case 'd':
 			root = optarg;
 			break;
 		case 'f':
-			format = optarg;
+			o.format = optarg;
 			break;
 		case 'l':
 			lang = optarg;
@@ -80,7 +139,7 @@ main(int argc, char *argv[])
 			name = optarg;
 			break;
 		case 'o':
-			dir = optarg;
+			o.dir = optarg;
 			break;
 		case 'u':
 			url = optarg;
@@ -89,83 +148,26 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (argc != optind || (strcmp(format, "csaf") != 0 &&
-	    strcmp(format, "text") != 0) || (lang != NULL &&
+	if (argc != optind || (strcmp(o.format, "csaf") != 0 &&
+	    strcmp(o.format, "text") != 0) || (lang != NULL &&
 	    strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0))
 		usage();
-	if ((rc = vf_publisher_get(&pub, &cfg, root, name, url)) != 0)
+	if ((rc = vf_publisher_get(&o.pub, &cfg, root, name, url)) != 0)
 		return rc;
-	if ((rc = vf_share_fields(&ft)) != 0)
+	if ((rc = vf_share_fields(&o.ft)) != 0)
 		return rc;
-	if (dir != NULL && mkdir(dir, 0755) == -1 && errno != EEXIST)
-		err(vf_errno_exit(errno), "%s", dir);
-	nl = 0;
+	if (o.dir != NULL && mkdir(o.dir, 0755) == -1 && errno != EEXIST)
+		err(vf_errno_exit(errno), "%s", o.dir);
 	if (lang != NULL)
-		langs[nl++] = lang;
+		o.langs[o.nlang++] = lang;
 	else {
-		langs[nl++] = "ja";
-		langs[nl++] = "en";
+		o.langs[o.nlang++] = "ja";
+		o.langs[o.nlang++] = "en";
 	}
-	while ((got = vf_record_read(stdin, &r, &line, emsg, sizeof(emsg))) ==
-	    1) {
-		const char *cid = vf_record_get(&r, "case.id");
-
-		if (!vf_adv_published(&r)) {
-			warnx("%s: not a published software case; skipped",
-			    cid != NULL ? cid : "record");
-			continue;
-		}
-		if (dir == NULL && count++ > 0) {
-			warnx("more than one record: give -o DIR");
-			worst = EX_USAGE;
-			break;
-		}
-		vf_csaf_filename(vf_adv_id(&r, id, sizeof(id)), fname,
-		    sizeof(fname));
-		if (strcmp(format, "csaf") == 0) {
-			if ((json = vf_csaf(&r, &pub, emsg, sizeof(emsg))) ==
-			    NULL) {
-				warnx("%s: %s", cid != NULL ? cid : id, emsg);
-				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
-				continue;
-			}
-			if (dir != NULL)
-				rc = put_file(dir, fname, json, strlen(json));
-			else if (fputs(json, stdout) == EOF)
-				err(EX_IOERR, "stdout");
-			free(json);
-			worst = rc > worst ? rc : worst;
-			continue;
-		}
-		for (i = 0; i < nl; i++) {
-			b.len = 0;
-			if (vf_adv_text(&r, &ft, &pub, langs[i], &b, emsg,
-			    sizeof(emsg)) == -1) {
-				warnx("%s: %s", cid != NULL ? cid : id, emsg);
-				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
-				break;
-			}
-			(void)snprintf(tname, sizeof(tname), "%.*s.%s.txt",
-			    (int)(strlen(fname) - 5), fname, langs[i]);
-			if (dir != NULL)
-				rc = put_file(dir, tname, b.p, b.len);
-			else {
-				if (i > 0 && putchar('\n') == EOF)
-					err(EX_IOERR, "stdout");
-				if (fwrite(b.p, 1, b.len, stdout) != b.len)
-					err(EX_IOERR, "stdout");
-			}
-			worst = rc > worst ? rc : worst;
-		}
-	}
-	if (got == -1) {
-		warnx("stdin: %s", emsg);
-		worst = worst > EX_DATAERR ? worst : EX_DATAERR;
-	}
+	worst = vf_record_each(stdin, one, &o);
 	vf_fshut_stdout();
-	vf_buf_free(&b);
-	vf_record_free(&r);
-	vf_fields_free(&ft);
+	vf_buf_free(&o.b);
+	vf_fields_free(&o.ft);
 	vf_config_free(&cfg);
 	return worst;
 }

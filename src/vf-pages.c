@@ -20,18 +20,35 @@ usage(void)
 	exit(EX_USAGE);
 }
 
+static int
+one(const struct vf_record *r, void *arg)
+{
+	struct vf_pages *pg = arg;
+	const char *cid = vf_record_get(r, "case.id");
+	char emsg[256];
+	int rc;
+
+	if (!vf_adv_published(r)) {
+		warnx("%s: not a published software case; skipped",
+		    cid != NULL ? cid : "record");
+		return 0;
+	}
+	if ((rc = vf_pages_add(pg, r, emsg, sizeof(emsg))) != 0)
+		warnx("%s: %s", cid != NULL ? cid : "record", rc == EX_DATAERR ?
+		    emsg : "not written");
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct vf_pages pg;
 	struct vf_config cfg;
 	struct vf_fields ft;
-	struct vf_record r = { 0 };
 	struct vf_root rt;
 	const char *out = NULL, *root = NULL, *name = NULL, *url = NULL;
-	char emsg[256], dflt[4096];
-	unsigned long line = 0;
-	int ch, rc, worst = 0, got, sign = 0;
+	char dflt[4096];
+	int ch, rc, worst, sign = 0;
 
 	memset(&pg, 0, sizeof(pg));
 	while ((ch = getopt(argc, argv, "d:N:o:Ss:u:")) != -1) {
@@ -82,32 +99,13 @@ main(int argc, char *argv[])
 	pg.ft = &ft;
 	if ((rc = vf_pages_open(&pg, out)) != 0)
 		return rc;
-	while ((got = vf_record_read(stdin, &r, &line, emsg,
-	    sizeof(emsg))) == 1) {
-		const char *cid = vf_record_get(&r, "case.id");
-
-		if (!vf_adv_published(&r)) {
-			warnx("%s: not a published software case; skipped",
-			    cid != NULL ? cid : "record");
-			continue;
-		}
-		if ((rc = vf_pages_add(&pg, &r, emsg, sizeof(emsg))) != 0) {
-			warnx("%s: %s", cid != NULL ? cid : "record", rc ==
-			    EX_DATAERR ? emsg : "not written");
-			worst = rc > worst ? rc : worst;
-		}
-	}
-	if (got == -1) {
-		warnx("stdin: %s", emsg);
-		worst = worst > EX_DATAERR ? worst : EX_DATAERR;
-	}
+	worst = vf_record_each(stdin, one, &pg);
 	if ((rc = vf_pages_finish(&pg)) != 0)
 		worst = rc > worst ? rc : worst;
 	if (printf("%s\n", out) < 0)
 		err(EX_IOERR, "stdout");
 	vf_fshut_stdout();
 	vf_pages_close(&pg);
-	vf_record_free(&r);
 	vf_fields_free(&ft);
 	vf_config_free(&cfg);
 	return worst;

@@ -13,6 +13,8 @@
 
 #include <sys/uio.h>
 
+#include <dirent.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -882,6 +884,12 @@ size_t	 vf_expire_flags(const struct vf_case *, const char *,
 	    const struct vf_expire_cfg *, struct vf_buf *);
 
 /*
+ * Open a folder under the root for readdir: NULL with *rc 0 when it does
+ * not exist (no case has been there), NULL with a warning and *rc set when
+ * it cannot be read.
+ */
+DIR	*vf_opendir(struct vf_root *, const char *, int *);
+/*
  * Call fn(path, state, arg) for every case file of the tree (new/ and cur/
  * of every state, in state order); the worst code fn or reading returned.
  */
@@ -929,6 +937,9 @@ int		 vf_record_read(FILE *, struct vf_record *, unsigned long *,
 		    char *, size_t);
 const char	*vf_record_get(const struct vf_record *, const char *);
 void		 vf_record_free(struct vf_record *);
+/* fn on each record of the stream; the worst code (65: malformed). */
+int		 vf_record_each(FILE *, int (*)(const struct vf_record *,
+		    void *), void *);
 
 /* ---- advisories (csaf.c, advtext.c) ------------------------------------ */
 

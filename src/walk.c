@@ -12,6 +12,30 @@
 
 #include "vf.h"
 
+DIR *
+vf_opendir(struct vf_root *root, const char *rel, int *rc)
+{
+	DIR *d;
+	int fd;
+
+	*rc = 0;
+	fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd == -1) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			warn("%s/%s", root->path, rel);
+			*rc = vf_errno_exit(errno);
+		}
+		return NULL;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		warn("%s/%s", root->path, rel);
+		*rc = vf_errno_exit(errno);
+		(void)close(fd);
+	}
+	return d;
+}
+
 int
 vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
     void *arg)
@@ -21,24 +45,14 @@ vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
 	char rel[64], path[4096], id[VF_IDLEN];
 	DIR *d;
 	size_t i, k;
-	int fd, rc, worst = 0;
+	int rc, worst = 0;
 
 	for (i = 0; vf_states[i] != NULL; i++)
 		for (k = 0; k < 2; k++) {
 			(void)snprintf(rel, sizeof(rel), "%s/%s", vf_states[i],
 			    sub[k]);
-			fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY |
-			    O_CLOEXEC | O_NOFOLLOW);
-			if (fd == -1) {
-				if (errno == ENOENT)
-					continue;
-				warn("%s/%s", root->path, rel);
-				rc = vf_errno_exit(errno);
+			if ((d = vf_opendir(root, rel, &rc)) == NULL) {
 				worst = rc > worst ? rc : worst;
-				continue;
-			}
-			if ((d = fdopendir(fd)) == NULL) {
-				(void)close(fd);
 				continue;
 			}
 			while ((de = readdir(d)) != NULL) {
