@@ -287,13 +287,7 @@ close_case(struct run *r, const char *path0)
 	    "answer the office's notices.");
 	vf_case_history(&c, TOOL, "closed as unreachable: no answer from the "
 	    "operator since %s, %d reminders", when, n);
-	{
-		struct vf_buf out = { 0 };
-
-		vf_case_write(&c, &out);
-		rc = vf_replace(&r->root, path, out.p, out.len);
-		vf_buf_free(&out);
-	}
+	rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL, 0);
 	if (rc == 0)
 		rc = vf_move(&r->root, path, sizeof(path), "unreachable");
 	if (rc != 0) {
@@ -377,7 +371,6 @@ erase_case(struct run *r, const char *path0)
 {
 	struct vf_case c;
 	struct vf_erase e = { 0 };
-	struct vf_buf out = { 0 };
 	char path[4096], id[VF_IDLEN];
 	const char *state;
 	size_t notices = 0, keys = 0;
@@ -417,8 +410,8 @@ erase_case(struct run *r, const char *path0)
 	}
 	vf_case_history(&c, TOOL, "reporter information deleted: %s",
 	    e.what.p);
-	vf_case_write(&c, &out);
-	if ((rc = vf_replace(&r->root, path, out.p, out.len)) != 0) {
+	if ((rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL,
+	    0)) != 0) {
 		fail(r, rc);
 		goto done;
 	}
@@ -426,7 +419,6 @@ erase_case(struct run *r, const char *path0)
 	    e.what.p);
 	say(path, "erased", "%s", e.what.p);
 done:
-	vf_buf_free(&out);
 	vf_erase_free(&e);
 	vf_case_free(&c);
 	vf_unlock(lk);

@@ -42,7 +42,7 @@ vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
 {
 	static const char *const sub[] = { "new", "cur" };
 	struct dirent *de;
-	char rel[64], path[4096], id[VF_IDLEN];
+	char rel[64], path[4096];
 	DIR *d;
 	size_t i, k;
 	int rc, worst = 0;
@@ -56,20 +56,12 @@ vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
 				continue;
 			}
 			while ((de = readdir(d)) != NULL) {
-				char *colon;
-				size_t n;
-
+				/*
+				 * Any name: a mail reader renames case files
+				 * (the case is its Vf-Id); dot files are not
+				 * cases.
+				 */
 				if (de->d_name[0] == '.')
-					continue;
-				/* A case name: its id, maybe with ":2,FLAGS". */
-				n = (colon = strchr(de->d_name, ':')) != NULL ?
-				    (size_t)(colon - de->d_name) :
-				    strlen(de->d_name);
-				if (n >= sizeof(id))
-					continue;
-				memcpy(id, de->d_name, n);
-				id[n] = '\0';
-				if (!vf_id_valid(id))
 					continue;
 				if (snprintf(path, sizeof(path), "%s/%s/%s",
 				    root->path, rel, de->d_name) >=

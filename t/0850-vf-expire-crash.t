@@ -15,9 +15,13 @@ mail 'Crash Testperson <crash.testperson@example.com>' 'Software Vulnerability R
 n=0
 while [ $n -lt 30 ]; do
 	p=$(sed "s/^Message-ID: .*/Message-ID: <$n@example.com>/" "$work/m" | vf-parse)
-	stage "$p" closed status.closed=2027-01-05 >/dev/null
+	p=$(stage "$p" closed status.closed=2027-01-05)
 	n=$((n + 1))
 done
+
+# One case a mail reader has renamed: still the case (its Vf-Id).
+mkdir -p "$VF_ROOT/closed/cur"
+mv "$p" "$VF_ROOT/closed/cur/1796163661.M000939P19045Q1.vm:2,S"
 
 kills=0
 for delay in 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2; do
@@ -39,6 +43,6 @@ is "$whole:$bad" "30:0" "every case is whole after the kills"
 is "$(vf-ls | grep -c .)" 30 "each in exactly one state"
 vf-expire >/dev/null 2>"$work/err"
 is $? 0 "the next run finishes"
-grep -l 'Crash Testperson\|crash.testperson' "$VF_ROOT"/closed/new/* >/dev/null 2>&1
-ok $((! $?)) "and every case is erased"
+grep -l 'Crash Testperson\|crash.testperson' "$VF_ROOT"/closed/new/* "$VF_ROOT"/closed/cur/* >/dev/null 2>&1
+ok $((! $?)) "and every case is erased, the renamed one too"
 done_testing
