@@ -49,7 +49,7 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo bin/vf-send
+SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
@@ -128,10 +128,11 @@ obj/replay/fuzz_decrypted: obj/replay/fakegpg
 bench: all $(HELPERS)
 	VF_SHARE=$(CURDIR)/share sh bench/run
 	VF_SHARE=$(CURDIR)/share sh bench/notify
+	VF_SHARE=$(CURDIR)/share sh bench/end
 
 # Explicit modes, whatever the umask of whoever installs: tools 755, data
 # and pages 644, folders 755. uninstall removes exactly what install put.
-DATA = share/fields share/policy share/procmailrc
+DATA = share/fields share/policy share/procmailrc share/crontab
 DATA_DIRS = forms examples templates
 install: all
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \

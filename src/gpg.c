@@ -1204,3 +1204,72 @@ vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
 }
+
+/*
+ * Delete a public key by its full fingerprint. gpg says nothing on
+ * success and "DELETE_PROBLEM 1" when the key is not there (gone already:
+ * done), "2" when a secret key belongs to it (never ours to delete: a
+ * reporter's key in the office keyring has no secret part).
+ */
+int
+vf_gpg_delete_key(const char *fpr, struct vf_gpg *g)
+{
+	const char *args[] = { "--yes", "--delete-keys", "--", fpr, NULL };
+	const char *dp;
+	size_t len;
+	int rc, statusover;
+
+	reset(g);
+	if (!is_fpr(fpr))
+		return EX_SOFTWARE;
+	if ((rc = gpg_run(g, args, NULL, 0, NULL, 0, NULL, 0, NULL,
+	    &statusover)) != 0)
+		return rc;
+	if (WIFSIGNALED(g->wstatus) || statusover)
+		return EX_TEMPFAIL;
+	if ((dp = status_line(&g->status, "DELETE_PROBLEM", &len)) != NULL) {
+		if (len >= 2 && strncmp(dp, " 1", 2) == 0)
+			return 0;
+		return len >= 2 && strncmp(dp, " 2", 2) == 0 ? EX_DATAERR :
+		    EX_TEMPFAIL;
+	}
+	parse(g, 0);
+	if (g->st.error || !WIFEXITED(g->wstatus) ||
+	    WEXITSTATUS(g->wstatus) != 0)
+		return g->st.sys ? EX_TEMPFAIL : EX_DATAERR;
+	return 0;
+}
+
+/* An armored detached signature of in by the key fpr (the office's). */
+int
+vf_gpg_sign_detached(const char *in, size_t n, const char *fpr,
+    struct vf_gpg *g)
+{
+	return vf_gpg_sign_encrypt(in, n, fpr, NULL, 0, NULL, 0, g, NULL,
+	    NULL);
+}
+
+/* The public key of fpr, armored: good only on EXPORTED and exit 0. */
+int
+vf_gpg_export(const char *fpr, struct vf_gpg *g)
+{
+	const char *args[] = { "--armor", "--export", "--", fpr, NULL };
+	size_t len;
+	int rc, statusover, over = 0;
+
+	reset(g);
+	if (!is_fpr(fpr))
+		return EX_CONFIG;
+	if ((rc = gpg_run(g, args, NULL, 0, NULL, 0, &g->out, 1024 * 1024,
+	    &over, &statusover)) != 0)
+		return rc;
+	if (WIFSIGNALED(g->wstatus) || statusover || over)
+		return EX_TEMPFAIL;
+	parse(g, 0);
+	if (status_line(&g->status, "EXPORTED", &len) != NULL &&
+	    !g->st.error && WIFEXITED(g->wstatus) &&
+	    WEXITSTATUS(g->wstatus) == 0 && g->out.len > 0)
+		return 0;
+	g->out.len = 0;
+	return g->st.agent ? EX_TEMPFAIL : EX_CONFIG;
+}

@@ -14,10 +14,13 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <dirent.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sysexits.h>
 #include <time.h>
 
@@ -1134,5 +1137,285 @@ int	 vf_notice_kind_valid(const char *);
  * to do: made is 0), or a sysexits code with a message on stderr.
  */
 int	 vf_notice(struct vf_notify *, const char *);
+
+/* ---- the end of a case (erase.c, expire.c, outbox.c, keyring.c, ...) -- */
+
+/* What vf_erase_case deleted: counts and a summary for the history. */
+struct vf_erase {
+	size_t		 changes;	/* things deleted; 0: nothing left */
+	int		 credit;	/* reporter.name kept as the credit */
+	char		**fpr;		/* reporter keys the case named */
+	size_t		 nfpr;
+	struct vf_buf	 what;		/* "reporter fields (9), ..." */
+};
+
+/*
+ * Delete the reporter's information from a case in memory (see erase.c):
+ * reporter-class fields (and fields not in the table), the report's text,
+ * follow-ups not from the coordinator, vendor or operator, originals,
+ * attachments, unprotected text, From, Subject, Vf-Message-Id,
+ * Vf-Reporter-Key, Vf-Signer and the key in Vf-Signature; the values are
+ * also replaced wherever else they occur. With published set and the
+ * reporter's consent (vf_erase_credit), reporter.name and
+ * consent.publish-name stay. Returns e->changes; erasing an erased case
+ * changes nothing.
+ */
+size_t	 vf_erase_case(struct vf_case *, const struct vf_fields *, int,
+	    struct vf_erase *);
+/* Would vf_erase_case change anything? (Cheap; exact.) */
+int	 vf_erase_needed(const struct vf_case *, const struct vf_fields *,
+	    int);
+/* The reporter keys a case names (into e->fpr), erasing nothing. */
+void	 vf_erase_keys(const struct vf_case *, struct vf_erase *);
+/* Software or vendor, consent.publish-name yes, and a reporter.name. */
+int	 vf_erase_credit(const struct vf_case *);
+void	 vf_erase_free(struct vf_erase *);
+
+/* A notice: in the outbox (outbox.c) or a case's Vf-Notice header. */
+struct vf_notice {
+	char		 id[VF_IDLEN];
+	char		 kind[32];
+	char		 role[16];
+	int		 pending;	/* outbox/new: not sent yet */
+	time_t		 mtime;		/* file time, or the header's TIME */
+	char		 rel[320];	/* outbox/new/NAME */
+};
+
+struct vf_outbox {
+	struct vf_notice *v;
+	size_t		  n;
+};
+
+/* Notices to the reporter, and every notice not sent yet, by case. */
+int	 vf_outbox_scan(struct vf_root *, struct vf_outbox *);
+int	 vf_outbox_remove(struct vf_root *, const struct vf_notice *);
+void	 vf_outbox_free(struct vf_outbox *);
+/* "KIND ROLE <MESSAGE-ID> TIME": 0, or -1. */
+int	 vf_notice_parse(const char *, struct vf_notice *);
+
+/* The settings vf-expire runs by (ROOT/config; vf-case(5)). */
+struct vf_expire_cfg {
+	time_t	now;
+	long	retention_days;		/* after the end, before erasing */
+	long	reply_days;		/* a party has to answer a notice */
+	long	operator_wait_days;	/* from the first unanswered notice */
+	long	idle_days;		/* an open case with no event */
+	long	notice_wait_days;	/* erasing waits for notices sent */
+};
+int	 vf_expire_config(struct vf_expire_cfg *, const struct vf_config *);
+
+/* When things happened to a case (expire.c). */
+struct vf_clock {
+	time_t	received;
+	time_t	last;		/* the latest event of any kind */
+	time_t	op_out;		/* the latest notice to the operator */
+	time_t	op_in;		/* the operator's latest answer */
+	int	reminders;
+	int	told_closed;	/* a "closed" notice went to the reporter */
+};
+void	 vf_case_clock(const struct vf_case *, struct vf_clock *);
+/* "YYYY-MM-DD" as 00:00 UTC that day; 0 when malformed. */
+time_t	 vf_date_parse(const char *);
+/* When the handling ended (status dates, else the last event). */
+time_t	 vf_expire_ended(const struct vf_case *);
+
+enum vf_web { VF_WEB_NONE, VF_WEB_REMIND, VF_WEB_CLOSE };
+/*
+ * A web case waiting for its operator: a reminder due, or the last
+ * deadline passed (close as unreachable). *since: the first notice not
+ * answered; *reminders: reminders sent since.
+ */
+enum vf_web vf_expire_web(const struct vf_case *, const char *,
+	    const struct vf_expire_cfg *, time_t *, int *);
+/*
+ * Append "WHAT<TAB>TEXT<LF>" for each deadline of an open case that has
+ * passed: flag-pubdate, flag-idle, flag-deadline. Returns the count.
+ */
+size_t	 vf_expire_flags(const struct vf_case *, const char *,
+	    const struct vf_expire_cfg *, struct vf_buf *);
+
+/*
+ * Open a folder under the root for readdir: NULL with *rc 0 when it does
+ * not exist (no case has been there), NULL with a warning and *rc set when
+ * it cannot be read.
+ */
+DIR	*vf_opendir(struct vf_root *, const char *, int *);
+/*
+ * Call fn(path, state, arg) for every case file of the tree (new/ and cur/
+ * of every state, in state order); the worst code fn or reading returned.
+ */
+int	 vf_walk(struct vf_root *, int (*)(const char *, const char *,
+	    void *), void *);
+
+/*
+ * Remove regular files older than max seconds (by vf_now) from every
+ * tmp/ of the tree (states, outbox, public); each path removed (or that
+ * would be, with dryrun) is passed to fn.
+ */
+int	 vf_tmp_clean(struct vf_root *, time_t, int,
+	    void (*)(const char *, void *), void *);
+
+/*
+ * Run "vf-notify -k KIND ID..." ($VF_NOTIFY, else vf-notify on PATH; the
+ * root in VF_ROOT); its stderr is passed on. 0 when it exited 0, else its
+ * exit status or the vf_run code.
+ */
+int	 vf_tell(const char *, char *const *, size_t);
+
+/* gpg: delete a public key; sign detached (gpg.c). gpg's home (keyring.c). */
+int	 vf_gpg_delete_key(const char *, struct vf_gpg *);
+int	 vf_gpg_sign_detached(const char *, size_t, const char *,
+	    struct vf_gpg *);
+int	 vf_gpg_homedir(char *, size_t);
+/*
+ * Zero what gpg left of deleted keys in pubring.kbx and remove gpg's
+ * keyring backups (*~). *zeroed: the dead blobs zeroed.
+ */
+int	 vf_keyring_scrub(long *);
+
+/* ---- public records: vf-redact -f output (record.c) -------------------- */
+
+struct vf_record {
+	struct vf_kv	*f;		/* fields in the order printed */
+	size_t		 n;
+};
+
+/*
+ * Read the next record from a stream of vf-redact -f records: 1 read, 0 at
+ * the end, -1 malformed (a message in err; *lineno counts lines read).
+ */
+int		 vf_record_read(FILE *, struct vf_record *, unsigned long *,
+		    char *, size_t);
+const char	*vf_record_get(const struct vf_record *, const char *);
+void		 vf_record_free(struct vf_record *);
+/* fn on each record of the stream; the worst code (65: malformed). */
+int		 vf_record_each(FILE *, int (*)(const struct vf_record *,
+		    void *), void *);
+
+/* ---- advisories (csaf.c, advtext.c) ------------------------------------ */
+
+/* Who publishes: the office (config office-name, public-url). */
+struct vf_publisher {
+	const char	*name;
+	const char	*url;		/* https://... without a final '/' */
+};
+
+/*
+ * The publisher: name and url when given, else office-name and public-url
+ * from the configuration of the root (root, else $VF_ROOT; cfg keeps the
+ * strings). 0, or EX_CONFIG with a message.
+ */
+int		 vf_publisher_get(struct vf_publisher *, struct vf_config *,
+		    const char *, const char *, const char *);
+/*
+ * Is this a record of a published software advisory (kind software or
+ * vendor, state published or a status.published date)? The credit: the
+ * reporter's name when the record carries it with consent.publish-name
+ * yes, else NULL.
+ */
+int		 vf_adv_published(const struct vf_record *);
+const char	*vf_adv_credit(const struct vf_record *);
+/* The advisory's identifier: status.advisory, else "VF#" and case.id. */
+const char	*vf_adv_id(const struct vf_record *, char *, size_t);
+/* Its release time, RFC 3339 ("2027-01-05T01:00:00.000Z"); -1 if none. */
+int		 vf_adv_date(const struct vf_record *, char *, size_t);
+
+/*
+ * The record as a CSAF 2.0 document, profile "Security Advisory": JSON
+ * text (malloc'ed, keys sorted, UTF-8), or NULL with a message in err.
+ */
+char		*vf_csaf(const struct vf_record *, const struct vf_publisher *,
+		    char *, size_t);
+/* CSAF 2.0 §5.1: the file name of a document with this tracking id. */
+void		 vf_csaf_filename(const char *, char *, size_t);
+
+/*
+ * The record as a plain-text notice in "ja" or "en", labels from the
+ * field table; appended to out. 0, or -1 with a message in err.
+ */
+int		 vf_adv_text(const struct vf_record *, const struct vf_fields *,
+		    const struct vf_publisher *, const char *, struct vf_buf *,
+		    char *, size_t);
+
+/* ---- statistics (stats.c) --------------------------------------------- */
+
+#define VF_STATS_STATES	16
+
+struct vf_qrow {			/* one quarter */
+	long	received[4];		/* software, web, vendor, unknown */
+	long	published;		/* software published that quarter */
+	long	fixed;			/* web fixed that quarter */
+};
+
+struct vf_delays {
+	double	*v;
+	size_t	 n, cap;
+};
+
+struct vf_stats {
+	time_t		 now;
+	time_t		 first;		/* the first case received */
+	int		 q0;		/* quarter of q[0]: year * 4 + q - 1 */
+	struct vf_qrow	*q;
+	size_t		 nq;
+	long		 state[4][VF_STATS_STATES];
+	long		 sw_done, sw_45, web_done, web_90, web_open90;
+	struct {
+		long	cwe;		/* 0: unspecified */
+		long	n[4];
+	}		*cwe;
+	size_t		 ncwe;
+	struct vf_delays delay[4];	/* days from receipt to the end */
+	time_t		*holiday;
+	size_t		 nholiday;
+};
+
+extern const char *const vf_stats_tables[];
+/* Count one case (its state given); s->now set by the caller. */
+void	 vf_stats_add(struct vf_stats *, const struct vf_case *,
+	    const char *);
+/* One table as TSV with a header line; EX_USAGE for an unknown name. */
+int	 vf_stats_print(struct vf_stats *, const char *, FILE *);
+/* Days that are not working days, one YYYY-MM-DD a line, # comments. */
+int	 vf_stats_holidays(struct vf_stats *, const char *);
+void	 vf_stats_free(struct vf_stats *);
+
+/* ---- the public pages (pages.c) ----------------------------------------- */
+
+struct vf_adv {				/* one advisory, for the index */
+	char	id[256];		/* JVN#..., VF#... */
+	char	base[256];		/* CSAF file name less ".json" */
+	char	date[64];		/* RFC 3339 release time */
+	char	date10[16];
+	char	title[320], title_ja[320], title_en[320];
+	char	csaf_rel[600];		/* .well-known/csaf/white/YYYY/... */
+};
+
+struct vf_pages {
+	struct vf_publisher	 pub;
+	const struct vf_fields	*ft;
+	const char		*stats;		/* vf-charts' folder, or NULL */
+	const char		*sign_key;	/* fingerprint, or NULL */
+	const char		*dir;
+	int			 dirfd;
+	struct vf_adv		*adv;
+	size_t			 nadv;
+};
+
+/* Open (make) the output folder; pub, ft, stats, sign_key are kept. */
+int	 vf_pages_open(struct vf_pages *, const char *);
+/* The advisory of one public record: CSAF, hashes, pages ja and en. */
+int	 vf_pages_add(struct vf_pages *, const struct vf_record *, char *,
+	    size_t);
+/* Index, statistics page, feed, CSAF index.txt, changes.csv, metadata. */
+int	 vf_pages_finish(struct vf_pages *);
+void	 vf_pages_close(struct vf_pages *);
+/* Write a file under the folder: made by tmp and rename. */
+int	 vf_pages_put(const struct vf_pages *, const char *, const void *,
+	    size_t);
+/* Append s HTML-escaped (& < > " '). */
+void	 vf_html(struct vf_buf *, const char *);
+/* gpg: the public key of fpr, armored, in g->out (gpg.c). */
+int	 vf_gpg_export(const char *, struct vf_gpg *);
 
 #endif

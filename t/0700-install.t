@@ -7,7 +7,7 @@
 command -v cc >/dev/null || skip_all "no C compiler"
 mkdir "$work/src"
 (cd "$top" && cp -R Makefile src share "$work/src/" && mkdir "$work/src/bin" &&
-    cp bin/vf-demo bin/vf-send "$work/src/bin/")
+    cp bin/vf-demo bin/vf-send bin/vf-charts "$work/src/bin/")
 make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
 ok $? "a copy builds"
 # A umask that would leave the tools unreadable to others, and one that
@@ -28,7 +28,8 @@ for dd in "$work/dest" "$work/dest0"; do
 	bad=$(find "$dd/opt/vf" -type d ! -perm 755 | grep -c .)
 	is "$bad" 0 "$u: every folder is mode 755"
 done
-for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo share/vf/fields \
+for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo bin/vf-charts \
+    bin/vf-expire share/vf/crontab share/vf/fields \
     share/vf/procmailrc share/vf/forms/software.ja.txt \
     bin/vf-redact bin/vf-notify bin/vf-send share/vf/policy \
     share/vf/templates/ack.ja share/vf/templates/first-contact.en \

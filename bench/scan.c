@@ -1,0 +1,53 @@
+/*
+ * scan ROOT: the baseline for vf-expire and vf-stats: read every case
+ * file of every state (new/ and cur/) whole, and nothing else. Prints
+ * the files and bytes read.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *states[] = { "received", "incomplete", "undecided",
+    "accepted", "routed", "contacted", "waiting", "published", "fixed",
+    "duplicate", "rejected", "referred", "unreachable", "closed", NULL };
+
+int
+main(int argc, char *argv[])
+{
+	static char buf[1 << 16];
+	char dir[4096], path[8192];
+	const char *sub[] = { "new", "cur" };
+	unsigned long long files = 0, bytes = 0;
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+	int i, k, fd;
+
+	if (argc != 2)
+		return 64;
+	for (i = 0; states[i] != NULL; i++)
+		for (k = 0; k < 2; k++) {
+			snprintf(dir, sizeof(dir), "%s/%s/%s", argv[1],
+			    states[i], sub[k]);
+			if ((d = opendir(dir)) == NULL)
+				continue;
+			while ((de = readdir(d)) != NULL) {
+				if (de->d_name[0] == '.')
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", dir,
+				    de->d_name);
+				if ((fd = open(path, O_RDONLY)) == -1)
+					return 1;
+				while ((n = read(fd, buf, sizeof(buf))) > 0)
+					bytes += (unsigned long long)n;
+				close(fd);
+				files++;
+			}
+			closedir(d);
+		}
+	printf("%llu files, %llu bytes\n", files, bytes);
+	return 0;
+}

@@ -1,0 +1,644 @@
+/*
+ * Deleting the reporter's information from a case whose handling has
+ * ended (DESIGN.md §1: "reporter information is deleted once the handling
+ * of the case has ended").
+ *
+ * The reporter's information is wherever it ended up, not only in the
+ * reporter fields: the report's text and the reporter's follow-ups hold
+ * the form's reporter section, the From of the case and of follow-ups
+ * names them, the stored originals hold all of it (encrypted, but
+ * decryptable by the office), attachments and clear text beside the report
+ * came in the reporter's mail, and the case's subject and message id were
+ * written by the reporter's mail program. All of that goes. What the
+ * statistics and the public record need stays: kind, dates, status fields,
+ * the vulnerability fields (product, CWE, summary), the state (outcome),
+ * and the reporter's name where it is the consented credit of a published
+ * software advisory.
+ *
+ * The history and the log are written never to hold a reporter's details
+ * (they name roles and cases). As a second line of defence, every value
+ * that is deleted is also searched for, as written and in NFKC, in what is
+ * kept (history, notes, follow-ups from other parties, the attack and
+ * vulnerability fields) and replaced by "[deleted]".
+ *
+ * Erasing is a fixed point: a case erased once erases to itself, so the
+ * question "is there anything left to delete?" is answered by erasing in
+ * memory and counting, and running vf-expire twice changes nothing the
+ * second time. A follow-up that arrives after the erasure is found and
+ * erased by the next run.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vf.h"
+
+#define GONE		"[deleted]"
+#define MIN_SCRUB	4	/* bytes: shorter values would hit anything */
+
+/* The values to search for in what is kept. */
+struct vals {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+val_add(struct vals *vs, const char *s, size_t len)
+{
+	size_t i;
+
+	while (len > 0 && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len < MIN_SCRUB)
+		return;
+	for (i = 0; i < vs->n; i++)
+		if (strlen(vs->v[i]) == len && strncasecmp(vs->v[i], s, len) == 0)
+			return;
+	vs->v = vf_reallocarray(vs->v, vs->n + 1, sizeof(*vs->v));
+	vs->v[vs->n++] = vf_strndup(s, len);
+}
+
+/*
+ * A value, each of its lines and, for one-line values (names, addresses,
+ * organisations), each word: a name is also written "Yamada" alone.
+ */
+static void
+val_add_all(struct vals *vs, const char *s, int words)
+{
+	const char *p, *e;
+
+	val_add(vs, s, strlen(s));
+	for (p = s; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		val_add(vs, p, (size_t)(e - p));
+	}
+	if (!words)
+		return;
+	for (p = s; *p != '\0';) {
+		p += strspn(p, " \t\n\"'<>(),;");
+		e = p + strcspn(p, " \t\n\"'<>(),;");
+		val_add(vs, p, (size_t)(e - p));
+		p = e;
+	}
+}
+
+static void
+vals_free(struct vals *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		free(vs->v[i]);
+	free(vs->v);
+	memset(vs, 0, sizeof(*vs));
+}
+
+/* ASCII case ignored: e-mail addresses come in any case. */
+static const char *
+find_ci(const char *h, const char *n)
+{
+	size_t len = strlen(n);
+
+	for (; *h != '\0'; h++)
+		if (strncasecmp(h, n, len) == 0)
+			return h;
+	return NULL;
+}
+
+/* Replace every value in *s; the count of replacements. */
+static size_t
+scrub(char **s, const struct vals *vs)
+{
+	struct vf_buf b = { 0 };
+	const char *p, *hit;
+	char *t, *nv;
+	size_t i, count = 0;
+
+	for (i = 0; i < vs->n; i++) {
+		if (find_ci(*s, vs->v[i]) == NULL) {
+			/* Written in another normal form? Then keep NFKC. */
+			if ((t = vf_nfkc(*s)) == NULL)
+				continue;
+			nv = vf_nfkc(vs->v[i]);
+			if (nv == NULL || strlen(nv) < MIN_SCRUB ||
+			    find_ci(t, nv) == NULL) {
+				free(t);
+				free(nv);
+				continue;
+			}
+			free(*s);
+			*s = t;
+		} else
+			nv = vf_strdup(vs->v[i]);
+		b.len = 0;
+		vf_buf_grow(&b, 0);
+		for (p = *s; (hit = find_ci(p, nv)) != NULL;
+		    p = hit + strlen(nv)) {
+			vf_buf_add(&b, p, (size_t)(hit - p));
+			vf_buf_adds(&b, GONE);
+			count++;
+		}
+		vf_buf_adds(&b, p);
+		free(*s);
+		*s = vf_buf_take(&b, NULL);
+		free(nv);
+	}
+	vf_buf_free(&b);
+	return count;
+}
+
+/* Scrub a header value in place; 1 if it changed. */
+static int
+scrub_kv(struct vf_kv *kv, const struct vals *vs)
+{
+	return scrub(&kv->value, vs) > 0;
+}
+
+static int
+is_hex(int c)
+{
+	return vf_hexval((unsigned char)c) != -1;
+}
+
+static void
+fpr_add(struct vf_erase *e, const char *s, size_t n)
+{
+	char f[65];
+	size_t i;
+
+	if (n != 40 && n != 64)
+		return;
+	for (i = 0; i < n; i++)
+		f[i] = (char)toupper((unsigned char)s[i]);
+	f[n] = '\0';
+	for (i = 0; i < e->nfpr; i++)
+		if (strcmp(e->fpr[i], f) == 0)
+			return;
+	e->fpr = vf_reallocarray(e->fpr, e->nfpr + 1, sizeof(*e->fpr));
+	e->fpr[e->nfpr++] = vf_strdup(f);
+}
+
+/*
+ * Fingerprints in free text: 40 or 64 hex digits, as gpg prints them too
+ * (groups of four separated by spaces).
+ */
+static void
+fpr_scan(struct vf_erase *e, const char *s)
+{
+	char run[65];
+	size_t n = 0;
+	const char *p;
+
+	for (p = s;; p++) {
+		if (*p != '\0' && is_hex(*p)) {
+			if (n < sizeof(run) - 1)
+				run[n] = *p;
+			n++;
+			continue;
+		}
+		if (*p == ' ' && n > 0 && n % 4 == 0 && is_hex(p[1]))
+			continue;
+		if (n == 40 || n == 64)
+			fpr_add(e, run, n);
+		n = 0;
+		if (*p == '\0')
+			break;
+	}
+}
+
+/* The key word of "good FPR trust" or "VERDICT KEY": the second word. */
+static void
+fpr_sig(struct vf_erase *e, const char *v)
+{
+	const char *k, *end;
+
+	if (v == NULL || (k = strchr(v, ' ')) == NULL)
+		return;
+	k++;
+	end = k + strcspn(k, " ");
+	fpr_add(e, k, (size_t)(end - k));
+}
+
+static const char *
+party_of(const struct vf_cpart *p)
+{
+	const char *v = vf_cpart_get(p, "Vf-Party");
+
+	return v != NULL ? v : "unknown";
+}
+
+/* A follow-up from one of the parties the office deals with, not the
+   reporter's and not one it cannot place. */
+static int
+other_party(const struct vf_cpart *p)
+{
+	const char *v = party_of(p);
+
+	return strcmp(v, "coordinator") == 0 || strcmp(v, "vendor") == 0 ||
+	    strcmp(v, "operator") == 0;
+}
+
+static const char *
+role_of(const struct vf_cpart *p)
+{
+	const char *v = vf_cpart_get(p, "Vf-Part");
+
+	return v != NULL ? v : "";
+}
+
+void
+vf_erase_keys(const struct vf_case *c, struct vf_erase *e)
+{
+	const char *v;
+	size_t i;
+
+	fpr_sig(e, vf_case_get(c, "Vf-Signature"));
+	if ((v = vf_case_get(c, "Vf-Reporter-Key")) != NULL)
+		fpr_scan(e, v);
+	if ((v = vf_case_get(c, "Vf-Signer")) != NULL)
+		fpr_scan(e, v);
+	if ((v = vf_case_field(c, "contact.pgp-key")) != NULL)
+		fpr_scan(e, v);
+	for (i = 2; i < c->npart; i++)
+		if (strcmp(role_of(&c->part[i]), VF_PART_FOLLOWUP) == 0 &&
+		    !other_party(&c->part[i]))
+			fpr_sig(e, vf_cpart_get(&c->part[i], "Vf-Signature"));
+}
+
+/* Remove every top header of that name; 1 if there was one. */
+static int
+hdr_unset(struct vf_case *c, const char *name)
+{
+	size_t i, k;
+	int hit = 0;
+
+	for (i = k = 0; i < c->nhdr; i++) {
+		if (strcasecmp(c->hdr[i].name, name) == 0) {
+			free(c->hdr[i].name);
+			free(c->hdr[i].value);
+			hit = 1;
+		} else
+			c->hdr[k++] = c->hdr[i];
+	}
+	c->nhdr = k;
+	return hit;
+}
+
+/* Set a top header unless it has that value already; 1 if it changed. */
+static int
+hdr_put(struct vf_case *c, const char *name, const char *value)
+{
+	const char *v = vf_case_get(c, name);
+
+	if (v != NULL && strcmp(v, value) == 0)
+		return 0;
+	vf_case_set(c, name, value);
+	return 1;
+}
+
+static void
+part_free(struct vf_cpart *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nhdr; i++) {
+		free(p->hdr[i].name);
+		free(p->hdr[i].value);
+	}
+	free(p->hdr);
+	if (!p->ref)
+		free(p->body);
+}
+
+/* What stays of a report or a follow-up: when, from whom, its digest. */
+static int
+is_stub(const struct vf_cpart *p)
+{
+	return vf_cpart_get(p, "Vf-Erased") != NULL && p->len == 0;
+}
+
+static void
+add_stub(struct vf_case *c, const struct vf_cpart *old, const char *when)
+{
+	static const char *const keep[] = { "Vf-Received", "Vf-Party",
+	    "Vf-Digest" };
+	struct vf_kv h[5];
+	size_t i, n = 0;
+	const char *v;
+
+	h[n].name = "Content-Transfer-Encoding";
+	h[n++].value = "8bit";
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if ((v = vf_cpart_get(old, keep[i])) != NULL) {
+			h[n].name = (char *)keep[i];
+			h[n++].value = (char *)v;
+		}
+	h[n].name = "Vf-Erased";
+	h[n++].value = (char *)when;
+	vf_case_add_part(c, role_of(old), "text/plain; charset=utf-8", h, n,
+	    "", 0);
+}
+
+/* The address and the display name of a From line, as values. */
+static void
+from_vals(struct vals *vs, const char *from)
+{
+	char *d;
+
+	if (from == NULL)
+		return;
+	d = vf_hdr_decode(from);
+	val_add_all(vs, d, 1);
+	free(d);
+	val_add_all(vs, from, 1);
+}
+
+/* Does any vulnerability field hold exactly this value (the public
+   record: a vendor reporting its own product names itself as vendor)? */
+static int
+public_value(const struct vf_case *c, const struct vf_fields *ft,
+    const char *v)
+{
+	const struct vf_field *f;
+	size_t i;
+
+	for (i = 0; i < c->nfield; i++)
+		if ((f = vf_fields_find(ft, c->field[i].name)) != NULL &&
+		    f->class == VF_CLASS_VULN &&
+		    strcasecmp(c->field[i].value, v) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+note(struct vf_erase *e, const char *what, size_t n)
+{
+	if (n == 0)
+		return;
+	vf_buf_printf(&e->what, "%s%s", e->what.len > 0 ? ", " : "", what);
+	if (n > 1)
+		vf_buf_printf(&e->what, " (%zu)", n);
+	e->changes += n;
+}
+
+int
+vf_erase_credit(const struct vf_case *c)
+{
+	const char *v;
+
+	if ((vf_kind_bit(vf_case_get(c, "Vf-Kind")) &
+	    (VF_KIND_SOFTWARE | VF_KIND_VENDOR)) == 0)
+		return 0;
+	v = vf_case_field(c, "consent.publish-name");
+	return v != NULL && strcmp(v, "yes") == 0 &&
+	    vf_case_field(c, "reporter.name") != NULL;
+}
+
+/* Does field i go? Reporter class, or unknown to the table; not the credit. */
+static int
+field_goes(const struct vf_case *c, const struct vf_fields *ft, size_t i,
+    int keepname)
+{
+	const struct vf_field *f = vf_fields_find(ft, c->field[i].name);
+
+	if (f != NULL && f->class != VF_CLASS_REPORTER)
+		return 0;
+	return !(keepname && (strcmp(c->field[i].name, "reporter.name") == 0 ||
+	    strcmp(c->field[i].name, "consent.publish-name") == 0));
+}
+
+/* "[VF#ID] KIND report": what is left of the reporter's subject. */
+static const char *
+erased_subject(const struct vf_case *c, char *buf, size_t size)
+{
+	const char *id = vf_case_get(c, "Vf-Id");
+	const char *kind = vf_case_get(c, "Vf-Kind");
+
+	if (snprintf(buf, size, "[VF#%s] %s report", id != NULL ? id : "?",
+	    kind != NULL && vf_kind_parse(kind) ? kind : "unknown") >=
+	    (int)size)
+		buf[0] = '\0';
+	return buf;
+}
+
+/*
+ * What vf_erase_case would find, without doing it: a case whose every
+ * part to delete is gone and whose headers are what erasing leaves has no
+ * value left to search for either, so erasing it changes nothing. Most
+ * cases a nightly run reads are such; this keeps the run near the cost of
+ * reading them.
+ */
+int
+vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
+    int published)
+{
+	const char *v, *role;
+	int keepname = published && vf_erase_credit(c);
+	char subj[128];
+	size_t i;
+
+	for (i = 0; i < c->nfield; i++)
+		if (field_goes(c, ft, i, keepname))
+			return 1;
+	if ((v = vf_case_get(c, "From")) == NULL ||
+	    strcmp(v, "vf <vf@localhost>") != 0 ||
+	    vf_case_get(c, "Vf-Message-Id") != NULL ||
+	    vf_case_get(c, "Vf-Reporter-Key") != NULL ||
+	    vf_case_get(c, "Vf-Signer") != NULL)
+		return 1;
+	if ((v = vf_case_get(c, "Vf-Signature")) != NULL &&
+	    strchr(v, ' ') != NULL && strcmp(strchr(v, ' '), " deleted") != 0)
+		return 1;
+	if ((v = vf_case_get(c, "Subject")) == NULL ||
+	    strcmp(v, erased_subject(c, subj, sizeof(subj))) != 0)
+		return 1;
+	for (i = 2; i < c->npart; i++) {
+		role = role_of(&c->part[i]);
+		if (strcmp(role, VF_PART_NOTE) == 0 || is_stub(&c->part[i]) ||
+		    (strcmp(role, VF_PART_FOLLOWUP) == 0 &&
+		    other_party(&c->part[i])))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+size_t
+vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
+    struct vf_erase *e)
+{
+	struct vals vs = { 0 }, credit = { 0 };
+	struct vf_cpart *old;
+	const struct vf_field *f;
+	const char *v;
+	char when[32], subj[128];
+	size_t i, k, nold, fields = 0, texts = 0, fups = 0, orig = 0;
+	size_t att = 0, scr = 0, hdrs = 0;
+	int keepname;
+
+	vf_erase_free(e);
+	vf_timestamp(when, sizeof(when), 0);
+	keepname = published && vf_erase_credit(c);
+	e->credit = keepname;
+	if (keepname)
+		val_add_all(&credit, vf_case_field(c, "reporter.name"), 1);
+
+	/* Gather what is to go before any of it goes. */
+	vf_erase_keys(c, e);
+	for (i = 0; i < e->nfpr; i++)
+		val_add(&vs, e->fpr[i], strlen(e->fpr[i]));
+	for (i = 0; i < c->nfield; i++) {
+		if (!field_goes(c, ft, i, keepname))
+			continue;
+		f = vf_fields_find(ft, c->field[i].name);
+		if (f == NULL || f->format != VF_FMT_YESNO)
+			val_add_all(&vs, c->field[i].value,
+			    f == NULL || f->format != VF_FMT_TEXT);
+	}
+	from_vals(&vs, vf_case_get(c, "From"));
+	for (i = 2; i < c->npart; i++)
+		if (strcmp(role_of(&c->part[i]), VF_PART_FOLLOWUP) == 0 &&
+		    !other_party(&c->part[i]))
+			from_vals(&vs, vf_cpart_get(&c->part[i], "Vf-From"));
+	/* The public record and the consented credit are not searched for. */
+	for (i = k = 0; i < vs.n; i++) {
+		int pub = public_value(c, ft, vs.v[i]);
+		size_t j;
+
+		for (j = 0; !pub && j < credit.n; j++)
+			pub = strcasecmp(credit.v[j], vs.v[i]) == 0;
+		if (pub)
+			free(vs.v[i]);
+		else
+			vs.v[k++] = vs.v[i];
+	}
+	vs.n = k;
+
+	/* The reporter fields. */
+	for (i = k = 0; i < c->nfield; i++) {
+		if (field_goes(c, ft, i, keepname)) {
+			free(c->field[i].name);
+			free(c->field[i].value);
+			fields++;
+		} else
+			c->field[k++] = c->field[i];
+	}
+	c->nfield = k;
+
+	/* Headers the reporter's mail wrote or that name the reporter's key. */
+	if (hdr_put(c, "From", "vf <vf@localhost>"))
+		hdrs++;
+	if (*erased_subject(c, subj, sizeof(subj)) != '\0' &&
+	    hdr_put(c, "Subject", subj))
+		hdrs++;
+	hdrs += hdr_unset(c, "Vf-Message-Id");
+	hdrs += hdr_unset(c, "Vf-Reporter-Key");
+	hdrs += hdr_unset(c, "Vf-Signer");
+	if ((v = vf_case_get(c, "Vf-Signature")) != NULL &&
+	    strchr(v, ' ') != NULL) {
+		/* The verdict stays; the key goes. */
+		char verdict[32];
+
+		k = strcspn(v, " ");
+		if (k < sizeof(verdict) - 8) {
+			memcpy(verdict, v, k);
+			memcpy(verdict + k, " deleted", 9);
+			hdrs += hdr_put(c, "Vf-Signature", verdict);
+		}
+	}
+
+	/* The parts: keep fields, history, notes and other parties' words. */
+	old = c->part;
+	nold = c->npart;
+	c->part = vf_calloc(2, sizeof(*c->part));
+	c->part[0] = old[0];
+	c->part[1] = old[1];
+	c->npart = 2;
+	for (i = 2; i < nold; i++) {
+		const char *role = role_of(&old[i]);
+		int keep = strcmp(role, VF_PART_NOTE) == 0 || is_stub(&old[i]) ||
+		    (strcmp(role, VF_PART_FOLLOWUP) == 0 &&
+		    other_party(&old[i]));
+
+		if (keep) {
+			c->part = vf_reallocarray(c->part, c->npart + 1,
+			    sizeof(*c->part));
+			c->part[c->npart++] = old[i];
+			continue;
+		}
+		if (strcmp(role, VF_PART_REPORT) == 0)
+			texts++;
+		else if (strcmp(role, VF_PART_FOLLOWUP) == 0)
+			fups++;
+		else if (strcmp(role, VF_PART_ORIGINAL) == 0)
+			orig++;
+		else
+			att++;
+		if (strcmp(role, VF_PART_REPORT) == 0 ||
+		    strcmp(role, VF_PART_FOLLOWUP) == 0)
+			add_stub(c, &old[i], when);
+		part_free(&old[i]);
+	}
+	free(old);
+
+	/* Second line of defence: the values wherever else they are. */
+	for (i = 0; i < c->nhist; i++)
+		scr += scrub(&c->hist[i], &vs) > 0;
+	for (i = 0; i < c->nfield; i++) {
+		f = vf_fields_find(ft, c->field[i].name);
+		if (f != NULL && f->class != VF_CLASS_STATUS &&
+		    f->class != VF_CLASS_REPORTER)
+			scr += scrub(&c->field[i].value, &vs) > 0;
+	}
+	for (i = 0; i < c->nhdr; i++)
+		if (strncasecmp(c->hdr[i].name, "Vf-", 3) == 0)
+			scr += scrub_kv(&c->hdr[i], &vs);
+	for (i = 2; i < c->npart; i++) {
+		struct vf_cpart *p = &c->part[i];
+		char *body;
+
+		for (k = 0; k < p->nhdr; k++)
+			if (strncasecmp(p->hdr[k].name, "Vf-", 3) == 0)
+				scr += scrub_kv(&p->hdr[k], &vs);
+		if (p->len == 0 || memchr(p->body, '\0', p->len) != NULL)
+			continue;
+		body = vf_strndup(p->body, p->len);
+		if (scrub(&body, &vs) > 0) {
+			if (!p->ref)
+				free(p->body);
+			p->ref = 0;
+			p->body = body;
+			p->len = strlen(body);
+			scr++;
+		} else
+			free(body);
+	}
+
+	note(e, "reporter fields", fields);
+	note(e, "report text", texts);
+	note(e, "reporter follow-ups", fups);
+	note(e, "originals", orig);
+	note(e, "attachments and unprotected text", att);
+	note(e, "mail headers", hdrs);
+	note(e, "values found elsewhere", scr);
+	vals_free(&vs);
+	vals_free(&credit);
+	return e->changes;
+}
+
+void
+vf_erase_free(struct vf_erase *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfpr; i++)
+		free(e->fpr[i]);
+	free(e->fpr);
+	vf_buf_free(&e->what);
+	memset(e, 0, sizeof(*e));
+}

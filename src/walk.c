@@ -1,0 +1,76 @@
+/*
+ * Every case of the tree, one at a time: a tool that looks at the whole
+ * tree (vf-expire, vf-stats) holds one case in memory, never the list.
+ */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+DIR *
+vf_opendir(struct vf_root *root, const char *rel, int *rc)
+{
+	DIR *d;
+	int fd;
+
+	*rc = 0;
+	fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd == -1) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			warn("%s/%s", root->path, rel);
+			*rc = vf_errno_exit(errno);
+		}
+		return NULL;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		warn("%s/%s", root->path, rel);
+		*rc = vf_errno_exit(errno);
+		(void)close(fd);
+	}
+	return d;
+}
+
+int
+vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
+    void *arg)
+{
+	static const char *const sub[] = { "new", "cur" };
+	struct dirent *de;
+	char rel[64], path[4096];
+	DIR *d;
+	size_t i, k;
+	int rc, worst = 0;
+
+	for (i = 0; vf_states[i] != NULL; i++)
+		for (k = 0; k < 2; k++) {
+			(void)snprintf(rel, sizeof(rel), "%s/%s", vf_states[i],
+			    sub[k]);
+			if ((d = vf_opendir(root, rel, &rc)) == NULL) {
+				worst = rc > worst ? rc : worst;
+				continue;
+			}
+			while ((de = readdir(d)) != NULL) {
+				/*
+				 * Any name: a mail reader renames case files
+				 * (the case is its Vf-Id); dot files are not
+				 * cases.
+				 */
+				if (de->d_name[0] == '.')
+					continue;
+				if (snprintf(path, sizeof(path), "%s/%s/%s",
+				    root->path, rel, de->d_name) >=
+				    (int)sizeof(path))
+					continue;
+				if ((rc = fn(path, vf_states[i], arg)) > worst)
+					worst = rc;
+			}
+			(void)closedir(d);
+		}
+	return worst;
+}

@@ -1,0 +1,196 @@
+#!/bin/sh
+# vf-expire deletes the reporter's information from ended cases, wherever
+# it ended up: fields, report text, follow-ups, From, originals, outbox
+# notices, the keyring; it keeps what statistics and the public record
+# need, and the consented credit. Then the whole root and the keyring are
+# searched for every reporter value in every form a mail could carry it.
+. "$(dirname "$0")/lib.sh"
+PATH=$top/t/bin:$PATH
+
+command -v gpg >/dev/null || skip_all "gpg not installed"
+make_keys || skip_all "cannot make gpg keys"
+make_root
+VF_NOW=2027-01-10T09:00:00Z
+export VF_NOW
+
+# Reporter A has a key of his own, in his own keyring; the office has only
+# the public half (as when a reporter sends it).
+rhome=$work/reporter-gnupg
+mkdir -m 700 "$rhome"
+A_NAME='Zebulon Quaxworth'
+A_MAIL='zebulon.quaxworth@example.net'
+A_PHONE='+81-3-5555-0199'
+A_ORG='Quaxworth Forensics Lab'
+A_ADDR='7-3 Kitamachi Fictionville'
+GNUPGHOME=$rhome gpg --batch --quiet --passphrase '' --quick-gen-key \
+    "$A_NAME <$A_MAIL>" ed25519 sign,cert never 2>/dev/null
+A_FPR=$(GNUPGHOME=$rhome gpg --batch --with-colons -k "$A_MAIL" |
+    awk -F: '$1 == "fpr" { print $10; exit }')
+GNUPGHOME=$rhome gpg --batch --quiet --passphrase '' --quick-add-key \
+    "$A_FPR" cv25519 encr never 2>/dev/null
+GNUPGHOME=$rhome gpg --batch --armor --export "$A_FPR" |
+    gpg --batch --quiet --import 2>/dev/null
+gpg --batch --armor --export "$OFFICE_FPR" |
+    GNUPGHOME=$rhome gpg --batch --quiet --import 2>/dev/null
+gpg --batch --with-colons -k "$A_FPR" >/dev/null 2>&1
+ok $? "the reporter's public key is in the office keyring"
+gpg --batch --check-trustdb >/dev/null 2>&1
+
+sed -e "s/John Example/$A_NAME/; s/john@example.com/$A_MAIL/" \
+    -e "s/+1 555 0100/$A_PHONE/; s/Example Security Research/$A_ORG/" \
+    -e "s/(5) Address:/(5) Address: $A_ADDR/" \
+    -e 's/(c) Publish my name in the advisory (required): \[x\] yes  \[ \] no/(c) Publish my name in the advisory (required): [ ] yes  [x] no/' \
+    -e "s/(4) Remarks:/(4) Remarks: call me Zeb after 6pm/" \
+    "$VF_SHARE/examples/software-en.txt" >"$work/a.txt"
+pa=$(GNUPGHOME=$rhome pgpmime "$A_NAME <$A_MAIL>" 'Software Vulnerability Report' \
+    "$work/a.txt" "$OFFICE_FPR" "$A_FPR" | vf-parse)
+ok $? "reporter A's signed and encrypted report is filed"
+ida=$(basename "$pa")
+grep -q "^Vf-Signature: good $A_FPR" "$pa"
+ok $? "signed by A's key"
+printf 'Zebulon again: the crash also happens in 5.0.8. Phone %s.\n' "$A_PHONE" >"$work/a2.txt"
+mail "=?UTF-8?B?$(printf '%s' "$A_NAME" | base64)?= <$A_MAIL>" "Re: [VF#$ida] more" "$work/a2.txt" |
+    vf-parse >/dev/null
+ok $? "A's follow-up is filed"
+# A second, still open case of A's, with the same key.
+pa2=$(GNUPGHOME=$rhome pgpmime "$A_NAME <$A_MAIL>" 'Software Vulnerability Report' \
+    "$work/a.txt" "$OFFICE_FPR" "$A_FPR" | vf-parse)
+
+# Reporter B: a web report in ISO-2022-JP, From in an encoded word.
+B_NAME='鰐淵ソラ'
+B_MAIL='sora.wanibuchi@example.org'
+B_PHONE='090-5555-0142'
+B_ORG='鰐淵情報工房'
+sed -e "s/田中 一郎/$B_NAME/; s/ichiro.tanaka@example.jp/$B_MAIL/" \
+    -e "s/(3) 電話番号：/(3) 電話番号：$B_PHONE/; s/(4) 所属：個人/(4) 所属：$B_ORG/" \
+    "$VF_SHARE/examples/web-ja.txt" | iconv -f UTF-8 -t ISO-2022-JP >"$work/b.txt"
+bfrom="=?ISO-2022-JP?B?$(printf '%s' "$B_NAME" | iconv -f UTF-8 -t ISO-2022-JP | base64)?= <$B_MAIL>"
+pb=$(mail "$bfrom" 'Web Application Vulnerability Report' "$work/b.txt" ISO-2022-JP | vf-parse)
+ok $? "reporter B's Japanese web report is filed"
+grep -q "$B_NAME" "$pb"
+ok $? "B's name is in the case (before)"
+
+# Reporter C asked for the credit.
+C_NAME='Xanthippe Vorderlund'
+C_MAIL='xanthippe.v@example.com'
+C_PHONE='+44 20 5555 0177'
+sed -e "s/John Example/$C_NAME/; s/john@example.com/$C_MAIL/; s/+1 555 0100/$C_PHONE/" \
+    "$VF_SHARE/examples/software-en.txt" >"$work/c.txt"
+pc=$(mail "$C_NAME <$C_MAIL>" 'Software Vulnerability Report' "$work/c.txt" | vf-parse)
+
+# Run them to their end, as vf-decide and vf-notify will.
+pa=$(stage "$pa" published status.accepted=2026-12-01 status.published=2027-01-05 \
+    status.advisory=JVN#90000001 "+Vf-Reporter-Key: $A_FPR" \
+    "+Vf-Notice: ack reporter <vf.$ida.1@example.jp> 2026-11-30T10:00:00Z" \
+    '@moved to published')
+pa2=$(stage "$pa2" waiting status.accepted=2026-12-01 "+Vf-Reporter-Key: $A_FPR")
+pb=$(stage "$pb" fixed status.accepted=2026-12-01 status.fixed=2027-01-04 '@moved to fixed')
+pc=$(stage "$pc" published status.published=2027-01-06 status.advisory=JVN#90000002 '@moved to published')
+
+# The outbox: the office's copy of a notice to A (sent), one to the
+# coordinator (kept: not the reporter's), a notice to B still waiting.
+mkdir -p "$VF_ROOT/outbox/new" "$VF_ROOT/outbox/cur" "$VF_ROOT/outbox/tmp"
+{
+	printf 'From: office@example.jp\nTo: %s <%s>\nSubject: [VF#%s] accepted\n' "$A_NAME" "$A_MAIL" "$ida"
+	printf 'Vf-Id: %s\nVf-Notice: accepted reporter\nContent-Transfer-Encoding: base64\n\n' "$ida"
+	printf 'Dear %s, your report was accepted.\n' "$A_NAME" | base64
+} >"$VF_ROOT/outbox/cur/1.notice"
+{
+	printf 'From: office@example.jp\nTo: coordinator@example.jp\nSubject: [VF#%s] report\n' "$ida"
+	printf 'Vf-Id: %s\nVf-Notice: coordinator coordinator\n\nciphertext\n' "$ida"
+} >"$VF_ROOT/outbox/cur/2.notice"
+idb=$(basename "$pb")
+{
+	printf 'From: office@example.jp\nTo: %s\nSubject: [VF#%s] fixed\n' "$B_MAIL" "$idb"
+	printf 'Vf-Id: %s\nVf-Notice: fixed reporter\n\nThe site is fixed.\n' "$idb"
+} >"$VF_ROOT/outbox/new/3.notice"
+chmod 600 "$VF_ROOT"/outbox/*/*
+# Written yesterday (by the clock the tools run by).
+touch -d 2027-01-09T09:00:00Z "$VF_ROOT/outbox/new/3.notice"
+
+snapshot() { (cd "$VF_ROOT" && find . -type f ! -path './.lock/*' | sort | xargs sha256sum); }
+
+# -n changes nothing.
+snapshot >"$work/before"
+vf-expire -n >"$work/dry" 2>"$work/err"
+is $? 0 "vf-expire -n: exit 0"
+snapshot >"$work/after"
+cmp -s "$work/before" "$work/after"
+ok $? "-n changes nothing"
+grep -q "	erased	would delete" "$work/dry"
+ok $? "-n says what it would delete"
+
+vf-expire >"$work/out1" 2>"$work/err"
+is $? 0 "vf-expire: exit 0"
+pa=$(vf-ls published | grep "$ida")
+grep -q "^$pa	erased	" "$work/out1"
+ok $? "A's published case is erased"
+grep -q "^$VF_ROOT/fixed/.*	waiting	" "$work/out1"
+ok $? "B's case waits while a notice to B is not sent"
+grep -q "^$VF_ROOT/published/.*	erased	.*kept: reporter.name" "$work/out1"
+ok $? "C's case is erased, the credit kept"
+gpg --batch -k "$A_FPR" >/dev/null 2>&1
+ok $? "A's key is kept: A's other case is open"
+grep -c "^Vf-Reporter-Key" "$pa" | grep -qx 0
+ok $? "the erased case names A's key no more"
+test -f "$VF_ROOT/outbox/cur/1.notice"
+ok $((! $?)) "the notice to A in the outbox is deleted"
+test -f "$VF_ROOT/outbox/cur/2.notice"
+ok $? "the notice to the coordinator is kept"
+grep -q "vf-expire: reporter information deleted: reporter fields" "$pa"
+ok $? "the history records which classes were deleted"
+grep "reporter information deleted" "$VF_ROOT/log" | grep -q "$ida"
+ok $? "so does the log"
+for f in product.name product.version status.published status.advisory vuln.summary; do
+	grep -q "^$f: " "$pa"
+	ok $? "kept: $f"
+done
+grep -q '^Vf-Kind: software' "$pa"
+ok $? "kept: the kind"
+
+# The notice to B is sent (the sending script moves it), A's other case ends.
+mv "$VF_ROOT/outbox/new/3.notice" "$VF_ROOT/outbox/cur/3.notice"
+pa2=$(stage "$pa2" closed status.closed=2027-01-08 '@closed')
+vf-expire >"$work/out2" 2>"$work/err"
+is $? 0 "second run: exit 0"
+grep -c '	erased	' "$work/out2" | grep -qx 2
+ok $? "B's case and A's other case are erased now"
+gpg --batch -k "$A_FPR" >/dev/null 2>&1
+ok $((! $?)) "A's key is deleted from the keyring once no case needs it"
+gpg --batch -k "$OFFICE_FPR" >/dev/null 2>&1
+ok $? "the office key is kept"
+pc=$(vf-ls published | grep "$(basename "$pc")")
+grep -q "^reporter.name: $C_NAME\$" "$pc"
+ok $? "C's consented credit is kept"
+grep -q "$C_MAIL" "$pc"
+ok $((! $?)) "but not C's address"
+
+# Twice in a row changes nothing the second time.
+snapshot >"$work/before"
+vf-expire >"$work/out3" 2>"$work/err"
+is "$?:$(grep -c . "$work/out3")" "0:0" "third run: nothing to do, nothing said"
+snapshot >"$work/after"
+cmp -s "$work/before" "$work/after"
+ok $? "third run changes nothing"
+
+# A follow-up to an erased case brings details again: erased again.
+printf 'Zebulon Quaxworth once more.\n' >"$work/a3.txt"
+mail "$A_NAME <$A_MAIL>" "Re: [VF#$ida] thanks" "$work/a3.txt" | vf-parse >/dev/null
+vf-expire >"$work/out4" 2>"$work/err"
+grep -c '	erased	' "$work/out4" | grep -qx 1
+ok $? "a follow-up after the erasure is erased by the next run"
+
+# Now nothing of A, B or C (but C's consented name) is anywhere.
+find "$VF_ROOT" "$GNUPGHOME" -type f >"$work/files"
+findsecret "$A_NAME" "$A_MAIL" "$A_PHONE" "$A_ORG" "$A_ADDR" "Quaxworth" "Zebulon" \
+    "$A_FPR" "$B_NAME" "$B_MAIL" "$B_PHONE" "$B_ORG" "$C_MAIL" "$C_PHONE" \
+    -- $(cat "$work/files") >"$work/found"
+ok $? "no reporter value anywhere in the root or the keyring, in any encoding"
+sed 's/^/# /' "$work/found" | head -20
+# The search itself finds what is there: C's consented name, in the case.
+findsecret "$C_NAME" -- "$pc" >/dev/null
+ok $((! $?)) "(the search finds a value that is there)"
+grep -q 'Zebulon' "$rhome/pubring.kbx"
+ok $? "(and the reporter's own keyring, outside, still has his key)"
+
+done_testing
