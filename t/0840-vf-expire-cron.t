@@ -40,7 +40,7 @@ done
 job=$(awk -F '\t' '/^[0-9*]/ { print $2 }' "$top/share/crontab")
 is "$job" "vf-expire" "share/crontab runs vf-expire"
 cron() {
-	env -i SHELL=/bin/sh PATH="$top/bin:$top/t/bin:/usr/bin:/bin" \
+	env -i SHELL=/bin/sh PATH="$top/t/bin:$top/bin:/usr/bin:/bin" \
 	    VF_ROOT="$VF_ROOT" GNUPGHOME="$GNUPGHOME" VF_SHARE="$VF_SHARE" \
 	    VF_NOW="$1" VF_NOTIFY_LOG="$VF_NOTIFY_LOG" \
 	    setsid /bin/sh -c "$job" </dev/null >"$work/cron.out" 2>"$work/cron.err"
