@@ -316,9 +316,37 @@ struct vf_field {
 	size_t		 nen;
 };
 
+/*
+ * What the table says besides fields, in its "@" lines: the words that
+ * mark a section heading, a closing line or a required label, the answers
+ * of yes/no fields, and the sentences that answer yes/no fields (see the
+ * top of share/fields). Words are kept as written; the form parser
+ * normalises them as it does the text.
+ */
+struct vf_words {
+	char		**w;
+	size_t		  n;
+};
+
+struct vf_sentence {
+	char		**pat;		/* its patterns, as written */
+	size_t		  npat;
+	size_t		 *field;	/* the fields it answers (indexes) */
+	char		 *yes;		/* per field: 1 yes, 0 no */
+	size_t		  nfield;
+};
+
 struct vf_fields {
-	struct vf_field	*f;
-	size_t		 n;
+	struct vf_field		*f;
+	size_t			 n;
+	struct vf_words		 heading;	/* "*X": a numbered line ending
+						   in X */
+	struct vf_words		 closing;	/* "X*": a line starting so */
+	struct vf_words		 marker;	/* required markers */
+	struct vf_words		 yes;		/* "*X": also at the end of a */
+	struct vf_words		 no;		/*   short answer */
+	struct vf_sentence	*s;
+	size_t			 ns;
 };
 
 /*
