@@ -135,10 +135,14 @@ struct stmt {
 	int		 quote;		/* quote depth of its first line */
 	int		 space;		/* white space seen since the last */
 	int		 open;		/* not ended by punctuation */
+	int		 par;		/* first of a paragraph in a value */
+	size_t		 parlen;	/*   whose length was this before */
 	/* Where it begins and ends, to quote it as written. */
 	const char	*sline, *eline;
 	size_t		 slen, elen, spos, epos;
 };
+
+struct hit;
 
 /* What the statements said about one yes/no field. */
 struct ev {
@@ -156,6 +160,7 @@ struct state {
 	char			*done;	/* per field: has its value */
 	struct ev		*ev;	/* per field */
 	char			*seen;	/* per sentence, of one statement */
+	struct hit		*hit;	/* per sentence, of one statement */
 	size_t			 cur;	/* field being read, if mode */
 	enum mode		 mode;
 	int			 quote;	/* quote depth of its label line */
@@ -164,6 +169,11 @@ struct state {
 	uint32_t		 sig;	/* numbering of its label line */
 	unsigned		 num;	/*   and its number, 0: none */
 	unsigned		 lastnum; /* of the list in its value */
+	size_t			 offer;	/* the choices the label line offered,
+					   none marked: the answer may follow */
+	size_t			 parlen;  /* its length before a paragraph */
+	int			 par;	/* that paragraph's first statement
+					   is yet to begin */
 	struct stmt		 stmt;
 };
 
@@ -1076,10 +1086,30 @@ is_heading(const struct index *ix, const struct nline *nl, size_t start,
 			more = 1;
 		}
 	}
+	/* "届出者情報の取扱い*": a marker after it, as after a label. */
+	for (i = 0; i < ix->marker.n; i++) {
+		w = &ix->marker.v[i];
+		if (w->len < len && memcmp(n + len - w->len, w->w,
+		    w->len) == 0) {
+			len -= w->len;
+			while (len > 0 && isws(n[len - 1]))
+				len--;
+			break;
+		}
+	}
 	if (len == 0)
 		return 0;
 	if ((pf & PF_NUMBER) && (pf & PF_BRACKET) && closed)
 		return 1;
+	/* "届出者情報の取扱い（必須）": a hint after it, as after a label. */
+	if (memchr(n, '(', len) != NULL && nl->n[start + len] == ')') {
+		while (len > 0 && n[len - 1] != '(')
+			len--;
+		while (len > 0 && (n[len - 1] == '(' || isws(n[len - 1])))
+			len--;
+		if (len == 0)
+			return 0;
+	}
 	for (i = 0; i < ix->heading.n; i++) {
 		w = &ix->heading.v[i];
 		k = w->len;
@@ -1503,14 +1533,68 @@ dedent(struct vf_buf *b, int skipfirst)
 	b->p[b->len] = '\0';
 }
 
+/* Does the answer offer boxes, none of them marked? */
+static int
+only_offered(const char *v, size_t vlen)
+{
+	char *t;
+	size_t n, i, k, used;
+	int m, marked = 0, empty = 0;
+
+	if (vlen > YESNO_MAX)
+		return 0;
+	t = vf_malloc(vlen + 1);
+	n = normalise(v, vlen, t, vlen, &used, 1);
+	for (i = 0; i < n; i += k > 0 ? k : 1) {
+		k = 0;
+		if ((m = box_at(t + i, n - i, &k)) == 1)
+			marked++;
+		else if (m == 0)
+			empty++;
+	}
+	free(t);
+	return empty > 0 && marked == 0;
+}
+
+/*
+ * The answer below a line of unmarked choices, when it is nothing but an
+ * answer ("wanted", "要", "[x] yes"): yes or no; else NULL, and the whole
+ * is kept as written. Text that merely begins with one (「要」の場合は…) is
+ * no answer.
+ */
+static const char *
+bare_answer(const struct index *ix, const char *v, size_t vlen)
+{
+	const char *r;
+	char *t;
+	size_t n, i, k, used, end;
+	int a;
+
+	if ((r = yesno(ix, v, vlen)) == NULL)
+		return NULL;
+	t = vf_malloc(vlen + 1);
+	n = normalise(v, vlen, t, vlen, &used, 1);
+	for (i = 0; i < n && isws(t[i]); i++)
+		;
+	end = trim_answer(t, n);
+	if (box_at(t + i, n - i, &k) != 1 &&
+	    ((a = answer_at(ix, t + i, end - i, &k)) < 0 || i + k != end)) {
+		/* Nor a whole answer of one letter ("y"). */
+		if (!(end == i + 1 && yesno(ix, t + i, 1) != NULL))
+			r = NULL;
+	}
+	free(t);
+	return r;
+}
+
 static void
 finish(struct state *st)
 {
 	struct vf_buf *b;
 	const struct vf_field *f;
-	const char *s, *yn;
+	const char *s, *yn, *c;
 	char *t, *k;
-	size_t n;
+	size_t n, cn;
 
 	if (st->mode == M_NONE)
 		return;
@@ -1532,7 +1616,16 @@ finish(struct state *st)
 		st->asis[st->cur].len = 0;
 		vf_buf_add(&st->asis[st->cur], s, n);
 	}
-	if (f->format == VF_FMT_YESNO && (yn = yesno(st->ix, s, n)) != NULL) {
+	yn = NULL;
+	if (f->format == VF_FMT_YESNO && st->offer > 0 && st->offer < b->len) {
+		c = b->p + st->offer;
+		cn = b->len - st->offer;
+		trim(&c, &cn);
+		yn = bare_answer(st->ix, c, cn);
+	}
+	st->offer = 0;
+	if (f->format == VF_FMT_YESNO && (yn != NULL ||
+	    (yn = yesno(st->ix, s, n)) != NULL)) {
 		b->len = 0;
 		vf_buf_adds(b, yn);
 	} else if (f->format == VF_FMT_EMAIL || f->format == VF_FMT_PHONE ||
@@ -1578,13 +1671,20 @@ begin(struct state *st, size_t field, const char *line, size_t linelen,
 	st->quote = quote;
 	st->sig = numstyle(line, linelen, &st->num);
 	st->lastnum = 0;
+	st->par = 0;
 	b->len = 0;
 	trim(&v, &vlen);
 	add_clean(b, v, vlen);
 	st->content = st->inlined = vlen > 0;
+	st->offer = 0;
 	if (f->format == VF_FMT_TEXT)
 		st->mode = vlen > 0 ? M_PARA : M_ALL;
-	else if (vlen > 0) {
+	else if (vlen > 0 && f->format == VF_FMT_YESNO &&
+	    only_offered(v, vlen)) {
+		/* "[ ] not needed  [ ] wanted", answered below it. */
+		st->mode = M_YESNO;
+		st->offer = b->len;
+	} else if (vlen > 0) {
 		st->mode = M_FIRST;
 		finish(st);
 	} else
@@ -1625,6 +1725,12 @@ more(struct state *st, const char *s, size_t n)
 		add_clean(b, s, n);
 		finish(st);
 		return;
+	}
+	if (st->mode == M_ALL && st->content && b->len > 0 &&
+	    b->p[b->len - 1] == '\n') {
+		/* A paragraph begins: its first statement may end the value. */
+		st->parlen = b->len;
+		st->par = 1;
 	}
 	if (st->content)
 		vf_buf_addc(b, '\n');
@@ -1770,25 +1876,33 @@ run_at(const struct run *r, size_t k, const struct stmt *m, size_t pos)
 /*
  * Does pattern p occur in the statement? Its runs must appear in order;
  * each is taken where it ends first, which leaves the most room for the
- * next.
+ * next. *from and *to get where the match begins and ends.
  */
 static int
-pat_match(const struct pat *p, const struct stmt *m)
+pat_match(const struct pat *p, const struct stmt *m, size_t *from,
+    size_t *to)
 {
 	const struct run *r;
-	size_t pos = 0, best, i, j, e;
+	size_t pos = 0, best, bstart = 0, i, j, e;
 
+	*from = SIZE_MAX;
 	for (j = 0; j < p->nrun; j++) {
 		r = &p->run[j];
 		best = SIZE_MAX;
 		for (i = pos; i <= m->key.len && i < best; i++)
-			if (word_edge(m, i) && (e = run_at(r, 0, m, i)) < best)
+			if (word_edge(m, i) &&
+			    (e = run_at(r, 0, m, i)) < best) {
 				best = e;
+				bstart = i;
+			}
 		if (best == SIZE_MAX)
 			return 0;
+		if (j == 0)
+			*from = bstart;
 		pos = best;
 	}
-	return 1;
+	*to = pos;
+	return p->nrun > 0;
 }
 
 /* Could any pattern match the key? Two bytes that begin one must occur. */
@@ -1841,27 +1955,53 @@ ev_quote(struct ev *ev, const struct stmt *m, struct nline *nl)
 	}
 }
 
+/* A sentence that matched a statement, and where. */
+struct hit {
+	size_t		 sentence;
+	size_t		 from, to;
+};
+
 /*
  * The statement read so far is complete: what does it answer? A marked
- * box or plain prose states it; an unmarked box only offers it.
+ * box or plain prose states it; an unmarked box only offers it. A match
+ * inside the text a sentence about more fields matched is part of that
+ * one ("製品開発者には開示しない" in "…調整機関には開示しても良いが、製品
+ * 開発者には開示しない"), not a statement of its own.
  */
 static void
 stmt_flush(struct state *st, struct nline *nl)
 {
 	struct stmt *m = &st->stmt;
-	const struct vf_sentence *se;
+	const struct vf_sentence *se, *wide;
 	const struct index *ix = st->ix;
+	struct hit *hit = st->hit;
 	struct ev *ev;
-	size_t i, j, f;
+	size_t i, j, f, nhit = 0, from, to;
+	int said = 0;
 
 	if (m->key.len > 0 && ix->npat > 0 &&
 	    stmt_candidate(ix, m->key.p, m->key.len)) {
 		for (i = 0; i < ix->npat; i++) {
 			if (st->seen[ix->pat[i].sentence] ||
-			    !pat_match(&ix->pat[i], m))
+			    !pat_match(&ix->pat[i], m, &from, &to))
 				continue;
 			st->seen[ix->pat[i].sentence] = 1;
-			se = &st->t->s[ix->pat[i].sentence];
+			hit[nhit].sentence = ix->pat[i].sentence;
+			hit[nhit].from = from;
+			hit[nhit++].to = to;
+		}
+		for (i = 0; i < nhit; i++) {
+			st->seen[hit[i].sentence] = 0;
+			se = &st->t->s[hit[i].sentence];
+			for (j = 0; j < nhit; j++) {
+				wide = &st->t->s[hit[j].sentence];
+				if (wide->nfield > se->nfield &&
+				    hit[j].from <= hit[i].from &&
+				    hit[i].to <= hit[j].to)
+					break;
+			}
+			if (j < nhit)
+				continue;
 			for (j = 0; j < se->nfield; j++) {
 				f = se->field[j];
 				if (!recognised(&st->t->f[f], ix->kind))
@@ -1874,22 +2014,36 @@ stmt_flush(struct state *st, struct nline *nl)
 				    0 || se->nfield < ev->wno))
 					ev->wno = se->nfield;
 				ev_quote(ev, m, nl);
+				said = 1;
 			}
 		}
-		for (i = 0; i < ix->npat; i++)
-			st->seen[ix->pat[i].sentence] = 0;
+	}
+	/*
+	 * "Please do not tell the vendor who I am." after a blank line in
+	 * the steps to reproduce is no step: the value ends before it.
+	 */
+	if (said && m->par && st->mode == M_ALL) {
+		st->val[st->cur].len = m->parlen;
+		st->val[st->cur].p[m->parlen] = '\0';
+		finish(st);
 	}
 	m->key.len = m->gap.len = 0;
 	m->box = -1;
 	m->space = 0;
 	m->open = 0;
+	m->par = 0;
 	m->sline = NULL;
 }
 
 static void
-stmt_start(struct stmt *m, const char *raw, size_t rawlen, size_t pos,
+stmt_start(struct state *st, const char *raw, size_t rawlen, size_t pos,
     int box, int quote)
 {
+	struct stmt *m = &st->stmt;
+
+	m->par = st->par && st->mode == M_ALL;
+	m->parlen = st->parlen;
+	st->par = 0;
 	m->box = box;
 	m->quote = quote;
 	m->open = 1;
@@ -1932,7 +2086,7 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 	while (i < nl->len) {
 		if ((b = box_at(n + i, nl->len - i, &k)) >= 0) {
 			stmt_end(st, nl, raw, rawlen, i);
-			stmt_start(m, raw, rawlen, i, b, quote);
+			stmt_start(st, raw, rawlen, i, b, quote);
 			i += k;
 			continue;
 		}
@@ -1941,7 +2095,7 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 			continue;
 		}
 		if (m->sline == NULL)
-			stmt_start(m, raw, rawlen, i, -1, quote);
+			stmt_start(st, raw, rawlen, i, -1, quote);
 		k = 1;
 		if ((unsigned char)n[i] >= 0x80)
 			while (i + k < nl->len &&
@@ -2163,6 +2317,7 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	st.done = vf_calloc(t->n, 1);
 	st.ev = vf_calloc(t->n, sizeof(*st.ev));
 	st.seen = vf_calloc(t->ns + 1, 1);
+	st.hit = vf_calloc(t->ns + 1, sizeof(*st.hit));
 	st.stmt.box = -1;
 	nl = vf_malloc(sizeof(*nl));
 
@@ -2250,6 +2405,7 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	free(st.done);
 	free(st.ev);
 	free(st.seen);
+	free(st.hit);
 	index_free(&ix);
 }
 

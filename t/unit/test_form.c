@@ -183,35 +183,86 @@ END_TEST
 
 /* ---- the shipped forms ------------------------------------------------- */
 
+/* The first box of a line marked, in the form's style. */
+static void
+mark(char *line, int ja)
+{
+	char *p;
+
+	if (ja) {
+		ck_assert_ptr_nonnull(p = strstr(line, "\xe2\x96\xa1"));
+		memcpy(p, "\xe2\x96\xa0", 3);		/* □ to ■ */
+	} else {
+		ck_assert_ptr_nonnull(p = strstr(line, "[ ]"));
+		p[1] = 'x';
+	}
+}
+
+/* What the first choice of an item line means, as the form offers it. */
+static const char *
+first_choice(const char *line)
+{
+	static const struct {
+		const char	*word;
+		const char	*means;
+	} choices[] = {
+		{ "\xe2\x96\xa1 希望する", "yes" },
+		{ "\xe2\x96\xa1 不要", "no" },
+		{ "\xe2\x96\xa1 届出をしていない", "no" },
+		{ "[ ] yes", "yes" },
+		{ "[ ] not reported", "no" },
+		{ "[ ] not needed", "no" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+		if (strstr(line, choices[i].word) != NULL)
+			return choices[i].means;
+	ck_abort_msg("no known choice in \"%s\"", line);
+	return NULL;
+}
+
+/* A choice among sentences in a form: option k answers so. */
+struct option {
+	const char	*field[3];
+	const char	*value[3];
+};
+
 /*
- * Every "(n) label" line of a form names a field of the table by one of
- * its labels exactly, in the form's language; filling each line in gives
- * that field that value.
+ * Every "N.M label" line of a form with a colon names a field of the
+ * table by one of its labels exactly, in the form's language; filling
+ * each in gives that field that value, and marking the first box of a
+ * choice on the line gives what that choice means. The sentences offered
+ * as boxes below a line without a colon are each marked in turn, and
+ * give what opt[k] says.
  */
 static void
-check_form(const char *rel, int ja, int kind)
+check_form(const char *rel, int ja, int kind, const struct option *opt,
+    size_t nopt)
 {
-	struct vf_buf filled = { 0 };
+	struct vf_buf filled = { 0 }, chose = { 0 };
 	struct vf_form f;
 	const struct vf_field *fld;
-	char *text, *line, *rest, *p, *lab, want[64][64];
-	const char *box;
+	char *text, *line, *rest, *p, *lab, want[64][64], *copy;
 	const char *names[64];
-	size_t len, i, j, k, nl = 0, nyesno = 0;
+	size_t len, i, j, k, nl = 0, nyesno = 0, nbox, o;
 	int found;
 
 	text = slurp(rel, &len);
-	for (rest = text; (line = strsep(&rest, "\n")) != NULL; ) {
+	copy = vf_strdup(text);
+	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
 		for (p = line; *p == ' '; p++)
 			;
-		if (*p != '(' || p[2] != ')') {
+		/* "1.1 " .. "2.12 " */
+		if (!(p[0] >= '1' && p[0] <= '9' && p[1] == '.' &&
+		    p[2] >= '1' && p[2] <= '9')) {
 			vf_buf_printf(&filled, "%s\n", line);
 			continue;
 		}
-		lab = p + 4;
-		/* A subheading ("(6) 届出者情報の取扱い") has no colon. */
+		lab = strchr(p, ' ') + 1;
 		if (strchr(lab, ':') == NULL &&
 		    strstr(lab, "\xef\xbc\x9a") == NULL) {
+			/* A choice among sentences below it. */
 			vf_buf_printf(&filled, "%s\n", line);
 			continue;
 		}
@@ -230,7 +281,9 @@ check_form(const char *rel, int ja, int kind)
 		found = 0;
 		for (i = 0; i < T.n && !found; i++) {
 			fld = &T.f[i];
-			for (j = 0; j < (ja ? fld->nja : fld->nen); j++) {
+			/* A label names one field of each kind at most. */
+			for (j = 0; (fld->kinds & kind) &&
+			    j < (ja ? fld->nja : fld->nen); j++) {
 				p = ja ? fld->ja[j] : fld->en[j];
 				if (strlen(p) == k && strncmp(p, lab, k) == 0) {
 					found = 1;
@@ -247,16 +300,9 @@ check_form(const char *rel, int ja, int kind)
 		names[nl] = fld->name;
 		if (fld->format == VF_FMT_YESNO) {
 			nyesno++;
-			/* Mark the second box: "no" everywhere. */
-			box = ja ? "\xe2\x96\xa1" : "[ ]";	/* □ */
-			ck_assert_ptr_nonnull(p = strstr(line, box));
-			p = strstr(p + 3, box);
-			ck_assert_ptr_nonnull(p);
-			if (ja)
-				memcpy(p, "\xe2\x96\xa0", 3);	/* ■ */
-			else
-				p[1] = 'x';
-			(void)snprintf(want[nl], sizeof(want[nl]), "no");
+			(void)snprintf(want[nl], sizeof(want[nl]), "%s",
+			    first_choice(line));
+			mark(line, ja);
 			vf_buf_printf(&filled, "%s\n", line);
 		} else {
 			(void)snprintf(want[nl], sizeof(want[nl]),
@@ -268,16 +314,18 @@ check_form(const char *rel, int ja, int kind)
 		}
 		nl++;
 	}
+	free(copy);
 	ck_assert_uint_ge(nl, 10);
 
 	/* The blank form: only its unanswered choices come out, as written. */
 	memset(&f, 0, sizeof(f));
 	ck_assert_uint_eq(vf_form_parse(&f, &T, text, 0), 0);
 	vf_form_free(&f);
-	free(text);
-	text = slurp(rel, &len);
 	memset(&f, 0, sizeof(f));
-	ck_assert_uint_eq(vf_form_parse(&f, &T, text, len), nyesno);
+	k = nopt > 0 ? 1 : 0;
+	while (nopt > 0 && k < 3 && opt[0].field[k] != NULL)
+		k++;
+	ck_assert_uint_eq(vf_form_parse(&f, &T, text, len), nyesno + k);
 	ck_assert_int_eq(f.kind, kind);
 	for (i = 0; i < f.n; i++) {
 		ck_assert_str_ne(f.v[i].value, "yes");
@@ -286,37 +334,89 @@ check_form(const char *rel, int ja, int kind)
 	vf_form_free(&f);
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_uint_eq(vf_form_parse(&f, &T, filled.p, filled.len), nl);
+	ck_assert_uint_eq(vf_form_parse(&f, &T, filled.p, filled.len),
+	    nl + k);
 	ck_assert_int_eq(f.kind, kind);
 	check_order(&f);
 	for (i = 0; i < nl; i++)
 		EQ(&f, names[i], want[i]);
 	vf_form_free(&f);
+
+	/* Each sentence of the choice marked in turn. */
+	for (o = 0; o < nopt; o++) {
+		chose.len = 0;
+		copy = vf_strdup(filled.p);
+		nbox = 0;
+		for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
+			for (p = line; *p == ' '; p++)
+				;
+			if (strncmp(p, ja ? "\xe2\x96\xa1" : "[ ]", 3) == 0 &&
+			    nbox++ == o)
+				mark(line, ja);
+			vf_buf_printf(&chose, "%s\n", line);
+		}
+		free(copy);
+		ck_assert_uint_eq(nbox, nopt);
+		memset(&f, 0, sizeof(f));
+		(void)vf_form_parse(&f, &T, chose.p, chose.len);
+		for (j = 0; j < 3 && opt[o].field[j] != NULL; j++)
+			ck_assert_msg(get(&f, opt[o].field[j]) != NULL &&
+			    strcmp(get(&f, opt[o].field[j]), opt[o].value[j]) ==
+			    0, "%s: option %zu: %s is \"%s\", want %s", rel, o + 1,
+			    opt[o].field[j], get(&f, opt[o].field[j]),
+			    opt[o].value[j]);
+		vf_form_free(&f);
+	}
+	vf_buf_free(&chose);
 	vf_buf_free(&filled);
 	free(text);
 }
 
+static const struct option software_opts[] = {
+	{ { "consent.coordinator", "consent.vendor" }, { "yes", "yes" } },
+	{ { "consent.coordinator", "consent.vendor" }, { "yes", "no" } },
+	{ { "consent.coordinator", "consent.vendor" }, { "no", "no" } },
+};
+static const struct option web_opts[] = {
+	{ { "consent.operator" }, { "yes" } },
+	{ { "consent.operator" }, { "no" } },
+};
+
 START_TEST(form_software_ja)
 {
-	check_form("forms/software.ja.txt", 1, VF_KIND_SOFTWARE);
+	check_form("forms/software.ja.txt", 1, VF_KIND_SOFTWARE, software_opts,
+	    3);
 }
 END_TEST
 
 START_TEST(form_software_en)
 {
-	check_form("forms/software.en.txt", 0, VF_KIND_SOFTWARE);
+	check_form("forms/software.en.txt", 0, VF_KIND_SOFTWARE, software_opts,
+	    3);
 }
 END_TEST
 
 START_TEST(form_web_ja)
 {
-	check_form("forms/web.ja.txt", 1, VF_KIND_WEB);
+	check_form("forms/web.ja.txt", 1, VF_KIND_WEB, web_opts, 2);
 }
 END_TEST
 
 START_TEST(form_web_en)
 {
-	check_form("forms/web.en.txt", 0, VF_KIND_WEB);
+	check_form("forms/web.en.txt", 0, VF_KIND_WEB, web_opts, 2);
+}
+END_TEST
+
+START_TEST(form_vendor_ja)
+{
+	check_form("forms/vendor.ja.txt", 1, VF_KIND_VENDOR, NULL, 0);
+}
+END_TEST
+
+START_TEST(form_vendor_en)
+{
+	check_form("forms/vendor.en.txt", 0, VF_KIND_VENDOR, NULL, 0);
 }
 END_TEST
 
@@ -1048,6 +1148,8 @@ form_suite(void)
 	tcase_add_test(tc, form_software_en);
 	tcase_add_test(tc, form_web_ja);
 	tcase_add_test(tc, form_web_en);
+	tcase_add_test(tc, form_vendor_ja);
+	tcase_add_test(tc, form_vendor_en);
 	tcase_add_test(tc, example_software_ja);
 	tcase_add_test(tc, example_web_ja);
 	tcase_add_test(tc, example_software_en);
