@@ -518,7 +518,7 @@ static int
 parse_words(char *s, struct vf_words *w, int star, char *err, size_t errlen,
     const char *file, size_t line)
 {
-	char *tok, *body;
+	char *tok, *body, *b;
 	const char *why;
 	size_t n;
 
@@ -527,10 +527,13 @@ parse_words(char *s, struct vf_words *w, int star, char *err, size_t errlen,
 		n = strlen(body);
 		if ((star & STAR_TAIL) && n > 1 && body[n - 1] == '*')
 			body[n - 1] = '\0';
-		why = text_problem(body + ((star & STAR_LEAD) &&
-		    body[0] == '*' && body[1] != '\0'), LABEL_MAX_LEN);
-		if (why == NULL && star != 0 && strchr(body + 1, '*') != NULL)
-			why = "'*' inside a %s (only at its start or end)";
+		b = body + ((star & STAR_LEAD) && body[0] == '*' &&
+		    body[1] != '\0');
+		why = text_problem(b, LABEL_MAX_LEN);
+		if (why == NULL && star != 0 && strchr(b, '*') != NULL)
+			why = star == STAR_LEAD ?
+			    "'*' in a %s but at its start" :
+			    "'*' in a %s but at its end";
 		free(body);
 		if (why != NULL)
 			return problem(err, errlen, file, line, why, "word",

@@ -946,6 +946,16 @@ START_TEST(value_machine_formats)
 	EQ(&f, "reporter.phone", "(03)5555 0123");
 	EQ(&f, "reporter.name", "ＴＡＲＯ");
 	vf_form_free(&f);
+	/*
+	 * NFKC where the tools need ASCII (half-width kana and circled
+	 * digits too); free text as written: tools compare it folded.
+	 */
+	parse(&f, VF_KIND_SOFTWARE, "脆弱性の種類：ｸﾛｽｻｲﾄ ①\n"
+	    "製品名：ＦｏｏＣＭＳ ｶﾞ\nFAX：０３－１\n");
+	EQ(&f, "vuln.type", "クロスサイト 1");
+	EQ(&f, "product.name", "ＦｏｏＣＭＳ ｶﾞ");
+	EQ(&f, "reporter.fax", "03-1");
+	vf_form_free(&f);
 }
 END_TEST
 
@@ -1036,6 +1046,333 @@ START_TEST(yesno_next_line)
 	EQ(&f, "consent.vendor", "no");
 	EQ(&f, "contact.encrypt", "yes");
 	EQ(&f, "consent.publish-name", "□可 □不可");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- sentences --------------------------------------------------------- */
+
+/* A software report: its consent fields and nothing else matter here. */
+#define SW	"製品名：X\n"
+#define WEB	"URL: https://www.example.jp/\n"
+
+START_TEST(sentence_boxes)
+{
+	struct vf_form f;
+
+	/* IPA's web form: the marked sentence answers. */
+	parse(&f, 0, WEB "[x] 届出者情報をウェブサイト運営者に知らせても良い\n"
+	    "[ ] 届出者情報をウェブサイト運営者には知らせず、すべての"
+	    "やりとりを\n    IPA とのみ行う\n");
+	EQ(&f, "consent.operator", "yes");
+	vf_form_free(&f);
+	parse(&f, 0, WEB "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+	    "■ 届出者情報をウェブサイト運営者には知らせず、すべての"
+	    "やりとりを\n    IPA とのみ行う\n");
+	EQ(&f, "consent.operator", "no");
+	vf_form_free(&f);
+	/* One sentence answers two fields. */
+	parse(&f, 0, SW "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "yes");
+	vf_form_free(&f);
+	/* A web report has no vendor: the same sentence says nothing. */
+	parse(&f, 0, WEB "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n");
+	NONE(&f, "consent.vendor");
+	NONE(&f, "consent.coordinator");
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(sentence_prose)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "備考：開発者には連絡先を伝えないでください。\n");
+	EQ(&f, "consent.vendor", "no");
+	NONE(&f, "consent.coordinator");
+	EQ(&f, "contact.remarks", "開発者には連絡先を伝えないでください。");
+	vf_form_free(&f);
+	/* Across a line break, in any case, with typographic quotes. */
+	parse(&f, 0, SW "Feel free to SHARE my contact details with\n"
+	    "JPCERT/CC and the vendor. Please don\xe2\x80\x99t publish my "
+	    "name.\nI'd like to receive the final report.\n"
+	    "Please encrypt your replies.\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "yes");
+	EQ(&f, "consent.publish-name", "no");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "yes");
+	vf_form_free(&f);
+	parse(&f, 0, WEB "Please do not tell the site operator who I am.\n"
+	    "No need to encrypt. Please let me know when it is fixed.\n");
+	EQ(&f, "consent.operator", "no");
+	EQ(&f, "contact.encrypt", "no");
+	EQ(&f, "contact.final-report", "yes");
+	vf_form_free(&f);
+	/* Not inside a word: "notify" is no "not". */
+	parse(&f, 0, SW "Please notify the vendor to pass my details to "
+	    "the coordinator first.\n");
+	NONE(&f, "consent.coordinator");
+	NONE(&f, "consent.vendor");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* A sentence about fewer fields takes back what one about more said. */
+START_TEST(sentence_takeback)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n備考：ただし、製品開発者には連絡先を伝えないでください。\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* In one sentence too, and in either order. */
+	parse(&f, 0, SW "Please do not share my details with the vendor. "
+	    "You may pass my details to the coordinator and the vendor.\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	parse(&f, 0, SW "You may pass my details to the coordinator and the "
+	    "vendor, but please do not share them with the vendor.\n");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* A label's answer is about one field. */
+	parse(&f, 0, SW "製品開発者への届出者情報の提供：■可 □不可\n"
+	    "■ 届出者情報を調整機関にも製品開発者にも開示しない\n");
+	EQ(&f, "consent.vendor", "yes");
+	EQ(&f, "consent.coordinator", "no");
+	vf_form_free(&f);
+	/* Within a wider match, a narrower one is part of it. */
+	parse(&f, 0, SW "[x] You may pass my details to the coordinator, but "
+	    "not to the vendor\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+}
+END_TEST
+
+/*
+ * What cannot be read with certainty is kept as written, every time: the
+ * validator asks the reporter. One case for each way it can happen.
+ */
+START_TEST(sentence_unclear)
+{
+	static const struct {
+		const char	*text;
+		const char	*field;
+		const char	*want;
+	} cases[] = {
+		/* Nothing chosen among sentences. */
+		{ WEB "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+		    "□ すべてのやりとりを IPA とのみ行う\n",
+		    "consent.operator",
+		    "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+		    "□ すべてのやりとりを IPA とのみ行う" },
+		/* Both chosen. */
+		{ WEB "[x] You may pass my details to the site operator\n"
+		    "[x] Do not pass my details to the site operator\n",
+		    "consent.operator",
+		    "[x] You may pass my details to the site operator\n"
+		    "[x] Do not pass my details to the site operator" },
+		/* Two options marked that disagree on one field. */
+		{ SW "■ 届出者情報を調整機関および製品開発者に開示しても良い\n"
+		    "■ 届出者情報を調整機関には開示しても良いが、製品開発者"
+		    "には開示しない\n", "consent.vendor",
+		    "■ 届出者情報を調整機関および製品開発者に開示しても良い\n"
+		    "■ 届出者情報を調整機関には開示しても良いが、製品開発者"
+		    "には開示しない" },
+		/* A label's answer and a sentence that disagree. */
+		{ WEB "ウェブサイト運営者への届出者情報の提供：可\n"
+		    "備考：運営者には私の名前を伝えないでください。\n",
+		    "consent.operator",
+		    "可\n運営者には私の名前を伝えないでください。" },
+		/* A sentence taken back by one as narrow. */
+		{ WEB "[x] You may pass my details to the site operator\n"
+		    "Please do not tell the operator who I am.\n",
+		    "consent.operator",
+		    "[x] You may pass my details to the site operator\n"
+		    "Please do not tell the operator who I am." },
+		/* Unmarked choices of a contact question. */
+		{ WEB "連絡時の暗号化：□ 不要 □ 要\n", "contact.encrypt",
+		    "□ 不要 □ 要" },
+		/* Both choices marked. */
+		{ WEB "最終報告の希望：[x] 不要 [x] 要\n",
+		    "contact.final-report", "[x] 不要 [x] 要" },
+		/* An answer that is no answer. */
+		{ WEB "Final report: maybe later\n", "contact.final-report",
+		    "maybe later" },
+		/* A marked box beside no known answer. */
+		{ WEB "暗号化の要否：■ 場合による □ 不要\n", "contact.encrypt",
+		    "■ 場合による □ 不要" },
+		/* Unmarked, and what follows is no bare answer. */
+		{ WEB "連絡時の暗号化：□ 不要 □ 要\n「要」の場合は鍵を添付\n",
+		    "contact.encrypt", "□ 不要 □ 要\n「要」の場合は鍵を添付" },
+	};
+	struct vf_form f;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse(&f, 0, cases[i].text);
+		ck_assert_msg(get(&f, cases[i].field) != NULL &&
+		    strcmp(get(&f, cases[i].field), cases[i].want) == 0,
+		    "case %zu: %s is \"%s\"", i, cases[i].field,
+		    get(&f, cases[i].field));
+		vf_form_free(&f);
+	}
+}
+END_TEST
+
+/* "[ ] not needed [ ] wanted", answered on the line below. */
+START_TEST(yesno_answer_below)
+{
+	struct vf_form f;
+
+	parse(&f, 0, WEB "> 4.1 Final report: [ ] not needed  [ ] wanted\n"
+	    "wanted\n> 4.2 Encryption: [ ] not needed  [ ] needed\n"
+	    "[x] not needed\n");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "no");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- where a value ends ---------------------------------------------------- */
+
+START_TEST(value_items)
+{
+	struct vf_form f;
+
+	/* An item numbered as the label line was, but unknown, ends it. */
+	parse(&f, 0, "（４）脆弱性の概要：\n　一行目\n（５）想定される攻撃者：\n"
+	    "　読まない\n（６）再現手順：\n　（１）開く\n　（２）押す\n"
+	    "（７）攻撃コード：なし\n");
+	EQ(&f, "vuln.summary", "一行目");
+	EQ(&f, "vuln.reproduce", "（１）開く\n（２）押す");
+	vf_form_free(&f);
+	/* Another style is part of the value: "(5)" under "（４）". */
+	parse(&f, 0, "４）脆弱性の概要：\n a\n (5) b\n4. c\n５）補足：\n d\n");
+	EQ(&f, "vuln.summary", "a\n (5) b\n4. c");
+	vf_form_free(&f);
+	/* "2.6" after "2.5", and no empty value takes the next item. */
+	parse(&f, 0, "2.5 所属組織名：\n2.6 届出者情報の取扱い（必須）\n"
+	    "2.7 電話番号：\n2.8 携帯：090\n");
+	ck_assert_uint_eq(f.n, 0);
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(value_headings)
+{
+	static const char *const ends[] = {
+		"3. 他組織への届出について", "３．IPA以外の組織への届出について",
+		"[3. Reports to other organisations]", "【5. 公表】",
+		"[Future contact]", "(3) 製品に関する情報",
+		"届出者情報の取扱い（必須。一つを選んでください）",
+		"1.6 Handling of reporter information (required, choose one)",
+		"届出者情報の取扱い*",
+	};
+	struct vf_form f;
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		ck_assert_int_lt(snprintf(buf, sizeof(buf),
+		    "Workaround:\nnone known\n%s\nSigned, Someone\n", ends[i]),
+		    (int)sizeof(buf));
+		parse(&f, 0, buf);
+		ck_assert_msg(f.n == 1 && strcmp(get(&f, "vuln.workaround"),
+		    "none known") == 0, "\"%s\": \"%s\"", ends[i],
+		    f.n ? f.v[0].value : "");
+		vf_form_free(&f);
+	}
+	/* Not headings: について in prose, brackets in steps. */
+	parse(&f, 0, "Workaround:\nnone known\nこの件について補足します\n"
+	    "[request]\n[1] GET / HTTP/1.1\n");
+	EQ(&f, "vuln.workaround", "none known\nこの件について補足します\n"
+	    "[request]\n[1] GET / HTTP/1.1");
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(value_empty_labels)
+{
+	struct vf_form f;
+
+	/* Each empty label is an empty value; no label is a value. */
+	parse(&f, 0, "TEL:\nFAX:\nSkype:\n所属：\n備考２：\nメール：\n"
+	    "a@example.jp\n");
+	EQ(&f, "reporter.email", "a@example.jp");
+	ck_assert_uint_eq(f.n, 1);
+	vf_form_free(&f);
+	/* A box line is no one-line value either. */
+	parse(&f, 0, WEB "所属：\n■ 届出者情報をウェブサイト運営者に知らせても"
+	    "良い\n");
+	NONE(&f, "reporter.org");
+	EQ(&f, "consent.operator", "yes");
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(value_signature)
+{
+	struct vf_form f;
+
+	/* Past "-- " nothing is read, as deep as it is quoted. */
+	parse(&f, 0, "氏名：X\n-- \nTEL: 03-0000-0000\nE-mail: b@example.jp\n");
+	ck_assert_uint_eq(f.n, 1);
+	vf_form_free(&f);
+	parse(&f, 0, "> 氏名：X\n> --\n> TEL: 03-0000-0000\n\nFAX: 03-1\n");
+	EQ(&f, "reporter.fax", "03-1");
+	NONE(&f, "reporter.phone");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* A paragraph of sentences after the steps is not a step. */
+START_TEST(value_paragraph_sentence)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "Steps to reproduce:\n1. a\n\n2. b\n\n"
+	    "Please do not tell the vendor who I am.\nThanks\n");
+	EQ(&f, "vuln.reproduce", "1. a\n\n2. b");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* Right after the label it is the value: a remark. */
+	parse(&f, 0, SW "Remarks:\nPlease do not tell the vendor who I am.\n");
+	EQ(&f, "contact.remarks", "Please do not tell the vendor who I am.");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- kinds sharing labels -------------------------------------------------- */
+
+START_TEST(kind_shared_labels)
+{
+	struct vf_form f;
+
+	parse(&f, 0, "Product: X\nType: Buffer overflow (CWE-120)\n");
+	ck_assert_int_eq(f.kind, VF_KIND_SOFTWARE);
+	EQ(&f, "vuln.type", "Buffer overflow (CWE-120)");
+	NONE(&f, "web.type");
+	vf_form_free(&f);
+	parse(&f, 0, "Type: XSS\nURL: https://www.example.jp/\n");
+	ck_assert_int_eq(f.kind, VF_KIND_WEB);
+	EQ(&f, "web.type", "XSS");
+	NONE(&f, "vuln.type");
+	vf_form_free(&f);
+	parse(&f, VF_KIND_VENDOR, "脆弱性の種類：CWE-78\n");
+	EQ(&f, "vuln.type", "CWE-78");
+	vf_form_free(&f);
+	/* Unknown kind to the end: the table's first field of the label. */
+	parse(&f, 0, "Type: XSS\n");
+	ck_assert_int_eq(f.kind, 0);
+	EQ(&f, "web.type", "XSS");
 	vf_form_free(&f);
 }
 END_TEST
@@ -1170,6 +1507,17 @@ form_suite(void)
 	tcase_add_test(tc, value_machine_formats);
 	tcase_add_test(tc, yesno_answers);
 	tcase_add_test(tc, yesno_next_line);
+	tcase_add_test(tc, sentence_boxes);
+	tcase_add_test(tc, sentence_prose);
+	tcase_add_test(tc, sentence_takeback);
+	tcase_add_test(tc, sentence_unclear);
+	tcase_add_test(tc, yesno_answer_below);
+	tcase_add_test(tc, value_items);
+	tcase_add_test(tc, value_headings);
+	tcase_add_test(tc, value_empty_labels);
+	tcase_add_test(tc, value_signature);
+	tcase_add_test(tc, value_paragraph_sentence);
+	tcase_add_test(tc, kind_shared_labels);
 	tcase_add_test(tc, hostile_big);
 	tcase_add_test(tc, hostile_random);
 	suite_add_tcase(s, tc);
