@@ -490,6 +490,46 @@ START_TEST(example_web_ja)
 }
 END_TEST
 
+/* IPA's web layout, the demo's: every item of it read. */
+START_TEST(example_web_ipa_ja)
+{
+	struct vf_form f;
+
+	parse_example(&f, 0, "examples/web-ipa-ja.txt");
+	ck_assert_int_eq(f.kind, VF_KIND_WEB);
+	ck_assert_uint_eq(f.n, 18);
+	EQ(&f, "reporter.name", "山田 太郎");
+	EQ(&f, "reporter.email", "taro@example.jp");
+	EQ(&f, "reporter.phone", "03-5555-0101");
+	EQ(&f, "reporter.fax", "03-5555-0102");
+	EQ(&f, "reporter.org", "例示セキュリティ研究会");
+	EQ(&f, "consent.operator", "yes");
+	EQ(&f, "web.url", "https://yoyaku.example-city.lg.jp/facility/reserve");
+	EQ(&f, "web.operator", "例示市 総務部 情報政策課");
+	EQ(&f, "web.type", "アクセス制御の不備(CWE-639)");
+	EQ(&f, "web.discovery",
+	    "自分の予約を確認する画面で、URL の reserve_id を書き換えたところ、\n"
+	    "他の利用者の予約内容が表示されました。");
+	EQ(&f, "web.reason",
+	    "ログインしている利用者であれば、番号を変えるだけで他人の氏名、\n"
+	    "電話番号、利用日時を閲覧できるためです。");
+	EQ(&f, "vuln.reproduce",
+	    "1. 任意の利用者でログインし、予約を一件行う。\n"
+	    "2. 予約確認画面の URL の reserve_id を 1 減らして開く。\n"
+	    "3. 別の利用者の予約内容が表示される。");
+	EQ(&f, "vuln.threat",
+	    "利用者の個人情報の漏えい、なりすましによる予約の取り消し。");
+	EQ(&f, "other.reported", "no");
+	NONE(&f, "other.orgs");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "yes");
+	EQ(&f, "contact.pgp-key", "このメールに署名した鍵をお使いください。");
+	EQ(&f, "contact.remarks",
+	    "確認のため、予約は自分のものを一件だけ作成し、すでに取り消しました。");
+	vf_form_free(&f);
+}
+END_TEST
+
 START_TEST(example_software_en)
 {
 	struct vf_form f;
@@ -1489,6 +1529,7 @@ form_suite(void)
 	tcase_add_test(tc, form_vendor_en);
 	tcase_add_test(tc, example_software_ja);
 	tcase_add_test(tc, example_web_ja);
+	tcase_add_test(tc, example_web_ipa_ja);
 	tcase_add_test(tc, example_software_en);
 	tcase_add_test(tc, example_web_en);
 	tcase_add_test(tc, example_careless_ja);
