@@ -146,6 +146,8 @@ vf_fields_free(struct vf_fields *t)
 	free(t->s);
 	t->s = NULL;
 	t->ns = 0;
+	vf_form_cache_free(t->cache);
+	t->cache = NULL;
 }
 
 static int	bad(char *, size_t, const char *, size_t, const char *, ...)
@@ -839,6 +841,8 @@ vf_fields_load(struct vf_fields *t, const char *path, char *err,
 	file = (file = strrchr(path, '/')) != NULL ? file + 1 : path;
 	if ((rc = parse_table(t, b.p, file, err, errlen)) != 0)
 		vf_fields_free(t);
+	else
+		t->cache = vf_form_cache_new();
 	vf_buf_free(&b);
 	return rc;
 }

@@ -35,6 +35,7 @@
 #define HEADING_MAX	96	/* a section heading is a short line */
 #define PREFIX_ROUNDS	8	/* "> 1. 【" and the like, bounded */
 #define STMT_MAX	1024	/* bytes of a statement matched */
+#define RUN_BITS	1024	/* buckets of a statement's positions */
 
 #define FNV_OFFSET	2166136261u
 #define FNV_PRIME	16777619u
@@ -82,6 +83,14 @@ struct atom {
 struct run {
 	struct atom	*a;
 	size_t		 n;
+	/*
+	 * The first two bytes of its first atom's spellings, hashed to one
+	 * of RUN_BITS buckets: only a position of the text in one of them
+	 * can begin it. all: a spelling is shorter than that, so any may.
+	 */
+	size_t		*bucket;
+	size_t		 nbucket;
+	int		 all;
 };
 
 struct pat {
@@ -161,6 +170,10 @@ struct state {
 	struct ev		*ev;	/* per field */
 	char			*seen;	/* per sentence, of one statement */
 	struct hit		*hit;	/* per sentence, of one statement */
+	int			*head;	/* per bucket: a statement's last
+					   position in it, -1: none */
+	int			*next;	/* per position: the one before in
+					   its bucket */
 	size_t			 cur;	/* field being read, if mode */
 	enum mode		 mode;
 	int			 quote;	/* quote depth of its label line */
@@ -594,13 +607,21 @@ lit_build(struct atom *a, const char *s, size_t n)
 	a->len[a->n++] = j;
 }
 
+static size_t
+run_bit(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return ((size_t)u[0] * 31 + u[1]) % RUN_BITS;
+}
+
 /* A run of a pattern (the text between two '*') as atoms. */
 static void
 run_build(struct run *r, const char *s, size_t n)
 {
 	const char *q = s, *close, *e;
 	struct atom *a;
-	size_t k;
+	size_t k, i, b;
 
 	while (q < s + n) {
 		r->a = vf_reallocarray(r->a, r->n + 1, sizeof(*r->a));
@@ -621,6 +642,21 @@ run_build(struct run *r, const char *s, size_t n)
 			lit_build(a, q, (size_t)(e - q));
 		}
 		q = close + (close < s + n);
+	}
+	r->all = r->n == 0;
+	for (k = 0; r->n > 0 && k < r->a[0].n; k++) {
+		if (r->a[0].len[k] < 2) {
+			r->all = 1;
+			continue;
+		}
+		b = run_bit(r->a[0].alt[k]);
+		for (i = 0; i < r->nbucket && r->bucket[i] != b; i++)
+			;
+		if (i < r->nbucket)
+			continue;
+		r->bucket = vf_reallocarray(r->bucket, r->nbucket + 1,
+		    sizeof(*r->bucket));
+		r->bucket[r->nbucket++] = b;
 	}
 }
 
@@ -711,6 +747,7 @@ index_free(struct index *ix)
 				free(a->len);
 			}
 			free(ix->pat[i].run[j].a);
+			free(ix->pat[i].run[j].bucket);
 		}
 		free(ix->pat[i].run);
 	}
@@ -1266,6 +1303,10 @@ box_at(const char *p, size_t n, size_t *len)
 	char close;
 	int m = 0;
 
+	/* Every box begins so: most text is none, and quickly. */
+	if (n == 0 || ((unsigned char)p[0] != 0xe2 && p[0] != '[' &&
+	    p[0] != '('))
+		return -1;
 	for (i = 0; i < sizeof(marked) / sizeof(marked[0]); i++)
 		if ((*len = at(p, n, marked[i])) != 0)
 			return 1;
@@ -1874,32 +1915,55 @@ run_at(const struct run *r, size_t k, const struct stmt *m, size_t pos)
 }
 
 /*
+ * Where run r ends first when it begins at pos or after (SIZE_MAX: it
+ * does not occur), and in *from where it begins. Only positions in the
+ * run's buckets are tried, from the statement's lists (head, next).
+ */
+static size_t
+run_find(const struct run *r, const struct stmt *m, const int *head,
+    const int *next, size_t pos, size_t *from)
+{
+	size_t best = SIZE_MAX, i, b, e;
+	int at_;
+
+	if (r->all) {
+		for (i = pos; i <= m->key.len && i < best; i++)
+			if (word_edge(m, i) && (e = run_at(r, 0, m, i)) < best) {
+				best = e;
+				*from = i;
+			}
+		return best;
+	}
+	for (b = 0; b < r->nbucket; b++)
+		for (at_ = head[r->bucket[b]]; at_ >= 0; at_ = next[at_]) {
+			i = (size_t)at_;
+			if (i < pos || i >= best)
+				continue;
+			if (word_edge(m, i) && (e = run_at(r, 0, m, i)) < best) {
+				best = e;
+				*from = i;
+			}
+		}
+	return best;
+}
+
+/*
  * Does pattern p occur in the statement? Its runs must appear in order;
  * each is taken where it ends first, which leaves the most room for the
  * next. *from and *to get where the match begins and ends.
  */
 static int
-pat_match(const struct pat *p, const struct stmt *m, size_t *from,
-    size_t *to)
+pat_match(const struct pat *p, const struct stmt *m, const int *head,
+    const int *next, size_t *from, size_t *to)
 {
-	const struct run *r;
-	size_t pos = 0, best, bstart = 0, i, j, e;
+	size_t pos = 0, j, f = 0;
 
-	*from = SIZE_MAX;
 	for (j = 0; j < p->nrun; j++) {
-		r = &p->run[j];
-		best = SIZE_MAX;
-		for (i = pos; i <= m->key.len && i < best; i++)
-			if (word_edge(m, i) &&
-			    (e = run_at(r, 0, m, i)) < best) {
-				best = e;
-				bstart = i;
-			}
-		if (best == SIZE_MAX)
+		if ((pos = run_find(&p->run[j], m, head, next, pos, &f)) ==
+		    SIZE_MAX)
 			return 0;
 		if (j == 0)
-			*from = bstart;
-		pos = best;
+			*from = f;
 	}
 	*to = pos;
 	return p->nrun > 0;
@@ -1976,20 +2040,29 @@ stmt_flush(struct state *st, struct nline *nl)
 	const struct index *ix = st->ix;
 	struct hit *hit = st->hit;
 	struct ev *ev;
-	size_t i, j, f, nhit = 0, from, to;
+	size_t i, j, f, b, nhit = 0, from = 0, to = 0;
 	int said = 0;
 
 	if (m->key.len > 0 && ix->npat > 0 &&
 	    stmt_candidate(ix, m->key.p, m->key.len)) {
+		/* The statement's positions by their first two bytes. */
+		for (i = 0; i + 1 < m->key.len; i++) {
+			b = run_bit(m->key.p + i);
+			st->next[i] = st->head[b];
+			st->head[b] = (int)i;
+		}
 		for (i = 0; i < ix->npat; i++) {
 			if (st->seen[ix->pat[i].sentence] ||
-			    !pat_match(&ix->pat[i], m, &from, &to))
+			    !pat_match(&ix->pat[i], m, st->head, st->next,
+			    &from, &to))
 				continue;
 			st->seen[ix->pat[i].sentence] = 1;
 			hit[nhit].sentence = ix->pat[i].sentence;
 			hit[nhit].from = from;
 			hit[nhit++].to = to;
 		}
+		for (i = 0; i + 1 < m->key.len; i++)
+			st->head[run_bit(m->key.p + i)] = -1;
 		for (i = 0; i < nhit; i++) {
 			st->seen[hit[i].sentence] = 0;
 			se = &st->t->s[hit[i].sentence];
@@ -2294,13 +2367,79 @@ decide(struct state *st, size_t f)
 	st->done[f] = 1;
 }
 
+/* The indexes of a loaded table, by kind: unknown, software, web, vendor. */
+struct vf_form_cache {
+	struct index	*ix[4];
+};
+
+struct vf_form_cache *
+vf_form_cache_new(void)
+{
+	return vf_calloc(1, sizeof(struct vf_form_cache));
+}
+
+void
+vf_form_cache_free(struct vf_form_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof(c->ix) / sizeof(c->ix[0]); i++)
+		if (c->ix[i] != NULL) {
+			index_free(c->ix[i]);
+			free(c->ix[i]);
+		}
+	free(c);
+}
+
+static int
+kind_slot(int kind)
+{
+	switch (kind) {
+	case 0:
+		return 0;
+	case VF_KIND_SOFTWARE:
+		return 1;
+	case VF_KIND_WEB:
+		return 2;
+	case VF_KIND_VENDOR:
+		return 3;
+	}
+	return -1;
+}
+
+/*
+ * The index for reading the table's reports of this kind: the table's
+ * own, built once; or, for a table vf_fields_load did not make, one of
+ * the caller's (*tmp set: index_free it).
+ */
+static struct index *
+index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
+{
+	struct vf_form_cache *c = t->cache;
+	int k = kind_slot(kind);
+
+	*tmp = c == NULL || k < 0;
+	if (*tmp) {
+		index_build(local, t, kind);
+		return local;
+	}
+	if (c->ix[k] == NULL) {
+		c->ix[k] = vf_malloc(sizeof(*c->ix[k]));
+		index_build(c->ix[k], t, kind);
+	}
+	return c->ix[k];
+}
+
 /* Read the text as a report of this kind (0: unknown) into form. */
 static void
 parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
     size_t len, int kind)
 {
 	struct state st;
-	struct index ix;
+	struct index local, *ixp;
+	int tmp;
 	struct nline *nl;
 	const struct label *l;
 	const char *p, *end, *e;
@@ -2308,16 +2447,19 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	unsigned num;
 	int quote, pf, sigq = -1, item;
 
-	index_build(&ix, t, kind);
+	ixp = index_get(t, kind, &local, &tmp);
 	memset(&st, 0, sizeof(st));
 	st.t = t;
-	st.ix = &ix;
+	st.ix = ixp;
 	st.val = vf_calloc(t->n, sizeof(*st.val));
 	st.asis = vf_calloc(t->n, sizeof(*st.asis));
 	st.done = vf_calloc(t->n, 1);
 	st.ev = vf_calloc(t->n, sizeof(*st.ev));
 	st.seen = vf_calloc(t->ns + 1, 1);
 	st.hit = vf_calloc(t->ns + 1, sizeof(*st.hit));
+	st.head = vf_reallocarray(NULL, RUN_BITS, sizeof(*st.head));
+	memset(st.head, 0xff, RUN_BITS * sizeof(*st.head));
+	st.next = vf_reallocarray(NULL, STMT_MAX + 8, sizeof(*st.next));
 	st.stmt.box = -1;
 	nl = vf_malloc(sizeof(*nl));
 
@@ -2326,7 +2468,7 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 			e = end;
 		ll = (size_t)(e - p);
 		nline_set(nl, p, ll);
-		start = strip_prefix(&ix, nl, &quote, &pf);
+		start = strip_prefix(ixp, nl, &quote, &pf);
 		q0 = after_quote(nl);
 		if (is_sigdelim(nl)) {
 			finish(&st);
@@ -2338,16 +2480,16 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 		if (sigq >= 0 && quote == sigq)
 			continue;
 		sigq = -1;
-		if (ix.nlab > 0 &&
-		    (l = find_label(&ix, nl, start, &vpos)) != NULL &&
+		if (ixp->nlab > 0 &&
+		    (l = find_label(ixp, nl, start, &vpos)) != NULL &&
 		    !filled(&st, l->field)) {
 			i = nline_src(nl, p, ll, vpos);
 			begin(&st, l->field, p, ll, p + i, ll - i, quote);
 			stmt_line(&st, nl, p, ll, vpos, quote, 0);
 			continue;
 		}
-		if (is_break(nl) || is_heading(&ix, nl, start, pf) ||
-		    is_closing(&ix, nl, start)) {
+		if (is_break(nl) || is_heading(ixp, nl, start, pf) ||
+		    is_closing(ixp, nl, start)) {
 			finish(&st);
 			stmt_flush(&st, nl);
 			continue;
@@ -2406,7 +2548,10 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	free(st.ev);
 	free(st.seen);
 	free(st.hit);
-	index_free(&ix);
+	free(st.head);
+	free(st.next);
+	if (tmp)
+		index_free(&local);
 }
 
 size_t

@@ -336,6 +336,8 @@ struct vf_sentence {
 	size_t		  nfield;
 };
 
+struct vf_form_cache;
+
 struct vf_fields {
 	struct vf_field		*f;
 	size_t			 n;
@@ -347,6 +349,8 @@ struct vf_fields {
 	struct vf_words		 no;		/*   short answer */
 	struct vf_sentence	*s;
 	size_t			 ns;
+	/* The form parser's indexes of it, built on first use (form.c). */
+	struct vf_form_cache	*cache;
 };
 
 /*
@@ -383,6 +387,13 @@ int	vf_form_kind_subject(const char *);
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);
 void	vf_form_free(struct vf_form *);
+/*
+ * The place a loaded table keeps the parser's indexes (one per kind,
+ * built when first needed), so that parsing many texts with one table
+ * builds them once; vf_fields_load and vf_fields_free call these.
+ */
+struct vf_form_cache *vf_form_cache_new(void);
+void	vf_form_cache_free(struct vf_form_cache *);
 
 /* ---- configuration (config.c) ------------------------------------------ */
 
