@@ -827,33 +827,22 @@ numbering(const char *p, size_t n)
 	return 0;
 }
 
-/* An opening bracket at p: its length, 0 if none. */
+static const char *const open_brackets[] = {
+	"[", "<", "(", "\xe3\x80\x90", "\xe3\x80\x8c", "\xe3\x80\x94", NULL
+};	/* [ < ( 【 「 〔 */
+static const char *const close_brackets[] = {
+	"]", ">", ")", "\xe3\x80\x91", "\xe3\x80\x8d", "\xe3\x80\x95", NULL
+};	/* ] > ) 】 」 〕 */
+
+/* One of the strings of set at p: its length, 0 if none. */
 static size_t
-open_bracket(const char *p, size_t n)
+one_of(const char *p, size_t n, const char *const *set)
 {
 	size_t k;
 
-	if (n > 0 && (p[0] == '[' || p[0] == '<' || p[0] == '('))
-		return 1;
-	if ((k = at(p, n, "\xe3\x80\x90")) != 0 ||		/* 【 */
-	    (k = at(p, n, "\xe3\x80\x8c")) != 0 ||		/* 「 */
-	    (k = at(p, n, "\xe3\x80\x94")) != 0)		/* 〔 */
-		return k;
-	return 0;
-}
-
-/* A closing bracket at p: its length, 0 if none. */
-static size_t
-close_bracket(const char *p, size_t n)
-{
-	size_t k;
-
-	if (n > 0 && (p[0] == ']' || p[0] == '>' || p[0] == ')'))
-		return 1;
-	if ((k = at(p, n, "\xe3\x80\x91")) != 0 ||		/* 】 */
-	    (k = at(p, n, "\xe3\x80\x8d")) != 0 ||		/* 」 */
-	    (k = at(p, n, "\xe3\x80\x95")) != 0)		/* 〕 */
-		return k;
+	for (; *set != NULL; set++)
+		if ((k = at(p, n, *set)) != 0)
+			return k;
 	return 0;
 }
 
@@ -867,7 +856,7 @@ marker_at(const struct index *ix, const char *p, size_t n)
 	const struct word *m;
 	size_t i, o, k, c, best = 0;
 
-	o = open_bracket(p, n);
+	o = one_of(p, n, open_brackets);
 	for (i = 0; i < ix->marker.n; i++) {
 		m = &ix->marker.v[i];
 		if ((k = at(p + o, n - o, m->w)) == 0)
@@ -878,7 +867,7 @@ marker_at(const struct index *ix, const char *p, size_t n)
 		    isalnum_((unsigned char)p[k]))
 			continue;
 		if (o > 0) {
-			if ((c = close_bracket(p + k, n - k)) == 0)
+			if ((c = one_of(p + k, n - k, close_brackets)) == 0)
 				continue;
 			k += c;
 		}
@@ -931,7 +920,7 @@ strip_prefix(const struct index *ix, const struct nline *nl, int *quote,
 			moved = 1;
 			*pf |= PF_NUMBER;
 		}
-		if ((k = open_bracket(n + p, len - p)) != 0 && n[p] != '(') {
+		if ((k = one_of(n + p, len - p, open_brackets)) != 0 && n[p] != '(') {
 			p += k;
 			moved = 1;
 			*pf |= PF_BRACKET;
