@@ -122,20 +122,41 @@ obj/replay/fuzz_decrypted: obj/replay/fakegpg
 bench: all
 	VF_SHARE=$(CURDIR)/share sh bench/run
 
+# Explicit modes, whatever the umask of whoever installs: tools 755, data
+# and pages 644, folders 755. uninstall removes exactly what install put.
+DATA = share/fields share/procmailrc
+DATA_DIRS = forms examples
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man7
-	cp $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
-	cp -R share/fields share/procmailrc share/forms share/examples \
-	    $(DESTDIR)$(SHAREDIR)/
-	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
-	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
-	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 755 $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(DATA) $(DESTDIR)$(SHAREDIR)/
+	for d in $(DATA_DIRS); do \
+		install -d -m 755 $(DESTDIR)$(SHAREDIR)/$$d && \
+		install -m 644 share/$$d/* $(DESTDIR)$(SHAREDIR)/$$d/ || exit 1; \
+	done
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(patsubst bin/%,$(DESTDIR)$(BINDIR)/%,$(TOOLS) $(SCRIPTS))
+	rm -f $(patsubst share/%,$(DESTDIR)$(SHAREDIR)/%,$(DATA))
+	for d in $(DATA_DIRS); do \
+		for f in share/$$d/*; do \
+			rm -f $(DESTDIR)$(SHAREDIR)/$$d/$${f##*/}; \
+		done; \
+		rmdir $(DESTDIR)$(SHAREDIR)/$$d 2>/dev/null || :; \
+	done
+	rmdir $(DESTDIR)$(SHAREDIR) 2>/dev/null || :
+	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1))
+	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man5/%,$(MAN5))
+	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man7/%,$(MAN7))
 
 clean:
 	rm -rf obj $(TOOLS) t/unit/*.t
 
 FORCE:
-.PHONY: all check units demo lint fuzz fuzzers bench install clean FORCE
+.PHONY: all check units demo lint fuzz fuzzers bench install uninstall clean FORCE
 .SUFFIXES:

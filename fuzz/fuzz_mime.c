@@ -99,9 +99,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vf_limits lim;
-	char *msg;
+	char *msg, d[65];
 	size_t len;
 
+	/* The identity of the mail, on exactly its bytes (no NUL after). */
+	vf_mail_digest((const char *)data, size, d);
+	if (strlen(d) != 64)
+		abort();
 	msg = vf_malloc(size + 1);
 	memcpy(msg, data, size);
 	msg[size] = '\0';

@@ -534,9 +534,7 @@ vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
 int
 vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
 {
-	struct vf_buf b = { 0 };
-	struct stat st;
-	int fd, r, rc;
+	int fd, rc;
 
 	memset(c, 0, sizeof(*c));
 	if (errlen > 0)
@@ -549,24 +547,36 @@ vf_case_load(struct vf_case *c, const char *path, char *err, size_t errlen)
 		    "a symbolic link, not a case file" : strerror(errno));
 		return rc;
 	}
+	rc = vf_case_loadfd(c, fd, err, errlen);
+	(void)close(fd);
+	return rc;
+}
+
+int
+vf_case_loadfd(struct vf_case *c, int fd, char *err, size_t errlen)
+{
+	struct vf_buf b = { 0 };
+	struct stat st;
+	int r, rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
 	if (fstat(fd, &st) == -1) {
 		rc = vf_errno_exit(errno);
 		(void)snprintf(err, errlen, "%s", strerror(errno));
-		(void)close(fd);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
 	    CASE_MAX) {
 		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
 		    "not a regular file" : "larger than 256 MiB");
-		(void)close(fd);
 		return EX_DATAERR;
 	}
 	r = vf_buf_readfd(&b, fd, CASE_MAX);
 	rc = r == -1 ? vf_errno_exit(errno) : 0;
 	if (r == -1)
 		(void)snprintf(err, errlen, "%s", strerror(errno));
-	(void)close(fd);
 	if (r == 1) {
 		(void)snprintf(err, errlen, "larger than 256 MiB");
 		rc = EX_DATAERR;
@@ -913,9 +923,96 @@ hdr_append(struct vf_kv **h, size_t *n, const char *name, const char *v)
 	(*n)++;
 }
 
+/* Control characters become spaces; at most max bytes, whole UTF-8. */
+static char *
+clean_line(const char *s, size_t max)
+{
+	char *p;
+	size_t n, i;
+
+	n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	p = vf_strndup(s, n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			p[i] = ' ';
+	return p;
+}
+
+/*
+ * Content-Description, so that a mail reader's attachment menu names each
+ * part: encoded words where the text is not printable ASCII (RFC 2047).
+ */
+static void
+describe_append(struct vf_kv **h, size_t *n, const char *text)
+{
+	struct vf_buf b = { 0 };
+	char *t = clean_line(text, MAX_EVENT);
+
+	vf_buf_addc(&b, ' ');
+	vf_hdr_encode(&b, t, sizeof("Content-Description:"));
+	free(t);
+	*h = vf_reallocarray(*h, *n + 1, sizeof(**h));
+	(*h)[*n].name = vf_strdup("Content-Description");
+	(*h)[*n].value = vf_buf_take(&b, NULL);
+	(*n)++;
+}
+
+/* What a part of this role is, for a person in a mail reader. */
+static void
+describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
+    size_t nx)
+{
+	const struct vf_kv *party, *when, *orig, *name, *disp;
+	char *fn;
+
+	disp = vf_kv_find(x, nx, "Content-Disposition");
+	party = vf_kv_find(x, nx, "Vf-Party");
+	when = vf_kv_find(x, nx, "Vf-Received");
+	orig = vf_kv_find(x, nx, "Vf-Original");
+	name = vf_kv_find(x, nx, "Vf-Filename");
+	if (strcmp(role, VF_PART_FIELDS) == 0)
+		vf_buf_adds(d, "the report's fields");
+	else if (strcmp(role, VF_PART_HISTORY) == 0)
+		vf_buf_adds(d, "the case's history");
+	else if (strcmp(role, VF_PART_REPORT) == 0)
+		vf_buf_adds(d, "the report");
+	else if (strcmp(role, VF_PART_UNPROTECTED) == 0)
+		vf_buf_adds(d, "text found outside the protected report, not "
+		    "part of it");
+	else if (strcmp(role, VF_PART_FOLLOWUP) == 0) {
+		vf_buf_adds(d, "follow-up");
+		if (party != NULL)
+			vf_buf_printf(d, " from the %s", party->value);
+		if (when != NULL)
+			vf_buf_printf(d, ", %s", when->value);
+	} else if (strcmp(role, VF_PART_ORIGINAL) == 0) {
+		/* Its file name first: a reader's menu cuts what follows. */
+		if (disp != NULL && (fn = vf_hdr_param(disp->value,
+		    "filename")) != NULL) {
+			vf_buf_printf(d, "%s, ", fn);
+			free(fn);
+		}
+		vf_buf_adds(d, orig != NULL && strcmp(orig->value,
+		    "as-received") == 0 ? "the mail as received (ciphertext)" :
+		    "the mail as received, encrypted to the office key");
+	}
+	else if (strcmp(role, VF_PART_NOTE) == 0)
+		vf_buf_adds(d, "a note by the office");
+	else if (strcmp(role, "attachment") == 0 && name != NULL)
+		vf_buf_printf(d, "attachment %s", name->value);
+	else
+		vf_buf_adds(d, role);
+}
+
 static void
 add_text_part(struct vf_case *c, const char *role)
 {
+	struct vf_buf d = { 0 };
 	struct vf_cpart *p;
 
 	c->part = vf_reallocarray(c->part, c->npart + 1, sizeof(*c->part));
@@ -925,6 +1022,9 @@ add_text_part(struct vf_case *c, const char *role)
 	    "text/plain; charset=utf-8");
 	hdr_append(&p->hdr, &p->nhdr, "Content-Transfer-Encoding", "8bit");
 	hdr_append(&p->hdr, &p->nhdr, "Content-Disposition", "inline");
+	describe_default(&d, role, NULL, 0);
+	describe_append(&p->hdr, &p->nhdr, d.p);
+	vf_buf_free(&d);
 	hdr_append(&p->hdr, &p->nhdr, "Vf-Part", role);
 }
 
@@ -948,26 +1048,6 @@ rfc5322_date(char *buf, size_t size, time_t t)
 	    day[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec) >= (int)size)
 		errx(EX_SOFTWARE, "vf_case_init: date too long");
-}
-
-/* Control characters become spaces; at most max bytes, whole UTF-8. */
-static char *
-clean_line(const char *s, size_t max)
-{
-	char *p;
-	size_t n, i;
-
-	n = strlen(s);
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	p = vf_strndup(s, n);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
-			p[i] = ' ';
-	return p;
 }
 
 void
@@ -1161,6 +1241,7 @@ add_part(struct vf_case *c, const char *role, const char *ctype,
     const struct vf_kv *extra, size_t nextra, char *body, size_t len,
     int own)
 {
+	struct vf_buf d = { 0 };
 	struct vf_cpart *p;
 	size_t i;
 
@@ -1189,7 +1270,17 @@ add_part(struct vf_case *c, const char *role, const char *ctype,
 	memset(p, 0, sizeof(*p));
 	hdr_append(&p->hdr, &p->nhdr, "Content-Type", ctype);
 	for (i = 0; i < nextra; i++)
-		hdr_append(&p->hdr, &p->nhdr, extra[i].name, extra[i].value);
+		if (strcasecmp(extra[i].name, "Content-Description") == 0)
+			describe_append(&p->hdr, &p->nhdr, extra[i].value);
+		else
+			hdr_append(&p->hdr, &p->nhdr, extra[i].name,
+			    extra[i].value);
+	/* The caller's own description, else the role's. */
+	if (vf_kv_find(extra, nextra, "Content-Description") == NULL) {
+		describe_default(&d, role, extra, nextra);
+		describe_append(&p->hdr, &p->nhdr, d.p);
+		vf_buf_free(&d);
+	}
 	hdr_append(&p->hdr, &p->nhdr, "Vf-Part", role);
 	if (own == 1 && body != NULL)
 		p->body = body;

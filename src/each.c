@@ -46,15 +46,16 @@ vf_resolve(struct vf_root *root, const char *what, char *path, size_t size,
     const char **state)
 {
 	char id[VF_IDLEN];
+	int rc;
 
 	if (vf_id_valid(what) || (strncasecmp(what, "VF#", 3) == 0 &&
 	    vf_id_valid(what + 3))) {
-		if (vf_find(root, what[0] == 'V' || what[0] == 'v' ?
-		    what + 3 : what, path, size, state) != 0) {
+		rc = vf_find(root, what[0] == 'V' || what[0] == 'v' ?
+		    what + 3 : what, path, size, state);
+		/* Two files of the case: vf_find named both. */
+		if (rc == EX_NOINPUT)
 			warnx("%s: no such case", what);
-			return EX_NOINPUT;
-		}
-		return 0;
+		return rc;
 	}
 	if ((*state = vf_path_state(root, what, id, sizeof(id))) == NULL) {
 		warnx("%s: not a case file under %s", what, root->path);

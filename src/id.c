@@ -244,8 +244,7 @@ highest(struct vf_root *root, long long year)
 
 	if (snprintf(pfx, sizeof(pfx), "%04lld-", year) != 5)
 		errx(EX_SOFTWARE, "vf_id_new: bad year");
-	fd = openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
+	fd = vf_openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY, 0);
 	if (fd == -1)
 		return -1;
 	if ((d = fdopendir(fd)) == NULL) {
@@ -281,8 +280,7 @@ reserve(struct vf_root *root, const char *id)
 
 	if (snprintf(rel, sizeof(rel), ".lock/%s", id) >= (int)sizeof(rel))
 		errx(EX_SOFTWARE, "vf_id_new: name too long");
-	fd = openat(root->fd, rel, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	fd = vf_openat(root->fd, rel, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd == -1)
 		return errno == EEXIST ? 1 : -1;
 	/* Nothing was written: close cannot lose anything here. */
@@ -342,8 +340,7 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 			return fail(root, ".");
 	} else if (errno != EEXIST)
 		return fail(root, ".lock");
-	hf = openat(root->fd, ".seq", O_RDWR | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	hf = vf_openat(root->fd, ".seq", O_RDWR | O_CREAT, 0600);
 	if (hf == -1)
 		return fail(root, ".seq");
 	if (lock_wait(hf) == -1) {

@@ -132,15 +132,25 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 {
 	struct vf_kv h[4];
 	struct vf_gpg g;
-	const char *key;
+	const char *key, *role;
 	char disp[128], *ct;
-	size_t len;
+	size_t len, i, k = 0;
 	int rc;
 
+	/* Each original its own file name: a reader saves them side by side. */
+	for (i = 0; i < c->npart; i++)
+		if ((role = vf_cpart_get(&c->part[i], "Vf-Part")) != NULL &&
+		    strcmp(role, VF_PART_ORIGINAL) == 0)
+			k++;
 	/* The mail outlives the case: pointed at, not copied. */
 	if (ml->r.whole && memchr(ml->raw, '\0', ml->rawlen) == NULL) {
+		if ((k > 0 ? snprintf(disp, sizeof(disp), "attachment; "
+		    "filename=\"%s-%zu.eml\"", id, k + 1) : snprintf(disp,
+		    sizeof(disp), "attachment; filename=\"%s.eml\"", id)) >=
+		    (int)sizeof(disp))
+			errx(EX_SOFTWARE, "case id too long");
 		h[0].name = "Content-Disposition";
-		h[0].value = "attachment";
+		h[0].value = disp;
 		h[1].name = "Vf-Original";
 		h[1].value = "as-received";
 		h[2].name = "Vf-Digest";
@@ -163,8 +173,10 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		vf_gpg_free(&g);
 		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 	}
-	if (snprintf(disp, sizeof(disp), "attachment; filename=\"%s.eml.asc\"",
-	    id) >= (int)sizeof(disp))
+	if ((k > 0 ? snprintf(disp, sizeof(disp), "attachment; "
+	    "filename=\"%s-%zu.eml.asc\"", id, k + 1) : snprintf(disp,
+	    sizeof(disp), "attachment; filename=\"%s.eml.asc\"", id)) >=
+	    (int)sizeof(disp))
 		errx(EX_SOFTWARE, "case id too long");
 	h[0].name = "Content-Disposition";
 	h[0].value = disp;
@@ -267,8 +279,7 @@ seen_open(struct vf_root *root, const char *digest, int *fd)
 	if (snprintf(path, sizeof(path), ".seen/%s", digest) >=
 	    (int)sizeof(path))
 		return EX_SOFTWARE;
-	if ((*fd = openat(root->fd, path, O_RDWR | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1)
+	if ((*fd = vf_openat(root->fd, path, O_RDWR | O_CREAT, 0600)) == -1)
 		goto fail;
 	while (flock(*fd, LOCK_EX) == -1)
 		if (errno != EINTR) {
@@ -512,6 +523,11 @@ file_new(struct vf_intake *in, struct mail *ml)
 	    vf_case_get(&c, "Vf-Kind"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
 done:
+	/* The number is gone for good: say why it has no case. */
+	if (rc != 0)
+		(void)vf_log(in->root, in->tool, in->id, "number reserved, "
+		    "no case filed: delivery failed (exit %d), the mail stays "
+		    "with the MTA", rc);
 	free(iov);
 	vf_buf_free(&pb);
 	vf_buf_free(&out);
@@ -538,13 +554,12 @@ static int
 file_followup(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, added = { 0 };
+	struct vf_buf added = { 0 };
 	struct vf_kv h[12];
-	struct iovec *iov = NULL;
 	const char *state;
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
 	char *body;
-	size_t i, n, niov, len;
+	size_t i, n, len;
 	int rc, lk;
 
 	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
@@ -612,14 +627,13 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	free(subj);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
-	vf_case_iov(&c, &out, &iov, &niov);
-	if ((rc = vf_replacev(in->root, in->path, iov, niov)) != 0)
+	/* Under its own name again, and new: a reader shows it unread. */
+	if ((rc = vf_case_save(in->root, in->path, sizeof(in->path), &c,
+	    in->tool, VF_CASE_NEW)) != 0)
 		goto done;
 	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s", state);
 done:
-	free(iov);
 	vf_buf_free(&added);
-	vf_buf_free(&out);
 	vf_case_free(&c);
 	vf_unlock(lk);
 	return rc;
@@ -674,15 +688,16 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	memset(&ml, 0, sizeof(ml));
 	ml.raw = raw;
 	ml.rawlen = rawlen;
-	SHA256Data((const uint8_t *)raw, rawlen, ml.digest);
+	vf_mail_digest(raw, rawlen, ml.digest);
 	if ((rc = seen_open(in->root, ml.digest, &in->seen)) != 0)
 		return rc;
 	if (seen_get(in->seen, in->id, sizeof(in->id)) &&
-	    vf_find(in->root, in->id, in->path, sizeof(in->path),
-	    &state) == 0) {
-		in->duplicate = 1;
+	    (rc = vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state)) != EX_NOINPUT) {
+		/* Filed before; or its case has two files: no third. */
+		in->duplicate = rc == 0;
 		close(in->seen);
-		return 0;
+		return rc;
 	}
 	in->id[0] = '\0';
 

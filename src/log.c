@@ -139,8 +139,7 @@ vf_log(struct vf_root *root, const char *tool, const char *id,
 	 * log is the index of it, and an fsync per line would make a filter
 	 * over many cases crawl.
 	 */
-	fd = openat(root->fd, "log",
-	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = vf_openat(root->fd, "log", O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd == -1) {
 		rc = vf_errno_exit(errno);
 		warn("%s/log", root->path);

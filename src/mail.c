@@ -2,8 +2,10 @@
  * Raw mail: line ends and header blocks. Everything after this sees LF
  * line ends only, and header fields as name and unfolded value.
  */
+#include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vf.h"
 
@@ -205,4 +207,150 @@ vf_headers_free(struct vf_kv *kv, size_t n)
 		free(kv[i].value);
 	}
 	free(kv);
+}
+
+/*
+ * Header fields that say how a mail travelled and where it was kept, not
+ * what its sender wrote: each delivery attempt, each mail system, each
+ * mailbox may add or change them. RFC 5322 3.6.6-3.6.7 and RFC 5321 4.4
+ * (Return-Path, Received, the Resent- block); what Postfix local(8) adds
+ * for a command (X-Original-To, Delivered-To, Return-Path and a From_
+ * line), exim's transports (Envelope-to, Delivery-date, Return-path) and
+ * qmail (Delivered-To); the receiving system's verdicts (Authentication-
+ * Results, RFC 8601; Received-SPF, RFC 7208; ARC-*, RFC 8617) and spam
+ * and virus scanners run from procmail; what mbox readers store with a
+ * message (Status, X-Status, Content-Length, Lines, X-UID, X-Keywords,
+ * X-IMAP...). A name ending in '-' is a prefix.
+ */
+static const char *const trace_fields[] = {
+	"Return-Path", "Received", "Resent-", "X-Original-To",
+	"Delivered-To", "X-Delivered-To", "Envelope-To", "Delivery-Date",
+	"X-Envelope-From", "X-Envelope-To", "X-Original-Envelope-From",
+	"Authentication-Results", "Received-SPF", "ARC-", "X-Spam-",
+	"X-Virus-", "Status", "X-Status", "Content-Length", "Lines",
+	"X-UID", "X-Keywords", "X-IMAP", "X-IMAPbase", "X-Mozilla-",
+	NULL
+};
+
+static int
+trace_field(const char *name, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; trace_fields[i] != NULL; i++) {
+		k = strlen(trace_fields[i]);
+		if (trace_fields[i][k - 1] == '-' ? n > k &&
+		    strncasecmp(name, trace_fields[i], k) == 0 :
+		    n == k && strncasecmp(name, trace_fields[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* SHA-256 input gathered in a buffer: lines come a few bytes at a time. */
+struct feed {
+	SHA2_CTX	ctx;
+	size_t		n;
+	uint8_t		buf[16384];
+};
+
+static void
+feed(struct feed *f, const char *p, size_t n)
+{
+	if (f->n + n > sizeof(f->buf)) {
+		SHA256Update(&f->ctx, f->buf, f->n);
+		f->n = 0;
+	}
+	if (n > sizeof(f->buf)) {
+		SHA256Update(&f->ctx, (const uint8_t *)p, n);
+		return;
+	}
+	memcpy(f->buf + f->n, p, n);
+	f->n += n;
+}
+
+/* The line at p: its length without the line end; *next after it. */
+static size_t
+line_at(const char *p, const char *e, const char **next)
+{
+	const char *q;
+
+	for (q = p; q < e && *q != '\n' && *q != '\r'; q++)
+		;
+	*next = q;
+	if (q < e && *q == '\r' && q + 1 < e && q[1] == '\n')
+		*next = q + 2;
+	else if (q < e)
+		*next = q + 1;
+	return (size_t)(q - p);
+}
+
+/*
+ * What identifies a mail is what its sender wrote: the header fields but
+ * the trace fields above, as written and in order, and the body. Line ends
+ * are LF (CRLF and CR as LF), a leading mbox From_ line is dropped, a body
+ * line ">From " (any number of '>') counts as "From " whatever quoting a
+ * mailbox used, and empty lines at the end of the body do not count (an
+ * mbox adds one). So the same mail handed over by procmail, exim, Postfix
+ * or a person, on any attempt, has one digest: 64 lowercase hex digits.
+ */
+void
+vf_mail_digest(const char *m, size_t len, char *digest)
+{
+	struct feed *f = vf_malloc(sizeof(*f));
+	const char *p = m, *e = m + len, *next, *colon;
+	size_t n, nl, blank = 0;
+	int skip = 0, inhdr = 1;
+
+	SHA256Init(&f->ctx);
+	f->n = 0;
+	if (len >= 5 && memcmp(p, "From ", 5) == 0) {
+		(void)line_at(p, e, &next);
+		p = next;
+	}
+	for (; p < e; p = next) {
+		n = line_at(p, e, &next);
+		if (inhdr) {
+			if (n == 0) {
+				inhdr = 0;
+				feed(f, "\n", 1);
+				continue;
+			}
+			if (p[0] == ' ' || p[0] == '\t') {
+				if (!skip) {
+					feed(f, p, n);
+					feed(f, "\n", 1);
+				}
+				continue;
+			}
+			colon = memchr(p, ':', n);
+			nl = colon != NULL ? (size_t)(colon - p) : 0;
+			while (nl > 0 && (p[nl - 1] == ' ' || p[nl - 1] == '\t'))
+				nl--;
+			skip = colon != NULL && trace_field(p, nl);
+			if (!skip) {
+				feed(f, p, n);
+				feed(f, "\n", 1);
+			}
+			continue;
+		}
+		if (n == 0) {
+			blank++;
+			continue;
+		}
+		for (; blank > 0; blank--)
+			feed(f, "\n", 1);
+		for (nl = 0; nl < n && p[nl] == '>'; nl++)
+			;
+		if (nl > 0 && n - nl >= 5 &&
+		    memcmp(p + nl, "From ", 5) == 0) {
+			p += nl;
+			n -= nl;
+		}
+		feed(f, p, n);
+		feed(f, "\n", 1);
+	}
+	SHA256Update(&f->ctx, f->buf, f->n);
+	(void)SHA256End(&f->ctx, digest);
+	free(f);
 }

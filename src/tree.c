@@ -11,8 +11,12 @@
  *	ROOT/outbox/{tmp,new,cur}	mail waiting to be sent (not a state)
  *
  * A case file is named by its id ("2026-00042") in new/; a mail reader may
- * move it to cur/ and add maildir flags ("2026-00042:2,S"): both name the
- * case, and a move keeps whatever new/ or cur/ and name the file has.
+ * move it to cur/ and add maildir flags ("2026-00042:2,S"): both are the
+ * case's own name, and a move keeps whatever new/ or cur/ and name the
+ * file has. A reader may also give it a name of its own
+ * ("1796163661.M000939P19045Q1.vm:2,S"): the file is still the case its
+ * Vf-Id names, found through the index (index.c), and the next tool that
+ * changes it (vf_case_save) gives it back its own name.
  *
  * The functions warn(3) about what went wrong (with the path) and return a
  * sysexits(3) code, so that a tool only has to exit with it.
@@ -20,7 +24,10 @@
 #include <sys/types.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+
+#include <linux/openat2.h>
 
 #include <dirent.h>
 #include <err.h>
@@ -84,6 +91,37 @@ fail(const struct vf_root *root, const char *rel)
 	return rc;
 }
 
+/*
+ * With openat2(2), no symbolic link and no ".." anywhere in rel is
+ * followed, so nothing planted in the tree leads a tool out of it. Where
+ * the kernel has no openat2, the folders of the tree are still its own
+ * (make_dir refuses anything but a directory) and the last component is
+ * opened O_NOFOLLOW.
+ */
+int
+vf_openat(int dirfd, const char *rel, int flags, mode_t mode)
+{
+#ifdef SYS_openat2
+	static int none;
+	struct open_how how;
+	int fd;
+
+	if (!none) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (unsigned long long)(flags | O_CLOEXEC |
+		    O_NOFOLLOW);
+		how.mode = (flags & O_CREAT) != 0 ? mode : 0;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+		    RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd != -1 || errno != ENOSYS)
+			return fd;
+		none = 1;
+	}
+#endif
+	return openat(dirfd, rel, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+}
+
 int
 vf_fsync_dir(const struct vf_root *root, const char *rel)
 {
@@ -91,8 +129,7 @@ vf_fsync_dir(const struct vf_root *root, const char *rel)
 
 	if (strcmp(rel, ".") == 0)
 		return fsync(root->fd);
-	fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
+	fd = vf_openat(root->fd, rel, O_RDONLY | O_DIRECTORY, 0);
 	if (fd == -1)
 		return -1;
 	if (fsync(fd) == -1) {
@@ -148,36 +185,57 @@ vf_root_open(struct vf_root *root, const char *path, int create)
 		warn("%s", path);
 		return rc;
 	}
-	if ((root->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1) {
-		rc = errno == ENOENT ? EX_NOINPUT : errno == ENOTDIR ?
-		    EX_NOPERM : vf_errno_exit(errno);
-		warn("%s", path);
-		return rc;
+	/*
+	 * The root itself, not where a symbolic link of that name points
+	 * today: a link can be turned elsewhere between two deliveries.
+	 * Everything below is opened relative to this descriptor.
+	 */
+	for (n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		;
+	root->path = vf_strndup(path, n);
+	if ((root->fd = open(root->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1) {
+		if (errno == ELOOP || (errno == ENOTDIR &&
+		    lstat(root->path, &st) == 0 && S_ISLNK(st.st_mode))) {
+			warnx("%s: refusing a case tree that is a symbolic "
+			    "link; name the directory itself", root->path);
+			errno = ELOOP;
+			rc = EX_NOPERM;
+		} else {
+			rc = errno == ENOENT ? EX_NOINPUT : errno == ENOTDIR ?
+			    EX_NOPERM : vf_errno_exit(errno);
+			warn("%s", root->path);
+		}
+		goto bad;
 	}
 	if (fstat(root->fd, &st) == -1) {
 		rc = vf_errno_exit(errno);
 		warn("%s", path);
 		goto bad;
 	}
-	/* What others can write, others can make us read or deliver to. */
+	/*
+	 * What others can write, others can make us read or deliver to;
+	 * what they can read holds reporters' details in clear.
+	 */
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		warnx("%s: refusing a case tree %s", path,
+	    (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0) {
+		warnx("%s: refusing a case tree %s", root->path,
 		    !S_ISDIR(st.st_mode) ? "that is not a directory" :
 		    st.st_uid != geteuid() ? "owned by someone else" :
-		    "that group or others may write");
+		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ?
+		    "that group or others may write (chmod 700 it)" :
+		    "that group or others may read (chmod 700 it)");
 		errno = EPERM;
 		rc = EX_NOPERM;
 		goto bad;
 	}
-	root->path = vf_strdup(path);
-	for (n = strlen(root->path); n > 1 && root->path[n - 1] == '/'; n--)
-		root->path[n - 1] = '\0';
 	return 0;
 bad:
-	(void)close(root->fd);
+	if (root->fd != -1)
+		(void)close(root->fd);
 	root->fd = -1;
+	free(root->path);
+	root->path = NULL;
 	return rc;
 }
 
@@ -332,8 +390,8 @@ write_tmp(const struct vf_root *root, const char *state,
 
 	for (tries = 0;; tries++) {
 		tmp_name(tmp, tmpsize, state);
-		fd = openat(root->fd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = vf_openat(root->fd, tmp, O_WRONLY | O_CREAT | O_EXCL,
+		    0600);
 		if (fd != -1)
 			break;
 		if (errno != EEXIST || tries >= 10)
@@ -377,7 +435,7 @@ int
 vf_deliverv(struct vf_root *root, const char *state, const char *name,
     const struct iovec *iov, size_t niov, char *path, size_t pathsize)
 {
-	char tmp[PATH_MAX], dst[PATH_MAX];
+	char tmp[PATH_MAX], dst[PATH_MAX], id[VF_IDLEN];
 	int rc, e;
 
 	if (pathsize > 0)
@@ -428,6 +486,8 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 		errno = e;
 		return rc;
 	}
+	if (vf_state_valid(state) && vf_name_id(name, id, sizeof(id)))
+		vf_index_put(root, id, dst);
 	(void)snprintf(path, pathsize, "%s/%s", root->path, dst);
 	return 0;
 }
@@ -438,36 +498,15 @@ struct loc {
 	const char	*sub;		/* "new" or "cur" */
 	char		 name[NAME_MAX + 1];
 	char		 id[VF_IDLEN];
+	int		 own;		/* the name is the id (with flags) */
+	char		 rel[PATH_MAX];	/* STATE/SUB/NAME */
 };
-
-/*
- * The case id of a file name: the name itself, or the part before maildir
- * info ":2,FLAGS". 0 if it names no case.
- */
-static int
-name_id(const char *name, char *id, size_t size)
-{
-	const char *colon;
-	size_t n;
-
-	if ((colon = strchr(name, ':')) == NULL)
-		n = strlen(name);
-	else {
-		if (strncmp(colon, ":2,", 3) != 0)
-			return 0;
-		n = (size_t)(colon - name);
-	}
-	if (n + 1 > size)
-		return 0;
-	memcpy(id, name, n);
-	id[n] = '\0';
-	return vf_id_valid(id);
-}
 
 /*
  * Split path into .../STATE/SUB/NAME and check that .../STATE is the very
  * directory root/STATE (same device and inode), whatever way the path is
- * spelt: relative, through symbolic links, with "." or "//".
+ * spelt: relative, through symbolic links, with "." or "//". A file whose
+ * name is not its id is the case its head's Vf-Id names.
  */
 static int
 locate(const struct vf_root *root, const char *path, struct loc *l)
@@ -475,7 +514,7 @@ locate(const struct vf_root *root, const char *path, struct loc *l)
 	size_t len, end[3], beg[3];
 	struct stat a, b;
 	char *dir;
-	int i, k;
+	int i, k, fd;
 
 	len = strlen(path);
 	if (len == 0 || path[len - 1] == '/')
@@ -502,8 +541,9 @@ locate(const struct vf_root *root, const char *path, struct loc *l)
 		return -1;
 	memcpy(l->name, path + beg[0], end[0] - beg[0]);
 	l->name[end[0] - beg[0]] = '\0';
-	if (!name_id(l->name, l->id, sizeof(l->id)))
+	if (l->name[0] == '.')
 		return -1;
+	l->own = vf_name_id(l->name, l->id, sizeof(l->id));
 	if (end[1] - beg[1] != 3)
 		return -1;
 	if (strncmp(path + beg[1], "new", 3) == 0)
@@ -526,6 +566,19 @@ locate(const struct vf_root *root, const char *path, struct loc *l)
 		return -1;
 	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 		return -1;
+	if (snprintf(l->rel, sizeof(l->rel), "%s/%s/%s", vf_states[i], l->sub,
+	    l->name) >= (int)sizeof(l->rel))
+		return -1;
+	if (!l->own) {
+		if ((fd = vf_openat(root->fd, l->rel, O_RDONLY | O_NONBLOCK,
+		    0)) == -1)
+			return -1;
+		k = fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+		    vf_head_id(fd, l->id, sizeof(l->id));
+		(void)close(fd);
+		if (!k)
+			return -1;
+	}
 	return 0;
 }
 
@@ -544,11 +597,70 @@ vf_path_state(struct vf_root *root, const char *path, char *id, size_t size)
 	return vf_states[l.state];
 }
 
+int
+vf_case_open(struct vf_root *root, const char *path)
+{
+	struct loc l;
+
+	if (path == NULL || locate(root, path, &l) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vf_openat(root->fd, l.rel, O_RDONLY | O_NONBLOCK, 0);
+}
+
 /*
- * Through RENAME_EXCHANGE where the file system has it: the exchange fails
- * if the case was moved away meanwhile, where a plain rename would bring it
- * back to life in its old state beside the moved one.
+ * Write the new contents to the state's tmp/ and put them in place of the
+ * file at l. Through RENAME_EXCHANGE where the file system has it: the
+ * exchange fails if the case was moved away meanwhile, where a plain
+ * rename would bring it back to life in its old state beside the moved
+ * one.
  */
+static int
+replace_at(struct vf_root *root, const char *path, const struct loc *l,
+    const struct iovec *iov, size_t niov)
+{
+	struct stat st;
+	char tmp[PATH_MAX], dir[64];
+	int rc, e;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", vf_states[l->state],
+	    l->sub) >= (int)sizeof(dir))
+		errx(EX_SOFTWARE, "vf_replace: name too long");
+	if ((rc = write_tmp(root, vf_states[l->state], iov, niov, tmp,
+	    sizeof(tmp))) != 0)
+		return rc;
+#ifdef RENAME_EXCHANGE
+	if (renameat2(root->fd, tmp, root->fd, l->rel, RENAME_EXCHANGE) ==
+	    0) {
+		/* tmp now holds the old contents. */
+		(void)unlinkat(root->fd, tmp, 0);
+		goto sync;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		goto bad;
+#endif
+	if (fstatat(root->fd, l->rel, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    renameat(root->fd, tmp, root->fd, l->rel) == -1)
+		goto bad;
+#ifdef RENAME_EXCHANGE
+sync:
+#endif
+	if (vf_fsync_dir(root, dir) == -1)
+		return fail(root, dir);
+	return 0;
+bad:
+	e = errno;
+	if (e == ENOENT) {
+		warnx("%s: gone (moved meanwhile?)", path);
+		rc = EX_TEMPFAIL;
+	} else
+		rc = fail(root, l->rel);
+	(void)unlinkat(root->fd, tmp, 0);
+	errno = e;
+	return rc;
+}
+
 int
 vf_replace(struct vf_root *root, const char *path, const void *data,
     size_t len)
@@ -565,8 +677,82 @@ vf_replacev(struct vf_root *root, const char *path, const struct iovec *iov,
     size_t niov)
 {
 	struct loc l;
+
+	if (locate(root, path, &l) == -1) {
+		warnx("%s: not a case file in %s", path, root->path);
+		errno = EINVAL;
+		return EX_NOINPUT;
+	}
+	return replace_at(root, path, &l, iov, niov);
+}
+
+/* rename(2) that never replaces: -1 with EEXIST when to exists. */
+static int
+rename_new(struct vf_root *root, const char *from, const char *to)
+{
 	struct stat st;
-	char tmp[PATH_MAX], rel[PATH_MAX], dir[64];
+
+#ifdef RENAME_NOREPLACE
+	if (renameat2(root->fd, from, root->fd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	if (fstatat(root->fd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(root->fd, from, root->fd, to);
+}
+
+/* fsync the folders of two locations ("STATE/SUB/NAME"), each once. */
+static int
+sync_dirs(struct vf_root *root, const char *a, const char *b)
+{
+	char da[64], db[64];
+	const char *s;
+
+	if ((s = strrchr(a, '/')) == NULL || (size_t)(s - a) >= sizeof(da))
+		errx(EX_SOFTWARE, "sync_dirs: bad location");
+	memcpy(da, a, (size_t)(s - a));
+	da[s - a] = '\0';
+	if ((s = strrchr(b, '/')) == NULL || (size_t)(s - b) >= sizeof(db))
+		errx(EX_SOFTWARE, "sync_dirs: bad location");
+	memcpy(db, b, (size_t)(s - b));
+	db[s - b] = '\0';
+	if (vf_fsync_dir(root, da) == -1)
+		return fail(root, da);
+	if (strcmp(da, db) != 0 && vf_fsync_dir(root, db) == -1)
+		return fail(root, db);
+	return 0;
+}
+
+/*
+ * Where vf put the case and where it is now differ by more than a reader's
+ * flags: a name of the reader's own, or another state.
+ */
+static int
+moved_outside(const struct loc *l, const char *left)
+{
+	size_t n = strlen(vf_states[l->state]);
+
+	if (!l->own)
+		return 1;
+	return left[0] != '\0' && (strncmp(left, vf_states[l->state], n) !=
+	    0 || left[n] != '/');
+}
+
+int
+vf_case_save(struct vf_root *root, char *path, size_t size,
+    struct vf_case *c, const char *tool, int flags)
+{
+	struct loc l;
+	struct stat st;
+	struct vf_buf sb = { 0 };
+	struct iovec *iov = NULL;
+	char own[PATH_MAX], left[PATH_MAX], npath[PATH_MAX];
+	const char *id, *info;
+	size_t niov;
 	int rc, e;
 
 	if (locate(root, path, &l) == -1) {
@@ -574,48 +760,78 @@ vf_replacev(struct vf_root *root, const char *path, const struct iovec *iov,
 		errno = EINVAL;
 		return EX_NOINPUT;
 	}
-	if (snprintf(rel, sizeof(rel), "%s/%s/%s", vf_states[l.state],
-	    l.sub, l.name) >= (int)sizeof(rel) ||
-	    snprintf(dir, sizeof(dir), "%s/%s", vf_states[l.state], l.sub) >=
-	    (int)sizeof(dir))
-		errx(EX_SOFTWARE, "vf_replace: name too long");
-	if ((rc = write_tmp(root, vf_states[l.state], iov, niov, tmp,
-	    sizeof(tmp))) != 0)
-		return rc;
-#ifdef RENAME_EXCHANGE
-	if (renameat2(root->fd, tmp, root->fd, rel, RENAME_EXCHANGE) == 0) {
-		/* tmp now holds the old contents. */
-		(void)unlinkat(root->fd, tmp, 0);
-		goto sync;
+	if ((id = vf_case_get(c, "Vf-Id")) == NULL || strcmp(id, l.id) != 0) {
+		warnx("%s: the file is case %s, not %s", path, l.id,
+		    id != NULL ? id : "(none)");
+		errno = EINVAL;
+		return EX_SOFTWARE;
 	}
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		goto bad;
-#endif
-	if (fstatat(root->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    renameat(root->fd, tmp, root->fd, rel) == -1)
-		goto bad;
-sync:
-	if (vf_fsync_dir(root, dir) == -1)
-		return fail(root, dir);
+	/* Its own name: the id, in cur/ with the reader's flags kept. */
+	info = strstr(l.name, ":2,");
+	if ((flags & VF_CASE_NEW) != 0 || strcmp(l.sub, "new") == 0)
+		rc = snprintf(own, sizeof(own), "%s/new/%s",
+		    vf_states[l.state], l.id);
+	else
+		rc = snprintf(own, sizeof(own), "%s/cur/%s%s",
+		    vf_states[l.state], l.id, info != NULL ? info : "");
+	if (rc < 0 || (size_t)rc >= sizeof(own) || snprintf(npath,
+	    sizeof(npath), "%s/%s", root->path, own) >= (int)sizeof(npath) ||
+	    strlen(npath) + 1 > size) {
+		warnx("%s/%s: path too long", root->path, own);
+		errno = ENAMETOOLONG;
+		return EX_SOFTWARE;
+	}
+	if (strcmp(own, l.rel) != 0 && fstatat(root->fd, own, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0) {
+		warnx("%s/%s and %s: two files of case %s; keep one, move the "
+		    "other out of the tree", root->path, own, path, l.id);
+		errno = EEXIST;
+		return EX_DATAERR;
+	}
+	if (vf_index_where(root, l.id, left, sizeof(left)) == -1)
+		left[0] = '\0';
+	if (moved_outside(&l, left)) {
+		if (left[0] != '\0' && strcmp(left, l.rel) != 0)
+			vf_case_history(c, tool, "found as %s (vf had put it "
+			    "as %s): moved or renamed outside vf; named %s "
+			    "again", l.rel, left, own);
+		else
+			vf_case_history(c, tool, "found as %s: renamed "
+			    "outside vf; named %s again", l.rel, own);
+	}
+	vf_case_iov(c, &sb, &iov, &niov);
+	rc = replace_at(root, path, &l, iov, niov);
+	free(iov);
+	vf_buf_free(&sb);
+	if (rc != 0)
+		return rc;
+	if (strcmp(own, l.rel) != 0) {
+		if (rename_new(root, l.rel, own) == -1) {
+			e = errno;
+			if (e == EEXIST) {
+				warnx("%s/%s and %s/%s: two files of case %s; "
+				    "keep one, move the other out of the tree",
+				    root->path, own, root->path, l.rel, l.id);
+				rc = EX_DATAERR;
+			} else
+				rc = fail(root, own);
+			vf_index_put(root, l.id, l.rel);
+			errno = e;
+			return rc;
+		}
+		memcpy(path, npath, strlen(npath) + 1);
+		vf_index_put(root, l.id, own);
+		return sync_dirs(root, own, l.rel);
+	}
+	vf_index_put(root, l.id, own);
 	return 0;
-bad:
-	e = errno;
-	if (e == ENOENT) {
-		warnx("%s: gone (moved meanwhile?)", path);
-		rc = EX_TEMPFAIL;
-	} else
-		rc = fail(root, rel);
-	(void)unlinkat(root->fd, tmp, 0);
-	errno = e;
-	return rc;
 }
 
 int
 vf_move(struct vf_root *root, char *path, size_t size, const char *state)
 {
 	struct loc l;
-	struct stat st;
-	char from[PATH_MAX], to[PATH_MAX], npath[PATH_MAX];
+	char to[PATH_MAX], npath[PATH_MAX];
 	int rc = 0, e;
 
 	if (!vf_state_valid(state)) {
@@ -630,9 +846,7 @@ vf_move(struct vf_root *root, char *path, size_t size, const char *state)
 	}
 	if (strcmp(vf_states[l.state], state) == 0)
 		return 0;
-	if (snprintf(from, sizeof(from), "%s/%s/%s", vf_states[l.state],
-	    l.sub, l.name) >= (int)sizeof(from) ||
-	    snprintf(to, sizeof(to), "%s/%s/%s", state, l.sub, l.name) >=
+	if (snprintf(to, sizeof(to), "%s/%s/%s", state, l.sub, l.name) >=
 	    (int)sizeof(to) ||
 	    snprintf(npath, sizeof(npath), "%s/%s", root->path, to) >=
 	    (int)sizeof(npath) || strlen(npath) + 1 > size) {
@@ -643,131 +857,24 @@ vf_move(struct vf_root *root, char *path, size_t size, const char *state)
 	if ((rc = vf_state_make(root, state)) != 0)
 		return rc;
 	/* Never overwrite: a case in two states is a broken tree. */
-#ifdef RENAME_NOREPLACE
-	if (renameat2(root->fd, from, root->fd, to, RENAME_NOREPLACE) == 0)
-		goto moved;
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		goto bad;
-#endif
-	if (fstatat(root->fd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		goto bad;
+	if (rename_new(root, l.rel, to) == -1) {
+		e = errno;
+		if (e == ENOENT) {
+			warnx("%s: gone (moved meanwhile?)", path);
+			rc = EX_TEMPFAIL;
+		} else if (e == EEXIST) {
+			warnx("%s/%s: exists already: the case is in two "
+			    "states", root->path, to);
+			rc = EX_SOFTWARE;
+		} else
+			rc = fail(root, to);
+		errno = e;
+		return rc;
 	}
-	if (renameat(root->fd, from, root->fd, to) == -1)
-		goto bad;
-#ifdef RENAME_NOREPLACE
-moved:
-#endif
 	/* The rename happened: path follows it even if an fsync fails. */
 	memcpy(path, npath, strlen(npath) + 1);
-	if (snprintf(to, sizeof(to), "%s/%s", state, l.sub) >=
-	    (int)sizeof(to) ||
-	    snprintf(from, sizeof(from), "%s/%s", vf_states[l.state],
-	    l.sub) >= (int)sizeof(from))
-		errx(EX_SOFTWARE, "vf_move: name too long");
-	if (vf_fsync_dir(root, to) == -1)
-		return fail(root, to);
-	if (vf_fsync_dir(root, from) == -1)
-		return fail(root, from);
-	return 0;
-bad:
-	e = errno;
-	if (e == ENOENT) {
-		warnx("%s: gone (moved meanwhile?)", path);
-		rc = EX_TEMPFAIL;
-	} else if (e == EEXIST) {
-		warnx("%s/%s: exists already: the case is in two states",
-		    root->path, to);
-		rc = EX_SOFTWARE;
-	} else
-		rc = fail(root, to);
-	errno = e;
-	return rc;
-}
-
-static int
-found(struct vf_root *root, int state, const char *sub, const char *name,
-    char *path, size_t size, const char **statep)
-{
-	if (snprintf(path, size, "%s/%s/%s/%s", root->path, vf_states[state],
-	    sub, name) >= (int)size) {
-		warnx("%s/%s/%s/%s: path too long", root->path,
-		    vf_states[state], sub, name);
-		path[0] = '\0';
-		errno = ENAMETOOLONG;
-		return EX_SOFTWARE;
-	}
-	if (statep != NULL)
-		*statep = vf_states[state];
-	return 0;
-}
-
-/*
- * Cheap stats first (the usual case: the file has its bare id as name);
- * only then a scan of each cur/ for "ID:2,FLAGS".
- */
-int
-vf_find(struct vf_root *root, const char *id, char *path, size_t size,
-    const char **statep)
-{
-	char rel[128];
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	size_t i, k, idlen;
-	int fd, rc = EX_NOINPUT, hit;
-
-	if (size > 0)
-		path[0] = '\0';
-	if (!vf_id_valid(id)) {
-		errno = EINVAL;
-		return EX_NOINPUT;
-	}
-	for (i = 0; vf_states[i] != NULL; i++)
-		for (k = 1; k < 3; k++) {
-			if (snprintf(rel, sizeof(rel), "%s/%s/%s", vf_states[i],
-			    subdirs[k], id) >= (int)sizeof(rel))
-				continue;
-			if (fstatat(root->fd, rel, &st, AT_SYMLINK_NOFOLLOW) ==
-			    0 && S_ISREG(st.st_mode))
-				return found(root, (int)i, subdirs[k], id, path,
-				    size, statep);
-		}
-	idlen = strlen(id);
-	for (i = 0; vf_states[i] != NULL; i++) {
-		if (snprintf(rel, sizeof(rel), "%s/cur", vf_states[i]) >=
-		    (int)sizeof(rel))
-			continue;
-		fd = openat(root->fd, rel, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC | O_NOFOLLOW);
-		if (fd == -1) {
-			if (errno != ENOENT)
-				rc = fail(root, rel);
-			continue;
-		}
-		if ((d = fdopendir(fd)) == NULL) {
-			rc = fail(root, rel);
-			(void)close(fd);
-			continue;
-		}
-		hit = 0;
-		errno = 0;
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, id, idlen) == 0 &&
-			    strncmp(de->d_name + idlen, ":2,", 3) == 0) {
-				rc = found(root, (int)i, "cur", de->d_name,
-				    path, size, statep);
-				hit = 1;
-				break;
-			}
-		}
-		if (!hit && errno != 0)
-			rc = fail(root, rel);
-		(void)closedir(d);
-		if (hit)
-			return rc;
-	}
-	return rc;
+	vf_index_put(root, l.id, to);
+	return sync_dirs(root, to, l.rel);
 }
 
 /*
@@ -799,8 +906,7 @@ vf_lock(struct vf_root *root, const char *id, int *fdp)
 		return rc;
 	if (snprintf(rel, sizeof(rel), ".lock/%s", id) >= (int)sizeof(rel))
 		errx(EX_SOFTWARE, "vf_lock: name too long");
-	fd = openat(root->fd, rel, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	fd = vf_openat(root->fd, rel, O_RDWR | O_CREAT, 0600);
 	if (fd == -1)
 		return fail(root, rel);
 	for (tries = wait * 10;; tries--) {

@@ -14,6 +14,9 @@
 
 #include "vf.h"
 
+#define HEAD_FIRST	4096		/* most case headers fit */
+#define HEAD_MAX	65536		/* and none needs more */
+
 static int lflag;
 
 static void
@@ -23,31 +26,60 @@ usage(void)
 	exit(EX_USAGE);
 }
 
-/* The head of a case file is enough for a listing: never read it all. */
+/* A field of the long line, tabs and terminal controls made harmless. */
+static void
+column(const char *s, int last)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\t')
+			putchar(' ');
+		else {
+			size_t k = vf_term_unsafe(s + i, n - i);
+
+			if (k > 0) {
+				putchar('?');
+				i += k - 1;
+			} else
+				putchar(s[i]);
+		}
+	putchar(last ? '\n' : '\t');
+}
+
+/*
+ * The head of a case file is enough for a listing: a few KiB, more only
+ * when the headers go on past them; never the whole file.
+ */
 static int
-longline(const char *path, const char *state)
+longline(int dfd, const char *path, const char *name, const char *state)
 {
 	struct vf_limits lim;
 	struct vf_kv *h = NULL;
-	size_t nh = 0, i;
+	size_t nh = 0, i, len;
 	const char *body, *id = "?", *kind = "?", *when = "?", *prob = NULL;
-	char buf[65536], *subj = NULL;
+	char *buf, *subj = NULL;
 	ssize_t n;
 	int fd, flags = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = vf_openat(dfd, name, O_RDONLY | O_NONBLOCK, 0)) == -1) {
 		warn("%s", path);
-		return EX_NOINPUT;
+		return errno == ENOENT ? EX_NOINPUT : vf_errno_exit(errno);
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
+	buf = vf_malloc(HEAD_MAX + 1);
+	n = vf_read_head(fd, buf, 0, HEAD_FIRST);
+	/* No empty line yet: the headers go on. */
+	if (n == HEAD_FIRST && strstr(buf, "\n\n") == NULL)
+		n = vf_read_head(fd, buf, (size_t)n, HEAD_MAX);
+	(void)close(fd);
+	if (n == -1) {
 		warn("%s", path);
+		free(buf);
 		return EX_IOERR;
 	}
-	buf[n] = '\0';
+	len = (size_t)n;
 	vf_limits_default(&lim);
-	(void)vf_headers_parse(buf, (size_t)n, &lim, &h, &nh, &body, &flags);
+	(void)vf_headers_parse(buf, len, &lim, &h, &nh, &body, &flags);
 	for (i = 0; i < nh; i++) {
 		if (strcasecmp(h[i].name, "Vf-Id") == 0)
 			id = h[i].value;
@@ -60,42 +92,68 @@ longline(const char *path, const char *state)
 		else if (strcasecmp(h[i].name, "Subject") == 0 && subj == NULL)
 			subj = vf_oneline(vf_hdr_decode(h[i].value));
 	}
-	printf("%s\t%s\t%s\t%s\t%s%s\n", id, state, kind, when,
-	    prob != NULL ? "! " : "", subj != NULL ? subj : "");
+	column(id, 0);
+	column(state, 0);
+	column(kind, 0);
+	column(when, 0);
+	if (prob != NULL)
+		fputs("! ", stdout);
+	column(subj != NULL ? subj : "", 1);
 	free(subj);
 	vf_headers_free(h, nh);
+	free(buf);
 	return 0;
 }
 
+/* Each folder opened below the root's descriptor, each file below it. */
 static int
 list(struct vf_root *root, const char *state)
 {
 	static const char *const sub[] = { "new", "cur" };
 	struct dirent *d;
-	char dir[4096], path[4096];
+	char rel[128], path[4096];
 	DIR *dp;
-	size_t i;
-	int rc, worst = 0;
+	size_t i, k;
+	int rc, dfd, worst = 0;
 
 	for (i = 0; i < 2; i++) {
-		if (snprintf(dir, sizeof(dir), "%s/%s/%s", root->path, state,
-		    sub[i]) >= (int)sizeof(dir))
+		if (snprintf(rel, sizeof(rel), "%s/%s", state, sub[i]) >=
+		    (int)sizeof(rel))
 			return EX_USAGE;
-		if ((dp = opendir(dir)) == NULL) {
-			if (errno == ENOENT)
+		if ((dfd = vf_openat(root->fd, rel, O_RDONLY | O_DIRECTORY,
+		    0)) == -1 || (dp = fdopendir(dfd)) == NULL) {
+			if (errno == ENOENT) {
+				if (dfd != -1)
+					(void)close(dfd);
 				continue;	/* no case has been here yet */
-			warn("%s", dir);
+			}
+			warn("%s/%s", root->path, rel);
 			worst = errno == EACCES ? EX_NOPERM : EX_IOERR;
+			if (dfd != -1)
+				(void)close(dfd);
 			continue;
 		}
 		while ((d = readdir(dp)) != NULL) {
 			if (d->d_name[0] == '.')
 				continue;
-			if (snprintf(path, sizeof(path), "%s/%s", dir,
-			    d->d_name) >= (int)sizeof(path))
+			/* A path a line: a name that would break one is not. */
+			for (k = 0; d->d_name[k] != '\0' &&
+			    (unsigned char)d->d_name[k] >= 0x20 &&
+			    d->d_name[k] != 0x7f; k++)
+				;
+			if (d->d_name[k] != '\0') {
+				warnx("%s/%s: a file whose name holds a "
+				    "control character: not listed; rename it",
+				    root->path, rel);
+				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
+				continue;
+			}
+			if (snprintf(path, sizeof(path), "%s/%s/%s",
+			    root->path, rel, d->d_name) >= (int)sizeof(path))
 				continue;
 			if (lflag) {
-				if ((rc = longline(path, state)) > worst)
+				if ((rc = longline(dirfd(dp), path, d->d_name,
+				    state)) > worst)
 					worst = rc;
 			} else if (printf("%s\n", path) < 0)
 				err(EX_IOERR, "stdout");

@@ -3,6 +3,7 @@
  * labels, the history, the report, and what was kept apart.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,38 +41,47 @@ line(const char *label, const char *v, int decode)
 	if (v == NULL)
 		return;
 	s = decode ? readable(v) : vf_oneline(vf_strdup(v));
-	printf("%-12s %s\n", label, s);
+	printf("%-12s ", label);
+	vf_term_put(stdout, s, strlen(s), 0);
+	putchar('\n');
 	free(s);
 }
 
 /*
  * Text from a mail goes to a terminal: control characters (escape
- * sequences among them, C1 controls too) are shown as '?', never obeyed.
+ * sequences among them, C1 controls too) and the bidirectional overrides
+ * are shown as '?', never obeyed.
  */
 static void
 indented(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-	int bol = 1;
+	const char *p = s, *e = s + n, *nl;
 
-	for (i = 0; i < n; i++) {
-		if (bol)
-			fputs("    ", stdout);
-		bol = p[i] == '\n';
-		if (p[i] == '\n' || p[i] == '\t')
-			putchar(p[i]);
-		else if (p[i] < 0x20 || p[i] == 0x7f)
-			putchar('?');
-		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] <= 0x9f) {
-			putchar('?');
-			i++;
-		} else
-			putchar(p[i]);
-	}
-	if (!bol)
+	while (p < e) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		fputs("    ", stdout);
+		vf_term_put(stdout, p, (size_t)(nl - p), 1);
 		putchar('\n');
+		p = nl < e ? nl + 1 : e;
+	}
+}
+
+/* "Attachment NAME (TYPE, PROTECTION)": the name is the reporter's. */
+static void
+attachment(const struct vf_cpart *p)
+{
+	struct vf_buf b = { 0 };
+
+	vf_buf_printf(&b, "%s (%s, %s)", vf_cpart_get(p, "Vf-Filename") ?
+	    vf_cpart_get(p, "Vf-Filename") : "(no name)",
+	    vf_cpart_get(p, "Content-Type"),
+	    vf_cpart_get(p, "Vf-Protection") ?
+	    vf_cpart_get(p, "Vf-Protection") : "?");
+	fputs("\nAttachment ", stdout);
+	vf_term_put(stdout, b.p, b.len, 0);
+	putchar('\n');
+	vf_buf_free(&b);
 }
 
 static void
@@ -105,11 +115,18 @@ show(const char *what, void *arg)
 	const char *state, *role;
 	char path[4096], err[512];
 	size_t i;
-	int rc;
+	int rc, fd;
 
 	if ((rc = vf_resolve(&sh->root, what, path, sizeof(path), &state)) != 0)
 		return rc;
-	if ((rc = vf_case_load(&c, path, err, sizeof(err))) != 0) {
+	/* Opened below the root's descriptor, not by its name again. */
+	if ((fd = vf_case_open(&sh->root, path)) == -1) {
+		warn("%s", path);
+		return errno == ENOENT ? EX_NOINPUT : vf_errno_exit(errno);
+	}
+	rc = vf_case_loadfd(&c, fd, err, sizeof(err));
+	(void)close(fd);
+	if (rc != 0) {
 		warnx("%s: %s", path, err);
 		return rc;
 	}
@@ -117,7 +134,7 @@ show(const char *what, void *arg)
 		printf("\n\f\n");
 	printf("%-12s VF#%s\n", "Case", vf_case_get(&c, "Vf-Id"));
 	printf("%-12s %s\n", "State", state);
-	printf("%-12s %s\n", "Path", path);
+	line("Path", path, 0);
 	line("Kind", vf_case_get(&c, "Vf-Kind"), 0);
 	line("Received", vf_case_get(&c, "Vf-Received"), 0);
 	line("From", vf_case_get(&c, "From"), 1);
@@ -129,7 +146,7 @@ show(const char *what, void *arg)
 	fields(sh, &c);
 	printf("\nHistory\n");
 	for (i = 0; i < c.nhist; i++)
-		printf("    %s\n", c.hist[i]);
+		indented(c.hist[i], strlen(c.hist[i]));
 	for (i = 0; i < c.npart; i++) {
 		p = &c.part[i];
 		if ((role = vf_cpart_get(p, "Vf-Part")) == NULL)
@@ -155,12 +172,7 @@ show(const char *what, void *arg)
 			    vf_cpart_get(p, "Vf-Original") ?
 			    vf_cpart_get(p, "Vf-Original") : "?", p->len);
 		else if (strcmp(role, "attachment") == 0)
-			printf("\nAttachment %s (%s, %s)\n",
-			    vf_cpart_get(p, "Vf-Filename") ?
-			    vf_cpart_get(p, "Vf-Filename") : "(no name)",
-			    vf_cpart_get(p, "Content-Type"),
-			    vf_cpart_get(p, "Vf-Protection") ?
-			    vf_cpart_get(p, "Vf-Protection") : "?");
+			attachment(p);
 	}
 	vf_case_free(&c);
 	return 0;

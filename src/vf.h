@@ -11,10 +11,12 @@
 #ifndef VF_H
 #define VF_H
 
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sysexits.h>
 #include <time.h>
@@ -80,6 +82,13 @@ void	vf_limits_default(struct vf_limits *);
  * and bare CR into LF. Returns the new length.
  */
 size_t	vf_mail_normalize(char *, size_t);
+/*
+ * The identity of a mail: SHA-256 (64 lowercase hex digits and a NUL into
+ * digest, 65 bytes) of what its sender wrote, the header fields but the
+ * trace fields and the body, whatever mail system or mailbox handed it
+ * over (see mail.c and vf-case(5)). Takes the mail as received.
+ */
+void	vf_mail_digest(const char *, size_t, char *);
 
 /* Part flags: what was wrong with a part. */
 #define VF_PART_TRUNCATED	0x01	/* a limit cut it short */
@@ -435,11 +444,19 @@ struct vf_root {
 
 /*
  * Open the root: path, else $VF_ROOT. Creates it (0700) when create is set.
- * Refuses (EX_NOPERM) a root that is not a directory owned by us or that
- * group or others may write; EX_USAGE if none is named.
+ * Refuses (EX_NOPERM) a root that is a symbolic link, is not a directory
+ * owned by us, or that group or others may read or write; EX_USAGE if none
+ * is named. Everything below it is then opened relative to root->fd.
  */
 int	vf_root_open(struct vf_root *, const char *, int);
 void	vf_root_close(struct vf_root *);
+/*
+ * Open rel below dirfd (the root's or a folder's descriptor) without
+ * following a symbolic link or ".." anywhere in it (openat2 RESOLVE_BENEATH
+ * and RESOLVE_NO_SYMLINKS; where the kernel lacks openat2, the last
+ * component O_NOFOLLOW). O_CLOEXEC is added. -1 and errno.
+ */
+int	vf_openat(int, const char *, int, mode_t);
 /* fsync a directory under the root ("." for the root); -1 and errno. */
 int	vf_fsync_dir(const struct vf_root *, const char *);
 /* write(2) all of len bytes, through EINTR and short writes; -1, errno. */
@@ -462,14 +479,28 @@ int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
 int	vf_deliverv(struct vf_root *, const char *, const char *,
 	    const struct iovec *, size_t, char *, size_t);
 /*
- * Replace the file at path (a case in some state) with new contents: write
- * to that state's tmp/, fsync, rename over path, fsync the directory.
- * EX_TEMPFAIL if the case was moved away meanwhile (it is not recreated),
- * EX_NOINPUT if path is not a case file under this root.
+ * Replace the file at path (a case in some state) with new contents, in
+ * place, under the name it has: write to that state's tmp/, fsync, rename
+ * over path, fsync the directory. EX_TEMPFAIL if the case was moved away
+ * meanwhile (it is not recreated), EX_NOINPUT if path is not a case file
+ * under this root. A tool that changes a case uses vf_case_save.
  */
 int	vf_replace(struct vf_root *, const char *, const void *, size_t);
 int	vf_replacev(struct vf_root *, const char *, const struct iovec *,
 	    size_t);
+/*
+ * Write a changed case back, under the case's lock: as vf_replace, then
+ * under its own name again (STATE/new/ID, or STATE/cur/ID:2,FLAGS with
+ * the reader's flags), path updated. When the file was found under a
+ * name a mail reader gave it, or in another state than vf put it in, a
+ * history line says so (recorded before writing). VF_CASE_NEW puts it in
+ * new/ (a reader shows it as new again: for a follow-up). EX_DATAERR when
+ * its own name is taken by another file of the case (both named).
+ */
+#define VF_CASE_NEW	0x01
+struct vf_case;
+int	vf_case_save(struct vf_root *, char *, size_t, struct vf_case *,
+	    const char *, int);
 /*
  * Move a case to state (into its new/ or cur/ as it was, same name), path
  * updated. 0 also when it is in that state already; EX_TEMPFAIL if it was
@@ -477,11 +508,36 @@ int	vf_replacev(struct vf_root *, const char *, const struct iovec *,
  */
 int	vf_move(struct vf_root *, char *, size_t, const char *);
 /*
- * Find the case file of id in any state: path filled, state returned via
- * *state (static string). 0 found, EX_NOINPUT not found.
+ * Find the case file of id in any state, whatever the file is called:
+ * path filled, state returned via *state (static string). Through the
+ * index (index.c), verified; a stale entry costs one scan of the tree.
+ * 0 found, EX_NOINPUT not found, EX_DATAERR two files of the case (both
+ * named in a warning).
  */
 int	vf_find(struct vf_root *, const char *, char *, size_t,
 	    const char **);
+/*
+ * The index (ROOT/.lock/ID holds where the case is; see index.c and
+ * vf-case(5)): where vf last put the case ("STATE/SUB/NAME"), 0 or -1;
+ * record where vf puts it (done by vf_deliver, vf_move, vf_case_save).
+ */
+int	vf_index_where(struct vf_root *, const char *, char *, size_t);
+void	vf_index_put(struct vf_root *, const char *, const char *);
+/* The case id a file name gives ("ID", "ID:2,FLAGS"): 1, or 0 if none. */
+int	vf_name_id(const char *, char *, size_t);
+/*
+ * Read the file at fd from off up to max bytes (or its end) into buf,
+ * NUL-terminated (buf holds max + 1): the length in buf, or -1 and errno.
+ */
+ssize_t	vf_read_head(int, char *, size_t, size_t);
+/* The Vf-Id of the case file open at fd, read from its first 8 KiB: 1/0. */
+int	vf_head_id(int, char *, size_t);
+/*
+ * Open the case file at path (checked to be a case under this root) for
+ * reading, relative to the root's descriptor: -1 and errno (EINVAL: not a
+ * case file under this root).
+ */
+int	vf_case_open(struct vf_root *, const char *);
 /*
  * The state of a case path (static string) and its id, or NULL if the path
  * is not a case file under this root.
@@ -647,8 +703,9 @@ struct vf_case {
  */
 int		 vf_case_parse(struct vf_case *, const char *, size_t, char *,
 		    size_t);
-/* Read and parse the file at path. */
+/* Read and parse the file at path; or open at fd (see vf_case_open). */
 int		 vf_case_load(struct vf_case *, const char *, char *, size_t);
+int		 vf_case_loadfd(struct vf_case *, int, char *, size_t);
 void		 vf_case_write(const struct vf_case *, struct vf_buf *);
 /*
  * The same bytes as pieces for writev(2), without joining them: *iov
@@ -817,6 +874,18 @@ int	vf_each(int, char *[], int (*)(const char *, void *), void *);
 /* A case given by id ("2026-00042", "VF#2026-00042") or path. */
 int	vf_resolve(struct vf_root *, const char *, char *, size_t,
 	    const char **);
+
+/* ---- text for a terminal (term.c) ------------------------------------- */
+
+/*
+ * The length of a character at s (n bytes left) that must not reach a
+ * terminal: C0 and C1 controls, DEL, and the bidirectional marks,
+ * embeddings, overrides and isolates (U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069); 0 when the byte at s starts none.
+ */
+size_t	vf_term_unsafe(const char *, size_t);
+/* Print n bytes with each such character as '?'; lines: keep LF and TAB. */
+void	vf_term_put(FILE *, const char *, size_t, int);
 
 /* ---- output (out.c) ---------------------------------------------------- */
 

@@ -41,7 +41,28 @@ is "$(vf-ls received | vf-show | grep -c '^Case ')" 2 "vf-ls | vf-show shows eve
 chmod 777 "$VF_ROOT"
 vf-ls >/dev/null 2>&1
 is $? 77 "a root others can write is refused"
+for m in 750 704; do
+	chmod "$m" "$VF_ROOT"
+	vf-ls >/dev/null 2>"$work/err"
+	is $? 77 "a root others can read ($m) is refused"
+done
+grep -q 'chmod 700' "$work/err"
+ok $? "and the message says what to do"
 chmod 700 "$VF_ROOT"
+ln -s "$VF_ROOT" "$work/link"
+VF_ROOT=$work/link vf-ls >/dev/null 2>"$work/err"
+is $? 77 "a root that is a symbolic link is refused"
+VF_ROOT=$work/link/ vf-ls >/dev/null 2>&1
+is $? 77 "with a trailing slash too"
+# A link planted below the root is not followed out of the tree.
+mkdir -m 700 "$work/elsewhere"
+cp "$VF_ROOT/received/cur/"* "$work/elsewhere/"
+mkdir -p "$VF_ROOT/accepted"
+ln -s "$work/elsewhere" "$VF_ROOT/accepted/cur"
+vf-ls accepted >"$work/out" 2>"$work/err"
+[ $? -ne 0 ] && [ ! -s "$work/out" ]
+ok $? "a state folder that is a symbolic link is not listed"
+rm "$VF_ROOT/accepted/cur"
 VF_ROOT= vf-ls >/dev/null 2>&1
 is $? 64 "no root named: 64"
 

@@ -2,7 +2,10 @@
 # Real mail written by other projects (../shared/corpora, see its README):
 # every file goes through vf-parse, and each must be filed as a whole case
 # or refused cleanly (65 or 75, with a message, nothing half-written: the
-# MTA keeps the mail), never a crash, a hang or a sanitizer report. The
+# MTA keeps the mail), never a crash, a hang or a sanitizer report; an
+# original kept as received is the file byte for byte. A hang is a mail
+# still parsed after 120 s (timeout(1), named in the failure), never a
+# bound on speed. The
 # Autocrypt samples are encrypted to keys that expired in 2021: decryption
 # does not care (gpg says KEYEXPIRED, then DECRYPTION_OKAY), so they must
 # decrypt; the signature inside one of them is by an expired key.
@@ -59,6 +62,18 @@ kept() {
 		    { echo "#   original in $1 is not the mail"; return 1; }
 		;;
 	as-received)
+		# The part's body is the mail's bytes; the line end before
+		# the delimiter belongs to the delimiter (RFC 2046).
+		bnd=$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' \
+		    "$1" | sed -n 1p)
+		awk -v b="--$bnd" '
+		    $0 == b || $0 == b "--" { if (on) { printf "%s", prev; exit }
+			h = 1; isr = 0; next }
+		    h && $0 == "" { h = 0; if (isr) { on = 1; n = 0 } next }
+		    h { if ($0 == "Vf-Original: as-received") isr = 1; next }
+		    on { if (n++) print prev; prev = $0 }' "$1" |
+		    cmp -s - "$2" ||
+		    { echo "#   original in $1 is not the mail byte for byte"; return 1; }
 		;;
 	*)
 		echo "#   no original kept in $1"
@@ -72,11 +87,10 @@ find "$corpora" -type f | LC_ALL=C sort >"$work/list"
 while read -r f; do
 	rel=${f#"$corpora"/}
 	before=$(ncases)
-	t0=$(date +%s%N)
-	timeout 20 vf-parse <"$f" >"$work/out" 2>"$work/err"
+	# A hang guard, not a speed test: a mail still being parsed after
+	# two minutes (sanitizers, a loaded machine) is reported by name.
+	timeout 120 vf-parse <"$f" >"$work/out" 2>"$work/err"
 	rc=$?
-	t1=$(date +%s%N)
-	ms=$(( (t1 - t0) / 1000000 ))
 	why=
 	if sanitizer "$work/err"; then
 		why="sanitizer report"
@@ -88,6 +102,15 @@ while read -r f; do
 			why="exit 0 but no case at '$p'"
 		elif ! whole "$p"; then
 			why="case $p is not whole"
+		elif grep -q 'delivered before, nothing changed' "$work/err"; then
+			# The same mail as a file before it (the corpora hold
+			# mails with LF and CRLF line ends, or from two
+			# mailboxes): filed once, kept as that one came.
+			if [ "$(ncases)" -ne "$before" ]; then
+				why="delivered before, but a case was filed"
+			else
+				echo "# $rel: the same mail as one filed before: $p"
+			fi
 		elif ! kept "$p" "$f"; then
 			why="mail not kept in $p"
 		else
@@ -105,26 +128,18 @@ while read -r f; do
 			echo "# $rel: refused ($rc): $(sed -n 1p "$work/err")"
 		fi
 	elif [ "$rc" -eq 124 ]; then
-		why="hung (killed after 20 s)"
+		why="hung: still running after 120 s, killed"
 	elif [ "$rc" -gt 128 ]; then
 		why="killed by signal $((rc - 128))"
 	else
 		why="exit $rc"
 	fi
 	if [ -z "$why" ]; then
-		ok 0 "$rel (${ms} ms)"
+		ok 0 "$rel"
 	else
 		ok 1 "$rel: $why"
 		sed -n '1,20s/^/#   /p' "$work/err"
 	fi
-	case $rel in
-	*/enclosed-endless.eml)
-		# 3 MB of message/rfc822 in message/rfc822: a depth limit,
-		# not a stack, must stop it, and quickly.
-		[ "$ms" -lt 10000 ]
-		ok $? "$rel: done in under 10 s (${ms} ms, exit $rc)"
-		;;
-	esac
 done <"$work/list"
 
 # The Autocrypt samples: PGP/MIME to keys expired in 2021.

@@ -10,10 +10,24 @@ mkdir "$work/src"
     cp bin/vf-demo "$work/src/bin/")
 make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
 ok $? "a copy builds"
-make -s -C "$work/src" install PREFIX=/opt/vf DESTDIR="$work/dest" \
-    >"$work/install.log" 2>&1
-ok $? "make install PREFIX=/opt/vf DESTDIR=..."
+# A umask that would leave the tools unreadable to others, and one that
+# would leave them writable by all: the modes are install's, not these.
+(umask 077 && make -s -C "$work/src" install PREFIX=/opt/vf \
+    DESTDIR="$work/dest" >"$work/install.log" 2>&1)
+ok $? "make install PREFIX=/opt/vf DESTDIR=... (umask 077)"
+(umask 000 && make -s -C "$work/src" install PREFIX=/opt/vf \
+    DESTDIR="$work/dest0" >>"$work/install.log" 2>&1)
+ok $? "make install (umask 000)"
 d=$work/dest/opt/vf
+for dd in "$work/dest" "$work/dest0"; do
+	u=$(basename "$dd")
+	bad=$(find "$dd/opt/vf/bin" -type f ! -perm 755 | grep -c .)
+	is "$bad" 0 "$u: every tool is mode 755"
+	bad=$(find "$dd/opt/vf/share" -type f ! -perm 644 | grep -c .)
+	is "$bad" 0 "$u: every data file and page is mode 644"
+	bad=$(find "$dd/opt/vf" -type d ! -perm 755 | grep -c .)
+	is "$bad" 0 "$u: every folder is mode 755"
+done
 for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo share/vf/fields \
     share/vf/procmailrc share/vf/forms/software.ja.txt \
     share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
@@ -35,5 +49,13 @@ else
 	skip "gpg or procmail missing"
 	skip "gpg or procmail missing"
 fi
+
+make -s -C "$work/src" uninstall PREFIX=/opt/vf DESTDIR="$work/dest" \
+    >"$work/uninstall.log" 2>&1
+ok $? "make uninstall"
+left=$(find "$work/dest" -type f | sed "s|$work/dest||")
+is "$left" "" "make uninstall removes every file install put there"
+test ! -d "$d/share/vf"
+ok $? "and the data directory"
 
 done_testing

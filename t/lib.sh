@@ -51,6 +51,11 @@ is() {
 	fi
 }
 skip() { ntest=$((ntest + 1)); echo "ok $ntest # SKIP $*"; }
+# The number of case files (anything in a state's new/ or cur/).
+ncases() {
+	find "$VF_ROOT" -path "$VF_ROOT/*/new/*" -type f -o \
+	    -path "$VF_ROOT/*/cur/*" -type f | grep -c .
+}
 done_testing() { echo "1..$ntest"; [ "$nfail" -eq 0 ]; exit $?; }
 
 # A throwaway GNUPGHOME with the office key and keys named on the command

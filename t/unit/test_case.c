@@ -102,6 +102,7 @@ START_TEST(init_exact)
 	    "Content-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: 8bit\n"
 	    "Content-Disposition: inline\n"
+	    "Content-Description: the report's fields\n"
 	    "Vf-Part: fields\n"
 	    "\n"
 	    "\n"
@@ -109,6 +110,7 @@ START_TEST(init_exact)
 	    "Content-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: 8bit\n"
 	    "Content-Disposition: inline\n"
+	    "Content-Description: the case's history\n"
 	    "Vf-Part: history\n"
 	    "\n"
 	    "\n"
@@ -416,11 +418,14 @@ START_TEST(parts_round_trip)
 	vf_case_history(&c, "test", "made");
 	p = vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
 	    h, 2, report, strlen(report));
-	ck_assert_uint_eq(p->nhdr, 4);
+	ck_assert_uint_eq(p->nhdr, 5);
 	ck_assert_str_eq(p->hdr[0].name, "Content-Type");
 	ck_assert_str_eq(p->hdr[2].name, "Vf-Filename");
-	ck_assert_str_eq(p->hdr[3].name, "Vf-Part");
+	ck_assert_str_eq(p->hdr[3].name, "Content-Description");
+	ck_assert_str_eq(p->hdr[4].name, "Vf-Part");
 	ck_assert_str_eq(vf_cpart_get(p, "vf-filename"), "報告書.txt");
+	/* Every part says what it is: the role's words by default. */
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"), "the report");
 	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, "", 0);
 	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, NULL, 0);
 	vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0, "\n", 1);
@@ -505,6 +510,70 @@ join_iov(const struct vf_case *c, struct vf_buf *out, size_t *niov)
 	free(iov);
 	vf_buf_free(&sb);
 }
+
+START_TEST(descriptions)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 };
+	struct vf_kv fu[2] = {
+		{ "Vf-Received", "2026-11-27T09:00:00Z" },
+		{ "Vf-Party", "reporter" }
+	};
+	struct vf_kv own[1] = {
+		{ "Content-Description", "follow-up from the reporter, 2026-11-27T09:00:00Z" }
+	};
+	struct vf_kv ja[1] = { { "Content-Description", "追加情報" } };
+	struct vf_kv orig[1] = { { "Vf-Original", "as-received" } };
+	struct vf_kv att[1] = { { "Vf-Filename", "poc.py" } };
+	struct vf_cpart *p;
+	char err[256], *dec;
+
+	vf_case_init(&c, "2026-00042", "x", T);
+	ck_assert_str_eq(vf_cpart_get(&c.part[0], "Content-Description"),
+	    "the report's fields");
+	ck_assert_str_eq(vf_cpart_get(&c.part[1], "Content-Description"),
+	    "the case's history");
+	p = vf_case_add_part(&c, VF_PART_FOLLOWUP, "text/plain", fu, 2, "a",
+	    1);
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"),
+	    "follow-up from the reporter, 2026-11-27T09:00:00Z");
+	/* The caller's own words, once, in place of the role's. */
+	p = vf_case_add_part(&c, VF_PART_FOLLOWUP, "text/plain", own, 1, "b",
+	    1);
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"),
+	    own[0].value);
+	ck_assert_uint_eq(p->nhdr, 3);
+	/* Not ASCII: encoded words, which decode to the caller's text. */
+	p = vf_case_add_part(&c, VF_PART_NOTE, "text/plain", ja, 1, "c", 1);
+	ck_assert_int_eq(strncmp(vf_cpart_get(p, "Content-Description"),
+	    "=?UTF-8?", 8), 0);
+	dec = vf_hdr_decode(vf_cpart_get(p, "Content-Description"));
+	ck_assert_str_eq(dec, "追加情報");
+	free(dec);
+	p = vf_case_add_part(&c, VF_PART_ORIGINAL, "message/rfc822", orig, 1,
+	    "d", 1);
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"),
+	    "the mail as received (ciphertext)");
+	p = vf_case_add_part(&c, VF_PART_ORIGINAL, "application/octet-stream",
+	    NULL, 0, "e", 1);
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"),
+	    "the mail as received, encrypted to the office key");
+	p = vf_case_add_part(&c, "attachment", "application/x-python", att,
+	    1, "f", 1);
+	ck_assert_str_eq(vf_cpart_get(p, "Content-Description"),
+	    "attachment poc.py");
+	/* Written and read back, every part still says what it is. */
+	vf_case_write(&c, &out);
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	for (size_t i = 0; i < d.npart; i++)
+		ck_assert_ptr_nonnull(vf_cpart_get(&d.part[i],
+		    "Content-Description"));
+	vf_case_free(&d);
+	vf_case_free(&c);
+	vf_buf_free(&out);
+}
+END_TEST
 
 START_TEST(parts_take_ref_iov)
 {
@@ -801,6 +870,7 @@ case_suite(void)
 	tcase_add_test(tc, fields_exact);
 	tcase_add_test(tc, history_lines);
 	tcase_add_test(tc, parts_round_trip);
+	tcase_add_test(tc, descriptions);
 	tcase_add_test(tc, parts_take_ref_iov);
 	tcase_add_test(tc, fixture_good);
 	tcase_add_test(tc, fixture_bad);

@@ -160,11 +160,29 @@ START_TEST(root_open_modes)
 	ck_assert_int_eq(r.fd, -1);
 	ck_assert_int_eq(chmod(troot, 0702), 0);
 	ck_assert_int_eq(vf_root_open(&r, troot, 0), EX_NOPERM);
-	/* Readable by others is allowed (the files are 0600). */
+	/* Readable by group or others: refused (cases hold details). */
 	ck_assert_int_eq(chmod(troot, 0755), 0);
+	ck_assert_int_eq(vf_root_open(&r, troot, 0), EX_NOPERM);
+	ck_assert_int_eq(chmod(troot, 0740), 0);
+	ck_assert_int_eq(vf_root_open(&r, troot, 0), EX_NOPERM);
+	ck_assert_int_eq(chmod(troot, 0704), 0);
+	ck_assert_int_eq(vf_root_open(&r, troot, 0), EX_NOPERM);
+	/* Searchable only: nothing in it can be listed or read. */
+	ck_assert_int_eq(chmod(troot, 0711), 0);
 	ck_assert_int_eq(vf_root_open(&r, troot, 0), 0);
 	vf_root_close(&r);
 	ck_assert_int_eq(chmod(troot, 0700), 0);
+	/* A symbolic link to the root: refused, trailing slash or not. */
+	fmt(p, "%s.link", troot);
+	ck_assert_int_eq(symlink(troot, p), 0);
+	errno = 0;
+	ck_assert_int_eq(vf_root_open(&r, p, 0), EX_NOPERM);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(r.fd, -1);
+	fmt(p, "%s.link/", troot);
+	ck_assert_int_eq(vf_root_open(&r, p, 1), EX_NOPERM);
+	fmt(p, "%s.link", troot);
+	ck_assert_int_eq(unlink(p), 0);
 
 	/* Not a directory. */
 	fmt(p, "%s/file", tdir);
@@ -460,6 +478,169 @@ START_TEST(deliver_no_permission)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+/* A whole case file of id, as vf_case_write makes it. */
+static void
+case_bytes(struct vf_buf *out, const char *id)
+{
+	struct vf_case c;
+
+	vf_case_init(&c, id, "renamed", 1796000000);
+	out->len = 0;
+	vf_case_write(&c, out);
+	vf_case_free(&c);
+}
+
+static void
+entry(const char *id, char *buf, size_t size)
+{
+	char p[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	fmt(p, "%s/.lock/%s", troot, id);
+	ck_assert_int_ne(fd = open(p, O_RDONLY), -1);
+	ck_assert_int_ge(n = read(fd, buf, size - 1), 0);
+	buf[n] = '\0';
+	close(fd);
+}
+
+START_TEST(find_renamed)
+{
+	struct vf_root r;
+	struct vf_buf b = { 0 };
+	struct vf_case c;
+	char id[VF_IDLEN], path[PATH_MAX], odd[PATH_MAX], p2[PATH_MAX];
+	char e[1024], err[256], *t;
+	const char *state;
+	size_t n;
+
+	open_root(&r);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	case_bytes(&b, id);
+	ck_assert_int_eq(vf_deliver(&r, "received", id, b.p, b.len, path,
+	    sizeof(path)), 0);
+	/* The index says where vf put it. */
+	entry(id, e, sizeof(e));
+	fmt(p2, "received/new/%s\n", id);
+	ck_assert_str_eq(e, p2);
+
+	/* mutt's save: a name of its own, in another state's cur/. */
+	ck_assert_int_eq(vf_state_make(&r, "accepted"), 0);
+	fmt(odd, "%s/accepted/cur/1796163661.M000939P19045Q1.vm:2,S", troot);
+	ck_assert_int_eq(rename(path, odd), 0);
+	ck_assert_int_eq(vf_find(&r, id, p2, sizeof(p2), &state), 0);
+	ck_assert_str_eq(p2, odd);
+	ck_assert_str_eq(state, "accepted");
+	/* Found once: the entry remembers both places. */
+	entry(id, e, sizeof(e));
+	fmt(p2, "received/new/%s\naccepted/cur/1796163661.M000939P19045Q1.vm:2,S\n", id);
+	ck_assert_str_eq(e, p2);
+	ck_assert_str_eq(vf_path_state(&r, odd, p2, sizeof(p2)), "accepted");
+	ck_assert_str_eq(p2, id);
+
+	/* The next change gives it back its name, and says so. */
+	ck_assert_int_eq(vf_case_load(&c, odd, err, sizeof(err)), 0);
+	fmt(p2, "%s", odd);
+	ck_assert_int_eq(vf_case_save(&r, p2, sizeof(p2), &c, "test", 0), 0);
+	fmt(path, "%s/accepted/cur/%s:2,S", troot, id);
+	ck_assert_str_eq(p2, path);
+	ck_assert_int_eq(access(odd, F_OK), -1);
+	ck_assert_int_eq(c.nhist, 1);
+	ck_assert_ptr_nonnull(strstr(c.hist[0], "moved or renamed outside "
+	    "vf"));
+	ck_assert_ptr_nonnull(strstr(c.hist[0], "received/new/"));
+	vf_case_free(&c);
+	t = slurp(path, &n);
+	ck_assert_ptr_nonnull(strstr(t, "found as accepted/cur/1796163661."));
+	free(t);
+	entry(id, e, sizeof(e));
+	fmt(p2, "accepted/cur/%s:2,S\n", id);
+	ck_assert_str_eq(e, p2);
+
+	/* A change of its own name's flags is no news; new again on ask. */
+	ck_assert_int_eq(vf_case_load(&c, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_save(&r, path, sizeof(path), &c, "test",
+	    VF_CASE_NEW), 0);
+	ck_assert_uint_eq(c.nhist, 1);
+	vf_case_free(&c);
+	fmt(p2, "%s/accepted/new/%s", troot, id);
+	ck_assert_str_eq(path, p2);
+
+	/*
+	 * A copy beside it: found through the entry while that holds; once
+	 * it is stale, the scan sees two files of one case, an error.
+	 */
+	fmt(odd, "%s/accepted/cur/copy:2,S", troot);
+	t = slurp(path, &n);
+	ck_assert_int_eq(vf_write_all(open(odd, O_WRONLY | O_CREAT, 0600), t,
+	    n), 0);
+	free(t);
+	ck_assert_int_eq(vf_find(&r, id, p2, sizeof(p2), &state), 0);
+	ck_assert_str_eq(p2, path);
+	fmt(p2, "%s/accepted/cur/x:2,S", troot);
+	ck_assert_int_eq(rename(path, p2), 0);
+	ck_assert_int_eq(vf_find(&r, id, path, sizeof(path), &state),
+	    EX_DATAERR);
+	ck_assert_int_eq(unlink(odd), 0);
+	ck_assert_int_eq(vf_find(&r, id, path, sizeof(path), &state), 0);
+	ck_assert_str_eq(path, p2);
+	/* Gone: not found, and remembered so that no scan is made again. */
+	ck_assert_int_eq(unlink(p2), 0);
+	ck_assert_int_eq(vf_find(&r, id, p2, sizeof(p2), &state), EX_NOINPUT);
+	entry(id, e, sizeof(e));
+	fmt(p2, "accepted/new/%s\n-\n", id);
+	ck_assert_str_eq(e, p2);
+	ck_assert_int_eq(vf_find(&r, id, p2, sizeof(p2), &state), EX_NOINPUT);
+	vf_buf_free(&b);
+	vf_root_close(&r);
+}
+END_TEST
+
+START_TEST(find_two_files)
+{
+	struct vf_root r;
+	struct vf_buf b = { 0 };
+	struct vf_case c;
+	char id[VF_IDLEN], path[PATH_MAX], odd[PATH_MAX], p2[PATH_MAX];
+	char err[256];
+	const char *state;
+
+	open_root(&r);
+	ck_assert_int_eq(vf_id_new(&r, id, sizeof(id)), 0);
+	case_bytes(&b, id);
+	ck_assert_int_eq(vf_deliver(&r, "received", id, b.p, b.len, path,
+	    sizeof(path)), 0);
+	ck_assert_int_eq(vf_state_make(&r, "closed"), 0);
+	/* A reader's copy in another state, and the original moved away. */
+	fmt(odd, "%s/closed/cur/a:2,", troot);
+	ck_assert_int_eq(vf_write_all(open(odd, O_WRONLY | O_CREAT, 0600),
+	    b.p, b.len), 0);
+	fmt(p2, "%s/received/cur/b:2,S", troot);
+	ck_assert_int_eq(rename(path, p2), 0);
+	ck_assert_int_eq(vf_find(&r, id, path, sizeof(path), &state),
+	    EX_DATAERR);
+	/* Its own name taken by another file: no save over it. */
+	ck_assert_int_eq(unlink(odd), 0);
+	fmt(odd, "%s/received/cur/%s:2,S", troot, id);
+	ck_assert_int_eq(vf_write_all(open(odd, O_WRONLY | O_CREAT, 0600),
+	    b.p, b.len), 0);
+	ck_assert_int_eq(vf_case_load(&c, p2, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_save(&r, p2, sizeof(p2), &c, "test", 0),
+	    EX_DATAERR);
+	vf_case_free(&c);
+	/* A file that is not a case, in a state: not found as one. */
+	fmt(odd, "%s/received/cur/junk", troot);
+	ck_assert_int_eq(vf_write_all(open(odd, O_WRONLY | O_CREAT, 0600),
+	    "x\n\ny\n", 5), 0);
+	ck_assert_ptr_null(vf_path_state(&r, odd, NULL, 0));
+	/* No reservation, no case: nothing looked for. */
+	ck_assert_int_eq(vf_find(&r, "2026-99999", path, sizeof(path),
+	    &state), EX_NOINPUT);
+	vf_buf_free(&b);
+	vf_root_close(&r);
 }
 END_TEST
 
@@ -1171,6 +1352,8 @@ tree_suite(void)
 	tcase_add_test(tc, deliver_full_disk);
 	tcase_add_test(tc, deliver_no_permission);
 	tcase_add_test(tc, find_and_state);
+	tcase_add_test(tc, find_renamed);
+	tcase_add_test(tc, find_two_files);
 	tcase_add_test(tc, path_state_spellings);
 	tcase_add_test(tc, move_cases);
 	tcase_add_test(tc, replace_case);

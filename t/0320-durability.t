@@ -1,0 +1,172 @@
+#!/bin/sh
+# Durability, call by call: a delivery reserves its number (.lock/ fsynced)
+# before new/ is fsynced, writes the case in tmp/ and fsyncs it before it
+# is linked into new/, and fsyncs new/ after the link; a follow-up fsyncs
+# its new contents before they take the case's place. strace counts and
+# orders the calls. Then a kill inside the write itself (an LD_PRELOAD
+# wrapper of writev(2) that writes half and dies): nothing in new/, the
+# half-written file only in tmp/, and the retry files the mail once.
+. "$(dirname "$0")/lib.sh"
+
+command -v gpg >/dev/null || skip_all "gpg not installed"
+command -v strace >/dev/null || skip_all "strace not installed"
+strace -o /dev/null true 2>/dev/null || skip_all "strace cannot trace here"
+make_keys || skip_all "cannot make gpg keys"
+make_root
+
+printf '氏名: 山田太郎\n製品名: ExampleWiki\n' >"$work/body"
+mail 'taro@example.jp' 'Software Vulnerability Report' "$work/body" >"$work/m1"
+
+# trace FILE: vf-parse < FILE under strace; the calls on the tree that
+# matter, one a line, numbered, in $work/calls.
+# LeakSanitizer cannot run under ptrace: off for the traced runs only.
+trace() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -y -qq -e trace=openat,openat2,fsync,fdatasync,linkat,renameat2,renameat,writev,write \
+	    -o "$work/st" vf-parse <"$1" >"$work/out" 2>"$work/err"
+	rc=$?
+	grep -F "$VF_ROOT" "$work/st" | grep -v -e ENOENT -e EEXIST |
+	    sed 's/^[0-9]* *//' | awk '{ print NR ": " $0 }' >"$work/calls"
+	return $rc
+}
+# first PATTERN: the number of the first call matching (0 if none).
+first() { grep -E "$1" "$work/calls" | sed -n '1s/:.*//p' | grep . || echo 0; }
+count() { grep -cE "$1" "$work/calls"; }
+
+trace "$work/m1"
+is $? 0 "a new case is filed under strace"
+id=$(basename "$(cat "$work/out")")
+r=$(printf '%s' "$VF_ROOT" | sed 's/[.[\*^$]/\\&/g')
+tmpf="received/tmp/[^>]*"
+fsync_case=$(first "^[0-9]+: fsync\([0-9]+<$r/$tmpf>\)")
+link=$(first "^[0-9]+: linkat\(.*\"received/tmp/.*\"received/new/$id\"")
+fsync_new=$(first "^[0-9]+: fsync\([0-9]+<$r/received/new>\)")
+fsync_lock=$(first "^[0-9]+: fsync\([0-9]+<$r/\.lock>\)")
+echo "# case fsync $fsync_case, link $link, new/ fsync $fsync_new, .lock/ fsync $fsync_lock"
+[ "$fsync_case" -gt 0 ] && [ "$link" -gt 0 ] && [ "$fsync_case" -lt "$link" ]
+ok $? "the case file is fsynced before it is linked into new/"
+[ "$fsync_new" -gt "$link" ]
+ok $? "new/ is fsynced after the link"
+[ "$fsync_lock" -gt 0 ] && [ "$fsync_lock" -lt "$fsync_new" ]
+ok $? ".lock/ (the reservation) is fsynced before new/"
+is "$(count "^[0-9]+: fsync\([0-9]+<$r/$tmpf>\)")" 1 "one fsync of the case file"
+is "$(count "^[0-9]+: fsync\([0-9]+<$r/received/new>\)")" 1 "one fsync of new/"
+is "$(count "^[0-9]+: fsync\([0-9]+<$r/\.lock>\)")" 1 "one fsync of .lock/"
+# Never written straight into new/: every file created is in tmp/ (or
+# is a reservation, the log, the seen entry, the index).
+created=$(grep -E 'open(at|at2)\(.*O_CREAT' "$work/calls" | grep -F "$VF_ROOT" |
+    grep -E '"[a-z]+/(new|cur)/' | grep -c .)
+is "$created" 0 "no file is created in new/ or cur/"
+writes=$(grep -E '^[0-9]+: writev?\([0-9]+<' "$work/calls" |
+    sed 's/^[0-9]*: writev*([0-9]*<\([^>]*\)>.*/\1/' | sort -u)
+bad=$(echo "$writes" | grep -E '/(new|cur)/' | grep -c .)
+is "$bad" 0 "nothing is written to a file in new/ or cur/"
+echo "$writes" | grep -qE "/received/tmp/"
+ok $? "the case is written in received/tmp/"
+
+# --- a follow-up: its new contents fsynced before they replace the case
+printf 'more\n' >"$work/fu"
+mail 'taro@example.jp' "Re: [VF#$id]" "$work/fu" >"$work/m2"
+trace "$work/m2"
+is $? 0 "a follow-up is filed under strace"
+fsync_tmp=$(first "^[0-9]+: fsync\([0-9]+<$r/$tmpf>\)")
+swap=$(first "^[0-9]+: renameat2?\(.*\"received/tmp/.*\"received/new/$id\"")
+fsync_dir=$(first "^[0-9]+: fsync\([0-9]+<$r/received/new>\)")
+[ "$fsync_tmp" -gt 0 ] && [ "$swap" -gt "$fsync_tmp" ]
+ok $? "follow-up: the new contents are fsynced before they replace the case"
+[ "$fsync_dir" -gt "$swap" ]
+ok $? "follow-up: new/ is fsynced after"
+
+# --- a delivery that fails after its number was reserved says so in the log
+cp "$VF_ROOT/config" "$work/config.good"
+sed "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" \
+    "$work/config.good" >"$VF_ROOT/config"
+printf 'Subject: x\n\ntext\n' | vf-parse >/dev/null 2>&1
+is $? 78 "the office key is not in the keyring: 78"
+gap=$(sed -n 's/^[^ ]* [^ ]* vf-parse \([0-9-]*\) number reserved, no case filed: delivery failed (exit 78).*/\1/p' "$VF_ROOT/log")
+test -n "$gap" && test -e "$VF_ROOT/.lock/$gap" && test -z "$(find "$VF_ROOT" -name "$gap*" -path '*/new/*')"
+ok $? "the log names the number it reserved and left without a case ($gap)"
+cp "$work/config.good" "$VF_ROOT/config"
+
+# --- a kill inside the write
+if ! command -v cc >/dev/null; then
+	skip "no C compiler for the writev wrapper"
+	done_testing
+fi
+cat >"$work/killw.c" <<'EOF'
+#define _GNU_SOURCE
+#include <sys/uio.h>
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The first writev to a file in a tmp/ of $KILL_ROOT: half, then death. */
+ssize_t
+writev(int fd, const struct iovec *iov, int n)
+{
+	static ssize_t (*real)(int, const struct iovec *, int);
+	const char *root = getenv("KILL_ROOT");
+	char l[64], t[4096];
+	ssize_t k;
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, const struct iovec *, int))
+		    dlsym(RTLD_NEXT, "writev");
+	snprintf(l, sizeof(l), "/proc/self/fd/%d", fd);
+	if (root != NULL && n > 0 && (k = readlink(l, t, sizeof(t) - 1)) > 0) {
+		t[k] = '\0';
+		if (strncmp(t, root, strlen(root)) == 0 &&
+		    strstr(t + strlen(root), "/tmp/") != NULL) {
+			if (write(fd, iov[0].iov_base, iov[0].iov_len / 2 + 1) < 0)
+				_exit(99);
+			raise(SIGKILL);
+		}
+	}
+	return real(fd, iov, n);
+}
+EOF
+if ! cc -shared -fPIC -o "$work/killw.so" "$work/killw.c" -ldl 2>"$work/cc.err"; then
+	skip "cannot build the writev wrapper"
+	done_testing
+fi
+killed() {
+	env KILL_ROOT="$VF_ROOT" LD_PRELOAD="$work/killw.so" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    vf-parse <"$1" >"$work/out" 2>"$work/err"
+}
+printf '氏名: 鈴木一郎\n製品名: ExampleDB\n' >"$work/body3"
+mail 'ichiro@example.jp' 'Software Vulnerability Report' "$work/body3" >"$work/m3"
+before=$(ncases)
+logged=$(grep -c "number reserved" "$VF_ROOT/log")
+killed "$work/m3"
+is $? 137 "a delivery killed inside the write of its case: SIGKILL"
+is "$(ncases)" "$before" "killed in the write: no case in new/ or cur/"
+half=$(find "$VF_ROOT/received/tmp" -type f -newer "$work/m3" | sed -n 1p)
+test -n "$half" && [ "$(wc -c <"$half")" -gt 0 ]
+ok $? "the half-written file is in tmp/ only"
+grep -q '^--=_vf_.*--$' "$half"
+is $? 1 "and it is not a whole case"
+is "$(grep -c "number reserved" "$VF_ROOT/log")" "$logged" \
+    "a killed delivery writes no log line (it could not)"
+p3=$(vf-parse <"$work/m3" 2>"$work/err")
+ok $? "the retry files it"
+is "$(ncases)" "$((before + 1))" "once"
+grep -q '鈴木一郎' "$p3"
+ok $? "whole"
+# A follow-up killed in the write leaves its case as it was.
+cp "$p3" "$work/p3.before"
+id3=$(basename "$p3")
+printf 'more\n' >"$work/fu3"
+mail 'ichiro@example.jp' "Re: [VF#$id3]" "$work/fu3" >"$work/m4"
+killed "$work/m4"
+is $? 137 "a follow-up killed inside the write"
+cmp -s "$p3" "$work/p3.before"
+ok $? "its case is as it was"
+vf-parse <"$work/m4" >/dev/null 2>&1
+grep -q '^more$' "$p3"
+ok $? "the retry adds the follow-up"
+
+done_testing
