@@ -416,8 +416,8 @@ key_hash(const char *s, int fold)
 }
 
 /*
- * Add s to the open-addressing set; the entry it collides with (same
- * string, ASCII case folded when fold), or NULL when it was added.
+ * Add s to the open-addressing set: its entry, which holds another
+ * field when the string (ASCII case folded when fold) was there before.
  */
 static const struct entry *
 set_add(struct entry *set, size_t nset, const char *s, size_t field,
@@ -432,7 +432,7 @@ set_add(struct entry *set, size_t nset, const char *s, size_t field,
 			return &set[i];
 	set[i].s = s;
 	set[i].field = field;
-	return NULL;
+	return &set[i];
 }
 
 /*
@@ -464,7 +464,7 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 	/* The kinds each label names so far, by the slot it has in set. */
 	kinds = vf_calloc(nset, sizeof(*kinds));
 	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, i, 0) != NULL)
+		if (set_add(set, nset, t->f[i].name, i, 0)->field != i)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
 	if (rc == 0)
@@ -473,9 +473,8 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
 			l = j < t->f[i].nja ? t->f[i].ja[j] :
 			    t->f[i].en[j - t->f[i].nja];
-			if ((e = set_add(set, nset, l, i, 1)) == NULL)
-				e = set_add(set, nset, l, i, 1);
-			else if (e->field != i &&
+			e = set_add(set, nset, l, i, 1);
+			if (e->field != i &&
 			    (kinds[e - set] & t->f[i].kinds) != 0)
 				rc = bad(err, errlen, file, lines[i],
 				    "label \"%.40s\" names both %s and %s", l,

@@ -466,7 +466,6 @@ recognised(const struct vf_field *f, int kind)
 }
 
 static void	index_words(struct index *, const struct vf_fields *, int);
-static size_t	normalise(const char *, size_t, char *, size_t, size_t *, int);
 
 static void
 index_build(struct index *ix, const struct vf_fields *t, int kind)
@@ -2505,8 +2504,6 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 			more(&st, p, ll);
 		stmt_line(&st, nl, p, ll, q0, quote, !item && start == q0 &&
 		    !blank(p, ll));
-		if (blank(p, ll))
-			stmt_flush(&st, nl);
 	}
 	finish(&st);
 	stmt_flush(&st, nl);
