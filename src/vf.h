@@ -399,7 +399,8 @@ void	vf_form_free(struct vf_form *);
 /*
  * The place a loaded table keeps the parser's indexes (one per kind,
  * built when first needed), so that parsing many texts with one table
- * builds them once; vf_fields_load and vf_fields_free call these.
+ * builds them once; vf_fields_load and vf_fields_free call these. A
+ * table is thus not for two threads parsing at once (no tool does).
  */
 struct vf_form_cache *vf_form_cache_new(void);
 void	vf_form_cache_free(struct vf_form_cache *);
