@@ -99,6 +99,31 @@ field_free(struct vf_field *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static void
+words_free(struct vf_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->w[i]);
+	free(w->w);
+	w->w = NULL;
+	w->n = 0;
+}
+
+static void
+sentence_free(struct vf_sentence *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npat; i++)
+		free(s->pat[i]);
+	free(s->pat);
+	free(s->field);
+	free(s->yes);
+	memset(s, 0, sizeof(*s));
+}
+
 void
 vf_fields_free(struct vf_fields *t)
 {
@@ -111,6 +136,18 @@ vf_fields_free(struct vf_fields *t)
 	free(t->f);
 	t->f = NULL;
 	t->n = 0;
+	words_free(&t->heading);
+	words_free(&t->closing);
+	words_free(&t->marker);
+	words_free(&t->yes);
+	words_free(&t->no);
+	for (i = 0; i < t->ns; i++)
+		sentence_free(&t->s[i]);
+	free(t->s);
+	t->s = NULL;
+	t->ns = 0;
+	vf_form_cache_free(t->cache);
+	t->cache = NULL;
 }
 
 static int	bad(char *, size_t, const char *, size_t, const char *, ...)
@@ -130,6 +167,21 @@ bad(char *err, size_t errlen, const char *file, size_t line,
 	if (err != NULL && errlen > 0)
 		(void)snprintf(err, errlen, "%s:%zu: %s", file, line, msg);
 	return EX_CONFIG;
+}
+
+/* bad() with a message of text_problem's kind, naming what and the text. */
+static int
+problem(char *err, size_t errlen, const char *file, size_t line,
+    const char *why, const char *what, const char *text)
+{
+	char msg[128];
+
+	/* why is one of the fixed messages above, with one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	(void)snprintf(msg, sizeof(msg), why, what);
+#pragma GCC diagnostic pop
+	return bad(err, errlen, file, line, "%s: \"%.40s\"", msg, text);
 }
 
 static int
@@ -214,6 +266,39 @@ utf8_ok(const unsigned char *p)
 }
 
 /*
+ * What the parser's matching could never find, or NULL: text that is
+ * not UTF-8, holds control characters, or full-width ASCII or the
+ * ideographic space, which the parser folds before it compares. The
+ * message takes what is checked ("label", "word", "pattern") for %s.
+ */
+static const char *
+text_problem(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return "empty %s";
+	if (n > max)
+		return "%s too long";
+	if (!utf8_ok(p))
+		return "%s is not UTF-8";
+	if (p[0] == ' ' || p[n - 1] == ' ')
+		return "%s begins or ends with a space";
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "control character in %s";
+		/* U+3000 is E3 80 80; U+FF01..U+FF5E is EF BC 81..EF BD 9E. */
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+			return "ideographic space in %s";
+		if (p[0] == 0xef && ((p[1] == 0xbc && p[2] >= 0x81) ||
+		    (p[1] == 0xbd && p[2] <= 0x9e)))
+			return "full-width ASCII in %s (write it as ASCII)";
+	}
+	return NULL;
+}
+
+/*
  * Why a label is unusable, or NULL. The parser folds full-width ASCII and
  * strips numbering and bullets before it looks a label up, so a label
  * written with them could never match; refusing it here keeps the table
@@ -223,18 +308,12 @@ static const char *
 label_problem(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
+	const char *why;
 
-	if (n == 0)
-		return "empty label";
-	if (n > LABEL_MAX_LEN)
-		return "label too long";
-	if (!utf8_ok(p))
-		return "label is not UTF-8";
-	if (p[0] == ' ' || p[n - 1] == ' ')
-		return "label begins or ends with a space";
+	if ((why = text_problem(s, LABEL_MAX_LEN)) != NULL)
+		return why;
 	if (strchr("0123456789([<>{*-+#.,;=", p[0]) != NULL)
-		return "label begins with numbering or a bullet";
+		return "%s begins with numbering or a bullet";
 	/* Bullets and brackets the parser strips in front of a label. */
 	if ((p[0] == 0xe2 || p[0] == 0xe3) &&
 	    (strncmp(s, "\xe3\x83\xbb", 3) == 0 ||		/* ・ */
@@ -242,17 +321,7 @@ label_problem(const char *s)
 	    strncmp(s, "\xe3\x80\x8c", 3) == 0 ||		/* 「 */
 	    strncmp(s, "\xe2\x96\xa0", 3) == 0 ||		/* ■ */
 	    strncmp(s, "\xe2\x96\xa1", 3) == 0))		/* □ */
-		return "label begins with a bullet or bracket";
-	for (; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return "control character in label";
-		/* U+3000 is E3 80 80; U+FF01..U+FF5E is EF BC 81..EF BD 9E. */
-		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
-			return "ideographic space in label";
-		if (p[0] == 0xef && ((p[1] == 0xbc && p[2] >= 0x81) ||
-		    (p[1] == 0xbd && p[2] <= 0x9e)))
-			return "full-width ASCII in label (write it as ASCII)";
-	}
+		return "%s begins with a bullet or bracket";
 	return NULL;
 }
 
@@ -270,8 +339,8 @@ parse_labels(char *s, char ***out, size_t *nout, char *err, size_t errlen,
 	*nout = 0;
 	while ((tok = strsep(&s, "|")) != NULL) {
 		if ((why = label_problem(tok)) != NULL)
-			return bad(err, errlen, file, line, "%s: \"%.40s\"",
-			    why, tok);
+			return problem(err, errlen, file, line, why, "label",
+			    tok);
 		(*out)[(*nout)++] = vf_strdup(tok);
 	}
 	return 0;
@@ -347,8 +416,8 @@ key_hash(const char *s, int fold)
 }
 
 /*
- * Add s to the open-addressing set; the entry it collides with (same
- * string, ASCII case folded when fold), or NULL when it was added.
+ * Add s to the open-addressing set: its entry, which holds another
+ * field when the string (ASCII case folded when fold) was there before.
  */
 static const struct entry *
 set_add(struct entry *set, size_t nset, const char *s, size_t field,
@@ -363,13 +432,16 @@ set_add(struct entry *set, size_t nset, const char *s, size_t field,
 			return &set[i];
 	set[i].s = s;
 	set[i].field = field;
-	return NULL;
+	return &set[i];
 }
 
 /*
  * Names unique, and no label (ASCII case-folded, as the parser matches
- * them) naming two fields. One pass in table order with a hash set, so
- * that the line reported is the second of the two.
+ * them) naming two fields of one kind: a label may name fields of
+ * different kinds ("Type" is web.type in a web report, vuln.type in a
+ * software one), for the parser knows the kind before it reads labels.
+ * One pass in table order with a hash set, so that the line reported is
+ * the second of the two.
  */
 static int
 check_unique(const struct vf_fields *t, const size_t *lines, char *err,
@@ -378,6 +450,7 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 	const struct entry *e;
 	struct entry *set;
 	const char *l;
+	int *kinds;
 	size_t i, j, nl = 0, nset;
 	int rc = 0;
 
@@ -388,8 +461,10 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 	for (nset = 16; nset < 2 * nl; nset *= 2)
 		;
 	set = vf_calloc(nset, sizeof(*set));
+	/* The kinds each label names so far, by the slot it has in set. */
+	kinds = vf_calloc(nset, sizeof(*kinds));
 	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, i, 0) != NULL)
+		if (set_add(set, nset, t->f[i].name, i, 0)->field != i)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
 	if (rc == 0)
@@ -398,15 +473,275 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
 			l = j < t->f[i].nja ? t->f[i].ja[j] :
 			    t->f[i].en[j - t->f[i].nja];
-			/* The same label twice in one field is harmless. */
-			if ((e = set_add(set, nset, l, i, 1)) != NULL &&
-			    e->field != i)
+			e = set_add(set, nset, l, i, 1);
+			if (e->field != i &&
+			    (kinds[e - set] & t->f[i].kinds) != 0)
 				rc = bad(err, errlen, file, lines[i],
 				    "label \"%.40s\" names both %s and %s", l,
 				    t->f[e->field].name, t->f[i].name);
+			/* The same label twice in one field is harmless. */
+			kinds[e - set] |= t->f[i].kinds;
 		}
+	free(kinds);
 	free(set);
 	return rc;
+}
+
+#define PATTERN_MAX_LEN	1000
+/*
+ * Spellings one run of a pattern (between two '*') stands for: the parser
+ * tries alternatives in turn, so this bounds its work on any text.
+ */
+#define SPELLINGS_MAX	65536
+
+/* Where a word of a directive may hold a '*' of its syntax. */
+#define STAR_LEAD	0x1
+#define STAR_TAIL	0x2
+
+/* One directive of the table ("@heading:...") and where it is kept. */
+struct directive {
+	const char	*name;
+	size_t		 off;	/* of its struct vf_words in vf_fields */
+	int		 star;	/* STAR_* */
+};
+
+static const struct directive directives[] = {
+	{ "heading", offsetof(struct vf_fields, heading), STAR_LEAD },
+	{ "closing", offsetof(struct vf_fields, closing), STAR_TAIL },
+	{ "marker", offsetof(struct vf_fields, marker), 0 },
+	{ "yes", offsetof(struct vf_fields, yes), STAR_LEAD },
+	{ "no", offsetof(struct vf_fields, no), STAR_LEAD },
+	{ "sentence", 0, 0 },
+};
+
+/* The words of a directive's column, '|'-separated, appended to w. */
+static int
+parse_words(char *s, struct vf_words *w, int star, char *err, size_t errlen,
+    const char *file, size_t line)
+{
+	char *tok, *body, *b;
+	const char *why;
+	size_t n;
+
+	while ((tok = strsep(&s, "|")) != NULL) {
+		body = vf_strdup(tok);
+		n = strlen(body);
+		if ((star & STAR_TAIL) && n > 1 && body[n - 1] == '*')
+			body[n - 1] = '\0';
+		b = body + ((star & STAR_LEAD) && body[0] == '*' &&
+		    body[1] != '\0');
+		why = text_problem(b, LABEL_MAX_LEN);
+		if (why == NULL && star != 0 && strchr(b, '*') != NULL)
+			why = star == STAR_LEAD ?
+			    "'*' in a %s but at its start" :
+			    "'*' in a %s but at its end";
+		free(body);
+		if (why != NULL)
+			return problem(err, errlen, file, line, why, "word",
+			    tok);
+		w->w = vf_reallocarray(w->w, w->n + 1, sizeof(*w->w));
+		w->w[w->n++] = vf_strdup(tok);
+	}
+	return 0;
+}
+
+/*
+ * Why a sentence pattern is unusable, or NULL: '*' is any text, {a,b}
+ * one of its spellings (an empty one too), and nothing else is special.
+ */
+static const char *
+pattern_problem(const char *s)
+{
+	const char *why, *p;
+	size_t lit = 0, cur = 0, minlen = 0, spell = 1, alts = 0;
+	int in = 0;
+
+	if ((why = text_problem(s, PATTERN_MAX_LEN)) != NULL)
+		return why;
+	for (p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '{':
+			if (in)
+				return "braces inside braces in %s";
+			in = 1;
+			alts = 1;
+			cur = 0;
+			minlen = SIZE_MAX;
+			break;
+		case ',':
+			if (!in) {
+				lit++;
+				break;
+			}
+			alts++;
+			if (cur < minlen)
+				minlen = cur;
+			cur = 0;
+			break;
+		case '}':
+			if (!in)
+				return "unbalanced braces in %s";
+			in = 0;
+			if (cur < minlen)
+				minlen = cur;
+			lit += minlen;
+			if ((spell *= alts) > SPELLINGS_MAX)
+				return "%s stands for too many spellings";
+			break;
+		case '*':
+			if (in)
+				return "'*' inside braces in %s";
+			if (p[1] == '*')
+				return "'**' in %s";
+			spell = 1;
+			break;
+		default:
+			if (in)
+				cur++;
+			else
+				lit++;
+		}
+	}
+	if (in)
+		return "unbalanced braces in %s";
+	/* "*", "{a,}": a pattern every sentence would match. */
+	if (lit < 2)
+		return "%s says too little (two characters at least)";
+	return NULL;
+}
+
+/* @sentence:ANSWERS:PATTERNS; the answers are resolved once fields are. */
+static int
+parse_sentence(char *answers, char *pats, struct vf_fields *t,
+    char ***pending, char *err, size_t errlen, const char *file,
+    size_t line)
+{
+	struct vf_sentence *st;
+	const char *why;
+	char *tok;
+
+	t->s = vf_reallocarray(t->s, t->ns + 1, sizeof(*t->s));
+	st = &t->s[t->ns++];
+	memset(st, 0, sizeof(*st));
+	*pending = vf_reallocarray(*pending, t->ns, sizeof(**pending));
+	(*pending)[t->ns - 1] = vf_strdup(answers);
+	while ((tok = strsep(&pats, "|")) != NULL) {
+		if ((why = pattern_problem(tok)) != NULL)
+			return problem(err, errlen, file, line, why, "pattern",
+			    tok);
+		st->pat = vf_reallocarray(st->pat, st->npat + 1,
+		    sizeof(*st->pat));
+		st->pat[st->npat++] = vf_strdup(tok);
+	}
+	return 0;
+}
+
+/* "field=yes,field=no": the fields a sentence answers, and how. */
+static int
+resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
+    char *err, size_t errlen, const char *file, size_t line)
+{
+	const struct vf_field *f;
+	char *tok, *v;
+	size_t i;
+
+	while ((tok = strsep(&s, ",")) != NULL) {
+		if ((v = strchr(tok, '=')) == NULL || (strcmp(v + 1,
+		    "yes") != 0 && strcmp(v + 1, "no") != 0))
+			return bad(err, errlen, file, line,
+			    "bad answer \"%.64s\" (want field=yes or "
+			    "field=no)", tok);
+		*v++ = '\0';
+		if ((f = vf_fields_find(t, tok)) == NULL)
+			return bad(err, errlen, file, line,
+			    "sentence answers unknown field \"%.64s\"", tok);
+		if (f->format != VF_FMT_YESNO || f->class == VF_CLASS_STATUS)
+			return bad(err, errlen, file, line,
+			    "sentence answers %s, which is not a yesno field "
+			    "of a report", f->name);
+		for (i = 0; i < st->nfield; i++)
+			if (st->field[i] == (size_t)(f - t->f))
+				return bad(err, errlen, file, line,
+				    "sentence answers %s twice", f->name);
+		st->field = vf_reallocarray(st->field, st->nfield + 1,
+		    sizeof(*st->field));
+		st->yes = vf_reallocarray(st->yes, st->nfield + 1, 1);
+		st->field[st->nfield] = (size_t)(f - t->f);
+		st->yes[st->nfield++] = strcmp(v, "yes") == 0;
+	}
+	return 0;
+}
+
+/* A line beginning with '@'. */
+static int
+parse_directive(char *line, struct vf_fields *t, char ***pending,
+    size_t **slines, char *err, size_t errlen, const char *file,
+    size_t lineno)
+{
+	const struct directive *d = NULL;
+	char *col[4], *rest = line + 1;
+	size_t n = 0, i, want;
+
+	while (n < 4 && (col[n] = strsep(&rest, ":")) != NULL)
+		n++;
+	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strcmp(col[0], directives[i].name) == 0)
+			d = &directives[i];
+	if (d == NULL)
+		return bad(err, errlen, file, lineno, "unknown directive "
+		    "\"@%.32s\" (heading, closing, marker, yes, no, sentence)",
+		    col[0]);
+	want = d->off == 0 ? 3 : 2;
+	if (n != want || rest != NULL)
+		return bad(err, errlen, file, lineno, want == 3 ?
+		    "want @sentence:ANSWERS:PATTERNS" :
+		    "want @%s:WORDS", d->name);
+	if (d->off != 0)
+		return parse_words(col[1], (struct vf_words *)(void *)
+		    ((char *)t + d->off), d->star, err, errlen, file, lineno);
+	*slines = vf_reallocarray(*slines, t->ns + 1, sizeof(**slines));
+	(*slines)[t->ns] = lineno;
+	return parse_sentence(col[1], col[2], t, pending, err, errlen, file,
+	    lineno);
+}
+
+/*
+ * The words of the directives against the labels: a heading that is a
+ * label would never be seen as one (labels are looked for first), and a
+ * label that begins with a required marker could never match, for the
+ * parser takes markers off before it looks for a label. (One that ends
+ * with one still matches: the longest label that fits wins.)
+ */
+static int
+check_words(const struct vf_fields *t, const size_t *lines, char *err,
+    size_t errlen, const char *file)
+{
+	const struct vf_field *f;
+	const char *l, *m;
+	size_t i, j, k, ll, ml;
+
+	for (i = 0; i < t->n; i++) {
+		f = &t->f[i];
+		for (j = 0; j < f->nja + f->nen; j++) {
+			l = j < f->nja ? f->ja[j] : f->en[j - f->nja];
+			ll = strlen(l);
+			for (k = 0; k < t->heading.n; k++)
+				if (strcasecmp(l, t->heading.w[k]) == 0)
+					return bad(err, errlen, file, lines[i],
+					    "label \"%.40s\" of %s is also a "
+					    "heading", l, f->name);
+			for (k = 0; k < t->marker.n; k++) {
+				m = t->marker.w[k];
+				ml = strlen(m);
+				if (ml < ll && strncasecmp(l, m, ml) == 0)
+					return bad(err, errlen, file, lines[i],
+					    "label \"%.40s\" of %s begins "
+					    "with the marker \"%s\"", l,
+					    f->name, m);
+			}
+		}
+	}
+	return 0;
 }
 
 static int
@@ -414,8 +749,8 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
     size_t errlen)
 {
 	struct vf_field f;
-	size_t lineno = 0, *lines = NULL;
-	char *line, *rest = text, *p;
+	size_t lineno = 0, *lines = NULL, *slines = NULL, i;
+	char *line, *rest = text, *p, **pending = NULL;
 	int rc = 0;
 
 	while (rc == 0 && (line = strsep(&rest, "\n")) != NULL) {
@@ -431,6 +766,11 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 			    "field line begins with white space");
 			break;
 		}
+		if (*line == '@') {
+			rc = parse_directive(line, t, &pending, &slines, err,
+			    errlen, file, lineno);
+			continue;
+		}
 		memset(&f, 0, sizeof(f));
 		if ((rc = parse_line(line, &f, err, errlen, file,
 		    lineno)) != 0) {
@@ -444,8 +784,18 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 	}
 	if (rc == 0 && t->n == 0)
 		rc = bad(err, errlen, file, lineno, "no fields");
+	/* Sentences may name fields defined after them. */
+	for (i = 0; i < t->ns && rc == 0; i++)
+		rc = resolve_sentence(t, &t->s[i], pending[i], err, errlen,
+		    file, slines[i]);
 	if (rc == 0)
 		rc = check_unique(t, lines, err, errlen, file);
+	if (rc == 0)
+		rc = check_words(t, lines, err, errlen, file);
+	for (i = 0; i < t->ns; i++)
+		free(pending != NULL ? pending[i] : NULL);
+	free(pending);
+	free(slines);
 	free(lines);
 	return rc;
 }
@@ -458,8 +808,7 @@ vf_fields_load(struct vf_fields *t, const char *path, char *err,
 	const char *file;
 	int fd, r, rc, e;
 
-	t->f = NULL;
-	t->n = 0;
+	memset(t, 0, sizeof(*t));
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -491,6 +840,8 @@ vf_fields_load(struct vf_fields *t, const char *path, char *err,
 	file = (file = strrchr(path, '/')) != NULL ? file + 1 : path;
 	if ((rc = parse_table(t, b.p, file, err, errlen)) != 0)
 		vf_fields_free(t);
+	else
+		t->cache = vf_form_cache_new();
 	vf_buf_free(&b);
 	return rc;
 }

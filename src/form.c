@@ -4,12 +4,24 @@
  * (full-width colons, numbered and unnumbered labels, values on the next
  * line, checkboxes as ■/□ or [x]), so labels are matched on a normalised
  * copy of each line; the rules are documented at the top of share/fields.
+ * Every word the parser looks for (labels, headings, closings, markers,
+ * answers, the sentences that answer yes/no fields) comes from the table;
+ * what is here is the shapes around them: bullets, boxes, numbering,
+ * brackets, rules and quote markers.
+ *
+ * Besides label lines, the text is read as statements (a sentence, or
+ * what follows a box), and each is matched against the table's sentence
+ * patterns: "[x] 届出者情報をウェブサイト運営者に知らせても良い" answers
+ * consent.operator.  Where labels and sentences disagree, or nothing is
+ * chosen, the answer is kept as written, for staff to ask.
  *
  * Cost is linear in the text: each line is normalised once (at most
  * NORM_MAX bytes of it), and its label is found by hashing its prefixes
  * incrementally, looking up only where a separator could follow, and
  * giving up as soon as no label begins with what was read (most lines of
- * a long report are no label lines).
+ * a long report are no label lines).  A statement is at most STMT_MAX
+ * bytes, and is matched only when one of the words that begin patterns
+ * occurs in it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +34,8 @@
 #define YESNO_MAX	4096	/* longer "answers" are kept as written */
 #define HEADING_MAX	96	/* a section heading is a short line */
 #define PREFIX_ROUNDS	8	/* "> 1. 【" and the like, bounded */
+#define STMT_MAX	1024	/* bytes of a statement matched */
+#define RUN_BITS	1024	/* buckets of a statement's positions */
 
 #define FNV_OFFSET	2166136261u
 #define FNV_PRIME	16777619u
@@ -35,6 +49,54 @@ struct label {
 	size_t		 field;
 	enum vf_format	 format;
 	int		 ascii;
+};
+
+/* A word of the table's "@" lines, normalised. */
+struct word {
+	char		*w;
+	size_t		 len;
+	int		 flags;		/* W_* */
+};
+
+#define W_YES		0x1	/* an answer that means yes */
+#define W_WHOLE		0x2	/* an answer only as the whole answer */
+#define W_SUFFIX	0x4	/* "*X": also at the end (of an answer,
+				   of a numbered heading) */
+#define W_PREFIX	0x8	/* "X*": a closing line starting so */
+
+struct words {
+	struct word	*v;
+	size_t		 n;
+};
+
+/*
+ * A sentence pattern: runs separated by '*' (any text), each a sequence
+ * of atoms that must follow one another, an atom being one literal or
+ * the alternatives of a {a,b} group. Normalised, white space removed.
+ */
+struct atom {
+	char		**alt;
+	size_t		 *len;
+	size_t		  n;
+};
+
+struct run {
+	struct atom	*a;
+	size_t		 n;
+	/*
+	 * The first two bytes of its first atom's spellings, hashed to one
+	 * of RUN_BITS buckets: only a position of the text in one of them
+	 * can begin it. all: a spelling is shorter than that, so any may.
+	 */
+	size_t		*bucket;
+	size_t		 nbucket;
+	int		 all;
+};
+
+struct pat {
+	struct run	*run;
+	size_t		 nrun;
+	size_t		 sentence;	/* in the table */
 };
 
 struct index {
@@ -51,6 +113,16 @@ struct index {
 	 * filter: a line whose prefix is not in it starts no label.
 	 */
 	uint8_t		 pfx[PFX_BITS / 8];
+	const struct vf_fields *t;
+	int		 kind;
+	struct words	 heading, closing, marker, answer;
+	struct pat	*pat;
+	size_t		 npat;
+	/*
+	 * The first two bytes of every spelling of a pattern's first run,
+	 * as a bit set: a statement holding none of them matches nothing.
+	 */
+	uint8_t		 lead[65536 / 8];
 };
 
 /* A line normalised for matching. */
@@ -63,33 +135,59 @@ struct nline {
 
 enum mode { M_NONE, M_ALL, M_PARA, M_FIRST, M_YESNO };
 
+/* A statement being read: a sentence, or what a box stands before. */
+struct stmt {
+	struct vf_buf	 key;		/* normalised, without white space */
+	struct vf_buf	 gap;		/* per byte of key: white space was
+					   before it */
+	int		 box;		/* -1 none, 0 unmarked, 1 marked */
+	int		 quote;		/* quote depth of its first line */
+	int		 space;		/* white space seen since the last */
+	int		 open;		/* not ended by punctuation */
+	int		 par;		/* first of a paragraph in a value */
+	size_t		 parlen;	/*   whose length was this before */
+	/* Where it begins and ends, to quote it as written. */
+	const char	*sline, *eline;
+	size_t		 slen, elen, spos, epos;
+};
+
+struct hit;
+
+/* What the statements said about one yes/no field. */
+struct ev {
+	size_t		 wyes, wno;	/* the fewest fields a statement that
+					   said yes (no) answered; 0: none */
+	struct vf_buf	 raw;		/* the statements, as written */
+	const char	*lastraw;
+};
+
 struct state {
 	const struct vf_fields	*t;
+	const struct index	*ix;
 	struct vf_buf		*val;	/* per field */
+	struct vf_buf		*asis;	/* per field: a yes/no as written */
 	char			*done;	/* per field: has its value */
+	struct ev		*ev;	/* per field */
+	char			*seen;	/* per sentence, of one statement */
+	struct hit		*hit;	/* per sentence, of one statement */
+	int			*head;	/* per bucket: a statement's last
+					   position in it, -1: none */
+	int			*next;	/* per position: the one before in
+					   its bucket */
 	size_t			 cur;	/* field being read, if mode */
 	enum mode		 mode;
 	int			 quote;	/* quote depth of its label line */
 	int			 content;
 	int			 inlined; /* first line was on the label line */
-};
-
-/* Section headings (normalised) that end a value read over many lines. */
-static const char *const headings[] = {
-	"届出者情報", "届出者に関する情報", "届出者について",
-	"届出者情報の取扱い", "届出者情報の取り扱い", "脆弱性関連情報",
-	"脆弱性情報", "脆弱性に関する情報", "脆弱性について",
-	"製品に関する情報", "ウェブサイトに関する情報",
-	"他組織への届出について", "他機関への届出について", "届出状況",
-	"今後の連絡について", "今後の連絡", "今後のご連絡について",
-	"連絡について", "連絡方法", "同意事項", "reporter",
-	"reporter information",
-	"about the reporter", "about you", "your details", "the vulnerability",
-	"vulnerability", "vulnerability information", "other organisations",
-	"other organizations", "reports to other organisations",
-	"reports to other organizations", "future contact", "contact",
-	"consent", "how we may use your details",
-	"handling of reporter information"
+	uint32_t		 sig;	/* numbering of its label line */
+	unsigned		 num;	/*   and its number, 0: none */
+	unsigned		 lastnum; /* of the list in its value */
+	size_t			 offer;	/* the choices the label line offered,
+					   none marked: the answer may follow */
+	size_t			 parlen;  /* its length before a paragraph */
+	int			 par;	/* that paragraph's first statement
+					   is yet to begin */
+	struct stmt		 stmt;
 };
 
 /* ---- UTF-8 and normalisation ------------------------------------------ */
@@ -274,7 +372,7 @@ isalnum_(int c)
 }
 
 static int	box_at(const char *, size_t, size_t *);
-static int	answer_at(const char *, size_t, size_t *);
+static int	answer_at(const struct index *, const char *, size_t, size_t *);
 
 /* ---- the label index --------------------------------------------------- */
 
@@ -367,6 +465,8 @@ recognised(const struct vf_field *f, int kind)
 	return kind == 0 || (f->kinds & kind) != 0;
 }
 
+static void	index_words(struct index *, const struct vf_fields *, int);
+
 static void
 index_build(struct index *ix, const struct vf_fields *t, int kind)
 {
@@ -397,14 +497,260 @@ index_build(struct index *ix, const struct vf_fields *t, int kind)
 		for (j = 0; j < t->f[i].nen; j++)
 			index_add(ix, t->f[i].en[j], i);
 	}
+	index_words(ix, t, kind);
+}
+
+/* A copy of s normalised for matching (never longer than s). */
+static char *
+norm_dup(const char *s, size_t n, size_t *len)
+{
+	char *out;
+	size_t used;
+
+	out = vf_malloc(n + 1);
+	*len = normalise(s, n, out, n, &used, 1);
+	return out;
+}
+
+static void
+words_add(struct words *ws, const struct vf_words *from, int flags)
+{
+	const char *w;
+	struct word *d;
+	size_t i, n;
+
+	ws->v = vf_reallocarray(ws->v, ws->n + from->n, sizeof(*ws->v));
+	for (i = 0; i < from->n; i++) {
+		w = from->w[i];
+		n = strlen(w);
+		d = &ws->v[ws->n];
+		d->flags = flags;
+		if (n > 1 && w[0] == '*' && (flags & W_SUFFIX)) {
+			w++;
+			n--;
+		} else if (n > 1 && w[n - 1] == '*' && (flags & W_PREFIX))
+			n--;
+		else
+			d->flags &= ~(W_SUFFIX | W_PREFIX);
+		d->w = norm_dup(w, n, &d->len);
+		if (d->len == 0) {
+			free(d->w);
+			continue;
+		}
+		if (d->len == 1 && (unsigned char)d->w[0] < 0x80)
+			d->flags |= W_WHOLE;
+		ws->n++;
+	}
+}
+
+static void
+words_free(struct words *ws)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n; i++)
+		free(ws->v[i].w);
+	free(ws->v);
+}
+
+/*
+ * Append n bytes of normalised text to a statement's key: white space is
+ * dropped (Japanese is written with or without spaces beside ASCII:
+ * "IPA とのみ" is "IPAとのみ"), but where it stood is kept, for a word
+ * must begin and end where words do. Typographic apostrophes become
+ * ASCII ones.
+ */
+static void
+key_add(struct stmt *m, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, k;
+
+	for (i = 0; i < n && m->key.len < STMT_MAX; i += k) {
+		k = 1;
+		if (u[i] == ' ' || u[i] == '\t' || u[i] == '\n') {
+			m->space = 1;
+			continue;
+		}
+		if (u[i] >= 0x80)
+			while (i + k < n && (u[i + k] & 0xc0) == 0x80)
+				k++;
+		vf_buf_addc(&m->gap, m->space);
+		if (k == 3 && u[i] == 0xe2 && u[i + 1] == 0x80 &&
+		    (u[i + 2] == 0x98 || u[i + 2] == 0x99))	/* ‘ ’ */
+			vf_buf_addc(&m->key, '\'');
+		else {
+			vf_buf_add(&m->key, s + i, k);
+			while (m->gap.len < m->key.len)
+				vf_buf_addc(&m->gap, 0);
+		}
+		m->space = 0;
+	}
+}
+
+/* A literal of a pattern, normalised, without white space. */
+static void
+lit_build(struct atom *a, const char *s, size_t n)
+{
+	char *t;
+	size_t len, i, j;
+
+	t = norm_dup(s, n, &len);
+	for (i = j = 0; i < len; i++)
+		if (!isws(t[i]))
+			t[j++] = t[i];
+	t[j] = '\0';
+	a->alt = vf_reallocarray(a->alt, a->n + 1, sizeof(*a->alt));
+	a->len = vf_reallocarray(a->len, a->n + 1, sizeof(*a->len));
+	a->alt[a->n] = t;
+	a->len[a->n++] = j;
+}
+
+static size_t
+run_bit(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return ((size_t)u[0] * 31 + u[1]) % RUN_BITS;
+}
+
+/* A run of a pattern (the text between two '*') as atoms. */
+static void
+run_build(struct run *r, const char *s, size_t n)
+{
+	const char *q = s, *close, *e;
+	struct atom *a;
+	size_t k, i, b;
+
+	while (q < s + n) {
+		r->a = vf_reallocarray(r->a, r->n + 1, sizeof(*r->a));
+		a = &r->a[r->n++];
+		memset(a, 0, sizeof(*a));
+		if (*q != '{') {
+			for (k = 0; q + k < s + n && q[k] != '{'; k++)
+				;
+			lit_build(a, q, k);
+			q += k;
+			continue;
+		}
+		if ((close = memchr(q, '}', (size_t)(s + n - q))) == NULL)
+			close = s + n;
+		for (q++; q <= close; q = e + 1) {
+			for (e = q; e < close && *e != ','; e++)
+				;
+			lit_build(a, q, (size_t)(e - q));
+		}
+		q = close + (close < s + n);
+	}
+	r->all = r->n == 0;
+	for (k = 0; r->n > 0 && k < r->a[0].n; k++) {
+		if (r->a[0].len[k] < 2) {
+			r->all = 1;
+			continue;
+		}
+		b = run_bit(r->a[0].alt[k]);
+		for (i = 0; i < r->nbucket && r->bucket[i] != b; i++)
+			;
+		if (i < r->nbucket)
+			continue;
+		r->bucket = vf_reallocarray(r->bucket, r->nbucket + 1,
+		    sizeof(*r->bucket));
+		r->bucket[r->nbucket++] = b;
+	}
+}
+
+static void
+pat_build(struct index *ix, const char *s, size_t sentence)
+{
+	struct pat *p;
+	const struct atom *a;
+	const char *q, *star;
+	const unsigned char *u;
+	size_t i, n;
+
+	ix->pat = vf_reallocarray(ix->pat, ix->npat + 1, sizeof(*ix->pat));
+	p = &ix->pat[ix->npat++];
+	memset(p, 0, sizeof(*p));
+	p->sentence = sentence;
+	for (q = s; *q != '\0'; q = star + (*star != '\0')) {
+		if ((star = strchr(q, '*')) == NULL)
+			star = q + strlen(q);
+		if ((n = (size_t)(star - q)) == 0)
+			continue;
+		p->run = vf_reallocarray(p->run, p->nrun + 1, sizeof(*p->run));
+		memset(&p->run[p->nrun], 0, sizeof(*p->run));
+		run_build(&p->run[p->nrun++], q, n);
+	}
+	/* Where a statement could begin to match it: its first two bytes. */
+	a = p->nrun > 0 && p->run[0].n > 0 ? &p->run[0].a[0] : NULL;
+	for (i = 0; a != NULL && i < a->n; i++) {
+		u = (const unsigned char *)a->alt[i];
+		if (a->len[i] < 2) {
+			memset(ix->lead, 0xff, sizeof(ix->lead));
+			return;
+		}
+		n = (size_t)u[0] << 8 | u[1];
+		ix->lead[n / 8] |= 1 << (n % 8);
+	}
+	if (a == NULL)
+		memset(ix->lead, 0xff, sizeof(ix->lead));
+}
+
+static void
+index_words(struct index *ix, const struct vf_fields *t, int kind)
+{
+	const struct vf_sentence *se;
+	size_t i, j, k;
+
+	ix->t = t;
+	ix->kind = kind;
+	words_add(&ix->heading, &t->heading, W_SUFFIX);
+	words_add(&ix->closing, &t->closing, W_PREFIX);
+	words_add(&ix->marker, &t->marker, 0);
+	words_add(&ix->answer, &t->yes, W_YES | W_SUFFIX);
+	words_add(&ix->answer, &t->no, W_SUFFIX);
+	for (i = 0; i < t->ns; i++) {
+		se = &t->s[i];
+		/* A sentence about no field of this kind says nothing. */
+		for (j = k = 0; j < se->nfield; j++)
+			if (se->field[j] < t->n &&
+			    recognised(&t->f[se->field[j]], kind))
+				k++;
+		if (k == 0)
+			continue;
+		for (j = 0; j < se->npat; j++)
+			pat_build(ix, se->pat[j], i);
+	}
 }
 
 static void
 index_free(struct index *ix)
 {
+	struct atom *a;
+	size_t i, j, k, l;
+
 	free(ix->mem);
 	free(ix->lab);
 	free(ix->slot);
+	words_free(&ix->heading);
+	words_free(&ix->closing);
+	words_free(&ix->marker);
+	words_free(&ix->answer);
+	for (i = 0; i < ix->npat; i++) {
+		for (j = 0; j < ix->pat[i].nrun; j++) {
+			for (k = 0; k < ix->pat[i].run[j].n; k++) {
+				a = &ix->pat[i].run[j].a[k];
+				for (l = 0; l < a->n; l++)
+					free(a->alt[l]);
+				free(a->alt);
+				free(a->len);
+			}
+			free(ix->pat[i].run[j].a);
+			free(ix->pat[i].run[j].bucket);
+		}
+		free(ix->pat[i].run);
+	}
+	free(ix->pat);
 }
 
 /* ---- reading a line ---------------------------------------------------- */
@@ -480,19 +826,75 @@ numbering(const char *p, size_t n)
 	return 0;
 }
 
+static const char *const open_brackets[] = {
+	"[", "<", "(", "\xe3\x80\x90", "\xe3\x80\x8c", "\xe3\x80\x94", NULL
+};	/* [ < ( 【 「 〔 */
+static const char *const close_brackets[] = {
+	"]", ">", ")", "\xe3\x80\x91", "\xe3\x80\x8d", "\xe3\x80\x95", NULL
+};	/* ] > ) 】 」 〕 */
+
+/* One of the strings of set at p: its length, 0 if none. */
+static size_t
+one_of(const char *p, size_t n, const char *const *set)
+{
+	size_t k;
+
+	for (; *set != NULL; set++)
+		if ((k = at(p, n, *set)) != 0)
+			return k;
+	return 0;
+}
+
 /*
- * Skip what may stand before a label: spaces, quote markers, bullets,
- * numbering, an opening bracket. Returns the position of the label;
- * *quote gets the number of quote markers in front.
+ * A required marker of the table at p, bare or in brackets ("※", "*",
+ * "【必須】", "[required]"): its length, 0 if none.
  */
 static size_t
-strip_prefix(const struct nline *nl, int *quote)
+marker_at(const struct index *ix, const char *p, size_t n)
+{
+	const struct word *m;
+	size_t i, o, k, c, best = 0;
+
+	o = one_of(p, n, open_brackets);
+	for (i = 0; i < ix->marker.n; i++) {
+		m = &ix->marker.v[i];
+		if ((k = at(p + o, n - o, m->w)) == 0)
+			continue;
+		k += o;
+		/* A word ("必須", "required") ends there, not inside one. */
+		if (isalnum_((unsigned char)m->w[m->len - 1]) && k < n &&
+		    isalnum_((unsigned char)p[k]))
+			continue;
+		if (o > 0) {
+			if ((c = one_of(p + k, n - k, close_brackets)) == 0)
+				continue;
+			k += c;
+		}
+		if (k > best)
+			best = k;
+	}
+	return best;
+}
+
+/* What strip_prefix skipped. */
+#define PF_NUMBER	0x1	/* numbering */
+#define PF_BRACKET	0x2	/* an opening bracket */
+
+/*
+ * Skip what may stand before a label: spaces, quote markers, bullets,
+ * numbering, an opening bracket, a required marker. Returns the position
+ * of the label; *quote gets the number of quote markers in front, *pf
+ * what else was skipped (PF_*).
+ */
+static size_t
+strip_prefix(const struct index *ix, const struct nline *nl, int *quote,
+    int *pf)
 {
 	const char *n = nl->n;
 	size_t p = 0, k, i, len = nl->len;
 	int r, moved;
 
-	*quote = 0;
+	*quote = *pf = 0;
 	for (; p < len && (isws(n[p]) || n[p] == '>'); p++)
 		if (n[p] == '>')
 			(*quote)++;
@@ -500,6 +902,10 @@ strip_prefix(const struct nline *nl, int *quote)
 		moved = 0;
 		while (p < len && (isws(n[p]) || n[p] == '#')) {
 			p++;
+			moved = 1;
+		}
+		if ((k = marker_at(ix, n + p, len - p)) != 0) {
+			p += k;
 			moved = 1;
 		}
 		for (i = 0; i < sizeof(bullets) / sizeof(bullets[0]); i++)
@@ -511,15 +917,12 @@ strip_prefix(const struct nline *nl, int *quote)
 		if ((k = numbering(n + p, len - p)) != 0) {
 			p += k;
 			moved = 1;
+			*pf |= PF_NUMBER;
 		}
-		if (p < len && (n[p] == '[' || n[p] == '<')) {
-			p++;
-			moved = 1;
-		} else if ((k = at(n + p, len - p, "\xe3\x80\x90")) != 0 ||
-		    (k = at(n + p, len - p, "\xe3\x80\x8c")) != 0) {
-			/* 【 「 */
+		if ((k = one_of(n + p, len - p, open_brackets)) != 0 && n[p] != '(') {
 			p += k;
 			moved = 1;
+			*pf |= PF_BRACKET;
 		}
 		if (!moved)
 			break;
@@ -539,12 +942,15 @@ boundary(const struct nline *nl, size_t i)
 		return !nl->trunc;
 	switch (n[i]) {
 	case ' ': case '\t': case ':': case '=': case '-': case ']':
-	case '>': case '(': case ')': case '?':
-	case '\0':	/* as strchr(":=-]>()?", c) had it */
+	case '>': case '(': case ')': case '?': case '*': case '[':
+	case '<':
+	case '\0':	/* as strchr(":=-]>()?*[<", c) had it */
 		return 1;
 	}
 	return at(n + i, nl->len - i, "\xe3\x80\x91") ||		/* 】 */
-	    at(n + i, nl->len - i, "\xe3\x80\x8d");		/* 」 */
+	    at(n + i, nl->len - i, "\xe3\x80\x8d") ||		/* 」 */
+	    at(n + i, nl->len - i, "\xe3\x80\x90") ||		/* 【 */
+	    at(n + i, nl->len - i, "\xe2\x80\xbb");		/* ※ */
 }
 
 /*
@@ -553,7 +959,8 @@ boundary(const struct nline *nl, size_t i)
  * that happens to begin with the label's word ("Type the URL")?
  */
 static int
-shaped(const char *v, size_t n, enum vf_format format)
+shaped(const struct index *ix, const char *v, size_t n,
+    enum vf_format format)
 {
 	size_t i;
 
@@ -573,7 +980,7 @@ shaped(const char *v, size_t n, enum vf_format format)
 		return n >= 4 && isdigit_(v[0]) && isdigit_(v[1]) &&
 		    isdigit_(v[2]) && isdigit_(v[3]);
 	case VF_FMT_YESNO:
-		return box_at(v, n, &i) >= 0 || answer_at(v, n, NULL) >= 0;
+		return box_at(v, n, &i) >= 0 || answer_at(ix, v, n, NULL) >= 0;
 	default:
 		return 0;
 	}
@@ -584,11 +991,12 @@ shaped(const char *v, size_t n, enum vf_format format)
  * starts, or -1.
  */
 static long
-separator(const struct nline *nl, size_t i, const struct label *l)
+separator(const struct index *ix, const struct nline *nl, size_t i,
+    const struct label *l)
 {
 	const char *n = nl->n;
 	size_t j = i, len = nl->len, k, ws = 0;
-	int tab = 0, paren = 0;
+	int tab = 0, paren = 0, marked = 0;
 
 again:
 	for (; j < len && isws(n[j]); j++, ws++)
@@ -596,6 +1004,13 @@ again:
 			tab = 1;
 	if (j == len)
 		return nl->trunc && ws == 0 ? -1 : (long)j;
+	if (!marked && (k = marker_at(ix, n + j, len - j)) != 0) {
+		/* "氏名*：", "氏名※", "氏名【必須】：", "Name [required]:" */
+		j += k;
+		marked = 1;
+		ws = 0;
+		goto again;
+	}
 	if (n[j] == '(' && !paren) {
 		/* A hint: "電話番号（任意）：", "Phone (optional):" */
 		for (k = j + 1; k < len && n[k] != ')'; k++)
@@ -615,10 +1030,10 @@ again:
 		j += k;
 	else if (n[j] == '-' && (ws > 0 || j + 1 == len || isws(n[j + 1])))
 		j++;
-	else if (paren)
+	else if (paren || marked)
 		return (long)j;
 	else if (ws > 0 && (!l->ascii || tab || ws >= 2 ||
-	    shaped(n + j, len - j, l->format)))
+	    shaped(ix, n + j, len - j, l->format)))
 		return (long)j;
 	else
 		return -1;
@@ -649,7 +1064,7 @@ find_label(const struct index *ix, const struct nline *nl, size_t start,
 	for (i = start; i <= end; i++) {
 		if (i > start && boundary(nl, i) &&
 		    (l = lookup(ix, h, nl->n + start, i - start)) != NULL &&
-		    (v = separator(nl, i, l)) >= 0) {
+		    (v = separator(ix, nl, i, l)) >= 0) {
 			best = l;
 			*vpos = (size_t)v;
 		}
@@ -663,15 +1078,28 @@ find_label(const struct index *ix, const struct nline *nl, size_t start,
 	return best;
 }
 
+/*
+ * A section heading: a heading of the table ("届出者情報", "[Future
+ * contact]"); a numbered or bracketed line ending in one of its "*X"
+ * words ("3. 他組織への届出について"); or a numbered line wholly in
+ * brackets ("[2. 脆弱性関連情報]").
+ */
 static int
-is_heading(const struct nline *nl, size_t start)
+is_heading(const struct index *ix, const struct nline *nl, size_t start,
+    int pf)
 {
+	const struct word *w;
 	const char *n = nl->n + start;
 	size_t len = nl->len - start, i, k;
-	int more = 1;
+	int more = 1, closed = 0;
 
 	if (nl->trunc || len > HEADING_MAX)
 		return 0;
+	while (len > 0 && isws(n[len - 1]))
+		len--;
+	if (len > 0 && (n[len - 1] == ']' || (len >= 3 && memcmp(n + len - 3,
+	    "\xe3\x80\x91", 3) == 0)))
+		closed = 1;
 	while (more && len > 0) {
 		more = 0;
 		if (isws(n[len - 1]) || strchr(":]>)", n[len - 1]) != NULL) {
@@ -683,11 +1111,38 @@ is_heading(const struct nline *nl, size_t start)
 			more = 1;
 		}
 	}
-	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
-		if (headings[i][0] != n[0])
-			continue;
-		k = strlen(headings[i]);
-		if (k == len && memcmp(n, headings[i], k) == 0)
+	/* "届出者情報の取扱い*": a marker after it, as after a label. */
+	for (i = 0; i < ix->marker.n; i++) {
+		w = &ix->marker.v[i];
+		if (w->len < len && memcmp(n + len - w->len, w->w,
+		    w->len) == 0) {
+			len -= w->len;
+			while (len > 0 && isws(n[len - 1]))
+				len--;
+			break;
+		}
+	}
+	if (len == 0)
+		return 0;
+	if ((pf & PF_NUMBER) && (pf & PF_BRACKET) && closed)
+		return 1;
+	/* "届出者情報の取扱い（必須）": a hint after it, as after a label. */
+	if (memchr(n, '(', len) != NULL && nl->n[start + len] == ')') {
+		while (len > 0 && n[len - 1] != '(')
+			len--;
+		while (len > 0 && (n[len - 1] == '(' || isws(n[len - 1])))
+			len--;
+		if (len == 0)
+			return 0;
+	}
+	for (i = 0; i < ix->heading.n; i++) {
+		w = &ix->heading.v[i];
+		k = w->len;
+		if (w->flags & W_SUFFIX) {
+			if ((pf & (PF_NUMBER | PF_BRACKET)) && k < len &&
+			    memcmp(n + len - k, w->w, k) == 0)
+				return 1;
+		} else if (k == len && memcmp(n, w->w, k) == 0)
 			return 1;
 	}
 	return 0;
@@ -738,81 +1193,33 @@ is_break(const struct nline *nl)
  * is published later).
  */
 static int
-is_closing(const struct nline *nl, size_t start)
+is_closing(const struct index *ix, const struct nline *nl, size_t start)
 {
-	static const char *const exact[] = {
-		"thanks", "thank you", "many thanks", "thanks in advance",
-		"thank you in advance", "regards", "best regards",
-		"kind regards", "best wishes", "best", "cheers", "sincerely",
-		"yours sincerely", "yours faithfully", "以上", "以上です"
-	};
-	static const char *const lead[] = {
-		"以上、", "以上,", "よろしくお願い", "宜しくお願い",
-		"どうぞよろしく", "何卒よろしく", "thanks,", "thank you,",
-		"regards,", "best regards,", "kind regards,", "sincerely,"
-	};
+	const struct word *w;
 	const char *n = nl->n + start;
-	size_t len = nl->len - start, i, k;
+	size_t len = nl->len - start, i, trimmed;
 
 	if (nl->trunc || len > 80)
 		return 0;
 	while (len > 0 && isws(n[len - 1]))
 		len--;
-	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
-		if (at(n, len, lead[i]) != 0)
-			return 1;
+	trimmed = len;
 	if (len > 0 && strchr(",.!", n[len - 1]) != NULL)
-		len--;
+		trimmed--;
 	else if (len >= 3 && memcmp(n + len - 3, "\xe3\x80\x82", 3) == 0)
-		len -= 3;					/* 。 */
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
-		if (exact[i][0] != n[0])
-			continue;
-		k = strlen(exact[i]);
-		if (k == len && memcmp(n, exact[i], k) == 0)
+		trimmed -= 3;					/* 。 */
+	for (i = 0; i < ix->closing.n; i++) {
+		w = &ix->closing.v[i];
+		if (w->flags & W_PREFIX) {
+			if (at(n, len, w->w) != 0)
+				return 1;
+		} else if (w->len == trimmed && memcmp(n, w->w, w->len) == 0)
 			return 1;
 	}
 	return 0;
 }
 
 /* ---- yes and no -------------------------------------------------------- */
-
-#define W_YES		0x1
-#define W_WHOLE		0x2	/* only as the whole answer */
-#define W_SUFFIX	0x4	/* also at the end of a short answer */
-
-static const struct word {
-	const char	*w;
-	int		 flags;
-} words[] = {
-	{ "はい", W_YES }, { "可", W_YES }, { "許可", W_YES },
-	{ "許可する", W_YES | W_SUFFIX }, { "許可します", W_YES | W_SUFFIX },
-	{ "希望", W_YES }, { "希望する", W_YES | W_SUFFIX },
-	{ "希望します", W_YES | W_SUFFIX }, { "要", W_YES }, { "必要", W_YES },
-	{ "要する", W_YES }, { "同意", W_YES },
-	{ "同意する", W_YES | W_SUFFIX }, { "同意します", W_YES | W_SUFFIX },
-	{ "あり", W_YES }, { "有", W_YES }, { "有り", W_YES },
-	{ "あります", W_YES }, { "する", W_YES }, { "します", W_YES },
-	{ "問題ない", W_YES | W_SUFFIX }, { "問題なし", W_YES | W_SUFFIX },
-	{ "問題ありません", W_YES | W_SUFFIX },
-	{ "構いません", W_YES | W_SUFFIX },
-	{ "かまいません", W_YES | W_SUFFIX },
-	{ "yes", W_YES }, { "y", W_YES | W_WHOLE }, { "agree", W_YES },
-	{ "agreed", W_YES }, { "ok", W_YES }, { "okay", W_YES },
-	{ "true", W_YES }, { "required", W_YES }, { "sure", W_YES },
-	{ "accept", W_YES }, { "allowed", W_YES },
-	{ "いいえ", 0 }, { "不可", W_SUFFIX }, { "許可しない", W_SUFFIX },
-	{ "許可しません", W_SUFFIX }, { "希望しない", W_SUFFIX },
-	{ "希望しません", W_SUFFIX }, { "不要", W_SUFFIX },
-	{ "必要ない", W_SUFFIX }, { "必要なし", W_SUFFIX }, { "不必要", 0 },
-	{ "要らない", 0 }, { "同意しない", W_SUFFIX },
-	{ "同意しません", W_SUFFIX }, { "なし", W_SUFFIX },
-	{ "無し", W_SUFFIX }, { "無", 0 }, { "ない", 0 },
-	{ "ありません", W_SUFFIX }, { "しない", 0 }, { "しません", 0 },
-	{ "特になし", W_SUFFIX }, { "特に無し", W_SUFFIX },
-	{ "no", 0 }, { "n", W_WHOLE }, { "disagree", 0 }, { "none", 0 },
-	{ "false", 0 }, { "not required", 0 }
-};
 
 /* Characters that may follow an answer or precede the next one. */
 static size_t
@@ -843,20 +1250,22 @@ wordbreak(const char *p, size_t n)
  * in *len (if not NULL); -1 if none.
  */
 static int
-answer_at(const char *p, size_t n, size_t *len)
+answer_at(const struct index *ix, const char *p, size_t n, size_t *len)
 {
+	const struct word *w;
 	size_t i, k, best = 0;
 	int flags = -1;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if ((k = at(p, n, words[i].w)) == 0 || k <= best)
+	for (i = 0; i < ix->answer.n; i++) {
+		w = &ix->answer.v[i];
+		if ((k = at(p, n, w->w)) == 0 || k <= best)
 			continue;
-		if (words[i].flags & W_WHOLE)
+		if (w->flags & W_WHOLE)
 			continue;
 		if (k < n && wordbreak(p + k, n - k) == 0)
 			continue;
 		best = k;
-		flags = words[i].flags;
+		flags = w->flags;
 	}
 	if (len != NULL)
 		*len = best;
@@ -882,6 +1291,10 @@ box_at(const char *p, size_t n, size_t *len)
 	char close;
 	int m = 0;
 
+	/* Every box begins so: most text is none, and quickly. */
+	if (n == 0 || ((unsigned char)p[0] != 0xe2 && p[0] != '[' &&
+	    p[0] != '('))
+		return -1;
 	for (i = 0; i < sizeof(marked) / sizeof(marked[0]); i++)
 		if ((*len = at(p, n, marked[i])) != 0)
 			return 1;
@@ -928,8 +1341,9 @@ trim_answer(const char *t, size_t n)
 
 /* "yes", "no", or NULL to keep the text as written. */
 static const char *
-yesno(const char *v, size_t vlen)
+yesno(const struct index *ix, const char *v, size_t vlen)
 {
+	const struct word *w;
 	char *t;
 	size_t n, i, k, used, end, start, best;
 	int yes = 0, no = 0, unk = 0, empty = 0, m, a = 0, brk = 1;
@@ -952,7 +1366,7 @@ yesno(const char *v, size_t vlen)
 		}
 		while (i < n && isws(t[i]))
 			i++;
-		if ((a = answer_at(t + i, n - i, NULL)) < 0)
+		if ((a = answer_at(ix, t + i, n - i, NULL)) < 0)
 			unk++;
 		else if (a & W_YES)
 			yes++;
@@ -970,12 +1384,17 @@ yesno(const char *v, size_t vlen)
 	for (start = 0; start < n && isws(t[start]); start++)
 		;
 	end = trim_answer(t, n);
-	if (end == start + 1 && (t[start] == 'y' || t[start] == 'n')) {
-		r = t[start] == 'y' ? "yes" : "no";
-		goto out;
+	/* "y", "n": such answers count only as the whole answer. */
+	for (i = 0; i < ix->answer.n; i++) {
+		w = &ix->answer.v[i];
+		if ((w->flags & W_WHOLE) && w->len == end - start &&
+		    memcmp(t + start, w->w, w->len) == 0) {
+			r = (w->flags & W_YES) ? "yes" : "no";
+			goto out;
+		}
 	}
 	for (i = start; i < end; ) {
-		if (brk && (a = answer_at(t + i, end - i, &k)) >= 0) {
+		if (brk && (a = answer_at(ix, t + i, end - i, &k)) >= 0) {
 			/* Past it: "not required" is not also "required". */
 			if (a & W_YES)
 				yes++;
@@ -996,13 +1415,14 @@ yesno(const char *v, size_t vlen)
 	/* "届出なし", "公開を希望しない": a short answer ending in one. */
 	if (end - start <= 60) {
 		best = 0;
-		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-			k = strlen(words[i].w);
-			if ((words[i].flags & W_SUFFIX) && k > best &&
+		for (i = 0; i < ix->answer.n; i++) {
+			w = &ix->answer.v[i];
+			k = w->len;
+			if ((w->flags & W_SUFFIX) && k > best &&
 			    k <= end - start &&
-			    memcmp(t + end - k, words[i].w, k) == 0) {
+			    memcmp(t + end - k, w->w, k) == 0) {
 				best = k;
-				a = words[i].flags;
+				a = w->flags;
 			}
 		}
 		if (best > 0 && (a & W_YES))
@@ -1142,14 +1562,68 @@ dedent(struct vf_buf *b, int skipfirst)
 	b->p[b->len] = '\0';
 }
 
+/* Does the answer offer boxes, none of them marked? */
+static int
+only_offered(const char *v, size_t vlen)
+{
+	char *t;
+	size_t n, i, k, used;
+	int m, marked = 0, empty = 0;
+
+	if (vlen > YESNO_MAX)
+		return 0;
+	t = vf_malloc(vlen + 1);
+	n = normalise(v, vlen, t, vlen, &used, 1);
+	for (i = 0; i < n; i += k > 0 ? k : 1) {
+		k = 0;
+		if ((m = box_at(t + i, n - i, &k)) == 1)
+			marked++;
+		else if (m == 0)
+			empty++;
+	}
+	free(t);
+	return empty > 0 && marked == 0;
+}
+
+/*
+ * The answer below a line of unmarked choices, when it is nothing but an
+ * answer ("wanted", "要", "[x] yes"): yes or no; else NULL, and the whole
+ * is kept as written. Text that merely begins with one (「要」の場合は…) is
+ * no answer.
+ */
+static const char *
+bare_answer(const struct index *ix, const char *v, size_t vlen)
+{
+	const char *r;
+	char *t;
+	size_t n, i, k, used, end;
+	int a;
+
+	if ((r = yesno(ix, v, vlen)) == NULL)
+		return NULL;
+	t = vf_malloc(vlen + 1);
+	n = normalise(v, vlen, t, vlen, &used, 1);
+	for (i = 0; i < n && isws(t[i]); i++)
+		;
+	end = trim_answer(t, n);
+	if (box_at(t + i, n - i, &k) != 1 &&
+	    ((a = answer_at(ix, t + i, end - i, &k)) < 0 || i + k != end)) {
+		/* Nor a whole answer of one letter ("y"). */
+		if (!(end == i + 1 && yesno(ix, t + i, 1) != NULL))
+			r = NULL;
+	}
+	free(t);
+	return r;
+}
+
 static void
 finish(struct state *st)
 {
 	struct vf_buf *b;
 	const struct vf_field *f;
-	const char *s, *yn;
-	char *t;
-	size_t n, used;
+	const char *s, *yn, *c;
+	char *t, *k;
+	size_t n, cn;
 
 	if (st->mode == M_NONE)
 		return;
@@ -1166,18 +1640,42 @@ finish(struct state *st)
 		b->len = 0;
 		return;
 	}
-	if (f->format == VF_FMT_YESNO && (yn = yesno(s, n)) != NULL) {
+	if (f->format == VF_FMT_YESNO) {
+		/* As written too, should a sentence contradict it. */
+		st->asis[st->cur].len = 0;
+		vf_buf_add(&st->asis[st->cur], s, n);
+	}
+	yn = NULL;
+	if (f->format == VF_FMT_YESNO && st->offer > 0 && st->offer < b->len) {
+		c = b->p + st->offer;
+		cn = b->len - st->offer;
+		trim(&c, &cn);
+		yn = bare_answer(st->ix, c, cn);
+	}
+	st->offer = 0;
+	if (f->format == VF_FMT_YESNO && (yn != NULL ||
+	    (yn = yesno(st->ix, s, n)) != NULL)) {
 		b->len = 0;
 		vf_buf_adds(b, yn);
 	} else if (f->format == VF_FMT_EMAIL || f->format == VF_FMT_PHONE ||
 	    f->format == VF_FMT_URL || f->format == VF_FMT_DATE ||
 	    f->format == VF_FMT_CWE) {
-		/* "０３－５５５５" is meant as ASCII where ASCII is wanted. */
-		t = vf_malloc(n + 1);
-		n = normalise(s, n, t, n, &used, 0);
-		memcpy(b->p, t, n);
-		b->len = n;
-		b->p[n] = '\0';
+		/*
+		 * "０３－５５５５", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ": meant as
+		 * ASCII where the tools need ASCII, so stored in NFKC; free
+		 * text is stored as written (tools compare it by
+		 * vf_fold_key).
+		 */
+		t = vf_strndup(s, n);
+		if ((k = vf_nfkc(t)) != NULL) {
+			b->len = 0;
+			vf_buf_adds(b, k);
+			free(k);
+		} else {
+			memmove(b->p, s, n);
+			b->len = n;
+			b->p[n] = '\0';
+		}
 		free(t);
 	} else {
 		memmove(b->p, s, n);
@@ -1187,8 +1685,12 @@ finish(struct state *st)
 	st->done[st->cur] = 1;
 }
 
+static uint32_t	numstyle(const char *, size_t, unsigned *);
+
+/* A label line: line is all of it, v its value. */
 static void
-begin(struct state *st, size_t field, const char *v, size_t vlen, int quote)
+begin(struct state *st, size_t field, const char *line, size_t linelen,
+    const char *v, size_t vlen, int quote)
 {
 	const struct vf_field *f = &st->t->f[field];
 	struct vf_buf *b = &st->val[field];
@@ -1196,13 +1698,22 @@ begin(struct state *st, size_t field, const char *v, size_t vlen, int quote)
 	finish(st);
 	st->cur = field;
 	st->quote = quote;
+	st->sig = numstyle(line, linelen, &st->num);
+	st->lastnum = 0;
+	st->par = 0;
 	b->len = 0;
 	trim(&v, &vlen);
 	add_clean(b, v, vlen);
 	st->content = st->inlined = vlen > 0;
+	st->offer = 0;
 	if (f->format == VF_FMT_TEXT)
 		st->mode = vlen > 0 ? M_PARA : M_ALL;
-	else if (vlen > 0) {
+	else if (vlen > 0 && f->format == VF_FMT_YESNO &&
+	    only_offered(v, vlen)) {
+		/* "[ ] not needed  [ ] wanted", answered below it. */
+		st->mode = M_YESNO;
+		st->offer = b->len;
+	} else if (vlen > 0) {
 		st->mode = M_FIRST;
 		finish(st);
 	} else
@@ -1244,10 +1755,428 @@ more(struct state *st, const char *s, size_t n)
 		finish(st);
 		return;
 	}
+	if (st->mode == M_ALL && st->content && b->len > 0 &&
+	    b->p[b->len - 1] == '\n') {
+		/* A paragraph begins: its first statement may end the value. */
+		st->parlen = b->len;
+		st->par = 1;
+	}
 	if (st->content)
 		vf_buf_addc(b, '\n');
 	add_clean(b, s, n);
 	st->content = 1;
+}
+
+/* ---- numbering styles -------------------------------------------------- */
+
+/* A digit at p, ASCII or full-width: its value, *k its length; -1 if none. */
+static int
+digit_at(const unsigned char *p, size_t n, size_t *k, int *wide)
+{
+	if (n > 0 && isdigit_(p[0])) {
+		*k = 1;
+		*wide = 0;
+		return p[0] - '0';
+	}
+	/* U+FF10..U+FF19 is EF BC 90..99. */
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbc && p[2] >= 0x90 &&
+	    p[2] <= 0x99) {
+		*k = 3;
+		*wide = 1;
+		return p[2] - 0x90;
+	}
+	return -1;
+}
+
+/*
+ * The numbering a raw line begins with, as a style that tells "（４）",
+ * "(4)", "４）", "4)" and "4." apart (and "2.4" from "3.4"), with its
+ * last number in *num; 0 when the line is not numbered. The normalised
+ * line cannot tell: it folds full-width digits.
+ */
+static uint32_t
+numstyle(const char *s, size_t n, unsigned *num)
+{
+	static const char *const closes[] = {
+		")", "\xef\xbc\x89", ".", "\xef\xbc\x8e", "\xe3\x80\x81", "]"
+	};	/* ) ） . ． 、 ] */
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, c;
+	uint32_t sig, prefix = 0;
+	unsigned v, groups = 0;
+	int open = 0, wide = 0, d, dots;
+
+	*num = 0;
+	for (;;) {
+		if (i < n && (u[i] == ' ' || u[i] == '\t' || u[i] == '>'))
+			i++;
+		else if (n - i >= 3 && memcmp(u + i, "\xe3\x80\x80", 3) == 0)
+			i += 3;
+		else
+			break;
+	}
+	if (i < n && (u[i] == '(' || u[i] == '[')) {
+		open = u[i] == '(' ? 1 : 3;
+		i++;
+	} else if (n - i >= 3 && memcmp(u + i, "\xef\xbc\x88", 3) == 0) {
+		open = 2;					/* （ */
+		i += 3;
+	}
+	for (;;) {
+		for (v = 0, dots = 0; dots < 4 &&
+		    (d = digit_at(u + i, n - i, &k, &wide)) >= 0; dots++) {
+			v = v * 10 + (unsigned)d;
+			i += k;
+		}
+		if (dots == 0 || dots > 3)
+			return 0;
+		/* "2.1", "２．１", "1-2": a number in a numbered part. */
+		if (!open && i < n && (u[i] == '.' || u[i] == '-') &&
+		    digit_at(u + i + 1, n - i - 1, &k, &d) >= 0) {
+			i++;
+		} else if (!open && n - i >= 3 && memcmp(u + i,
+		    "\xef\xbc\x8e", 3) == 0 &&
+		    digit_at(u + i + 3, n - i - 3, &k, &d) >= 0) {
+			i += 3;
+		} else
+			break;
+		prefix = prefix * 31 + v + 1;
+		groups++;
+	}
+	for (c = 0; c < sizeof(closes) / sizeof(closes[0]); c++)
+		if ((k = at(s + i, n - i, closes[c])) != 0)
+			break;
+	if (c == sizeof(closes) / sizeof(closes[0])) {
+		/* "2.1 氏名" has no closing mark; "3 items" is no numbering. */
+		if (open || groups == 0 || i == n || (u[i] != ' ' &&
+		    u[i] != '\t' && !(n - i >= 3 && memcmp(u + i,
+		    "\xe3\x80\x80", 3) == 0)))
+			return 0;
+		k = 0;
+	} else if (open && c != 0 && c != 1 && c != 5)
+		return 0;
+	i += k;
+	/* Something must follow: "1." alone is no item. */
+	while (i < n && (u[i] == ' ' || u[i] == '\t'))
+		i++;
+	if (i == n)
+		return 0;
+	*num = v;
+	sig = (uint32_t)open | (uint32_t)wide << 2 | (uint32_t)c << 3 |
+	    (groups > 7 ? 7u : groups) << 6 | prefix << 9;
+	return sig | 1u << 31;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+/* May a word begin (or end) at i of the key? Not inside an ASCII word. */
+static int
+word_edge(const struct stmt *m, size_t i)
+{
+	const char *k = m->key.p;
+
+	return i == 0 || i == m->key.len || m->gap.p[i] ||
+	    !isalnum_((unsigned char)k[i - 1]) ||
+	    !isalnum_((unsigned char)k[i]);
+}
+
+/*
+ * Where atoms k.. of run r, matched at pos, end first (SIZE_MAX: they do
+ * not match there). Alternatives are tried in turn; only those that
+ * match the text go deeper, so this is cheap on real text.
+ */
+static size_t
+run_at(const struct run *r, size_t k, const struct stmt *m, size_t pos)
+{
+	const struct atom *a;
+	size_t i, e, best = SIZE_MAX;
+
+	if (k == r->n)
+		return word_edge(m, pos) ? pos : SIZE_MAX;
+	a = &r->a[k];
+	for (i = 0; i < a->n; i++)
+		if (pos + a->len[i] <= m->key.len &&
+		    memcmp(m->key.p + pos, a->alt[i], a->len[i]) == 0 &&
+		    (e = run_at(r, k + 1, m, pos + a->len[i])) < best)
+			best = e;
+	return best;
+}
+
+/*
+ * Where run r ends first when it begins at pos or after (SIZE_MAX: it
+ * does not occur), and in *from where it begins. Only positions in the
+ * run's buckets are tried, from the statement's lists (head, next).
+ */
+static size_t
+run_find(const struct run *r, const struct stmt *m, const int *head,
+    const int *next, size_t pos, size_t *from)
+{
+	size_t best = SIZE_MAX, i, b, e;
+	int at_;
+
+	if (r->all) {
+		for (i = pos; i <= m->key.len && i < best; i++)
+			if (word_edge(m, i) && (e = run_at(r, 0, m, i)) < best) {
+				best = e;
+				*from = i;
+			}
+		return best;
+	}
+	for (b = 0; b < r->nbucket; b++)
+		for (at_ = head[r->bucket[b]]; at_ >= 0; at_ = next[at_]) {
+			i = (size_t)at_;
+			if (i < pos || i >= best)
+				continue;
+			if (word_edge(m, i) && (e = run_at(r, 0, m, i)) < best) {
+				best = e;
+				*from = i;
+			}
+		}
+	return best;
+}
+
+/*
+ * Does pattern p occur in the statement? Its runs must appear in order;
+ * each is taken where it ends first, which leaves the most room for the
+ * next. *from and *to get where the match begins and ends.
+ */
+static int
+pat_match(const struct pat *p, const struct stmt *m, const int *head,
+    const int *next, size_t *from, size_t *to)
+{
+	size_t pos = 0, j, f = 0;
+
+	for (j = 0; j < p->nrun; j++) {
+		if ((pos = run_find(&p->run[j], m, head, next, pos, &f)) ==
+		    SIZE_MAX)
+			return 0;
+		if (j == 0)
+			*from = f;
+	}
+	*to = pos;
+	return p->nrun > 0;
+}
+
+/* Could any pattern match the key? Two bytes that begin one must occur. */
+static int
+stmt_candidate(const struct index *ix, const char *k, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)k;
+	size_t i, b;
+
+	for (i = 0; i + 1 < n; i++) {
+		b = (size_t)u[i] << 8 | u[i + 1];
+		if (ix->lead[b / 8] & (1 << (b % 8)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Append the statement, as written, to what a field's evidence quotes. */
+static void
+ev_quote(struct ev *ev, const struct stmt *m, struct nline *nl)
+{
+	const char *a, *z, *b, *e;
+	size_t n;
+	int first;
+
+	a = m->sline + nline_src(nl, m->sline, m->slen, m->spos);
+	z = m->epos == SIZE_MAX ? m->eline + m->elen :
+	    m->eline + nline_src(nl, m->eline, m->elen, m->epos);
+	if (a == ev->lastraw)
+		return;
+	ev->lastraw = a;
+	while (a < z && (isws(*a) || *a == '\r'))
+		a++;
+	while (z > a && (isws(z[-1]) || z[-1] == '\r' || z[-1] == '\n'))
+		z--;
+	if (z == a)
+		return;
+	if (ev->raw.len > 0)
+		vf_buf_addc(&ev->raw, '\n');
+	/* Each line as written, but for the indentation of the form. */
+	for (first = 1; a < z; a = e + 1, first = 0) {
+		if ((e = memchr(a, '\n', (size_t)(z - a))) == NULL)
+			e = z;
+		b = a;
+		n = (size_t)(e - a);
+		trim(&b, &n);
+		if (!first)
+			vf_buf_addc(&ev->raw, '\n');
+		add_clean(&ev->raw, b, n);
+	}
+}
+
+/* A sentence that matched a statement, and where. */
+struct hit {
+	size_t		 sentence;
+	size_t		 from, to;
+};
+
+/*
+ * The statement read so far is complete: what does it answer? A marked
+ * box or plain prose states it; an unmarked box only offers it. A match
+ * inside the text a sentence about more fields matched is part of that
+ * one ("製品開発者には開示しない" in "…調整機関には開示しても良いが、製品
+ * 開発者には開示しない"), not a statement of its own.
+ */
+static void
+stmt_flush(struct state *st, struct nline *nl)
+{
+	struct stmt *m = &st->stmt;
+	const struct vf_sentence *se, *wide;
+	const struct index *ix = st->ix;
+	struct hit *hit = st->hit;
+	struct ev *ev;
+	size_t i, j, f, b, nhit = 0, from = 0, to = 0;
+	int said = 0;
+
+	if (m->key.len > 0 && ix->npat > 0 &&
+	    stmt_candidate(ix, m->key.p, m->key.len)) {
+		/* The statement's positions by their first two bytes. */
+		for (i = 0; i + 1 < m->key.len; i++) {
+			b = run_bit(m->key.p + i);
+			st->next[i] = st->head[b];
+			st->head[b] = (int)i;
+		}
+		for (i = 0; i < ix->npat; i++) {
+			if (st->seen[ix->pat[i].sentence] ||
+			    !pat_match(&ix->pat[i], m, st->head, st->next,
+			    &from, &to))
+				continue;
+			st->seen[ix->pat[i].sentence] = 1;
+			hit[nhit].sentence = ix->pat[i].sentence;
+			hit[nhit].from = from;
+			hit[nhit++].to = to;
+		}
+		for (i = 0; i + 1 < m->key.len; i++)
+			st->head[run_bit(m->key.p + i)] = -1;
+		for (i = 0; i < nhit; i++) {
+			st->seen[hit[i].sentence] = 0;
+			se = &st->t->s[hit[i].sentence];
+			for (j = 0; j < nhit; j++) {
+				wide = &st->t->s[hit[j].sentence];
+				if (wide->nfield > se->nfield &&
+				    hit[j].from <= hit[i].from &&
+				    hit[i].to <= hit[j].to)
+					break;
+			}
+			if (j < nhit)
+				continue;
+			for (j = 0; j < se->nfield; j++) {
+				f = se->field[j];
+				if (!recognised(&st->t->f[f], ix->kind))
+					continue;
+				ev = &st->ev[f];
+				if (m->box != 0 && se->yes[j] && (ev->wyes ==
+				    0 || se->nfield < ev->wyes))
+					ev->wyes = se->nfield;
+				if (m->box != 0 && !se->yes[j] && (ev->wno ==
+				    0 || se->nfield < ev->wno))
+					ev->wno = se->nfield;
+				ev_quote(ev, m, nl);
+				said = 1;
+			}
+		}
+	}
+	/*
+	 * "Please do not tell the vendor who I am." after a blank line in
+	 * the steps to reproduce is no step: the value ends before it.
+	 */
+	if (said && m->par && st->mode == M_ALL) {
+		st->val[st->cur].len = m->parlen;
+		st->val[st->cur].p[m->parlen] = '\0';
+		finish(st);
+	}
+	m->key.len = m->gap.len = 0;
+	m->box = -1;
+	m->space = 0;
+	m->open = 0;
+	m->par = 0;
+	m->sline = NULL;
+}
+
+static void
+stmt_start(struct state *st, const char *raw, size_t rawlen, size_t pos,
+    int box, int quote)
+{
+	struct stmt *m = &st->stmt;
+
+	m->par = st->par && st->mode == M_ALL;
+	m->parlen = st->parlen;
+	st->par = 0;
+	m->box = box;
+	m->quote = quote;
+	m->open = 1;
+	m->sline = m->eline = raw;
+	m->slen = m->elen = rawlen;
+	m->spos = pos;
+	m->epos = SIZE_MAX;
+}
+
+static void
+stmt_end(struct state *st, struct nline *nl, const char *raw, size_t rawlen,
+    size_t pos)
+{
+	if (st->stmt.sline == NULL)
+		return;
+	st->stmt.eline = raw;
+	st->stmt.elen = rawlen;
+	st->stmt.epos = pos;
+	stmt_flush(st, nl);
+}
+
+/*
+ * Read a line, from normalised position from, into statements: each box
+ * begins one, and so does each sentence. cont: the line may go on with
+ * the statement of the line before (it is no new item of a list).
+ */
+static void
+stmt_line(struct state *st, struct nline *nl, const char *raw,
+    size_t rawlen, size_t from, int quote, int cont)
+{
+	struct stmt *m = &st->stmt;
+	const char *n = nl->n;
+	size_t i = from, k;
+	int b;
+
+	if (m->sline != NULL && (!cont || !m->open || quote != m->quote))
+		stmt_flush(st, nl);
+	else if (m->sline != NULL)
+		m->space = 1;
+	while (i < nl->len) {
+		if ((b = box_at(n + i, nl->len - i, &k)) >= 0) {
+			stmt_end(st, nl, raw, rawlen, i);
+			stmt_start(st, raw, rawlen, i, b, quote);
+			i += k;
+			continue;
+		}
+		if (isws(n[i]) && m->sline == NULL) {
+			i++;
+			continue;
+		}
+		if (m->sline == NULL)
+			stmt_start(st, raw, rawlen, i, -1, quote);
+		k = 1;
+		if ((unsigned char)n[i] >= 0x80)
+			while (i + k < nl->len &&
+			    ((unsigned char)n[i + k] & 0xc0) == 0x80)
+				k++;
+		key_add(m, n + i, k);
+		i += k;
+		/* A sentence ends: 。 or . ! ? before white space. */
+		if (at(n + i - k, k, "\xe3\x80\x82") != 0 || (k == 1 &&
+		    strchr(".!?", n[i - 1]) != NULL && (i == nl->len ||
+		    isws(n[i])))) {
+			stmt_end(st, nl, raw, rawlen, i);
+			continue;
+		}
+	}
+	if (m->sline != NULL) {
+		m->eline = raw;
+		m->elen = rawlen;
+		m->epos = SIZE_MAX;
+	}
 }
 
 /* ---- the kind ---------------------------------------------------------- */
@@ -1352,51 +2281,236 @@ filled(const struct state *st, size_t field)
 	    st->content);
 }
 
-size_t
-vf_form_parse(struct vf_form *form, const struct vf_fields *t,
-    const char *text, size_t len)
+/* Where the text of the line begins: past spaces and quote markers. */
+static size_t
+after_quote(const struct nline *nl)
+{
+	size_t p;
+
+	for (p = 0; p < nl->len && (isws(nl->n[p]) || nl->n[p] == '>'); p++)
+		;
+	return p;
+}
+
+/* "-- ", the signature delimiter (quoted too): what follows is not read. */
+static int
+is_sigdelim(const struct nline *nl)
+{
+	size_t p = after_quote(nl), n = nl->len;
+
+	while (n > p && isws(nl->n[n - 1]))
+		n--;
+	return !nl->trunc && n - p == 2 && memcmp(nl->n + p, "--", 2) == 0;
+}
+
+/* "Skype:", "備考２：": a label the table lacks, never a value. */
+static int
+empty_label(const struct nline *nl, size_t start)
+{
+	size_t n = nl->len;
+
+	while (n > start && isws(nl->n[n - 1]))
+		n--;
+	return n > start + 1 && nl->n[n - 1] == ':';
+}
+
+/*
+ * A yes/no field's answer from its label and the statements about it.
+ * The narrowest statement decides (a sentence about one field takes back
+ * what one about two said of it); a label's answer counts as one about
+ * one field. Statements that disagree and are equally narrow, or only
+ * unmarked choices, leave the answer unclear: kept as written, all of it.
+ */
+static void
+decide(struct state *st, size_t f)
+{
+	struct ev *ev = &st->ev[f];
+	struct vf_buf *b = &st->val[f];
+	size_t wy = ev->wyes, wn = ev->wno;
+	const char *v = NULL;
+
+	if (st->done[f] && strcmp(b->p, "yes") == 0 && (wy == 0 || wy > 1))
+		wy = 1;
+	else if (st->done[f] && strcmp(b->p, "no") == 0 && (wn == 0 ||
+	    wn > 1))
+		wn = 1;
+	if (wy == 0 && wn == 0 && ev->raw.len == 0)
+		return;
+	if (wy != 0 && (wn == 0 || wy < wn))
+		v = "yes";
+	else if (wn != 0 && (wy == 0 || wn < wy))
+		v = "no";
+	b->len = 0;
+	if (v != NULL)
+		vf_buf_adds(b, v);
+	else {
+		if (st->done[f])
+			vf_buf_add(b, st->asis[f].p, st->asis[f].len);
+		if (st->done[f] && ev->raw.len > 0)
+			vf_buf_addc(b, '\n');
+		vf_buf_add(b, ev->raw.p, ev->raw.len);
+	}
+	vf_buf_grow(b, 0);
+	b->p[b->len] = '\0';
+	st->done[f] = 1;
+}
+
+/* The indexes of a loaded table, by kind: unknown, software, web, vendor. */
+struct vf_form_cache {
+	struct index	*ix[4];
+};
+
+struct vf_form_cache *
+vf_form_cache_new(void)
+{
+	return vf_calloc(1, sizeof(struct vf_form_cache));
+}
+
+void
+vf_form_cache_free(struct vf_form_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof(c->ix) / sizeof(c->ix[0]); i++)
+		if (c->ix[i] != NULL) {
+			index_free(c->ix[i]);
+			free(c->ix[i]);
+		}
+	free(c);
+}
+
+static int
+kind_slot(int kind)
+{
+	switch (kind) {
+	case 0:
+		return 0;
+	case VF_KIND_SOFTWARE:
+		return 1;
+	case VF_KIND_WEB:
+		return 2;
+	case VF_KIND_VENDOR:
+		return 3;
+	}
+	return -1;
+}
+
+/*
+ * The index for reading the table's reports of this kind: the table's
+ * own, built once; or, for a table vf_fields_load did not make, one of
+ * the caller's (*tmp set: index_free it).
+ */
+static struct index *
+index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
+{
+	struct vf_form_cache *c = t->cache;
+	int k = kind_slot(kind);
+
+	*tmp = c == NULL || k < 0;
+	if (*tmp) {
+		index_build(local, t, kind);
+		return local;
+	}
+	if (c->ix[k] == NULL) {
+		c->ix[k] = vf_malloc(sizeof(*c->ix[k]));
+		index_build(c->ix[k], t, kind);
+	}
+	return c->ix[k];
+}
+
+/* Read the text as a report of this kind (0: unknown) into form. */
+static void
+parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
+    size_t len, int kind)
 {
 	struct state st;
-	struct index ix;
+	struct index local, *ixp;
+	int tmp;
 	struct nline *nl;
 	const struct label *l;
 	const char *p, *end, *e;
-	size_t start, vpos, i, f;
-	int quote;
+	size_t start, vpos, i, f, q0, ll;
+	unsigned num;
+	int quote, pf, sigq = -1, item;
 
-	vf_form_free(form);
-	if (t == NULL || t->n == 0 || text == NULL)
-		return 0;
-	if (form->kind == 0)
-		form->kind = kind_of_text(text, len);
-	index_build(&ix, t, form->kind);
+	ixp = index_get(t, kind, &local, &tmp);
 	memset(&st, 0, sizeof(st));
 	st.t = t;
+	st.ix = ixp;
 	st.val = vf_calloc(t->n, sizeof(*st.val));
+	st.asis = vf_calloc(t->n, sizeof(*st.asis));
 	st.done = vf_calloc(t->n, 1);
+	st.ev = vf_calloc(t->n, sizeof(*st.ev));
+	st.seen = vf_calloc(t->ns + 1, 1);
+	st.hit = vf_calloc(t->ns + 1, sizeof(*st.hit));
+	st.head = vf_reallocarray(NULL, RUN_BITS, sizeof(*st.head));
+	memset(st.head, 0xff, RUN_BITS * sizeof(*st.head));
+	st.next = vf_reallocarray(NULL, STMT_MAX + 8, sizeof(*st.next));
+	st.stmt.box = -1;
 	nl = vf_malloc(sizeof(*nl));
 
 	for (p = text, end = text + len; p < end; p = e + 1) {
 		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			e = end;
-		nline_set(nl, p, (size_t)(e - p));
-		start = strip_prefix(nl, &quote);
-		if (ix.nlab > 0 &&
-		    (l = find_label(&ix, nl, start, &vpos)) != NULL &&
-		    !filled(&st, l->field)) {
-			i = nline_src(nl, p, (size_t)(e - p), vpos);
-			begin(&st, l->field, p + i, (size_t)(e - p) - i, quote);
-			continue;
-		}
-		if (is_break(nl) || is_heading(nl, start) ||
-		    is_closing(nl, start)) {
+		ll = (size_t)(e - p);
+		nline_set(nl, p, ll);
+		start = strip_prefix(ixp, nl, &quote, &pf);
+		q0 = after_quote(nl);
+		if (is_sigdelim(nl)) {
 			finish(&st);
+			stmt_flush(&st, nl);
+			sigq = quote;
 			continue;
 		}
+		/* A signature, as deep as its delimiter, is not the report. */
+		if (sigq >= 0 && quote == sigq)
+			continue;
+		sigq = -1;
+		if (ixp->nlab > 0 &&
+		    (l = find_label(ixp, nl, start, &vpos)) != NULL &&
+		    !filled(&st, l->field)) {
+			i = nline_src(nl, p, ll, vpos);
+			begin(&st, l->field, p, ll, p + i, ll - i, quote);
+			stmt_line(&st, nl, p, ll, vpos, quote, 0);
+			continue;
+		}
+		if (is_break(nl) || is_heading(ixp, nl, start, pf) ||
+		    is_closing(ixp, nl, start)) {
+			finish(&st);
+			stmt_flush(&st, nl);
+			continue;
+		}
+		/*
+		 * An item numbered as the label line was, past it: the
+		 * form's next item, though its label is not in the table
+		 * ("（５）想定される影響"), unless it goes on with a list
+		 * numbered so in the value.
+		 */
+		item = 0;
+		if (st.mode != M_NONE && st.num > 0 &&
+		    numstyle(p, ll, &num) == st.sig) {
+			if (num > st.num && num != st.lastnum + 1)
+				item = 1;
+			else
+				st.lastnum = num;
+		}
+		if (item || ((st.mode == M_FIRST || st.mode == M_YESNO) &&
+		    empty_label(nl, start)) || (st.mode == M_FIRST &&
+		    box_at(nl->n + q0, nl->len - q0, &i) >= 0))
+			finish(&st);
 		if (st.mode != M_NONE)
-			more(&st, p, (size_t)(e - p));
+			more(&st, p, ll);
+		stmt_line(&st, nl, p, ll, q0, quote, !item && start == q0 &&
+		    !blank(p, ll));
 	}
 	finish(&st);
+	stmt_flush(&st, nl);
+	for (f = 0; f < t->n; f++)
+		if (t->f[f].format == VF_FMT_YESNO &&
+		    recognised(&t->f[f], kind))
+			decide(&st, f);
 
 	for (f = 0; f < t->n; f++)
 		if (st.done[f])
@@ -1408,16 +2522,51 @@ vf_form_parse(struct vf_form *form, const struct vf_fields *t,
 			form->v[i++].value = vf_buf_take(&st.val[f], NULL);
 		}
 		vf_buf_free(&st.val[f]);
+		vf_buf_free(&st.asis[f]);
+		vf_buf_free(&st.ev[f].raw);
 	}
-	if (form->kind == 0) {
-		if (has(form, "web.url"))
-			form->kind = VF_KIND_WEB;
-		else if (has(form, "product.name"))
-			form->kind = VF_KIND_SOFTWARE;
-	}
+	vf_buf_free(&st.stmt.key);
+	vf_buf_free(&st.stmt.gap);
 	free(nl);
 	free(st.val);
+	free(st.asis);
 	free(st.done);
-	index_free(&ix);
+	free(st.ev);
+	free(st.seen);
+	free(st.hit);
+	free(st.head);
+	free(st.next);
+	if (tmp)
+		index_free(&local);
+}
+
+size_t
+vf_form_parse(struct vf_form *form, const struct vf_fields *t,
+    const char *text, size_t len)
+{
+	int kind;
+
+	vf_form_free(form);
+	if (t == NULL || t->n == 0 || text == NULL)
+		return 0;
+	if ((kind = form->kind) == 0)
+		kind = kind_of_text(text, len);
+	parse_as(form, t, text, len, kind);
+	/*
+	 * Kind still unknown: guess it from what was read, and read again as
+	 * that kind, so that the labels it shares with another kind ("Type",
+	 * 脆弱性の種類) name its own fields.
+	 */
+	if (kind == 0) {
+		if (has(form, "web.url"))
+			kind = VF_KIND_WEB;
+		else if (has(form, "product.name"))
+			kind = VF_KIND_SOFTWARE;
+		if (kind != 0) {
+			vf_form_free(form);
+			parse_as(form, t, text, len, kind);
+		}
+	}
+	form->kind = kind;
 	return form->n;
 }

@@ -374,9 +374,41 @@ struct vf_field {
 	size_t		 nen;
 };
 
+/*
+ * What the table says besides fields, in its "@" lines: the words that
+ * mark a section heading, a closing line or a required label, the answers
+ * of yes/no fields, and the sentences that answer yes/no fields (see the
+ * top of share/fields). Words are kept as written; the form parser
+ * normalises them as it does the text.
+ */
+struct vf_words {
+	char		**w;
+	size_t		  n;
+};
+
+struct vf_sentence {
+	char		**pat;		/* its patterns, as written */
+	size_t		  npat;
+	size_t		 *field;	/* the fields it answers (indexes) */
+	char		 *yes;		/* per field: 1 yes, 0 no */
+	size_t		  nfield;
+};
+
+struct vf_form_cache;
+
 struct vf_fields {
-	struct vf_field	*f;
-	size_t		 n;
+	struct vf_field		*f;
+	size_t			 n;
+	struct vf_words		 heading;	/* "*X": a numbered line ending
+						   in X */
+	struct vf_words		 closing;	/* "X*": a line starting so */
+	struct vf_words		 marker;	/* required markers */
+	struct vf_words		 yes;		/* "*X": also at the end of a */
+	struct vf_words		 no;		/*   short answer */
+	struct vf_sentence	*s;
+	size_t			 ns;
+	/* The form parser's indexes of it, built on first use (form.c). */
+	struct vf_form_cache	*cache;
 };
 
 /*
@@ -413,6 +445,14 @@ int	vf_form_kind_subject(const char *);
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);
 void	vf_form_free(struct vf_form *);
+/*
+ * The place a loaded table keeps the parser's indexes (one per kind,
+ * built when first needed), so that parsing many texts with one table
+ * builds them once; vf_fields_load and vf_fields_free call these. A
+ * table is thus not for two threads parsing at once (no tool does).
+ */
+struct vf_form_cache *vf_form_cache_new(void);
+void	vf_form_cache_free(struct vf_form_cache *);
 
 /* ---- configuration (config.c) ------------------------------------------ */
 

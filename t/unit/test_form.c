@@ -183,35 +183,86 @@ END_TEST
 
 /* ---- the shipped forms ------------------------------------------------- */
 
+/* The first box of a line marked, in the form's style. */
+static void
+mark(char *line, int ja)
+{
+	char *p;
+
+	if (ja) {
+		ck_assert_ptr_nonnull(p = strstr(line, "\xe2\x96\xa1"));
+		memcpy(p, "\xe2\x96\xa0", 3);		/* □ to ■ */
+	} else {
+		ck_assert_ptr_nonnull(p = strstr(line, "[ ]"));
+		p[1] = 'x';
+	}
+}
+
+/* What the first choice of an item line means, as the form offers it. */
+static const char *
+first_choice(const char *line)
+{
+	static const struct {
+		const char	*word;
+		const char	*means;
+	} choices[] = {
+		{ "\xe2\x96\xa1 希望する", "yes" },
+		{ "\xe2\x96\xa1 不要", "no" },
+		{ "\xe2\x96\xa1 届出をしていない", "no" },
+		{ "[ ] yes", "yes" },
+		{ "[ ] not reported", "no" },
+		{ "[ ] not needed", "no" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+		if (strstr(line, choices[i].word) != NULL)
+			return choices[i].means;
+	ck_abort_msg("no known choice in \"%s\"", line);
+	return NULL;
+}
+
+/* A choice among sentences in a form: option k answers so. */
+struct option {
+	const char	*field[3];
+	const char	*value[3];
+};
+
 /*
- * Every "(n) label" line of a form names a field of the table by one of
- * its labels exactly, in the form's language; filling each line in gives
- * that field that value.
+ * Every "N.M label" line of a form with a colon names a field of the
+ * table by one of its labels exactly, in the form's language; filling
+ * each in gives that field that value, and marking the first box of a
+ * choice on the line gives what that choice means. The sentences offered
+ * as boxes below a line without a colon are each marked in turn, and
+ * give what opt[k] says.
  */
 static void
-check_form(const char *rel, int ja, int kind)
+check_form(const char *rel, int ja, int kind, const struct option *opt,
+    size_t nopt)
 {
-	struct vf_buf filled = { 0 };
+	struct vf_buf filled = { 0 }, chose = { 0 };
 	struct vf_form f;
 	const struct vf_field *fld;
-	char *text, *line, *rest, *p, *lab, want[64][64];
-	const char *box;
+	char *text, *line, *rest, *p, *lab, want[64][64], *copy;
 	const char *names[64];
-	size_t len, i, j, k, nl = 0, nyesno = 0;
+	size_t len, i, j, k, nl = 0, nyesno = 0, nbox, o;
 	int found;
 
 	text = slurp(rel, &len);
-	for (rest = text; (line = strsep(&rest, "\n")) != NULL; ) {
+	copy = vf_strdup(text);
+	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
 		for (p = line; *p == ' '; p++)
 			;
-		if (*p != '(' || p[2] != ')') {
+		/* "1.1 " .. "2.12 " */
+		if (!(p[0] >= '1' && p[0] <= '9' && p[1] == '.' &&
+		    p[2] >= '1' && p[2] <= '9')) {
 			vf_buf_printf(&filled, "%s\n", line);
 			continue;
 		}
-		lab = p + 4;
-		/* A subheading ("(6) 届出者情報の取扱い") has no colon. */
+		lab = strchr(p, ' ') + 1;
 		if (strchr(lab, ':') == NULL &&
 		    strstr(lab, "\xef\xbc\x9a") == NULL) {
+			/* A choice among sentences below it. */
 			vf_buf_printf(&filled, "%s\n", line);
 			continue;
 		}
@@ -230,7 +281,9 @@ check_form(const char *rel, int ja, int kind)
 		found = 0;
 		for (i = 0; i < T.n && !found; i++) {
 			fld = &T.f[i];
-			for (j = 0; j < (ja ? fld->nja : fld->nen); j++) {
+			/* A label names one field of each kind at most. */
+			for (j = 0; (fld->kinds & kind) &&
+			    j < (ja ? fld->nja : fld->nen); j++) {
 				p = ja ? fld->ja[j] : fld->en[j];
 				if (strlen(p) == k && strncmp(p, lab, k) == 0) {
 					found = 1;
@@ -247,16 +300,9 @@ check_form(const char *rel, int ja, int kind)
 		names[nl] = fld->name;
 		if (fld->format == VF_FMT_YESNO) {
 			nyesno++;
-			/* Mark the second box: "no" everywhere. */
-			box = ja ? "\xe2\x96\xa1" : "[ ]";	/* □ */
-			ck_assert_ptr_nonnull(p = strstr(line, box));
-			p = strstr(p + 3, box);
-			ck_assert_ptr_nonnull(p);
-			if (ja)
-				memcpy(p, "\xe2\x96\xa0", 3);	/* ■ */
-			else
-				p[1] = 'x';
-			(void)snprintf(want[nl], sizeof(want[nl]), "no");
+			(void)snprintf(want[nl], sizeof(want[nl]), "%s",
+			    first_choice(line));
+			mark(line, ja);
 			vf_buf_printf(&filled, "%s\n", line);
 		} else {
 			(void)snprintf(want[nl], sizeof(want[nl]),
@@ -268,16 +314,18 @@ check_form(const char *rel, int ja, int kind)
 		}
 		nl++;
 	}
+	free(copy);
 	ck_assert_uint_ge(nl, 10);
 
 	/* The blank form: only its unanswered choices come out, as written. */
 	memset(&f, 0, sizeof(f));
 	ck_assert_uint_eq(vf_form_parse(&f, &T, text, 0), 0);
 	vf_form_free(&f);
-	free(text);
-	text = slurp(rel, &len);
 	memset(&f, 0, sizeof(f));
-	ck_assert_uint_eq(vf_form_parse(&f, &T, text, len), nyesno);
+	k = nopt > 0 ? 1 : 0;
+	while (nopt > 0 && k < 3 && opt[0].field[k] != NULL)
+		k++;
+	ck_assert_uint_eq(vf_form_parse(&f, &T, text, len), nyesno + k);
 	ck_assert_int_eq(f.kind, kind);
 	for (i = 0; i < f.n; i++) {
 		ck_assert_str_ne(f.v[i].value, "yes");
@@ -286,37 +334,89 @@ check_form(const char *rel, int ja, int kind)
 	vf_form_free(&f);
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_uint_eq(vf_form_parse(&f, &T, filled.p, filled.len), nl);
+	ck_assert_uint_eq(vf_form_parse(&f, &T, filled.p, filled.len),
+	    nl + k);
 	ck_assert_int_eq(f.kind, kind);
 	check_order(&f);
 	for (i = 0; i < nl; i++)
 		EQ(&f, names[i], want[i]);
 	vf_form_free(&f);
+
+	/* Each sentence of the choice marked in turn. */
+	for (o = 0; o < nopt; o++) {
+		chose.len = 0;
+		copy = vf_strdup(filled.p);
+		nbox = 0;
+		for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
+			for (p = line; *p == ' '; p++)
+				;
+			if (strncmp(p, ja ? "\xe2\x96\xa1" : "[ ]", 3) == 0 &&
+			    nbox++ == o)
+				mark(line, ja);
+			vf_buf_printf(&chose, "%s\n", line);
+		}
+		free(copy);
+		ck_assert_uint_eq(nbox, nopt);
+		memset(&f, 0, sizeof(f));
+		(void)vf_form_parse(&f, &T, chose.p, chose.len);
+		for (j = 0; j < 3 && opt[o].field[j] != NULL; j++)
+			ck_assert_msg(get(&f, opt[o].field[j]) != NULL &&
+			    strcmp(get(&f, opt[o].field[j]), opt[o].value[j]) ==
+			    0, "%s: option %zu: %s is \"%s\", want %s", rel, o + 1,
+			    opt[o].field[j], get(&f, opt[o].field[j]),
+			    opt[o].value[j]);
+		vf_form_free(&f);
+	}
+	vf_buf_free(&chose);
 	vf_buf_free(&filled);
 	free(text);
 }
 
+static const struct option software_opts[] = {
+	{ { "consent.coordinator", "consent.vendor" }, { "yes", "yes" } },
+	{ { "consent.coordinator", "consent.vendor" }, { "yes", "no" } },
+	{ { "consent.coordinator", "consent.vendor" }, { "no", "no" } },
+};
+static const struct option web_opts[] = {
+	{ { "consent.operator" }, { "yes" } },
+	{ { "consent.operator" }, { "no" } },
+};
+
 START_TEST(form_software_ja)
 {
-	check_form("forms/software.ja.txt", 1, VF_KIND_SOFTWARE);
+	check_form("forms/software.ja.txt", 1, VF_KIND_SOFTWARE, software_opts,
+	    3);
 }
 END_TEST
 
 START_TEST(form_software_en)
 {
-	check_form("forms/software.en.txt", 0, VF_KIND_SOFTWARE);
+	check_form("forms/software.en.txt", 0, VF_KIND_SOFTWARE, software_opts,
+	    3);
 }
 END_TEST
 
 START_TEST(form_web_ja)
 {
-	check_form("forms/web.ja.txt", 1, VF_KIND_WEB);
+	check_form("forms/web.ja.txt", 1, VF_KIND_WEB, web_opts, 2);
 }
 END_TEST
 
 START_TEST(form_web_en)
 {
-	check_form("forms/web.en.txt", 0, VF_KIND_WEB);
+	check_form("forms/web.en.txt", 0, VF_KIND_WEB, web_opts, 2);
+}
+END_TEST
+
+START_TEST(form_vendor_ja)
+{
+	check_form("forms/vendor.ja.txt", 1, VF_KIND_VENDOR, NULL, 0);
+}
+END_TEST
+
+START_TEST(form_vendor_en)
+{
+	check_form("forms/vendor.en.txt", 0, VF_KIND_VENDOR, NULL, 0);
 }
 END_TEST
 
@@ -386,6 +486,46 @@ START_TEST(example_web_ja)
 	EQ(&f, "contact.encrypt", "no");
 	EQ(&f, "contact.remarks",
 	    "平日の日中はメールを確認できないことがあります。");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* IPA's web layout, the demo's: every item of it read. */
+START_TEST(example_web_ipa_ja)
+{
+	struct vf_form f;
+
+	parse_example(&f, 0, "examples/web-ipa-ja.txt");
+	ck_assert_int_eq(f.kind, VF_KIND_WEB);
+	ck_assert_uint_eq(f.n, 18);
+	EQ(&f, "reporter.name", "山田 太郎");
+	EQ(&f, "reporter.email", "taro@example.jp");
+	EQ(&f, "reporter.phone", "03-5555-0101");
+	EQ(&f, "reporter.fax", "03-5555-0102");
+	EQ(&f, "reporter.org", "例示セキュリティ研究会");
+	EQ(&f, "consent.operator", "yes");
+	EQ(&f, "web.url", "https://yoyaku.example-city.lg.jp/facility/reserve");
+	EQ(&f, "web.operator", "例示市 総務部 情報政策課");
+	EQ(&f, "web.type", "アクセス制御の不備(CWE-639)");
+	EQ(&f, "web.discovery",
+	    "自分の予約を確認する画面で、URL の reserve_id を書き換えたところ、\n"
+	    "他の利用者の予約内容が表示されました。");
+	EQ(&f, "web.reason",
+	    "ログインしている利用者であれば、番号を変えるだけで他人の氏名、\n"
+	    "電話番号、利用日時を閲覧できるためです。");
+	EQ(&f, "vuln.reproduce",
+	    "1. 任意の利用者でログインし、予約を一件行う。\n"
+	    "2. 予約確認画面の URL の reserve_id を 1 減らして開く。\n"
+	    "3. 別の利用者の予約内容が表示される。");
+	EQ(&f, "vuln.threat",
+	    "利用者の個人情報の漏えい、なりすましによる予約の取り消し。");
+	EQ(&f, "other.reported", "no");
+	NONE(&f, "other.orgs");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "yes");
+	EQ(&f, "contact.pgp-key", "このメールに署名した鍵をお使いください。");
+	EQ(&f, "contact.remarks",
+	    "確認のため、予約は自分のものを一件だけ作成し、すでに取り消しました。");
 	vf_form_free(&f);
 }
 END_TEST
@@ -555,6 +695,12 @@ START_TEST(label_decorations)
 		"Name (required): X",
 		"Your name = X", "[Name] X", "<Name> X", "1. Name: X",
 		"Name?  X",
+		/* Required markers, before or after the label. */
+		"氏名*：X", "氏名 *: X", "氏名＊：X", "※氏名：X", "※ 氏名：X",
+		"*氏名：X", "氏名※：X", "氏名【必須】：X", "【必須】氏名：X",
+		"氏名[必須]: X", "(1) ※氏名（必須）：X", "１．氏名※　X",
+		"Name*: X", "Name *: X", "Name [required]: X", "* Name*: X",
+		"Name (mandatory): X", "[required] Name: X",
 	};
 	struct vf_form f;
 	char buf[256];
@@ -580,7 +726,8 @@ START_TEST(label_not)
 		"氏名山田", "Names: X", "Nameless: X", "Name John Smith",
 		"Type the URL into the address bar", "Type-confusion in X",
 		"Version 2 of the parser", "Summary of the issue follows",
-		"Steps are below", "CWE-79", "※ 氏名：X", "Note: X",
+		"Steps are below", "CWE-79", "Note: X", "※ 氏名は必須です",
+		"必須項目：X", "Names*: X",
 		"E-mails X",
 		"URL を開く", "http://example.jp/Name: X", "Name(unclosed: X",
 		"環境変数：X", "の氏名：X", "",
@@ -624,19 +771,25 @@ START_TEST(label_longest)
 {
 	struct vf_form f;
 
+	/*
+	 * Two reports, for a report is read as one kind: a web one (its
+	 * URL says so) has no vendor's labels.
+	 */
 	parse(&f, 0, "電子メールアドレス：a@example.jp\n"
 	    "Reported to other organisations: [ ] yes [x] no\n"
 	    "Reported to: nobody\n"
-	    "URL of the web site: https://www.example.jp/\n"
-	    "製品開発者への届出者情報の提供：■可 □不可\n"
-	    "製品開発者名：Example\n");
+	    "URL of the web site: https://www.example.jp/\n");
 	EQ(&f, "reporter.email", "a@example.jp");
 	EQ(&f, "other.reported", "no");
 	EQ(&f, "other.orgs", "nobody");
 	EQ(&f, "web.url", "https://www.example.jp/");
+	ck_assert_uint_eq(f.n, 4);
+	vf_form_free(&f);
+	parse(&f, 0, "製品開発者への届出者情報の提供：■可 □不可\n"
+	    "製品開発者名：Example\n");
 	EQ(&f, "consent.vendor", "yes");
 	EQ(&f, "product.vendor", "Example");
-	ck_assert_uint_eq(f.n, 6);
+	ck_assert_uint_eq(f.n, 2);
 	vf_form_free(&f);
 }
 END_TEST
@@ -737,6 +890,13 @@ START_TEST(value_ends)
 		"Future contact:", "以上", "以上です。", "Thanks,",
 		"Best regards",
 		"Regards,", "よろしくお願いします。",
+		/* Headings by rule, with hints and markers. */
+		"3. 他組織への届出について", "３．IPA以外の組織への届出について",
+		"[3. Reports to other organisations]", "【5. 公表】",
+		"[Future contact]", "(3) 製品に関する情報",
+		"届出者情報の取扱い（必須。一つを選んでください）",
+		"1.6 Handling of reporter information (required, choose one)",
+		"届出者情報の取扱い*",
 	};
 	struct vf_form f;
 	char buf[256];
@@ -752,11 +912,16 @@ START_TEST(value_ends)
 		    f.n ? f.v[0].value : "");
 		vf_form_free(&f);
 	}
-	/* Not ends: text that merely starts like one. */
+	/*
+	 * Not ends: text that merely starts like one; について in prose,
+	 * brackets in steps.
+	 */
 	parse(&f, 0, "Workaround:\nnone known\n--verbose helps\n"
-	    "Thanks to the cache, it is slow\n以上の手順で再現\n");
+	    "Thanks to the cache, it is slow\n以上の手順で再現\n"
+	    "この件について補足します\n[request]\n[1] GET / HTTP/1.1\n");
 	EQ(&f, "vuln.workaround", "none known\n--verbose helps\n"
-	    "Thanks to the cache, it is slow\n以上の手順で再現");
+	    "Thanks to the cache, it is slow\n以上の手順で再現\n"
+	    "この件について補足します\n[request]\n[1] GET / HTTP/1.1");
 	vf_form_free(&f);
 }
 END_TEST
@@ -832,6 +997,16 @@ START_TEST(value_machine_formats)
 	EQ(&f, "web.type", "CWE-79");
 	EQ(&f, "reporter.phone", "(03)5555 0123");
 	EQ(&f, "reporter.name", "ＴＡＲＯ");
+	vf_form_free(&f);
+	/*
+	 * NFKC where the tools need ASCII (half-width kana and circled
+	 * digits too); free text as written: tools compare it folded.
+	 */
+	parse(&f, VF_KIND_SOFTWARE, "脆弱性の種類：ｸﾛｽｻｲﾄ ①\n"
+	    "製品名：ＦｏｏＣＭＳ ｶﾞ\nFAX：０３－１\n");
+	EQ(&f, "vuln.type", "クロスサイト 1");
+	EQ(&f, "product.name", "ＦｏｏＣＭＳ ｶﾞ");
+	EQ(&f, "reporter.fax", "03-1");
 	vf_form_free(&f);
 }
 END_TEST
@@ -923,6 +1098,301 @@ START_TEST(yesno_next_line)
 	EQ(&f, "consent.vendor", "no");
 	EQ(&f, "contact.encrypt", "yes");
 	EQ(&f, "consent.publish-name", "□可 □不可");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- sentences --------------------------------------------------------- */
+
+/* A software report: its consent fields and nothing else matter here. */
+#define SW	"製品名：X\n"
+#define WEB	"URL: https://www.example.jp/\n"
+
+START_TEST(sentence_boxes)
+{
+	struct vf_form f;
+
+	/* IPA's web form: the marked sentence answers. */
+	parse(&f, 0, WEB "[x] 届出者情報をウェブサイト運営者に知らせても良い\n"
+	    "[ ] 届出者情報をウェブサイト運営者には知らせず、すべての"
+	    "やりとりを\n    IPA とのみ行う\n");
+	EQ(&f, "consent.operator", "yes");
+	vf_form_free(&f);
+	parse(&f, 0, WEB "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+	    "■ 届出者情報をウェブサイト運営者には知らせず、すべての"
+	    "やりとりを\n    IPA とのみ行う\n");
+	EQ(&f, "consent.operator", "no");
+	vf_form_free(&f);
+	/* One sentence answers two fields. */
+	parse(&f, 0, SW "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "yes");
+	vf_form_free(&f);
+	/* A web report has no vendor: the same sentence says nothing. */
+	parse(&f, 0, WEB "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n");
+	NONE(&f, "consent.vendor");
+	NONE(&f, "consent.coordinator");
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(sentence_prose)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "備考：開発者には連絡先を伝えないでください。\n");
+	EQ(&f, "consent.vendor", "no");
+	NONE(&f, "consent.coordinator");
+	EQ(&f, "contact.remarks", "開発者には連絡先を伝えないでください。");
+	vf_form_free(&f);
+	/* Across a line break, in any case, with typographic quotes. */
+	parse(&f, 0, SW "Feel free to SHARE my contact details with\n"
+	    "JPCERT/CC and the vendor. Please don\xe2\x80\x99t publish my "
+	    "name.\nI'd like to receive the final report.\n"
+	    "Please encrypt your replies.\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "yes");
+	EQ(&f, "consent.publish-name", "no");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "yes");
+	vf_form_free(&f);
+	parse(&f, 0, WEB "Please do not tell the site operator who I am.\n"
+	    "No need to encrypt. Please let me know when it is fixed.\n");
+	EQ(&f, "consent.operator", "no");
+	EQ(&f, "contact.encrypt", "no");
+	EQ(&f, "contact.final-report", "yes");
+	vf_form_free(&f);
+	/* Not inside a word: the "not" of "cannot" is no "not". */
+	parse(&f, 0, SW "This cannot to the coordinator be said.\n");
+	NONE(&f, "consent.coordinator");
+	vf_form_free(&f);
+	parse(&f, 0, SW "This, not to the coordinator, is said.\n");
+	EQ(&f, "consent.coordinator", "no");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* A sentence about fewer fields takes back what one about more said. */
+START_TEST(sentence_takeback)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "■ 届出者情報を調整機関および製品開発者に開示しても"
+	    "良い\n備考：ただし、製品開発者には連絡先を伝えないでください。\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* In one sentence too, and in either order. */
+	parse(&f, 0, SW "Please do not share my details with the vendor. "
+	    "You may pass my details to the coordinator and the vendor.\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	parse(&f, 0, SW "You may pass my details to the coordinator and the "
+	    "vendor, but please do not share them with the vendor.\n");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* A label's answer is about one field. */
+	parse(&f, 0, SW "製品開発者への届出者情報の提供：■可 □不可\n"
+	    "■ 届出者情報を調整機関にも製品開発者にも開示しない\n");
+	EQ(&f, "consent.vendor", "yes");
+	EQ(&f, "consent.coordinator", "no");
+	vf_form_free(&f);
+	/* Within a wider match, a narrower one is part of it. */
+	parse(&f, 0, SW "[x] You may pass my details to the coordinator, but "
+	    "not to the vendor\n");
+	EQ(&f, "consent.coordinator", "yes");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+}
+END_TEST
+
+/*
+ * What cannot be read with certainty is kept as written, every time: the
+ * validator asks the reporter. One case for each way it can happen.
+ */
+START_TEST(sentence_unclear)
+{
+	static const struct {
+		const char	*text;
+		const char	*field;
+		const char	*want;
+	} cases[] = {
+		/* Nothing chosen among sentences. */
+		{ WEB "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+		    "□ すべてのやりとりを IPA とのみ行う\n",
+		    "consent.operator",
+		    "□ 届出者情報をウェブサイト運営者に知らせても良い\n"
+		    "□ すべてのやりとりを IPA とのみ行う" },
+		/* Both chosen. */
+		{ WEB "[x] You may pass my details to the site operator\n"
+		    "[x] Do not pass my details to the site operator\n",
+		    "consent.operator",
+		    "[x] You may pass my details to the site operator\n"
+		    "[x] Do not pass my details to the site operator" },
+		/* Two options marked that disagree on one field. */
+		{ SW "■ 届出者情報を調整機関および製品開発者に開示しても良い\n"
+		    "■ 届出者情報を調整機関には開示しても良いが、製品開発者"
+		    "には開示しない\n", "consent.vendor",
+		    "■ 届出者情報を調整機関および製品開発者に開示しても良い\n"
+		    "■ 届出者情報を調整機関には開示しても良いが、製品開発者"
+		    "には開示しない" },
+		/* A label's answer and a sentence that disagree. */
+		{ WEB "ウェブサイト運営者への届出者情報の提供：可\n"
+		    "備考：運営者には私の名前を伝えないでください。\n",
+		    "consent.operator",
+		    "可\n運営者には私の名前を伝えないでください。" },
+		/* A sentence taken back by one as narrow. */
+		{ WEB "[x] You may pass my details to the site operator\n"
+		    "Please do not tell the operator who I am.\n",
+		    "consent.operator",
+		    "[x] You may pass my details to the site operator\n"
+		    "Please do not tell the operator who I am." },
+		/* Unmarked choices of a contact question. */
+		{ WEB "連絡時の暗号化：□ 不要 □ 要\n", "contact.encrypt",
+		    "□ 不要 □ 要" },
+		/* Both choices marked. */
+		{ WEB "最終報告の希望：[x] 不要 [x] 要\n",
+		    "contact.final-report", "[x] 不要 [x] 要" },
+		/* An answer that is no answer. */
+		{ WEB "Final report: maybe later\n", "contact.final-report",
+		    "maybe later" },
+		/* A marked box beside no known answer. */
+		{ WEB "暗号化の要否：■ 場合による □ 不要\n", "contact.encrypt",
+		    "■ 場合による □ 不要" },
+		/* Unmarked, and what follows is no bare answer. */
+		{ WEB "連絡時の暗号化：□ 不要 □ 要\n「要」の場合は鍵を添付\n",
+		    "contact.encrypt", "□ 不要 □ 要\n「要」の場合は鍵を添付" },
+	};
+	struct vf_form f;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse(&f, 0, cases[i].text);
+		ck_assert_msg(get(&f, cases[i].field) != NULL &&
+		    strcmp(get(&f, cases[i].field), cases[i].want) == 0,
+		    "case %zu: %s is \"%s\"", i, cases[i].field,
+		    get(&f, cases[i].field));
+		vf_form_free(&f);
+	}
+}
+END_TEST
+
+/* "[ ] not needed [ ] wanted", answered on the line below. */
+START_TEST(yesno_answer_below)
+{
+	struct vf_form f;
+
+	parse(&f, 0, WEB "> 4.1 Final report: [ ] not needed  [ ] wanted\n"
+	    "wanted\n> 4.2 Encryption: [ ] not needed  [ ] needed\n"
+	    "[x] not needed\n");
+	EQ(&f, "contact.final-report", "yes");
+	EQ(&f, "contact.encrypt", "no");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- where a value ends ---------------------------------------------------- */
+
+START_TEST(value_items)
+{
+	struct vf_form f;
+
+	/* An item numbered as the label line was, but unknown, ends it. */
+	parse(&f, 0, "（４）脆弱性の概要：\n　一行目\n（５）想定される攻撃者：\n"
+	    "　読まない\n（６）再現手順：\n　（１）開く\n　（２）押す\n"
+	    "（７）攻撃コード：なし\n");
+	EQ(&f, "vuln.summary", "一行目");
+	EQ(&f, "vuln.reproduce", "（１）開く\n（２）押す");
+	vf_form_free(&f);
+	/* Another style is part of the value: "(5)" under "（４）". */
+	parse(&f, 0, "４）脆弱性の概要：\n a\n (5) b\n4. c\n５）補足：\n d\n");
+	EQ(&f, "vuln.summary", "a\n (5) b\n4. c");
+	vf_form_free(&f);
+	/* "2.6" after "2.5", and no empty value takes the next item. */
+	parse(&f, 0, "2.5 所属組織名：\n2.6 届出者情報の取扱い（必須）\n"
+	    "2.7 電話番号：\n2.8 携帯：090\n");
+	ck_assert_uint_eq(f.n, 0);
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(value_empty_labels)
+{
+	struct vf_form f;
+
+	/* Each empty label is an empty value; no label is a value. */
+	parse(&f, 0, "TEL:\nFAX:\nSkype:\n所属：\n備考２：\nメール：\n"
+	    "a@example.jp\n");
+	EQ(&f, "reporter.email", "a@example.jp");
+	ck_assert_uint_eq(f.n, 1);
+	vf_form_free(&f);
+	/* A box line is no one-line value either. */
+	parse(&f, 0, WEB "所属：\n■ 届出者情報をウェブサイト運営者に知らせても"
+	    "良い\n");
+	NONE(&f, "reporter.org");
+	EQ(&f, "consent.operator", "yes");
+	vf_form_free(&f);
+}
+END_TEST
+
+START_TEST(value_signature)
+{
+	struct vf_form f;
+
+	/* Past "-- " nothing is read, as deep as it is quoted. */
+	parse(&f, 0, "氏名：X\n-- \nTEL: 03-0000-0000\nE-mail: b@example.jp\n");
+	ck_assert_uint_eq(f.n, 1);
+	vf_form_free(&f);
+	parse(&f, 0, "> 氏名：X\n> --\n> TEL: 03-0000-0000\n\nFAX: 03-1\n");
+	EQ(&f, "reporter.fax", "03-1");
+	NONE(&f, "reporter.phone");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* A paragraph of sentences after the steps is not a step. */
+START_TEST(value_paragraph_sentence)
+{
+	struct vf_form f;
+
+	parse(&f, 0, SW "Steps to reproduce:\n1. a\n\n2. b\n\n"
+	    "Please do not tell the vendor who I am.\nThanks\n");
+	EQ(&f, "vuln.reproduce", "1. a\n\n2. b");
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	/* Right after the label it is the value: a remark. */
+	parse(&f, 0, SW "Remarks:\nPlease do not tell the vendor who I am.\n");
+	EQ(&f, "contact.remarks", "Please do not tell the vendor who I am.");
+	vf_form_free(&f);
+}
+END_TEST
+
+/* ---- kinds sharing labels -------------------------------------------------- */
+
+START_TEST(kind_shared_labels)
+{
+	struct vf_form f;
+
+	parse(&f, 0, "Product: X\nType: Buffer overflow (CWE-120)\n");
+	ck_assert_int_eq(f.kind, VF_KIND_SOFTWARE);
+	EQ(&f, "vuln.type", "Buffer overflow (CWE-120)");
+	NONE(&f, "web.type");
+	vf_form_free(&f);
+	parse(&f, 0, "Type: XSS\nURL: https://www.example.jp/\n");
+	ck_assert_int_eq(f.kind, VF_KIND_WEB);
+	EQ(&f, "web.type", "XSS");
+	NONE(&f, "vuln.type");
+	vf_form_free(&f);
+	parse(&f, VF_KIND_VENDOR, "脆弱性の種類：CWE-78\n");
+	EQ(&f, "vuln.type", "CWE-78");
+	vf_form_free(&f);
+	/* Unknown kind to the end: the table's first field of the label. */
+	parse(&f, 0, "Type: XSS\n");
+	ck_assert_int_eq(f.kind, 0);
+	EQ(&f, "web.type", "XSS");
 	vf_form_free(&f);
 }
 END_TEST
@@ -1035,8 +1505,11 @@ form_suite(void)
 	tcase_add_test(tc, form_software_en);
 	tcase_add_test(tc, form_web_ja);
 	tcase_add_test(tc, form_web_en);
+	tcase_add_test(tc, form_vendor_ja);
+	tcase_add_test(tc, form_vendor_en);
 	tcase_add_test(tc, example_software_ja);
 	tcase_add_test(tc, example_web_ja);
+	tcase_add_test(tc, example_web_ipa_ja);
 	tcase_add_test(tc, example_software_en);
 	tcase_add_test(tc, example_web_en);
 	tcase_add_test(tc, example_careless_ja);
@@ -1055,6 +1528,16 @@ form_suite(void)
 	tcase_add_test(tc, value_machine_formats);
 	tcase_add_test(tc, yesno_answers);
 	tcase_add_test(tc, yesno_next_line);
+	tcase_add_test(tc, sentence_boxes);
+	tcase_add_test(tc, sentence_prose);
+	tcase_add_test(tc, sentence_takeback);
+	tcase_add_test(tc, sentence_unclear);
+	tcase_add_test(tc, yesno_answer_below);
+	tcase_add_test(tc, value_items);
+	tcase_add_test(tc, value_empty_labels);
+	tcase_add_test(tc, value_signature);
+	tcase_add_test(tc, value_paragraph_sentence);
+	tcase_add_test(tc, kind_shared_labels);
 	tcase_add_test(tc, hostile_big);
 	tcase_add_test(tc, hostile_random);
 	suite_add_tcase(s, tc);
