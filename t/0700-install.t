@@ -45,7 +45,9 @@ ok $? "the data directory follows PREFIX"
 if command -v gpg >/dev/null && command -v procmail >/dev/null; then
 	env -u VF_SHARE PATH="$d/bin:/usr/bin:/bin" "$d/bin/vf-demo" \
 	    >"$work/demo.log" 2>&1
-	ok $? "the installed demo runs and finds its data"
+	rc=$?
+	ok $rc "the installed demo runs and finds its data"
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$work/demo.log" | tail -20
 	grep -q '^Case *VF#' "$work/demo.log"
 	ok $? "and shows a case"
 else
