@@ -84,6 +84,9 @@ t/helper/%: t/helper/%.c obj/libvf.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) \
 	    $(DEP_LIBS)
 
+# Two tests at a time: the machines this runs on have two CPUs, and most
+# tests wait on gpg and fsync. `make check PROVEFLAGS=` runs one at a time.
+PROVEFLAGS ?= -j2
 check: all units $(HELPERS)
 	VF_SHARE=$(CURDIR)/share prove $(PROVEFLAGS) t/unit/*.t t/*.t
 
