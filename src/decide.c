@@ -71,7 +71,7 @@ static const struct action {
 	int			 kinds;
 	const char		*usage;
 } actions[] = {
-	{ "accept", A_ACCEPT, "accepted", NULL, ANYK, "accept" },
+	{ "accept", A_ACCEPT, "accepted", NULL, SW | WEB, "accept" },
 	{ "reject", A_REJECT, "rejected", NULL, ANYK, "reject REASON" },
 	{ "duplicate", A_DUPLICATE, "duplicate", NULL, ANYK,
 	    "duplicate CASE-ID|KNOWN-ID" },
@@ -869,7 +869,8 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 	/* Where the case goes. */
 	to = a->to;
 	if (d->act == A_KIND)
-		to = strcmp(state, "received") == 0 ? NULL : "received";
+		to = strcmp(state, "incomplete") == 0 ||
+		    strcmp(state, "undecided") == 0 ? "received" : NULL;
 	if (to != NULL && strcmp(to, state) == 0)
 		to = NULL;
 	if (to == NULL) {
@@ -886,15 +887,17 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 			return EX_DATAERR;
 		}
 	} else if (!vf_move_ok(state, to, kind, VF_BY_DECIDE)) {
+		const char *art = kind == VF_KIND_UNKNOWN ? "an" : "a";
+
 		if (vf_moves_from(state, kind, VF_BY_DECIDE, allowed,
 		    sizeof(allowed)) == 0)
-			seterr(err, errlen, "%s: a %s case in %s cannot move "
+			seterr(err, errlen, "%s: %s %s case in %s cannot move "
 			    "to %s; no decision moves it from %s", a->name,
-			    vf_kind_name(kind), state, to, state);
+			    art, vf_kind_name(kind), state, to, state);
 		else
-			seterr(err, errlen, "%s: a %s case in %s cannot move "
+			seterr(err, errlen, "%s: %s %s case in %s cannot move "
 			    "to %s; from %s it may move to: %s", a->name,
-			    vf_kind_name(kind), state, to, state, allowed);
+			    art, vf_kind_name(kind), state, to, state, allowed);
 		return EX_DATAERR;
 	}
 
