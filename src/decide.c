@@ -778,6 +778,23 @@ take(const struct vf_decide *d, struct vf_case *c, struct chg *g,
 	size_t i, k, bi;
 	int rc = 0;
 
+	/* Every field first: a take refused changes nothing at all. */
+	for (k = 0; k < d->nfields; k++) {
+		for (i = 2; i < c->npart; i++) {
+			if ((v = vf_cpart_get(&c->part[i], "Vf-Part")) == NULL ||
+			    strcmp(v, "proposal") != 0 ||
+			    (val = vf_proposal_value(c->part[i].body,
+			    c->part[i].len, d->fields[k])) == NULL)
+				continue;
+			free(val);
+			break;
+		}
+		if (i == c->npart) {
+			seterr(err, errlen, "take: no proposal names %s",
+			    d->fields[k]);
+			return EX_DATAERR;
+		}
+	}
 	for (k = 0; k < d->nfields; k++) {
 		best = NULL;
 		bt = 0;
@@ -832,7 +849,7 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 {
 	const struct action *a = NULL;
 	struct chg g = { c, 0 };
-	struct vf_buf w = { 0 };
+	struct vf_buf w = { 0 }, dup = { 0 };
 	char day[32], when[32], allowed[512], *v;
 	const char *to, *kindv = vf_case_get(c, "Vf-Kind");
 	int kind = vf_kind_bit(kindv), rc = 0, rk;
@@ -923,26 +940,25 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 		}
 		field(&g, "status.duplicate-of", d->of, 0);
 		field(&g, "status.closed", day, 1);
+		dup.len = 0;
 		if (d->of_case) {
 			vf_buf_printf(&w, " of case %s", d->of);
-			v = NULL;
-			if (asprintf(&v, "case %s (by staff)", d->of) == -1)
-				vf_malloc((size_t)-1);
+			vf_buf_printf(&dup, "case %s (by staff)", d->of);
 		} else {
 			vf_buf_printf(&w, " of known %s (%s)", d->of,
 			    d->known_where);
-			v = NULL;
-			if (asprintf(&v, "known %s %s (by staff)", d->of,
-			    d->known_where) == -1)
-				vf_malloc((size_t)-1);
+			vf_buf_printf(&dup, "known %s %s (by staff)", d->of,
+			    d->known_where);
 		}
-		header(&g, "Vf-Duplicate", v);
-		free(v);
+		header(&g, "Vf-Duplicate", dup.p);
+		vf_buf_free(&dup);
 		break;
 	case A_KIND:
-		header(&g, "Vf-Kind", vf_kind_name(d->kind));
+		/* Said before it is set: setting frees the old value. */
 		vf_buf_printf(&w, " %s (was %s)", vf_kind_name(d->kind),
 		    kindv != NULL ? kindv : "not set");
+		header(&g, "Vf-Kind", vf_kind_name(d->kind));
+		kindv = NULL;
 		break;
 	case A_ROUTE:
 		header(&g, "Vf-Route", d->route);
