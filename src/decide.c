@@ -988,13 +988,14 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 		break;
 	case A_PUBDATE:
 		vf_timestamp(when, sizeof(when), d->when);
-		if (vf_case_field(c, "status.pubdate-utc") != NULL &&
-		    strcmp(vf_case_field(c, "status.pubdate-utc"), when) != 0)
-			vf_buf_printf(&w, " changed from %s",
-			    vf_case_field(c, "status.pubdate-utc"));
+		vf_buf_printf(&w, " %s (given as %s", when, d->text);
+		/* Said before it is set: setting frees the old value. */
+		if ((v = (char *)vf_case_field(c, "status.pubdate-utc")) !=
+		    NULL && strcmp(v, when) != 0)
+			vf_buf_printf(&w, "; was %s", v);
+		vf_buf_addc(&w, ')');
 		field(&g, "status.pubdate", d->text, 0);
 		field(&g, "status.pubdate-utc", when, 0);
-		vf_buf_printf(&w, " %s (given as %s)", when, d->text);
 		break;
 	case A_PUBLISHED:
 		field(&g, "status.published", day, 1);
