@@ -607,7 +607,9 @@ same_addr(const char *a, const char *b)
  * against the address the notice was sent to (notice.c takes it from the
  * case: reporter.email for the reporter, Vf-Route-Address, else the
  * coordinator-address for the coordinator), and a signature against the
- * key on record (the report's signer; Vf-Route-Key or coordinator-key).
+ * key on record (the report's signer, else Vf-Reporter-Key; Vf-Route-Key,
+ * else coordinator-key for the coordinator). A signature where no key is
+ * on record is a key-mismatch too: nothing proves the key is theirs.
  * A mismatch is recorded as one; nothing here guesses it away:
  *
  *	address-mismatch	From is not the address written to
@@ -625,14 +627,21 @@ party_check(const struct vf_intake *in, const struct vf_case *c,
 
 	if (strcmp(role, "reporter") == 0) {
 		addr = vf_case_field(c, "reporter.email");
-		key = vf_case_get(c, "Vf-Signer");
+		/* The report's signer, else the key notices went to. */
+		if ((key = vf_case_get(c, "Vf-Signer")) == NULL)
+			key = vf_case_get(c, "Vf-Reporter-Key");
 	} else {
-		addr = vf_case_get(c, "Vf-Route-Address");
+		addr = vf_case_get(c, "Vf-Route") != NULL ?
+		    vf_case_get(c, "Vf-Route-Address") : NULL;
 		key = vf_case_get(c, "Vf-Route-Key");
-		if (strcmp(role, "coordinator") == 0 &&
-		    vf_case_get(c, "Vf-Route") == NULL) {
-			addr = vf_config_get(in->cfg, "coordinator-address");
-			key = vf_config_get(in->cfg, "coordinator-key");
+		/* As notice.c falls back for the coordinator. */
+		if (strcmp(role, "coordinator") == 0) {
+			if (addr == NULL)
+				addr = vf_config_get(in->cfg,
+				    "coordinator-address");
+			if (key == NULL)
+				key = vf_config_get(in->cfg,
+				    "coordinator-key");
 		}
 	}
 	from = r->from != NULL ? vf_addr_mailbox(r->from) : NULL;
