@@ -384,6 +384,16 @@ followup_headers(struct vf_kv *h, size_t *n, const struct mail *ml,
 	h[k++].value = enc;
 	h[k].name = "Vf-Signature";
 	h[k++].value = sig;
+	/* Each signed piece keeps its own signer, as on the report. */
+	if (ml->r.signer[0] != '\0') {
+		h[k].name = "Vf-Signer";
+		h[k++].value = (char *)ml->r.signer;
+	}
+	if (ml->r.signers > (ml->r.signer[0] != '\0') &&
+	    ml->r.signer_list.len > 0) {
+		h[k].name = "Vf-Signers";
+		h[k++].value = ml->r.signer_list.p;
+	}
 	h[k].name = "Vf-Protection";
 	h[k++].value = (char *)prot_name(ml->r.prot);
 	h[k].name = "Vf-Digest";
@@ -621,9 +631,9 @@ static const char *
 party_check(const struct vf_intake *in, const struct vf_case *c,
     const struct vf_report *r, const char *role)
 {
-	const char *addr, *key;
+	const char *addr, *key, *route;
 	char *from, *want;
-	int same;
+	int same, mine;
 
 	if (strcmp(role, "reporter") == 0) {
 		addr = vf_case_field(c, "reporter.email");
@@ -631,11 +641,14 @@ party_check(const struct vf_intake *in, const struct vf_case *c,
 		if ((key = vf_case_get(c, "Vf-Signer")) == NULL)
 			key = vf_case_get(c, "Vf-Reporter-Key");
 	} else {
-		addr = vf_case_get(c, "Vf-Route") != NULL ?
-		    vf_case_get(c, "Vf-Route-Address") : NULL;
-		key = vf_case_get(c, "Vf-Route-Key");
+		/* The route's, if the case is routed to that party. */
+		route = vf_case_get(c, "Vf-Route");
+		mine = route != NULL && strcmp(route, role) == 0;
+		addr = mine ? vf_case_get(c, "Vf-Route-Address") : NULL;
+		key = mine ? vf_case_get(c, "Vf-Route-Key") : NULL;
 		/* As notice.c falls back for the coordinator. */
-		if (strcmp(role, "coordinator") == 0) {
+		if (strcmp(role, "coordinator") == 0 && (route == NULL ||
+		    mine)) {
 			if (addr == NULL)
 				addr = vf_config_get(in->cfg,
 				    "coordinator-address");

@@ -99,6 +99,8 @@ is "$(parthdrs "$ps" proposal | sed -n 's/^Vf-Proposed-By: //p')" "unknown $FPR_
     "another key: the proposal names that key"
 history "$ps" | grep -q "party unknown, threaded by subject tag, key $FPR_stranger, "
 ok $? "another key: history names its fingerprint"
+is "$(partof "$ps" 'Version: 9.9.9' Vf-Signer)" "$FPR_stranger" \
+    "another key: the follow-up part keeps its own signer"
 printf 'Version: 2.4.1\nName: Taro Y.\n' >"$work/fu-own.txt"
 gpg --batch --quiet --local-user "<taro@example.jp>" --clearsign <"$work/fu-own.txt" >"$work/fu-own.asc"
 mail taro@example.jp "Re: [VF#$ids]" "$work/fu-own.asc" | vf-parse >/dev/null
