@@ -111,6 +111,21 @@ history "$ps" | grep -q "key $FPR_taro, encryption none, fields added: product.v
 ok $? "the report's key: history names the fields added and changed"
 is "$(header "$ps" Vf-Proposes)" "reporter.email, product.version" \
     "the stranger's proposal stays proposed"
+# Only what the signature covers counts: clear text beside the signed
+# piece writes nothing, though the mail is signed by the report's key.
+printf 'Summary: corrected summary\n' >"$work/fu-own2.txt"
+gpg --batch --quiet --local-user "<taro@example.jp>" --clearsign <"$work/fu-own2.txt" >"$work/fu-own2.asc"
+{
+	printf 'From: taro@example.jp\nSubject: Re: [VF#%s]\nMIME-Version: 1.0\n' "$ids"
+	printf 'Content-Type: multipart/mixed; boundary="m"\n\n--m\n'
+	printf 'Content-Type: text/plain; charset=utf-8\n\n'
+	cat "$work/fu-own2.asc"
+	printf -- '--m\nContent-Type: text/plain; charset=utf-8\n\n'
+	printf 'E-mail address: evil@example.net\n--m--\n'
+} | vf-parse >/dev/null
+ps=$(path_of "$ids")
+is "$(field "$ps" vuln.summary)" "corrected summary" "the signed piece writes its field"
+is "$(field "$ps" reporter.email)" taro@example.jp "clear text beside it writes nothing"
 
 # --- threading: only the office's tag or a Message-ID it sent
 n0=$(ncases)
