@@ -49,7 +49,8 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts
+SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts \
+	bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
@@ -135,7 +136,8 @@ bench: all $(HELPERS)
 
 # Explicit modes, whatever the umask of whoever installs: tools 755, data
 # and pages 644, folders 755. uninstall removes exactly what install put.
-DATA = share/fields share/policy share/procmailrc share/crontab
+DATA = share/fields share/policy share/procmailrc share/crontab \
+	share/jvn-vuldef.xsl
 DATA_DIRS = forms examples templates
 install: all
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
