@@ -54,6 +54,8 @@ SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts \
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
+# The converters share vf-feed.1; each name gets a link to it.
+FEED_PAGES = vf-feed-nvd vf-feed-osv vf-feed-jvn
 
 all: $(TOOLS)
 
@@ -152,6 +154,9 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	for t in $(FEED_PAGES); do \
+		ln -sf vf-feed.1 $(DESTDIR)$(MANDIR)/man1/$$t.1 || exit 1; \
+	done
 
 uninstall:
 	rm -f $(patsubst bin/%,$(DESTDIR)$(BINDIR)/%,$(TOOLS) $(SCRIPTS))
@@ -166,6 +171,7 @@ uninstall:
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1))
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man5/%,$(MAN5))
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man7/%,$(MAN7))
+	rm -f $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(FEED_PAGES))
 
 clean:
 	rm -rf obj $(TOOLS) t/unit/*.t $(HELPERS)

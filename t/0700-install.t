@@ -36,7 +36,7 @@ for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo bin/vf-charts \
     share/vf/templates/ack.ja share/vf/templates/first-contact.en \
     share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
     bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn share/vf/jvn-vuldef.xsl \
-    share/man/man1/vf-feed.1 \
+    share/man/man1/vf-feed.1 share/man/man1/vf-feed-nvd.1 \
     share/man/man1/vf-parse.1 share/man/man5/vf-case.5 share/man/man7/vf.7; do
 	test -f "$d/$f"
 	ok $? "installed $f"
