@@ -166,6 +166,31 @@ for t in sh dirname mktemp sed cat rm; do ln -s "$(command -v $t)" "$work/nojq/$
 PATH=$work/nojq "$top/bin/vf-feed-nvd" "$data/nvd-record.json" >"$work/out" 2>"$work/err"
 is $? 69 "nvd: no jq is 69"
 
+# Cut short anywhere, a feed converts whole (0, good lines) or is refused
+# (65) with nothing on stdout; never another status, never half a list.
+ncut=0 badcut=0
+for pair in nvd:nvd-page.json osv:osv-record.json osv:osv-records.ndjson \
+    jvn:jvn-vuldef.xml; do
+	c=${pair%%:*} f=$data/${pair#*:}
+	[ "$c" = jvn ] && ! command -v xsltproc >/dev/null && continue
+	size=$(wc -c <"$f")
+	for n in 1 2 17 $((size / 7)) $((size / 3)) $((size / 2)) \
+	    $((size * 2 / 3)) $((size - 40)) $((size - 2)) $((size - 1)); do
+		head -c "$n" "$f" >"$work/cut"
+		vf-feed-$c "$work/cut" >"$work/out" 2>"$work/err"
+		rc=$?
+		ncut=$((ncut + 1))
+		if [ $rc -eq 65 ] && [ ! -s "$work/out" ] && [ -s "$work/err" ]; then
+			continue
+		elif [ $rc -eq 0 ] && wellformed "$work/out"; then
+			continue
+		fi
+		badcut=$((badcut + 1))
+		echo "# ${pair#*:} cut at $n bytes: exit $rc"
+	done
+done
+is "$badcut" 0 "$ncut feeds cut short: each converts whole or is refused with 65"
+
 # ---- the real samples
 corpora=$top/../shared/corpora
 # ids KIND FILE: the IDs a converter must print for FILE.
