@@ -21,6 +21,11 @@
 
 <xsl:template match="/">
   <xsl:variable name="doc" select="v:VULDEF-Document"/>
+  <!-- getVulnOverviewList answers (JVNRSS, RSS 1.0) list entries without
+       their products: say where the details are. -->
+  <xsl:if test="local-name(*) = 'RDF'">
+    <xsl:message terminate="yes">a JVNRSS overview (rdf:RDF), not VULDEF: fetch the entries it lists with MyJVN getVulnDetailInfo</xsl:message>
+  </xsl:if>
   <xsl:if test="not($doc)">
     <xsl:message terminate="yes">not a VULDEF document: the root element is &lt;<xsl:value-of select="name(*)"/>&gt; in namespace "<xsl:value-of select="namespace-uri(*)"/>", not &lt;VULDEF-Document&gt; in "http://jvn.jp/vuldef/"</xsl:message>
   </xsl:if>

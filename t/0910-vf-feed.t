@@ -104,6 +104,10 @@ if command -v xsltproc >/dev/null; then
 	ok $? "jvn: and its message is shown"
 	printf '<rss/>\n' | vf-feed-jvn >"$work/out" 2>"$work/err"
 	is $? 65 "jvn: XML that is not VULDEF is 65"
+	printf '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n' |
+	    vf-feed-jvn >"$work/out" 2>"$work/err"
+	grep -q 'getVulnDetailInfo' "$work/err"
+	ok $? "jvn: a JVNRSS overview is refused with where to get details"
 	printf '<Vulinfo>\n' | vf-feed-jvn >"$work/out" 2>"$work/err"
 	is $? 65 "jvn: broken XML is 65"
 	echo secret-of-the-office >"$work/secret"
@@ -124,7 +128,7 @@ if command -v xsltproc >/dev/null; then
 	is $? 72 "jvn: a missing stylesheet is 72"
 else
 	n=0
-	while [ $n -lt 18 ]; do skip "xsltproc not installed"; n=$((n + 1)); done
+	while [ $n -lt 19 ]; do skip "xsltproc not installed"; n=$((n + 1)); done
 fi
 
 # ---- what every converter does alike
