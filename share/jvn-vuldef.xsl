@@ -18,6 +18,9 @@
 <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
 <!-- U+3000 IDEOGRAPHIC SPACE counts as white space in Japanese text. -->
 <xsl:variable name="wide" select="'&#x3000;'"/>
+<!-- White space and the punctuation of ASCII and Japanese text, none of it
+     a letter or a digit. -->
+<xsl:variable name="punct" select="concat(' &#9;&#10;&#13;&#x3000;!&quot;#$%&amp;()*+,-./:;&lt;=&gt;?@[\]^_`{|}~', &quot;'&quot;, '・、。，．（）「」『』【】〔〕［］｛｝〈〉《》ー－―〜～：；！？＆＊＋＝／＼｜＿')"/>
 
 <xsl:template match="/">
   <xsl:variable name="doc" select="v:VULDEF-Document"/>
@@ -53,15 +56,20 @@
       <xsl:with-param name="s" select="translate(normalize-space(v:VulinfoID), ' ', '_')"/>
     </xsl:call-template>
   </xsl:variable>
-  <!-- The first RelatedItem of type cwe that is CWE-digits; CWE-Other and
-       CWE-noinfo say nothing and give "-". -->
-  <xsl:variable name="cwes" select="v:VulinfoData/v:Related/v:RelatedItem[@type = 'cwe']/v:VulinfoID[starts-with(normalize-space(.), 'CWE-') and string-length(normalize-space(.)) &gt; 4 and translate(substring(normalize-space(.), 5), '0123456789', '') = '']"/>
+  <!-- The first RelatedItem of type cwe that is CWE-N (N from 1, at most
+       8 digits, as vf-validate reads it); CWE-Other and CWE-noinfo say
+       nothing and give "-". -->
+  <xsl:variable name="cwes" select="v:VulinfoData/v:Related/v:RelatedItem[@type = 'cwe']/v:VulinfoID[starts-with(normalize-space(.), 'CWE-') and string-length(normalize-space(.)) &gt; 4 and string-length(normalize-space(.)) &lt;= 12 and substring(normalize-space(.), 5, 1) != '0' and translate(substring(normalize-space(.), 5), '0123456789', '') = '']"/>
   <xsl:variable name="cwe">
     <xsl:call-template name="col">
       <xsl:with-param name="s" select="$cwes[1]"/>
     </xsl:call-template>
   </xsl:variable>
-  <xsl:variable name="items" select="v:VulinfoData/v:Affected/v:AffectedItem"/>
+  <!-- vf-validate refuses an entry with neither a product nor a URL, or
+       with a product without a letter or a digit: an item whose
+       ProductName is only blanks and punctuation gives no line, nor does
+       a Vulinfo without an identifier. -->
+  <xsl:variable name="items" select="v:VulinfoData/v:Affected/v:AffectedItem[translate(v:ProductName, $punct, '') != ''][$id != '-']"/>
   <xsl:for-each select="$items">
     <xsl:value-of select="$id"/>
     <xsl:text>&#9;</xsl:text>
@@ -82,13 +90,6 @@
     <xsl:value-of select="$cwe"/>
     <xsl:text>&#9;-&#10;</xsl:text>
   </xsl:for-each>
-  <!-- No product named: the identifier is still known. -->
-  <xsl:if test="not($items)">
-    <xsl:value-of select="$id"/>
-    <xsl:text>&#9;-&#9;-&#9;-&#9;</xsl:text>
-    <xsl:value-of select="$cwe"/>
-    <xsl:text>&#9;-&#10;</xsl:text>
-  </xsl:if>
 </xsl:template>
 
 <!-- Does $s end with $t? -->

@@ -5,7 +5,8 @@
 # the real NVD and OSV samples in ../shared/corpora (skipped when absent):
 # every file converts (or is refused with 65 where it is no vulnerability
 # record, as vf-feed(1) says), every line has six TAB-separated columns,
-# none empty, and the IDs are exactly the input's.
+# none empty, and the IDs are exactly those of the input's records that
+# name a product.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || skip_all "jq not installed"
@@ -35,7 +36,7 @@ wellformed() {
 # ---- NVD
 vf-feed-nvd "$data/nvd-page.json" "$data/nvd-record.json" >"$work/nvd" 2>"$work/err"
 is $? 0 "nvd: the fixtures convert"
-is "$(wc -l <"$work/nvd" | tr -d ' ')" 6 "nvd: six lines"
+is "$(wc -l <"$work/nvd" | tr -d ' ')" 5 "nvd: five lines"
 has "$work/nvd" 'CVE-2026-0001|web_shop|acme|>=1.0 <1.4.2;2.0;2.1p1|CWE-79|-' \
     "nvd: a range, exact versions (update appended), duplicates once, Primary CWE first"
 has "$work/nvd" 'CVE-2026-0001|tool(x)\2|acme:labs|>3.0 <=3.5|CWE-79|-' \
@@ -45,10 +46,11 @@ has "$work/nvd" 'CVE-2026-0001|router_firmware|acme|*|CWE-79|-' \
 hasnt "$work/nvd" 'rt-100' "nvd: a platform that is not vulnerable is no product"
 hasnt "$work/nvd" 'not_this' "nvd: a negated node is no product"
 hasnt "$work/nvd" 'CVE-2026-0002' "nvd: a rejected record gives nothing"
-has "$work/nvd" 'CVE-2026-0003|-|-|-|CWE-352|-' \
-    "nvd: a record not analysed yet keeps its ID and CWE"
+hasnt "$work/nvd" 'CVE-2026-0003' \
+    "nvd: a record not analysed yet (no CPE) gives no line: nothing to compare"
 has "$work/nvd" 'CVE-2026-0004|viewer|example|*|-|-' \
     "nvd: '*' among versions is all versions; NVD-CWE-noinfo is '-'"
+hasnt "$work/nvd" 'CVE-2026-0004.-' "nvd: a CPE of any product gives no line"
 has "$work/nvd" 'CVE-2026-0005|forum|example|4.2|CWE-89|-' \
     "nvd: a bare CVE record file"
 wellformed "$work/nvd"
@@ -67,7 +69,9 @@ has "$work/osv" 'GHSA-vfvf-0000-0001|firmware|acme|-|CWE-1321|-' \
 has "$work/osv" 'GHSA-vfvf-0000-0001|org.example:out-of-order|Maven|<3.0.21;>=4.0.1 <4.0.10|CWE-1321|-' \
     "osv: events out of order are sorted, 4.0.10 after 4.0.1"
 hasnt "$work/osv" 'CVE-2026-0101' "osv: aliases give no lines"
-has "$work/osv" 'PYSEC-2026-1|requests|PyPI|2.30.0|-|-' "osv: newline-delimited records"
+has "$work/osv" 'PYSEC-2026-1|requests|PyPI|2.30.0|CWE-79|-' \
+    "osv: newline-delimited records; CWE-079 is no CWE identifier"
+hasnt "$work/osv" 'PYSEC-2026-1.-' "osv: a package with neither name nor repository gives no line"
 hasnt "$work/osv" 'GHSA-vfvf-0000-0002' "osv: a withdrawn record gives nothing"
 has "$work/osv" 'RHSA-2026:0001|openssl|Red Hat:enterprise_linux:9|<1:3.0.7-27.el9|CWE-327|-' \
     "osv: CWE from affected[].database_specific.cwes"
@@ -82,19 +86,19 @@ is "$(cat "$work/osv-array")" "$(vf-feed-osv "$data/osv-records.ndjson")" \
 if command -v xsltproc >/dev/null; then
 	vf-feed-jvn "$data/jvn-vuldef.xml" >"$work/jvn" 2>"$work/err"
 	is $? 0 "jvn: the fixture converts"
-	is "$(wc -l <"$work/jvn" | tr -d ' ')" 6 "jvn: six lines"
+	is "$(wc -l <"$work/jvn" | tr -d ' ')" 5 "jvn: five lines"
 	has "$work/jvn" 'JVNDB-2026-000101|さくら予約システム|株式会社さくらソフト|<=3.2.1;<4.0.0|CWE-79|-' \
 	    "jvn: およびそれ以前 is <=, より前のバージョン is <; Japanese names kept"
 	has "$work/jvn" 'JVNDB-2026-000101|さくら予約 システム Lite|株式会社さくらソフト|>=2.0;Windows 版 1.5 およびそれ以前;1.0,1.1|CWE-79|-' \
 	    "jvn: newline and TAB in a name are a space; 以降 is >=; a bound of more than a version kept as written; ';' in a version is ','"
 	has "$work/jvn" 'JVNDB-2026-000102|EX-ルーター RT-100|エグザンプル電機|<=1.0.3;ファームウェア 2.x 系;<1.4.2|CWE-306|-' \
-	    "jvn: Ver. dropped, 及びそれ以前, 未満; an ideographic space is a space; CWE-Other skipped"
+	    "jvn: Ver. dropped, 及びそれ以前, 未満; an ideographic space is a space; CWE-079 and CWE-Other skipped"
 	has "$work/jvn" 'JVNDB-2026-000102|Example Viewer|Example Corp.|<5.1.2;<=6.0;>=7.0;<8.0;9.1.0|CWE-306|-' \
 	    "jvn: prior to, and earlier, and later, before; an exact version"
 	has "$work/jvn" 'JVNDB-2026-000102|EX-管理ツール|エグザンプル電機|-|CWE-306|-' \
 	    "jvn: an item without versions"
-	has "$work/jvn" 'JVNDB-2026-000103|-|-|-|-|-' \
-	    "jvn: a Vulinfo without products keeps its ID; CWE-noinfo is '-'"
+	hasnt "$work/jvn" 'JVNDB-2026-000103' \
+	    "jvn: a product of punctuation only gives no line: nothing to compare"
 	wellformed "$work/jvn"
 	ok $? "jvn: six non-empty columns a line"
 
@@ -201,9 +205,13 @@ corpora=$top/../shared/corpora
 ids() {
 	case $1 in
 	nvd) jq -r '(.vulnerabilities[]?.cve // (select(has("cve")) | .cve) //
-	    select(has("vulnStatus"))) | select(.vulnStatus != "Rejected") | .id' "$2" ;;
+	    select(has("vulnStatus"))) | select(.vulnStatus != "Rejected")
+	    | select([.configurations[]?.nodes[]? | select(.negate != true)
+	        | .cpeMatch[]? | select(.vulnerable)] | length > 0) | .id' "$2" ;;
 	osv) jq -r 'if type == "array" then .[] else . end | select(.withdrawn == null)
-	    | select((.affected // []) | length > 0) | .id' "$2" ;;
+	    | select([.affected[]? | select((.package.name // "") != ""
+	        or ([.ranges[]?.repo | strings] | length > 0))] | length > 0)
+	    | .id' "$2" ;;
 	esac | sort -u
 }
 # sample KIND FILE WANT: converts with status WANT; good lines and IDs.
