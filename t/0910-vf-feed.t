@@ -199,6 +199,32 @@ for pair in nvd:nvd-page.json osv:osv-record.json osv:osv-records.ndjson \
 done
 is "$badcut" 0 "$ncut feeds cut short: each converts whole or is refused with 65"
 
+# The same for feeds with one byte replaced by a character of JSON's or
+# XML's syntax, at positions drawn with fixed seeds (so a failure repeats).
+nmut=0 badmut=0 seed=1
+for pair in nvd:nvd-page.json osv:osv-record.json jvn:jvn-vuldef.xml; do
+	c=${pair%%:*} f=$data/${pair#*:}
+	[ "$c" = jvn ] && ! command -v xsltproc >/dev/null && continue
+	size=$(wc -c <"$f")
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		seed=$((seed + 1))
+		set -- $(awk -v s=$seed -v n="$size" 'BEGIN { srand(s);
+		    print int(rand() * n), int(rand() * 14) + 1 }')
+		ch=$(printf '{}[]":,<>/&;\\' | cut -c"$2")
+		{ head -c "$1" "$f"; printf '%s' "$ch"; tail -c +$(($1 + 2)) "$f"; } >"$work/mut"
+		vf-feed-$c "$work/mut" >"$work/out" 2>"$work/err"
+		rc=$?
+		nmut=$((nmut + 1))
+		if { [ $rc -eq 65 ] && [ ! -s "$work/out" ]; } ||
+		    { [ $rc -eq 0 ] && wellformed "$work/out"; }; then
+			continue
+		fi
+		badmut=$((badmut + 1))
+		echo "# ${pair#*:} with byte $1 made '$ch': exit $rc"
+	done
+done
+is "$badmut" 0 "$nmut feeds with a byte changed: each converts whole or is refused with 65"
+
 # ---- the real samples
 corpora=$top/../shared/corpora
 # ids KIND FILE: the IDs a converter must print for FILE.
