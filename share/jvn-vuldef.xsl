@@ -121,7 +121,8 @@
 <!-- One VersionNumber: the common Japanese and English wordings of a
      bound become a constraint when what they bound is one version token
      ("1.0 およびそれ以前" "<=1.0", "1.2.3 より前" "<1.2.3", "2.0 以降"
-     ">=2.0", "prior to 3.1" "<3.1"); anything else is kept as written,
+     ">=2.0", "prior to 3.1" "<3.1"), "全てのバージョン" and "all versions"
+     are "*"; anything else is kept as written,
      and vf-validate compares it as text. -->
 <xsl:template name="version">
   <xsl:param name="s"/>
@@ -157,7 +158,9 @@
       <xsl:when test="starts-with($l, 'earlier than ')">13 &lt;</xsl:when>
     </xsl:choose>
   </xsl:variable>
+  <xsl:variable name="ls" select="translate($s, $upper, $lower)"/>
   <xsl:choose>
+    <xsl:when test="$s = '全てのバージョン' or $s = 'すべてのバージョン' or $s = '全バージョン' or $ls = 'all versions'">*</xsl:when>
     <xsl:when test="$suffix != '' and $len &gt; substring-before($suffix, ' ')">
       <xsl:call-template name="bound">
         <xsl:with-param name="op" select="substring-after($suffix, ' ')"/>

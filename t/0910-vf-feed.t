@@ -86,7 +86,7 @@ is "$(cat "$work/osv-array")" "$(vf-feed-osv "$data/osv-records.ndjson")" \
 if command -v xsltproc >/dev/null; then
 	vf-feed-jvn "$data/jvn-vuldef.xml" >"$work/jvn" 2>"$work/err"
 	is $? 0 "jvn: the fixture converts"
-	is "$(wc -l <"$work/jvn" | tr -d ' ')" 5 "jvn: five lines"
+	is "$(wc -l <"$work/jvn" | tr -d ' ')" 6 "jvn: six lines"
 	has "$work/jvn" 'JVNDB-2026-000101|さくら予約システム|株式会社さくらソフト|<=3.2.1;<4.0.0|CWE-79|-' \
 	    "jvn: およびそれ以前 is <=, より前のバージョン is <; Japanese names kept"
 	has "$work/jvn" 'JVNDB-2026-000101|さくら予約 システム Lite|株式会社さくらソフト|>=2.0;Windows 版 1.5 およびそれ以前;1.0,1.1|CWE-79|-' \
@@ -97,6 +97,8 @@ if command -v xsltproc >/dev/null; then
 	    "jvn: prior to, and earlier, and later, before; an exact version"
 	has "$work/jvn" 'JVNDB-2026-000102|EX-管理ツール|エグザンプル電機|-|CWE-306|-' \
 	    "jvn: an item without versions"
+	has "$work/jvn" 'JVNDB-2026-000102|EX-ビューア|エグザンプル電機|*|CWE-306|-' \
+	    "jvn: 全てのバージョン is all versions"
 	hasnt "$work/jvn" 'JVNDB-2026-000103' \
 	    "jvn: a product of punctuation only gives no line: nothing to compare"
 	wellformed "$work/jvn"
@@ -132,7 +134,7 @@ if command -v xsltproc >/dev/null; then
 	is $? 72 "jvn: a missing stylesheet is 72"
 else
 	n=0
-	while [ $n -lt 19 ]; do skip "xsltproc not installed"; n=$((n + 1)); done
+	while [ $n -lt 20 ]; do skip "xsltproc not installed"; n=$((n + 1)); done
 fi
 
 # ---- what every converter does alike
