@@ -148,7 +148,7 @@ for c in nvd osv; do
 	is $? 65 "$c: empty input is 65, not an empty list"
 	vf-feed-$c -x >"$work/out" 2>"$work/err"
 	is $? 64 "$c: an option is a usage error"
-	vf-feed-$c "$work/none.json" >"$work/out" 2>"$work/err"
+	vf-feed-$c "$work/no-such-file.json" >"$work/out" 2>"$work/err"
 	is $? 66 "$c: a missing file is 66"
 done
 # A file that fails half way prints nothing; the others still convert.
