@@ -782,7 +782,7 @@ take(const struct vf_decide *d, struct vf_case *c, struct chg *g,
 	for (k = 0; k < d->nfields; k++) {
 		for (i = 2; i < c->npart; i++) {
 			if ((v = vf_cpart_get(&c->part[i], "Vf-Part")) == NULL ||
-			    strcmp(v, "proposal") != 0 ||
+			    strcmp(v, VF_PART_PROPOSAL) != 0 ||
 			    (val = vf_proposal_value(c->part[i].body,
 			    c->part[i].len, d->fields[k])) == NULL)
 				continue;
@@ -801,7 +801,7 @@ take(const struct vf_decide *d, struct vf_case *c, struct chg *g,
 		bi = 0;
 		for (i = 2; i < c->npart; i++) {
 			if ((v = vf_cpart_get(&c->part[i], "Vf-Part")) == NULL ||
-			    strcmp(v, "proposal") != 0)
+			    strcmp(v, VF_PART_PROPOSAL) != 0)
 				continue;
 			if ((val = vf_proposal_value(c->part[i].body,
 			    c->part[i].len, d->fields[k])) == NULL)

@@ -384,11 +384,12 @@ is "$(state "$r2")/$(field "$r2" status.reason)" "closed/hanako@example.jp withd
 same "$r2" close 'hanako@example.jp withdrew it.'
 refused 64 "$r2" reject ''
 
-# --- take: a proposal part (made by hand, see below) ---------------------------
-# vf-parse writes proposal parts (another helper's work, not here yet); this
-# fixture writes one as the contract says: Vf-Part: proposal,
-# Vf-Proposed-By, Vf-Received, Vf-Of, a body in the fields part's syntax,
-# and the case header Vf-Proposes.
+# --- take: proposal parts ---------------------------------------------------
+# Two proposals of one case at chosen times, one value of two lines: a
+# fixture writes them as the contract says (Vf-Part: proposal,
+# Vf-Proposed-By, Vf-Received, Vf-Of, the fields part's syntax, the case
+# header Vf-Proposes), since vf-parse's times are those of delivery. The
+# proposal vf-parse itself makes is taken below.
 add_proposal() {	# ID BY TIME BODYFILE
 	f=$(where "$1")
 	b=$(sed -n 's/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' "$f" | sed -n 1p)
@@ -434,6 +435,23 @@ ok $? "take of a field no proposal names: says so"
 refused 64 "$tk" take status.published
 refused 64 "$tk" take
 grep -a 'vf-decide' "$VF_ROOT/log" | grep -q '2\.4\.2\|admin > settings'
+is $? 1 "take: the log holds no proposed value"
+
+# The same through the real vf-parse: a clear follow-up proposes (it may
+# not write fields), and staff take what they believe.
+tr=$(newcase software)
+printf 'Version: 9.9.9\nE-mail address: evil@example.net\n' >"$work/fu.txt"
+mail taro@example.jp "Re: [VF#$tr] version" "$work/fu.txt" | vf-parse >/dev/null 2>&1
+is "$(hdr "$tr" Vf-Proposes)" "reporter.email, product.version" "vf-parse: the follow-up proposes"
+vf-decide take product.version "$tr" >/dev/null 2>"$work/err"
+is "$?/$(field "$tr" product.version)/$(hdr "$tr" Vf-Proposes)" "0/9.9.9/reporter.email" \
+    "take of vf-parse's proposal: the value taken, the other left proposed" ||
+    sed 's/^/# /' "$work/err"
+is "$(field "$tr" reporter.email)" taro@example.jp "take: a field not named is not taken"
+grep -q 'vf-decide: by staff alice-staff: take product.version (part [0-9]*, proposed by [a-z]* unsigned)$' "$(where "$tr")"
+ok $? "take: the history names the proposal and who made it"
+same "$tr" take product.version
+grep -q '9\.9\.9\|evil@example.net' "$VF_ROOT/log"
 is $? 1 "take: the log holds no proposed value"
 
 # --- -n, stdin, usage, exit codes -------------------------------------------
