@@ -78,7 +78,7 @@ static const struct action {
 	{ "kind", A_KIND, NULL, pre_route, ANYK,
 	    "kind software|web|vendor" },
 	{ "route", A_ROUTE, "routed", st_route, SW | WEB,
-	    "route coordinator | route operator ADDRESS FPR|- [NAME]" },
+	    "route coordinator | operator ADDRESS FPR|- [NAME]" },
 	{ "pubdate", A_PUBDATE, NULL, st_pubdate, SW,
 	    "pubdate 'YYYY-MM-DD HH:MM[:SS] ZONE'" },
 	{ "published", A_PUBLISHED, "published", NULL, SW,

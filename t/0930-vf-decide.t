@@ -468,6 +468,9 @@ is "$?/$(state "$n1")/$(state "$n2")" 0/accepted/accepted "cases one a line on s
 n3=$(newcase software)
 echo "$n3" | vf-decide reject 'Spam.' - >/dev/null 2>&1
 is "$(state "$n3")" rejected "- reads the cases from stdin"
+n4=$(newcase software)
+r=$VF_ROOT; (unset VF_ROOT; vf-decide -d "$r" accept "$n4") >/dev/null 2>&1
+is "$?/$(state "$n4")" 0/accepted "-d names the root"
 vf-decide frobnicate "$n3" >/dev/null 2>&1
 is $? 64 "an unknown decision: 64"
 vf-decide >/dev/null 2>&1
