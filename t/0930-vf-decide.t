@@ -505,6 +505,15 @@ vf-decide route coordinator "$l2" >/dev/null 2>&1
 is $? 78 "route coordinator without coordinator-address: 78"
 cp "$work/config" "$VF_ROOT/config"
 
+# Eight staff at once on one case: one decision, one history line.
+cc=$(newcase web)
+for i in 1 2 3 4 5 6 7 8; do
+	VF_STAFF=staff$i vf-decide accept "$cc" >/dev/null 2>&1 &
+done
+wait
+is "$(state "$cc")/$(nhist "$cc")/$(nlog "$cc")" accepted/1/1 \
+    "eight at once: accepted once, one history and one log line"
+
 # --- no reporter value in the history or the log ------------------------------
 for v in 'Taro Yamada' taro@example.jp 'Hanako Sato' hanako@example.jp; do
 	grep -q "$v" "$VF_ROOT/log"
