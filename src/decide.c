@@ -826,18 +826,17 @@ take(const struct vf_decide *d, struct vf_case *c, struct chg *g,
 		}
 		field(g, d->fields[k], best, 0);
 		free(best);
+		/* Settled, even where the value was the same already. */
 		if (proposes_without(vf_case_get(c, "Vf-Proposes"),
-		    d->fields[k], &left)) {
+		    d->fields[k], &left))
 			header(g, "Vf-Proposes", left.len > 0 ? left.p : NULL);
-			/* The header counts as changed even if the value was
-			   already the same: the proposal is settled now. */
-		}
 		by = vf_cpart_get(&c->part[bi], "Vf-Proposed-By");
 		(void)strlcpy(bybuf, by != NULL ? by : "unknown",
 		    sizeof(bybuf));
 		vf_oneline(bybuf);
+		/* The part's index from 0, as Vf-Of counts. */
 		vf_buf_printf(what, "%s%s (part %zu, proposed by %s)",
-		    k == 0 ? " " : ", ", d->fields[k], bi + 1, bybuf);
+		    k == 0 ? " " : ", ", d->fields[k], bi, bybuf);
 	}
 	vf_buf_free(&left);
 	return rc;
