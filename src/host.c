@@ -109,11 +109,28 @@ vf_url_host(const char *url)
 	char *raw, *h;
 	size_t n;
 
+	struct vf_buf b = { 0 };
+	const unsigned char *q;
+	int rc;
+
 	if (url == NULL)
 		return NULL;
+	/*
+	 * An IRI (RFC 3987 §3.1): the bytes of UTF-8 characters as %XX, which
+	 * the URI parser takes; the host is unescaped again below.
+	 */
+	for (q = (const unsigned char *)url; *q != '\0'; q++)
+		if (*q >= 0x80)
+			vf_buf_printf(&b, "%%%02X", *q);
+		else
+			vf_buf_addc(&b, *q);
+	vf_buf_add(&b, "", 0);
 	memset(&u, 0, sizeof(u));
-	if (uriParseSingleUriA(&u, url, &err) != URI_SUCCESS)
+	rc = uriParseSingleUriA(&u, b.p, &err);
+	if (rc != URI_SUCCESS) {
+		vf_buf_free(&b);
 		return NULL;
+	}
 	h = NULL;
 	/* Only web sites: the host of an http or https URL, not an IP. */
 	n = (size_t)(u.scheme.afterLast - u.scheme.first);
@@ -132,6 +149,7 @@ vf_url_host(const char *url)
 		free(raw);
 	}
 	uriFreeUriMembersA(&u);
+	vf_buf_free(&b);
 	return h;
 }
 

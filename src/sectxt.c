@@ -220,8 +220,9 @@ void
 vf_sectxt_parse(struct vf_sectxt *s, const char *text, size_t n)
 {
 	const char *p = text, *end = text + n, *next, *c;
+	struct vf_buf v = { 0 };
 	char *name, *val;
-	size_t k, a, b, i;
+	size_t k, a, b, i, vlen;
 	int lineno = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -245,13 +246,35 @@ vf_sectxt_parse(struct vf_sectxt *s, const char *text, size_t n)
 			;
 		while (k > b && (p[k - 1] == ' ' || p[k - 1] == '\t'))
 			k--;
-		val = vf_strndup(p + b, k - b);
-		for (i = 0; val[i] != '\0'; i++)
-			if ((unsigned char)val[i] < 0x20 ||
+		vf_buf_add(&v, p + b, k - b);
+		/*
+		 * Folded lines (RFC 5322 FWS, which an extension field's
+		 * "unstructured" value allows): white space, then text.
+		 */
+		while (next < end && (*next == ' ' || *next == '\t')) {
+			const char *after;
+			size_t m = line(next, end, &after), f;
+
+			for (f = 0; f < m && (next[f] == ' ' ||
+			    next[f] == '\t'); f++)
+				;
+			if (f == m)
+				break;
+			while (m > f && (next[m - 1] == ' ' ||
+			    next[m - 1] == '\t'))
+				m--;
+			vf_buf_addc(&v, ' ');
+			vf_buf_add(&v, next + f, m - f);
+			next = after;
+			lineno++;
+		}
+		vf_buf_add(&v, "", 0);
+		val = vf_buf_take(&v, &vlen);
+		for (i = 0; i < vlen; i++)
+			if (((unsigned char)val[i] < 0x20 && val[i] != '\t') ||
 			    (unsigned char)val[i] == 0x7f)
 				break;
-		if (val[i] != '\0' || memchr(p + b, '\0', k - b) != NULL ||
-		    val[0] == '\0') {
+		if (i < vlen || val[0] == '\0') {
 			problem(s, "line %d: empty or control characters: "
 			    "ignored", lineno);
 		} else if (strcasecmp(name, "Contact") == 0)
@@ -270,6 +293,7 @@ vf_sectxt_parse(struct vf_sectxt *s, const char *text, size_t n)
 		free(name);
 		free(val);
 	}
+	vf_buf_free(&v);
 	if (s->ncontact == 0)
 		problem(s, "%s", "no Contact (RFC 9116 requires one)");
 	if (s->nexpires == 0)
