@@ -295,7 +295,7 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 	if (ch->addr == NULL) {
 		warn_add(&ch->warning, "security.txt %s names no mail Contact"
 		    "%s%s: contact the operator by hand and record the route "
-		    "with vf-decide", host, web.len > 0 ? "; on the web: " :
+		    "as a staff decision", host, web.len > 0 ? "; on the web: " :
 		    "", web.len > 0 ? web.p : "");
 		ret = hold(ch, host);
 		goto out;
