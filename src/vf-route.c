@@ -156,8 +156,11 @@ hold(struct choice *ch, const char *host)
 	return 1;
 }
 
-/* The key named by Encryption, if the office keyring has it. */
-static void
+/*
+ * The key named by Encryption, if the office keyring has it: 0, or the
+ * exit status when gpg could not say (try again later).
+ */
+static int
 sectxt_key(const struct vf_sectxt *s, const char *host, struct choice *ch)
 {
 	struct vf_gpg g;
@@ -178,6 +181,13 @@ sectxt_key(const struct vf_sectxt *s, const char *host, struct choice *ch)
 			memcpy(ch->fpr, fpr, sizeof(ch->fpr));
 			break;
 		}
+		if (rc != EX_DATAERR) {
+			warnx("security.txt %s: gpg could not look key %s up: "
+			    "try again later", host, fpr);
+			vf_gpg_free(&g);
+			vf_buf_free(&miss);
+			return rc;
+		}
 		warn_add(&miss, "key %s is not in the office keyring: staff "
 		    "must fetch and check it", fpr);
 	}
@@ -185,6 +195,29 @@ sectxt_key(const struct vf_sectxt *s, const char *host, struct choice *ch)
 	if (ch->fpr[0] == '\0' && miss.len > 0)
 		warn_add(&ch->warning, "security.txt %s: %s", host, miss.p);
 	vf_buf_free(&miss);
+	return 0;
+}
+
+/*
+ * Canonical (RFC 9116 2.5.2) says where the file lives: one that names
+ * only other hosts was copied from elsewhere, or the site serves another's.
+ */
+static void
+sectxt_canonical(const struct vf_sectxt *s, const char *host,
+    struct choice *ch)
+{
+	size_t i;
+	char *h;
+	int same = 0;
+
+	for (i = 0; i < s->ncanonical && !same; i++) {
+		h = vf_url_host(s->canonical[i]);
+		same = h != NULL && strcmp(h, host) == 0;
+		free(h);
+	}
+	if (s->ncanonical > 0 && !same)
+		warn_add(&ch->warning, "security.txt %s: its Canonical names "
+		    "another place (%s)", host, s->canonical[0]);
 }
 
 /*
@@ -300,7 +333,11 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 		ret = hold(ch, host);
 		goto out;
 	}
-	sectxt_key(&s, host, ch);
+	sectxt_canonical(&s, host, ch);
+	if ((rc = sectxt_key(&s, host, ch)) != 0) {
+		ret = rc;
+		goto out;
+	}
 	if ((lang = vf_sectxt_lang(&s)) != NULL)
 		(void)strlcpy(ch->lang, lang, sizeof(ch->lang));
 	ch->to = "routed";

@@ -216,6 +216,16 @@ vf-route "$w10id" >/dev/null 2>"$work/err"
 is "$(hdr "$w10id" Vf-Route-Source)" "security.txt signed.example.jp, good signature by $FPR_site" \
     "signed, good: Vf-Route-Source records the verdict and the key"
 is "$(hdr "$w10id" Vf-Route-Address)" security@signed.example.jp "signed, good: the signed Contact"
+is "$(hdr "$w10id" Vf-Route-Warning)" "" "signed, good, Canonical names the host: no warning"
+
+# --- Canonical naming another host: used, with a warning
+printf 'Contact: mailto:security@moved.example.jp\nExpires: 2027-01-01T00:00:00Z\nCanonical: https://elsewhere.example.com/.well-known/security.txt\n' |
+    sectxt moved.example.jp
+w16=$(webcase 'https://moved.example.jp/')
+w16id=$(id_of "$w16")
+vf-route "$w16id" >/dev/null 2>"$work/err"
+hdr "$w16id" Vf-Route-Warning | grep -q 'security.txt moved.example.jp: its Canonical names another place (https://elsewhere.example.com/.well-known/security.txt)'
+ok $? "Canonical elsewhere: Vf-Route-Warning says so"
 
 # --- signed, body changed afterwards: bad signature, not used, held
 printf 'Contact: mailto:security@tamper.example.jp\nExpires: 2027-01-01T00:00:00Z\n' |
