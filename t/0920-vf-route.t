@@ -74,6 +74,15 @@ if grep 'vf-route' "$(where "$swid")" "$VF_ROOT/log" | grep -q 'coordinator@exam
 	ok 1 "software: history and log name no address or name"
 else ok 0 "software: history and log name no address or name"; fi
 
+# --- a vendor's own report -> the coordinator too
+vd=$(vf-parse <"$top/t/forms/31-vendor-ja-careful.eml") && vd=$(accept "$vd")
+vdid=$(id_of "$vd")
+grep -q '^Vf-Kind: vendor' "$vd"
+ok $? "setup: a vendor report (Japanese) in accepted"
+vf-route "$vdid" >/dev/null 2>"$work/err"
+is "$(state_of "$vdid"):$(hdr "$vdid" Vf-Route):$(hdr "$vdid" Vf-Route-Key)" "routed:coordinator:$FPR_coord" \
+    "vendor: routed to the coordinator with its key"
+
 # --- the coordinator's configuration is needed: 78 naming the key
 sw2=$(example software-ja 'ソフトウエア製品の脆弱性関連情報の届出')
 sw2id=$(id_of "$sw2")
@@ -169,6 +178,35 @@ is "$(hdr "$w6id" Vf-Route-Lang)" en "security.txt: the first of ja/en in Prefer
 is "$(hdr "$w6id" Vf-Route-Warning)" "" "security.txt: a current file: no warning"
 grep -q 'web contacts (not mailed): https://sec.example.jp/report' "$(where "$w6id")"
 ok $? "security.txt: the https Contact recorded in the history, not mailed"
+
+# --- a Japanese web report (IPA's layout) by the site's security.txt
+sectxt shop.example.jp <<EOF
+Contact: mailto:psirt@shop.example.jp
+Expires: 2027-06-30T00:00:00Z
+Preferred-Languages: ja
+EOF
+wj=$(example web-ja 'ウェブアプリケーション脆弱性関連情報の届出')
+wjid=$(id_of "$wj")
+vf-route "$wjid" >/dev/null 2>"$work/err"
+is "$(hdr "$wjid" Vf-Route-Address):$(hdr "$wjid" Vf-Route-Lang):$(hdr "$wjid" Vf-Route-Source)" \
+    "psirt@shop.example.jp:ja:security.txt shop.example.jp" "Japanese web report: the host's security.txt, in Japanese"
+
+# --- a web case whose URL names no host: 65, left alone
+wb=$(webcase 'not a url')
+wbid=$(id_of "$wb")
+vf-route "$wbid" >/dev/null 2>"$work/err"
+is $? 65 "no host in web.url: exit 65"
+is "$(state_of "$wbid")" accepted "no host in web.url: left in accepted"
+
+# --- a signed-message armor without its signature: held
+printf -- '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nContact: mailto:a@cut.example.jp\nExpires: 2027-01-01T00:00:00Z\n' |
+    sectxt cut.example.jp
+wc_=$(webcase 'https://cut.example.jp/')
+wcid=$(id_of "$wc_")
+vf-route "$wcid" >/dev/null 2>"$work/err"
+is "$(state_of "$wcid")" accepted "armor without signature: left in accepted"
+hdr "$wcid" Vf-Route-Warning | grep -q 'signed-message armor without its signature: not used'
+ok $? "armor without signature: Vf-Route-Warning says so"
 
 # --- a key named that the keyring lacks: staff must fetch it
 sectxt nokey.example.jp <<EOF
@@ -294,6 +332,12 @@ before=$(tree_sum)
 vf-ls | vf-route >"$work/out" 2>"$work/err"
 is "$(cat "$work/out")" "" "second run: nothing moved"
 is "$(tree_sum)" "$before" "second run: the tree is unchanged"
+
+# --- principle 6: history and log name role, key and source, no address
+if vf-ls | xargs grep -h 'vf-route: ' | grep -q '@' ||
+    grep ' vf-route ' "$VF_ROOT/log" | grep -q '@'; then
+	ok 1 "no vf-route history or log line holds an address"
+else ok 0 "no vf-route history or log line holds an address"; fi
 
 # --- malformed contact lists: 78 with contacts:LINE: reason
 bad() {
