@@ -14,6 +14,8 @@
  * error, not "the last wins": one of the two lines is a mistake, and
  * which one the office cannot tell from here.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -216,6 +218,7 @@ vf_contacts_load(struct vf_contacts *l, struct vf_root *root, char *err,
     size_t errlen)
 {
 	struct vf_buf b = { 0 };
+	struct stat st;
 	int fd, r, rc;
 
 	memset(l, 0, sizeof(*l));
@@ -224,6 +227,15 @@ vf_contacts_load(struct vf_contacts *l, struct vf_root *root, char *err,
 			return 0;
 		(void)snprintf(err, errlen, "%s/contacts: %s", root->path,
 		    strerror(errno));
+		return EX_CONFIG;
+	}
+	/* Whoever may change it may redirect reports, as with config. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != geteuid() && st.st_uid != 0)) {
+		(void)snprintf(err, errlen, "contacts: refusing a file that is "
+		    "not a regular file of ours that only we may write");
+		(void)close(fd);
 		return EX_CONFIG;
 	}
 	r = vf_buf_readfd(&b, fd, CONTACTS_MAX);

@@ -358,6 +358,12 @@ bad "jp${T}a@x.jp${T}-${T}ja" "a public suffix" "jp: a public suffix"
 bad "github.io${T}a@github.io${T}-${T}en" "a private public suffix" "github.io: a public suffix"
 bad "WWW.Example.JP${T}b@example.jp${T}-${T}ja" "a host twice" "www.example.jp: listed already at line 2"
 cp "$work/contacts.good" "$VF_ROOT/contacts"
+chmod 620 "$VF_ROOT/contacts"
+vf-route -n "$w1id" >/dev/null 2>"$work/err"
+is $? 78 "a contact list the group may write: exit 78"
+grep -q 'contacts: refusing a file' "$work/err"
+ok $? "a contact list the group may write: refused, said so"
+chmod 600 "$VF_ROOT/contacts"
 
 # --- the real security.txt files of ../shared/corpora/sectxt: read as
 # RFC 9116 says (odd case, CRLF and LF mixed, white-space lines)
