@@ -28,7 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = vf_malloc(size > 0 ? size : 1);
 	memcpy(copy, data, size);
 	rc = vf_sectxt_unwrap(copy, size, &text, &sig);
-	if (rc < -1 || rc > 1 || (rc == 1 && !sig) || (rc == 0 && sig))
+	if (rc < -1 || rc > 1 || sig < 0 || sig > 2 || (rc == 1 && !sig) ||
+	    (rc == 0 && sig))
 		abort();
 	/* Unwrapping only removes: never more text than came in. */
 	if (rc >= 0 && text.len > size + 1)

@@ -92,10 +92,20 @@ is_line(const char *p, size_t n, const char *s)
 	return 1;
 }
 
+/* Anything but white space in [p, end)? */
+static int
+blank(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return 0;
+	return 1;
+}
+
 int
 vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 {
-	const char *p = in, *end = in + n, *next, *body;
+	const char *p = in, *end = in + n, *next, *body, *armor;
 	size_t k;
 	int first = 1;
 
@@ -111,7 +121,8 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 		vf_buf_add(out, in, n);
 		return 0;
 	}
-	*sig = 1;
+	*sig = blank(in, p) ? 1 : 2;
+	armor = p;
 	/* Armor headers ("Hash: SHA512") up to an empty line. */
 	for (p = next; p < end; p = next) {
 		k = line(p, end, &next);
@@ -138,6 +149,15 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 	(void)body;
 	if (p >= end)
 		return -1;
+	/* After the signature's END line: more text is not signed. */
+	for (p = next; p < end; p = next) {
+		k = line(p, end, &next);
+		if (is_line(p, k, "-----END PGP SIGNATURE-----"))
+			break;
+	}
+	if (p < end && !blank(next, end))
+		*sig = 2;
+	(void)armor;
 	if (out->len > 0)
 		vf_buf_addc(out, '\n');
 	vf_buf_add(out, "", 0);

@@ -267,6 +267,9 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 		goto out;
 	}
 	vf_buf_printf(&ch->source, "security.txt %s", host);
+	if (sig == 2)
+		warn_add(&ch->warning, "security.txt %s: text outside the "
+		    "signed part ignored", host);
 	if (sig) {
 		rc = vf_gpg_clearsigned(b.p, b.len, SECTXT_MAX, &g);
 		if (rc == EX_TEMPFAIL || rc == EX_UNAVAILABLE ||

@@ -1526,8 +1526,8 @@ struct vf_sectxt {
 /*
  * The text a security.txt's fields are read from: the file itself (0), or
  * the signed text of a cleartext-signed one, dash-escaping undone (1);
- * -1 for a signed-message armor without its signature. *sig set when the
- * file has the armor.
+ * -1 for a signed-message armor without its signature. *sig: 0 no
+ * armor, 1 the armor, 2 the armor and text outside it (never signed).
  */
 int	 vf_sectxt_unwrap(const char *, size_t, struct vf_buf *, int *);
 /* Parse that text (any bytes: what it lacks goes into problems). */

@@ -265,6 +265,19 @@ vf-route "$w16id" >/dev/null 2>"$work/err"
 hdr "$w16id" Vf-Route-Warning | grep -q 'security.txt moved.example.jp: its Canonical names another place (https://elsewhere.example.com/.well-known/security.txt)'
 ok $? "Canonical elsewhere: Vf-Route-Warning says so"
 
+# --- signed, with unsigned text around it: only the signed text is read
+{
+	printf 'Contact: mailto:before@around.example.jp\n'
+	printf 'Contact: mailto:security@around.example.jp\nExpires: 2027-01-01T00:00:00Z\n' | signed site
+	printf 'Contact: mailto:after@around.example.jp\n'
+} | sectxt around.example.jp
+w17=$(webcase 'https://around.example.jp/')
+w17id=$(id_of "$w17")
+vf-route "$w17id" >/dev/null 2>"$work/err"
+is "$(hdr "$w17id" Vf-Route-Address)" security@around.example.jp "text around a signature: the signed Contact, not the one before it"
+hdr "$w17id" Vf-Route-Warning | grep -q 'security.txt around.example.jp: text outside the signed part ignored'
+ok $? "text around a signature: Vf-Route-Warning says it was ignored"
+
 # --- signed, body changed afterwards: bad signature, not used, held
 printf 'Contact: mailto:security@tamper.example.jp\nExpires: 2027-01-01T00:00:00Z\n' |
     signed site | sed 's/security@tamper/attacker@tamper/' | sectxt tamper.example.jp

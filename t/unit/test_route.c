@@ -202,9 +202,12 @@ START_TEST(unwrap)
 
 	ck_assert_int_eq(vf_sectxt_unwrap(signed_, sizeof(signed_) - 1, &b,
 	    &sig), 1);
-	ck_assert_int_eq(sig, 1);
+	/* Text before and after the armor: not signed, flagged. */
+	ck_assert_int_eq(sig, 2);
 	ck_assert_str_eq(b.p, "Contact: mailto:a@example.jp\n"
 	    "-----dash escaped\n");
+	ck_assert_int_eq(vf_sectxt_unwrap(signed_ + 15, 160, &b, &sig), 1);
+	ck_assert_int_eq(sig, 1);
 	ck_assert_int_eq(vf_sectxt_unwrap("Contact: x\n", 11, &b, &sig), 0);
 	ck_assert_int_eq(sig, 0);
 	ck_assert_str_eq(b.p, "Contact: x\n");
