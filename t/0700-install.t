@@ -47,7 +47,10 @@ if command -v gpg >/dev/null && command -v procmail >/dev/null; then
 	    >"$work/demo.log" 2>&1
 	rc=$?
 	ok $rc "the installed demo runs and finds its data"
-	[ $rc -eq 0 ] || sed 's/^/#   /' "$work/demo.log" | tail -20
+	if [ $rc -ne 0 ]; then
+		sed 's/^/#   /' "$work/demo.log" | tail -20
+		keep_log 0700-installed-demo.log "$work/demo.log"
+	fi
 	grep -q '^Case *VF#' "$work/demo.log"
 	ok $? "and shows a case"
 else
