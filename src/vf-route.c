@@ -415,9 +415,23 @@ record(struct vf_case *c, const struct choice *ch, int apply)
 	int n = 0;
 	char *name = NULL;
 
-	/* Header values are one line: a name from the list may be anything. */
-	if (ch->name != NULL)
-		name = vf_oneline(vf_strdup(ch->name));
+	/*
+	 * A case file's headers are ASCII: a name in UTF-8 as RFC 2047
+	 * encoded words (vf-notify decodes them), on one line.
+	 */
+	if (ch->name != NULL) {
+		struct vf_buf b = { 0 };
+		char *t = vf_oneline(vf_strdup(ch->name)), *p, *q;
+
+		vf_hdr_encode(&b, t, sizeof("Vf-Route-Name: ") - 1);
+		vf_buf_add(&b, "", 0);
+		free(t);
+		for (p = q = b.p; *p != '\0'; p++)
+			if (*p != '\r' && *p != '\n')
+				*q++ = *p;
+		*q = '\0';
+		name = vf_buf_take(&b, NULL);
+	}
 	n += put(c, "Vf-Route", ch->role, apply);
 	n += put(c, "Vf-Route-Name", name, apply);
 	n += put(c, "Vf-Route-Address", ch->addr, apply);

@@ -44,7 +44,7 @@ T=$(printf '\t')
 cat >"$VF_ROOT/contacts" <<EOF
 # operators the office checked
 www.example.jp${T}webmaster@example.jp${T}-${T}en${T}Example WWW
-example.co.jp${T}security@example.co.jp${T}$FPR_shop${T}ja${T}Example Co
+example.co.jp${T}security@example.co.jp${T}$FPR_shop${T}ja${T}株式会社エグザンプル
 
 xn--xckya1d0c.xn--r8jz45g.jp${T}info@xn--xckya1d0c.xn--r8jz45g.jp${T}-${T}ja
 both.example.jp${T}office-checked@both.example.jp${T}-${T}-${T}Both Inc
@@ -116,6 +116,10 @@ vf-route "$w2id" >/dev/null 2>"$work/err"
 is "$(hdr "$w2id" Vf-Route-Source)" "contacts:3 example.co.jp" "parent: a.b.example.co.jp finds example.co.jp"
 is "$(hdr "$w2id" Vf-Route-Key)" "$FPR_shop" "parent: the entry's key"
 is "$(hdr "$w2id" Vf-Route-Lang)" ja "parent: the entry's language"
+sed '/^$/q' "$(where "$w2id")" | LC_ALL=C grep -q '[^ -~	]'
+is $? 1 "parent: the case's headers stay ASCII (the name in RFC 2047 words)"
+hdr "$w2id" Vf-Route-Name | grep -q '^=?UTF-8?'
+ok $? "parent: Vf-Route-Name encoded"
 
 # --- never past the registrable domain: a file for co.jp is not used
 printf 'Contact: mailto:registry@co.jp\nExpires: 2099-01-01T00:00:00Z\n' | sectxt co.jp
@@ -427,6 +431,8 @@ is $? 0 "vf-notify -k first-contact on a routed web case: exit 0"
 m=$(newest)
 grep -q '^To: .*security@example.co.jp' "$m"
 ok $? "vf-notify -k first-contact: To is the operator's Vf-Route-Address"
+sed -n 's/^To: \(.*\) <.*/\1/p' "$m" | grep -q '^=?UTF-8?'
+ok $? "vf-notify -k first-contact: To carries Vf-Route-Name, encoded"
 open_as shop "$m"
 ok $? "vf-notify -k first-contact: encrypted to the entry's key"
 is "$(state_of "$w2id")" contacted "vf-notify -k first-contact: the case moves on to contacted"
