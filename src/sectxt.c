@@ -105,7 +105,7 @@ blank(const char *p, const char *end)
 int
 vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 {
-	const char *p = in, *end = in + n, *next, *body, *armor;
+	const char *p = in, *end = in + n, *next;
 	size_t k;
 	int first = 1;
 
@@ -122,7 +122,6 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 		return 0;
 	}
 	*sig = blank(in, p) ? 1 : 2;
-	armor = p;
 	/* Armor headers ("Hash: SHA512") up to an empty line. */
 	for (p = next; p < end; p = next) {
 		k = line(p, end, &next);
@@ -133,7 +132,7 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 	}
 	if (p >= end)
 		return -1;
-	for (body = next, p = next; p < end; p = next) {
+	for (p = next; p < end; p = next) {
 		k = line(p, end, &next);
 		if (is_line(p, k, "-----BEGIN PGP SIGNATURE-----"))
 			break;
@@ -146,7 +145,6 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 		else
 			vf_buf_add(out, p, k);
 	}
-	(void)body;
 	if (p >= end)
 		return -1;
 	/* After the signature's END line: more text is not signed. */
@@ -157,7 +155,6 @@ vf_sectxt_unwrap(const char *in, size_t n, struct vf_buf *out, int *sig)
 	}
 	if (p < end && !blank(next, end))
 		*sig = 2;
-	(void)armor;
 	if (out->len > 0)
 		vf_buf_addc(out, '\n');
 	vf_buf_add(out, "", 0);

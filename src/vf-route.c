@@ -143,7 +143,7 @@ from_contact(struct choice *ch, const struct vf_contact *e)
 
 /* A held case: nobody to mail, a person must look. */
 static int
-hold(struct choice *ch, const char *host)
+hold(struct choice *ch)
 {
 	ch->to = NULL;
 	ch->role = NULL;
@@ -152,7 +152,6 @@ hold(struct choice *ch, const char *host)
 	ch->fpr[0] = '\0';
 	ch->lang[0] = '\0';
 	ch->source.len = 0;
-	(void)host;
 	return 1;
 }
 
@@ -257,13 +256,13 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 	if (rd == 1) {
 		warn_add(&ch->warning, "security.txt %s is larger than 1 MiB: "
 		    "not used", host);
-		ret = hold(ch, host);
+		ret = hold(ch);
 		goto out;
 	}
 	if (vf_sectxt_unwrap(b.p, b.len, &text, &sig) == -1) {
 		warn_add(&ch->warning, "security.txt %s has a signed-message "
 		    "armor without its signature: not used", host);
-		ret = hold(ch, host);
+		ret = hold(ch);
 		goto out;
 	}
 	vf_buf_printf(&ch->source, "security.txt %s", host);
@@ -295,7 +294,7 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 			    "not used; fetch it again and check it", host,
 			    g.st.sig == VF_SIG_BAD ? "bad signature" :
 			    "signed by a revoked key", g.st.sig_keyid);
-			ret = hold(ch, host);
+			ret = hold(ch);
 			goto out;
 		case VF_SIG_NOKEY:
 			warn_add(&ch->warning, "security.txt %s: signed by key "
@@ -333,7 +332,7 @@ sectxt(struct route *r, const char *host, struct choice *ch)
 		    "%s%s: contact the operator by hand and record the route "
 		    "as a staff decision", host, web.len > 0 ? "; on the web: " :
 		    "", web.len > 0 ? web.p : "");
-		ret = hold(ch, host);
+		ret = hold(ch);
 		goto out;
 	}
 	sectxt_canonical(&s, host, ch);
