@@ -246,6 +246,14 @@ w9id=$(id_of "$w9")
 vf-route "$w9id" >/dev/null 2>"$work/err"
 is "$(hdr "$w9id" Vf-Route-Address)" office-checked@both.example.jp "both: the contacts entry wins over security.txt"
 
+# --- most specific first: a host's security.txt before its parent's entry
+printf 'Contact: mailto:psirt@deep.example.co.jp\nExpires: 2027-01-01T00:00:00Z\n' | sectxt deep.example.co.jp
+w18=$(webcase 'https://deep.example.co.jp/')
+w18id=$(id_of "$w18")
+vf-route "$w18id" >/dev/null 2>"$work/err"
+is "$(hdr "$w18id" Vf-Route-Source)" "security.txt deep.example.co.jp" \
+    "most specific: the host's security.txt before the contacts entry of example.co.jp"
+
 # --- signed with a key the office has: good signature recorded
 signed() {
 	gpg --batch --no-tty --quiet --local-user "<$1@example.jp>" --clearsign
