@@ -1459,6 +1459,95 @@ void	 vf_html(struct vf_buf *, const char *);
 /* gpg: the public key of fpr, armored, in g->out (gpg.c). */
 int	 vf_gpg_export(const char *, struct vf_gpg *);
 
+/* ---- route (host.c, contacts.c, sectxt.c; vf-route) -------------------- */
+
+/*
+ * A host name in lowercase A-labels (IDNA 2008, UTS #46 mapping; one final
+ * dot dropped), checked to be LDH labels; malloc'ed, or NULL.
+ */
+char	*vf_host_ascii(const char *);
+/* The host of an http or https URL as vf_host_ascii gives it, or NULL. */
+char	*vf_url_host(const char *);
+/* Is it a public suffix (ICANN or private, the system's list or libpsl's)? */
+int	 vf_host_is_suffix(const char *);
+/* Its registrable domain (a pointer into host), or NULL. */
+const char *vf_host_registrable(const char *);
+/*
+ * The host, then each parent domain down to the registrable domain, most
+ * specific first, as pointers into host (at most max); 0 when the host
+ * has no registrable domain (it is a public suffix itself).
+ */
+size_t	 vf_host_walk(const char *, const char **, size_t);
+
+/* One entry of ROOT/contacts (contacts.c; the format: vf-route(1)). */
+struct vf_contact {
+	char	*host;		/* A-labels, lowercase */
+	char	*addr;		/* addr-spec, domain in A-labels */
+	char	 fpr[41];	/* 40 uppercase hex digits, or "" */
+	char	 lang[3];	/* "ja", "en" or "" */
+	char	*name;		/* UTF-8, or NULL */
+	size_t	 line;
+};
+
+struct vf_contacts {
+	struct vf_contact	*c;	/* sorted by host */
+	size_t			 n;
+};
+
+/*
+ * Parse a contact list; EX_CONFIG with "FILE:LINE: reason" in err (a bad
+ * column, a public suffix, a host listed twice). _load reads
+ * ROOT/contacts (missing: an empty list).
+ */
+int	 vf_contacts_parse(struct vf_contacts *, const char *, size_t,
+	    const char *, char *, size_t);
+int	 vf_contacts_load(struct vf_contacts *, struct vf_root *, char *,
+	    size_t);
+/* The entry for exactly this host (A-labels), or NULL. */
+const struct vf_contact *vf_contacts_find(const struct vf_contacts *,
+	    const char *);
+void	 vf_contacts_free(struct vf_contacts *);
+
+/* What a security.txt says (sectxt.c; RFC 9116). */
+struct vf_sectxt {
+	char		**contact;	/* URIs as written, in order */
+	size_t		  ncontact;
+	char		**encryption;
+	size_t		  nencryption;
+	char		**canonical;
+	size_t		  ncanonical;
+	char		 *expires;	/* the first, as written */
+	int		  nexpires;
+	time_t		  expires_t;	/* -1: absent or malformed */
+	char		 *langs;	/* Preferred-Languages, as written */
+	int		  nlangs;
+	struct vf_buf	  problems;	/* "; "-separated, for people */
+};
+
+/*
+ * The text a security.txt's fields are read from: the file itself (0), or
+ * the signed text of a cleartext-signed one, dash-escaping undone (1);
+ * -1 for a signed-message armor without its signature. *sig: 0 no
+ * armor, 1 the armor, 2 the armor and text outside it (never signed).
+ */
+int	 vf_sectxt_unwrap(const char *, size_t, struct vf_buf *, int *);
+/* Parse that text (any bytes: what it lacks goes into problems). */
+void	 vf_sectxt_parse(struct vf_sectxt *, const char *, size_t);
+void	 vf_sectxt_free(struct vf_sectxt *);
+/* RFC 3339 date-time ("T", "t" or a space between): 0, or -1. */
+int	 vf_rfc3339_parse(const char *, time_t *);
+/* The first address of a mailto: URI (vf_addr_ascii), or NULL. */
+char	*vf_sectxt_mailto(const char *);
+/* An openpgp4fpr: URI or a bare fingerprint: 40 hex into fpr (41): 1/0. */
+int	 vf_sectxt_keyfpr(const char *, char *);
+/* The first Preferred-Languages tag that is Japanese or English, or NULL. */
+const char *vf_sectxt_lang(const struct vf_sectxt *);
+/*
+ * gpg on a cleartext-signed text (gpg.c): 0 when gpg checked a signature,
+ * whatever the verdict (st.sig), the signed text in out; EX_DATAERR for
+ * no signature or anything encrypted, else as vf_gpg_decrypt.
+ */
+int	 vf_gpg_clearsigned(const char *, size_t, size_t, struct vf_gpg *);
 
 /* ---- followup (intake.c) ---- */
 /*
