@@ -728,6 +728,14 @@ int	vf_sent_get(struct vf_root *, const char *, char *, size_t, char *,
 #define VF_PART_FOLLOWUP	"followup"	/* a follow-up's text */
 #define VF_PART_ORIGINAL	"original"	/* the mail as received, encrypted */
 #define VF_PART_NOTE		"note"		/* a note by the office */
+/*
+ * The NFKC form of each field value NFKC changes ("name: NFKC" lines, in
+ * the fields' order), so that grep finds "ＦｏｏＣＭＳ" as FooCMS. Made from
+ * field[] whenever the case is written, always the last part, never in
+ * part[] (no other part's index moves); a file whose part disagrees with
+ * its fields is refused.
+ */
+#define VF_PART_NORMALIZED	"normalized"
 
 struct vf_cpart {
 	struct vf_kv	*hdr;		/* part headers, in order */
@@ -749,6 +757,8 @@ struct vf_case {
 	size_t		 nhist;
 	struct vf_cpart	*part;		/* every part, fields and history too */
 	size_t		 npart;
+	struct vf_cpart	*norm;		/* the normalized part as read (its
+					   headers kept), or NULL */
 	char		*epilogue;
 };
 
