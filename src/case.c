@@ -635,6 +635,16 @@ gen_field(struct vf_buf *b, const char *name, const char *value, int first)
 	vf_buf_adds(b, p);
 }
 
+void
+vf_case_fields_text(const struct vf_kv *v, size_t n, struct vf_buf *b)
+{
+	size_t i;
+
+	vf_buf_grow(b, 0);
+	for (i = 0; i < n; i++)
+		gen_field(b, v[i].name, v[i].value, i == 0);
+}
+
 static void
 gen_fields(const struct vf_case *c, struct vf_buf *b)
 {

@@ -34,9 +34,21 @@
 /* Header values copied from a mail are cut to this: one line, readable. */
 #define HDR_MAX	900
 
+/*
+ * What one encrypted text piece's form says, when the report joins
+ * messages encrypted apart that no one signature covers (r.apart): it is
+ * proposed, never taken.
+ */
+struct apart {
+	struct vf_form		 form;
+	size_t			 piece;		/* in r.p[] */
+};
+
 struct mail {
 	struct vf_report	 r;
 	struct vf_form		 form;
+	struct apart		*ap;		/* r.apart: forms per piece */
+	size_t			 nap;
 	char			 digest[SHA256_DIGEST_STRING_LENGTH];
 	char			*from_raw;	/* From: as written, if ASCII */
 	const char		*raw;
@@ -404,7 +416,10 @@ note_problems(struct vf_buf *pb, const struct mail *ml)
 	if (ml->form.n == 0) {
 		if (pb->len > 0)
 			vf_buf_adds(pb, "; ");
-		if (ml->r.encrypted && !ml->r.decrypted)
+		if (ml->nap > 0)
+			vf_buf_adds(pb, "no field taken from messages "
+			    "encrypted apart: each one's are proposed");
+		else if (ml->r.encrypted && !ml->r.decrypted)
 			vf_buf_adds(pb, "report not readable: not decrypted");
 		else
 			vf_buf_adds(pb, "no report form recognised");
@@ -461,6 +476,42 @@ take_text(struct mail *ml, size_t *len)
 	return vf_buf_take(&b, len);
 }
 
+/*
+ * Messages encrypted apart, no one signature over them all: each text
+ * piece's form is read on its own and kept as a proposal; the report
+ * gets no field (an attacker's block first or last would otherwise
+ * write reporter.email). The kind is the subject's, else the one every
+ * piece that shows one agrees on.
+ */
+static void
+read_apart(struct vf_intake *in, struct mail *ml, int kind)
+{
+	struct vf_form f;
+	size_t i;
+	int guess = -1;
+
+	ml->form.kind = kind;
+	for (i = 0; i < ml->r.np; i++) {
+		if (ml->r.p[i].attachment || ml->r.p[i].prot != ml->r.prot)
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.kind = kind;
+		vf_form_parse(&f, in->fields, ml->r.p[i].data, ml->r.p[i].len);
+		if (kind == 0 && f.kind != 0)
+			guess = guess == -1 || guess == f.kind ? f.kind : 0;
+		if (f.n == 0) {
+			vf_form_free(&f);
+			continue;
+		}
+		ml->ap = vf_reallocarray(ml->ap, ml->nap + 1,
+		    sizeof(*ml->ap));
+		ml->ap[ml->nap].form = f;
+		ml->ap[ml->nap++].piece = i;
+	}
+	if (kind == 0 && guess > 0)
+		ml->form.kind = guess;
+}
+
 /* The form, read as the kind the subject (or the case) names. */
 static void
 read_form(struct vf_intake *in, struct mail *ml, int kind)
@@ -468,6 +519,10 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 	struct vf_buf text = { 0 };
 	struct vf_piece *one;
 
+	if (ml->r.apart) {
+		read_apart(in, ml, kind);
+		return;
+	}
 	ml->form.kind = kind;
 	if ((one = one_text(ml)) != NULL) {
 		vf_form_parse(&ml->form, in->fields, one->data, one->len);
@@ -477,6 +532,83 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 	if (text.len > 0)
 		vf_form_parse(&ml->form, in->fields, text.p, text.len);
 	vf_buf_free(&text);
+}
+
+/* Is name in the ", "-separated list b? */
+static int
+listed(const struct vf_buf *b, const char *name)
+{
+	const char *s = b->len > 0 ? b->p : "", *e;
+	size_t n = strlen(name);
+
+	for (; *s != '\0'; s = *e != '\0' ? e + 2 : e) {
+		if ((e = strstr(s, ", ")) == NULL)
+			e = s + strlen(s);
+		if ((size_t)(e - s) == n && strncmp(s, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One proposal part per encrypted piece whose form had fields (after the
+ * report, Vf-Of naming it), and Vf-Proposes: the staff take a value with
+ * vf-decide take, or leave it. Returns the fields proposed, for history.
+ */
+static void
+add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
+    const char *when, struct vf_buf *names)
+{
+	const struct vf_piece *p;
+	struct vf_buf b = { 0 }, d = { 0 };
+	struct vf_kv h[7];
+	char of[32], by[64], piece[64];
+	size_t i, k, j, m, n = 0;
+
+	for (i = 0; i < ml->r.np; i++)
+		if (!ml->r.p[i].attachment && ml->r.p[i].prot == ml->r.prot)
+			n++;
+	snprintf(of, sizeof(of), "%zu", reportpart);
+	for (k = 0; k < ml->nap; k++) {
+		p = &ml->r.p[ml->ap[k].piece];
+		for (i = m = 0; i <= ml->ap[k].piece; i++)
+			if (!ml->r.p[i].attachment &&
+			    ml->r.p[i].prot == ml->r.prot)
+				m++;
+		snprintf(by, sizeof(by), "sender %s", p->sig == VF_SIG_GOOD &&
+		    p->signer[0] != '\0' ? p->signer : "unsigned");
+		snprintf(piece, sizeof(piece), "%zu of %zu", m, n);
+		b.len = 0;
+		vf_case_fields_text(ml->ap[k].form.v, ml->ap[k].form.n, &b);
+		d.len = 0;
+		vf_buf_printf(&d, "fields proposed by encrypted text %s, %s",
+		    piece, by + 7);
+		j = 0;
+		h[j].name = "Content-Transfer-Encoding";
+		h[j++].value = "8bit";
+		h[j].name = "Content-Disposition";
+		h[j++].value = "inline";
+		h[j].name = "Content-Description";
+		h[j++].value = d.p;
+		h[j].name = "Vf-Proposed-By";
+		h[j++].value = by;
+		h[j].name = "Vf-Received";
+		h[j++].value = (char *)when;
+		h[j].name = "Vf-Of";
+		h[j++].value = of;
+		h[j].name = "Vf-Piece";
+		h[j++].value = piece;
+		vf_case_add_part(c, "proposal", "text/plain; charset=utf-8", h,
+		    j, b.p, b.len);
+		for (i = 0; i < ml->ap[k].form.n; i++)
+			if (!listed(names, ml->ap[k].form.v[i].name))
+				vf_buf_printf(names, "%s%s", names->len ?
+				    ", " : "", ml->ap[k].form.v[i].name);
+	}
+	vf_buf_free(&b);
+	vf_buf_free(&d);
+	if (names->len > 0)
+		vf_case_set(c, "Vf-Proposes", names->p);
 }
 
 static int
@@ -529,6 +661,15 @@ file_new(struct vf_intake *in, struct mail *ml)
 	body = take_text(ml, &len);
 	vf_case_add_part_take(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
 	    h, 3, body, len);
+	if (ml->nap > 0) {
+		struct vf_buf names = { 0 };
+
+		add_apart(&c, ml, c.npart - 1, when, &names);
+		vf_case_history(&c, in->tool, "%d messages encrypted apart, "
+		    "not signed by one key: no field taken; proposed: %s",
+		    ml->r.apart, names.p);
+		vf_buf_free(&names);
+	}
 	add_pieces(&c, ml);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
@@ -697,7 +838,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	struct mail ml;
 	const char *state, *fr, *msg;
 	char err[512], *norm;
-	size_t normlen;
+	size_t normlen, i;
 	int rc;
 
 	in->followup = in->duplicate = 0;
@@ -772,6 +913,9 @@ done:
 	close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);
+	for (i = 0; i < ml.nap; i++)
+		vf_form_free(&ml.ap[i].form);
+	free(ml.ap);
 	vf_report_free(&ml.r);
 	free(norm);
 	return rc;

@@ -885,6 +885,11 @@ struct vf_report {
 					   signer first, space-separated */
 	struct vf_gpg_status *sigv;	/* every signature checked, in order */
 	size_t		 nsigv;
+	int		 apart;		/* the report joins this many messages
+					   encrypted apart that no one good
+					   signature covers: no piece is
+					   trusted over another (0: one
+					   message, or one signer) */
 	int		 timedout;	/* a gpg run went past gpg-timeout */
 	const char	*charset;	/* of the first text found */
 	struct vf_piece	*p;
@@ -959,6 +964,15 @@ struct vf_intake {
  * EX_CONFIG, ... with nothing half-written.
  */
 int	 vf_intake(struct vf_intake *, char *, size_t);
+
+/* ---- intake (case.c) -------------------------------------------------- */
+
+/*
+ * Fields as the fields part writes them ("name: value", continuation lines
+ * TAB-led, no line end after the last), appended to b: the body of a
+ * proposal part.
+ */
+void	 vf_case_fields_text(const struct vf_kv *, size_t, struct vf_buf *);
 
 /* ---- shared data (share.c) -------------------------------------------- */
 
