@@ -964,6 +964,39 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	*niovp = w.nseg;
 }
 
+int
+vf_case_room(const struct vf_case *c, size_t parts, size_t fields,
+    size_t hist, size_t bytes, char *why, size_t whylen)
+{
+	struct vf_buf sb = { 0 };
+	struct iovec *iov;
+	size_t i, n, total = 0;
+
+	if (whylen > 0)
+		why[0] = '\0';
+	/* The written size, without writing: the pieces point at bodies. */
+	vf_case_iov(c, &sb, &iov, &n);
+	for (i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	free(iov);
+	vf_buf_free(&sb);
+	if (c->npart + (c->norm != NULL) + parts > MAX_PARTS)
+		(void)snprintf(why, whylen, "it would have more than %d parts "
+		    "(%zu now)", MAX_PARTS, c->npart);
+	else if (c->nfield + fields > MAX_FIELDS)
+		(void)snprintf(why, whylen, "it would have more than %d fields "
+		    "(%zu now)", MAX_FIELDS, c->nfield);
+	else if (c->nhist + hist > MAX_HIST)
+		(void)snprintf(why, whylen, "it would have more than %d history "
+		    "lines (%zu now)", MAX_HIST, c->nhist);
+	else if (total > CASE_MAX || bytes > CASE_MAX - total)
+		(void)snprintf(why, whylen, "it would be larger than 256 MiB "
+		    "(%zu bytes now)", total);
+	else
+		return 0;
+	return EX_DATAERR;
+}
+
 void
 vf_case_write(const struct vf_case *c, struct vf_buf *out)
 {

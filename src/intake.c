@@ -49,6 +49,9 @@ struct mail {
 	struct vf_form		 form;
 	struct apart		*ap;		/* r.apart: forms per piece */
 	size_t			 nap;
+	char			 answers[VF_IDLEN];	/* filed as its own
+					   case, answering this one */
+	char			 answers_why[200];
 	char			 digest[SHA256_DIGEST_STRING_LENGTH];
 	char			*from_raw;	/* From: as written, if ASCII */
 	const char		*raw;
@@ -634,6 +637,8 @@ file_new(struct vf_intake *in, struct mail *ml)
 	vf_timestamp(when, sizeof(when), 0);
 	vf_case_set(&c, "Vf-Received", when);
 	set_mail_headers(&c, ml);
+	if (ml->answers[0] != '\0')
+		vf_case_set(&c, "Vf-Answers", ml->answers);
 	vf_case_set(&c, "Vf-Digest", ml->digest);
 	if (ml->r.charset != NULL)
 		vf_case_set(&c, "Vf-Charset", ml->r.charset);
@@ -651,6 +656,10 @@ file_new(struct vf_intake *in, struct mail *ml)
 	    ml->form.n, vf_case_get(&c, "Vf-Encryption"),
 	    vf_case_get(&c, "Vf-Signature"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
+
+	if (ml->answers[0] != '\0')
+		vf_case_history(&c, in->tool, "a follow-up to case %s, filed "
+		    "as a case of its own: %s", ml->answers, ml->answers_why);
 
 	h[0].name = "Content-Transfer-Encoding";
 	h[0].value = "8bit";
@@ -801,6 +810,60 @@ done:
 	return rc;
 }
 
+/*
+ * Would this follow-up keep its case (at in->path) within the limits of
+ * the case-file reader? An estimate from above, before the case is
+ * locked: a follow-up adds at most its text part, a proposal per piece
+ * and one more, a part per piece, the original (the mail, or the mail
+ * encrypted and armored), a few history lines and every field of the
+ * table, each piece base64-encoded at most. 0: room, or the case cannot
+ * be read (file_followup says why); else EX_DATAERR and why.
+ * file_followup itself checks the case as built with vf_case_room
+ * before it saves (helper followup: call it there, and on EX_DATAERR
+ * return file_answering).
+ */
+static int
+followup_room(struct vf_intake *in, const struct mail *ml, char *why,
+    size_t whylen)
+{
+	struct vf_case c;
+	char err[256];
+	size_t i, parts = 4 + ml->nap, bytes = 64 * 1024 + ml->rawlen / 2 * 3;
+	int rc;
+
+	if (vf_case_load(&c, in->path, err, sizeof(err)) != 0)
+		return 0;
+	for (i = 0; i < ml->r.np; i++) {
+		parts++;
+		bytes += ml->r.p[i].len / 3 * 4 + 4 + 1024;
+	}
+	rc = vf_case_room(&c, parts, in->fields->n, 8, bytes, why, whylen);
+	vf_case_free(&c);
+	return rc;
+}
+
+/*
+ * A follow-up that its case has no room for (why: the limit) is filed as
+ * a case of its own whose Vf-Answers names the case it answers; that case
+ * stays as it was, readable, and its log says where the mail went.
+ */
+static int
+file_answering(struct vf_intake *in, struct mail *ml, const char *why)
+{
+	int rc;
+
+	strlcpy(ml->answers, in->id, sizeof(ml->answers));
+	strlcpy(ml->answers_why, why, sizeof(ml->answers_why));
+	in->followup = 0;
+	in->path[0] = '\0';
+	read_form(in, ml, ml->r.subject != NULL ?
+	    vf_form_kind_subject(ml->r.subject) : 0);
+	if ((rc = file_new(in, ml)) == 0)
+		(void)vf_log(in->root, in->tool, ml->answers, "follow-up "
+		    "filed as case %s: %s", in->id, why);
+	return rc;
+}
+
 static int
 ascii_printable(const char *s)
 {
@@ -901,7 +964,10 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	if ((fr = ml.r.from_raw) != NULL && strlen(fr) < HDR_MAX &&
 	    ascii_printable(fr))
 		ml.from_raw = vf_strdup(fr);
-	if (case_of(in, &ml.r)) {
+	if (case_of(in, &ml.r) &&
+	    followup_room(in, &ml, err, sizeof(err)) != 0)
+		rc = file_answering(in, &ml, err);
+	else if (in->id[0] != '\0') {
 		in->followup = 1;
 		rc = file_followup(in, &ml);
 	} else {

@@ -973,6 +973,15 @@ int	 vf_intake(struct vf_intake *, char *, size_t);
  * proposal part.
  */
 void	 vf_case_fields_text(const struct vf_kv *, size_t, struct vf_buf *);
+/*
+ * Would the case, with that many more parts, fields, history lines and
+ * bytes, stay within every limit of the case-file reader (vf_case_parse)?
+ * 0 yes; else EX_DATAERR and why says which limit ("it would ..."). A
+ * writer checks before it saves, so that no tool writes a case its own
+ * reader refuses: vf_case_room(c, 0, 0, 0, 0, ...) on the case as built.
+ */
+int	 vf_case_room(const struct vf_case *, size_t, size_t, size_t, size_t,
+	    char *, size_t);
 
 /* ---- shared data (share.c) -------------------------------------------- */
 
