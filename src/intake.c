@@ -58,6 +58,9 @@ struct mail {
 	size_t			 rawlen;
 };
 
+/* Used by file_followup as well, to file apart what its case has no room for. */
+static int	file_answering(struct vf_intake *, struct mail *, const char *);
+
 static const char *
 prot_name(int prot)
 {
