@@ -729,6 +729,14 @@ int	vf_sent_get(struct vf_root *, const char *, char *, size_t, char *,
 #define VF_PART_FOLLOWUP	"followup"	/* a follow-up's text */
 #define VF_PART_ORIGINAL	"original"	/* the mail as received, encrypted */
 #define VF_PART_NOTE		"note"		/* a note by the office */
+/*
+ * The NFKC form of each field value NFKC changes ("name: NFKC" lines, in
+ * the fields' order), so that grep finds "ＦｏｏＣＭＳ" as FooCMS. Made from
+ * field[] whenever the case is written, always the last part, never in
+ * part[] (no other part's index moves); a file whose part disagrees with
+ * its fields is refused.
+ */
+#define VF_PART_NORMALIZED	"normalized"
 
 struct vf_cpart {
 	struct vf_kv	*hdr;		/* part headers, in order */
@@ -750,6 +758,8 @@ struct vf_case {
 	size_t		 nhist;
 	struct vf_cpart	*part;		/* every part, fields and history too */
 	size_t		 npart;
+	struct vf_cpart	*norm;		/* the normalized part as read (its
+					   headers kept), or NULL */
 	char		*epilogue;
 };
 
@@ -876,6 +886,11 @@ struct vf_report {
 					   signer first, space-separated */
 	struct vf_gpg_status *sigv;	/* every signature checked, in order */
 	size_t		 nsigv;
+	int		 apart;		/* the report joins this many messages
+					   encrypted apart that no one good
+					   signature covers: no piece is
+					   trusted over another (0: one
+					   message, or one signer) */
 	int		 timedout;	/* a gpg run went past gpg-timeout */
 	const char	*charset;	/* of the first text found */
 	struct vf_piece	*p;
@@ -950,6 +965,24 @@ struct vf_intake {
  * EX_CONFIG, ... with nothing half-written.
  */
 int	 vf_intake(struct vf_intake *, char *, size_t);
+
+/* ---- intake (case.c) -------------------------------------------------- */
+
+/*
+ * Fields as the fields part writes them ("name: value", continuation lines
+ * TAB-led, no line end after the last), appended to b: the body of a
+ * proposal part.
+ */
+void	 vf_case_fields_text(const struct vf_kv *, size_t, struct vf_buf *);
+/*
+ * Would the case, with that many more parts, fields, history lines and
+ * bytes, stay within every limit of the case-file reader (vf_case_parse)?
+ * 0 yes; else EX_DATAERR and why says which limit ("it would ..."). A
+ * writer checks before it saves, so that no tool writes a case its own
+ * reader refuses: vf_case_room(c, 0, 0, 0, 0, ...) on the case as built.
+ */
+int	 vf_case_room(const struct vf_case *, size_t, size_t, size_t, size_t,
+	    char *, size_t);
 
 /* ---- shared data (share.c) -------------------------------------------- */
 
