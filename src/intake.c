@@ -529,6 +529,22 @@ read_apart(struct vf_intake *in, struct mail *ml, int kind)
 		ml->form.kind = guess;
 }
 
+/* Is name in the ", "-separated list? */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; ) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 /* The form, read as the kind the subject (or the case) names. */
 static void
 read_form(struct vf_intake *in, struct mail *ml, int kind)
@@ -549,22 +565,6 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 	if (text.len > 0)
 		vf_form_parse(&ml->form, in->fields, text.p, text.len);
 	vf_buf_free(&text);
-}
-
-/* Is name in the ", "-separated list b? */
-static int
-listed(const struct vf_buf *b, const char *name)
-{
-	const char *s = b->len > 0 ? b->p : "", *e;
-	size_t n = strlen(name);
-
-	for (; *s != '\0'; s = *e != '\0' ? e + 2 : e) {
-		if ((e = strstr(s, ", ")) == NULL)
-			e = s + strlen(s);
-		if ((size_t)(e - s) == n && strncmp(s, name, n) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -618,7 +618,7 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
 		vf_case_add_part(c, "proposal", "text/plain; charset=utf-8", h,
 		    j, b.p, b.len);
 		for (i = 0; i < ml->ap[k].form.n; i++)
-			if (!listed(names, ml->ap[k].form.v[i].name))
+			if (!listed(names->p, ml->ap[k].form.v[i].name))
 				vf_buf_printf(names, "%s%s", names->len ?
 				    ", " : "", ml->ap[k].form.v[i].name);
 	}
@@ -830,22 +830,6 @@ party_check(const struct vf_intake *in, const struct vf_case *c,
 	    r->sig.sig == VF_SIG_GOOD && strcasecmp(r->signer, key) == 0)
 		return "ok";
 	return "key-mismatch";
-}
-
-/* Is name in the ", "-separated list? */
-static int
-listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p;
-
-	for (p = list; p != NULL && *p != '\0'; ) {
-		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-		if ((p = strchr(p, ',')) != NULL)
-			p += strspn(p, ", ");
-	}
-	return 0;
 }
 
 /*
