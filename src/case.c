@@ -99,6 +99,13 @@ bad(const struct rd *r, const char *at, const char *fmt, ...)
 }
 
 /* Header names we create: letters, digits and '-'. */
+static void	hdr_append(struct vf_kv **, size_t *, const char *,
+		    const char *);
+static void	describe_append(struct vf_kv **, size_t *, const char *);
+static void	gen_norm(const struct vf_case *, struct vf_buf *);
+static void	describe_default(struct vf_buf *, const char *,
+		    const struct vf_kv *, size_t);
+
 static int
 hdr_name_valid(const char *s)
 {
@@ -499,10 +506,33 @@ parse(const struct rd *r, struct vf_case *c)
 		if (strcmp(role_of(&c->part[i]), VF_PART_FIELDS) == 0 ||
 		    strcmp(role_of(&c->part[i]), VF_PART_HISTORY) == 0)
 			return bad(r, body, "a second fields or history part");
+	/* The normalized part is derived: last, and out of part[]. */
+	for (i = 2; i + 1 < c->npart; i++)
+		if (strcmp(role_of(&c->part[i]), VF_PART_NORMALIZED) == 0)
+			return bad(r, body, "the normalized part is not the "
+			    "last part");
+	if (c->npart > 2 && strcmp(role_of(&c->part[c->npart - 1]),
+	    VF_PART_NORMALIZED) == 0) {
+		c->norm = vf_malloc(sizeof(*c->norm));
+		*c->norm = c->part[--c->npart];
+	}
 	/* The bodies in the input, so that errors have a line number. */
 	if ((rc = parse_fields(r, c, orig[0], c->part[0].len)) != 0 ||
 	    (rc = parse_history(r, c, orig[1], c->part[1].len)) != 0)
 		return rc;
+	if (c->norm != NULL) {
+		struct vf_buf nb = { 0 };
+		int same;
+
+		gen_norm(c, &nb);
+		same = nb.len > 0 && nb.len == c->norm->len &&
+		    memcmp(nb.p, c->norm->body, nb.len) == 0;
+		vf_buf_free(&nb);
+		if (!same)
+			return bad(r, body, "the normalized part is not the "
+			    "NFKC form of the fields: it is made from them, "
+			    "delete it and the next tool writes it again");
+	}
 	/* From here on field[] and hist[] are what counts. */
 	for (i = 0; i < 2; i++) {
 		free(c->part[i].body);
@@ -587,25 +617,72 @@ vf_case_loadfd(struct vf_case *c, int fd, char *err, size_t errlen)
 	return rc;
 }
 
+/* One "name: value" entry, continuation lines TAB-led. */
 static void
-gen_fields(const struct vf_case *c, struct vf_buf *b)
+gen_field(struct vf_buf *b, const char *name, const char *value, int first)
 {
 	const char *p, *nl;
+
+	if (!first)
+		vf_buf_addc(b, '\n');
+	vf_buf_adds(b, name);
+	vf_buf_add(b, ": ", 2);
+	/* Line by line: a value may be a whole proof of concept. */
+	for (p = value; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		vf_buf_add(b, p, (size_t)(nl + 1 - p));
+		vf_buf_addc(b, '\t');
+	}
+	vf_buf_adds(b, p);
+}
+
+void
+vf_case_fields_text(const struct vf_kv *v, size_t n, struct vf_buf *b)
+{
 	size_t i;
 
 	vf_buf_grow(b, 0);
+	for (i = 0; i < n; i++)
+		gen_field(b, v[i].name, v[i].value, i == 0);
+}
+
+static void
+gen_fields(const struct vf_case *c, struct vf_buf *b)
+{
+	size_t i;
+
+	vf_buf_grow(b, 0);
+	for (i = 0; i < c->nfield; i++)
+		gen_field(b, c->field[i].name, c->field[i].value, i == 0);
+}
+
+static int
+ascii_only(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * The normalized part's body: the NFKC form of every value NFKC changes
+ * (what tools compare; grep then finds it too). Empty: no such part.
+ */
+static void
+gen_norm(const struct vf_case *c, struct vf_buf *b)
+{
+	size_t i, start = b->len;
+	char *n;
+
+	vf_buf_grow(b, 0);
 	for (i = 0; i < c->nfield; i++) {
-		if (i > 0)
-			vf_buf_addc(b, '\n');
-		vf_buf_adds(b, c->field[i].name);
-		vf_buf_add(b, ": ", 2);
-		/* Line by line: a value may be a whole proof of concept. */
-		for (p = c->field[i].value; (nl = strchr(p, '\n')) != NULL;
-		    p = nl + 1) {
-			vf_buf_add(b, p, (size_t)(nl + 1 - p));
-			vf_buf_addc(b, '\t');
-		}
-		vf_buf_adds(b, p);
+		/* ASCII is its own NFKC: most values, at every write. */
+		if (ascii_only(c->field[i].value) ||
+		    (n = vf_nfkc(c->field[i].value)) == NULL)
+			continue;
+		if (strcmp(n, c->field[i].value) != 0)
+			gen_field(b, c->field[i].name, n, b->len == start);
+		free(n);
 	}
 }
 
@@ -763,8 +840,10 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	const struct vf_cpart *p;
 	const char *bnd = c->boundary, *role;
 	char fresh[MAX_BOUNDARY + 1];
-	size_t i, k, foff, hoff, hend;
+	size_t i, k, foff, hoff, hend, nend;
 	struct iovec *iov;
+	struct vf_kv *nh = NULL;
+	size_t nnh = 0;
 	int ctdone = 0;
 
 	if (bnd == NULL)
@@ -784,15 +863,21 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	hb.p = sb->p + hoff;
 	hb.len = sb->len - hoff;
 	hend = sb->len;
+	gen_norm(c, sb);
+	nend = sb->len;
+	fb.p = sb->p + foff;
+	hb.p = sb->p + hoff;
 	/*
 	 * Only when a caller changed a body behind vf_case_add_part's back:
 	 * this output gets a new boundary, the case keeps the old one.
 	 */
-	if (any_collides(c, &fb, &hb, bnd)) {
+	if (any_collides(c, &fb, &hb, bnd) ||
+	    collides(sb->p + hend, nend - hend, bnd, strlen(bnd))) {
 		do
 			make_boundary(vf_case_get(c, "Vf-Id"), fresh,
 			    sizeof(fresh));
-		while (any_collides(c, &fb, &hb, fresh));
+		while (any_collides(c, &fb, &hb, fresh) ||
+		    collides(sb->p + hend, nend - hend, fresh, strlen(fresh)));
 		bnd = fresh;
 	}
 	memset(&w, 0, sizeof(w));
@@ -840,6 +925,41 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 			    p->body != NULL ? p->len : 0);
 		vf_buf_addc(sb, '\n');
 	}
+	if (nend > hend) {
+		/* Its headers as read while it says the same; else fresh. */
+		if (c->norm != NULL && c->norm->len == nend - hend &&
+		    memcmp(c->norm->body, sb->p + hend, nend - hend) == 0)
+			p = c->norm;
+		else {
+			struct vf_buf d = { 0 };
+
+			hdr_append(&nh, &nnh, "Content-Type",
+			    "text/plain; charset=utf-8");
+			hdr_append(&nh, &nnh, "Content-Transfer-Encoding",
+			    "8bit");
+			hdr_append(&nh, &nnh, "Content-Disposition", "inline");
+			describe_default(&d, VF_PART_NORMALIZED, NULL, 0);
+			describe_append(&nh, &nnh, d.p);
+			vf_buf_free(&d);
+			hdr_append(&nh, &nnh, "Vf-Part", VF_PART_NORMALIZED);
+			p = NULL;
+		}
+		vf_buf_printf(sb, "--%s\n", bnd);
+		for (k = 0; k < (p != NULL ? p->nhdr : nnh); k++) {
+			const struct vf_kv *kv = p != NULL ? &p->hdr[k] :
+			    &nh[k];
+
+			vf_buf_adds(sb, kv->name);
+			vf_buf_addc(sb, ':');
+			vf_buf_adds(sb, kv->value);
+			vf_buf_addc(sb, '\n');
+		}
+		vf_buf_addc(sb, '\n');
+		run_end(&w);
+		seg_add(&w, NULL, hend, nend - hend);
+		vf_buf_addc(sb, '\n');
+		kv_free(nh, nnh);
+	}
 	vf_buf_printf(sb, "--%s--\n", bnd);
 	if (c->epilogue != NULL)
 		vf_buf_adds(sb, c->epilogue);
@@ -853,6 +973,39 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	free(w.seg);
 	*iovp = iov;
 	*niovp = w.nseg;
+}
+
+int
+vf_case_room(const struct vf_case *c, size_t parts, size_t fields,
+    size_t hist, size_t bytes, char *why, size_t whylen)
+{
+	struct vf_buf sb = { 0 };
+	struct iovec *iov;
+	size_t i, n, total = 0;
+
+	if (whylen > 0)
+		why[0] = '\0';
+	/* The written size, without writing: the pieces point at bodies. */
+	vf_case_iov(c, &sb, &iov, &n);
+	for (i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	free(iov);
+	vf_buf_free(&sb);
+	if (c->npart + (c->norm != NULL) + parts > MAX_PARTS)
+		(void)snprintf(why, whylen, "it would have more than %d parts "
+		    "(%zu now)", MAX_PARTS, c->npart);
+	else if (c->nfield + fields > MAX_FIELDS)
+		(void)snprintf(why, whylen, "it would have more than %d fields "
+		    "(%zu now)", MAX_FIELDS, c->nfield);
+	else if (c->nhist + hist > MAX_HIST)
+		(void)snprintf(why, whylen, "it would have more than %d history "
+		    "lines (%zu now)", MAX_HIST, c->nhist);
+	else if (total > CASE_MAX || bytes > CASE_MAX - total)
+		(void)snprintf(why, whylen, "it would be larger than 256 MiB "
+		    "(%zu bytes now)", total);
+	else
+		return 0;
+	return EX_DATAERR;
 }
 
 void
@@ -888,6 +1041,11 @@ vf_case_free(struct vf_case *c)
 			free(c->part[i].body);
 	}
 	free(c->part);
+	if (c->norm != NULL) {
+		kv_free(c->norm->hdr, c->norm->nhdr);
+		free(c->norm->body);
+		free(c->norm);
+	}
 	free(c->preamble);
 	free(c->boundary);
 	free(c->epilogue);
@@ -1015,6 +1173,9 @@ describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
 	}
 	else if (strcmp(role, VF_PART_NOTE) == 0)
 		vf_buf_adds(d, "a note by the office");
+	else if (strcmp(role, VF_PART_NORMALIZED) == 0)
+		vf_buf_adds(d, "the fields in NFKC, for search (made from "
+		    "them)");
 	else if (strcmp(role, "attachment") == 0 && name != NULL)
 		vf_buf_printf(d, "attachment %s", name->value);
 	else

@@ -910,6 +910,27 @@ vf_gpg_verify(const char *data, size_t n, const char *sig, size_t siglen,
 	return EX_DATAERR;
 }
 
+/*
+ * A cleartext-signed text (a security.txt): gpg --decrypt, which checks
+ * the signature and writes the signed text with its dash-escaping undone,
+ * so that what is read afterwards is what was signed and nothing around
+ * it. Encrypted input is not a cleartext signature: refused, wiped.
+ */
+int
+vf_gpg_clearsigned(const char *in, size_t n, size_t max, struct vf_gpg *g)
+{
+	int rc;
+
+	if ((rc = vf_gpg_decrypt(in, n, max, g)) != 0)
+		return rc;
+	if (g->encrypted || vf_gpg_was_encrypted(&g->st) ||
+	    g->st.sig == VF_SIG_NONE) {
+		wipe(&g->out);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
 int
 vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 {

@@ -34,9 +34,24 @@
 /* Header values copied from a mail are cut to this: one line, readable. */
 #define HDR_MAX	900
 
+/*
+ * What one encrypted text piece's form says, when the report joins
+ * messages encrypted apart that no one signature covers (r.apart): it is
+ * proposed, never taken.
+ */
+struct apart {
+	struct vf_form		 form;
+	size_t			 piece;		/* in r.p[] */
+};
+
 struct mail {
 	struct vf_report	 r;
 	struct vf_form		 form;
+	struct apart		*ap;		/* r.apart: forms per piece */
+	size_t			 nap;
+	char			 answers[VF_IDLEN];	/* filed as its own
+					   case, answering this one */
+	char			 answers_why[200];
 	char			 digest[SHA256_DIGEST_STRING_LENGTH];
 	char			*from_raw;	/* From: as written, if ASCII */
 	/* How it threads to its case (case_of). */
@@ -49,6 +64,9 @@ struct mail {
 	const char		*raw;
 	size_t			 rawlen;
 };
+
+/* Used by file_followup as well, to file apart what its case has no room for. */
+static int	file_answering(struct vf_intake *, struct mail *, const char *);
 
 static const char *
 prot_name(int prot)
@@ -409,7 +427,10 @@ note_problems(struct vf_buf *pb, const struct mail *ml)
 	if (ml->form.n == 0) {
 		if (pb->len > 0)
 			vf_buf_adds(pb, "; ");
-		if (ml->r.encrypted && !ml->r.decrypted)
+		if (ml->nap > 0)
+			vf_buf_adds(pb, "no field taken from messages "
+			    "encrypted apart: each one's are proposed");
+		else if (ml->r.encrypted && !ml->r.decrypted)
 			vf_buf_adds(pb, "report not readable: not decrypted");
 		else
 			vf_buf_adds(pb, "no report form recognised");
@@ -466,6 +487,64 @@ take_text(struct mail *ml, size_t *len)
 	return vf_buf_take(&b, len);
 }
 
+/*
+ * Messages encrypted apart, no one signature over them all: each text
+ * piece's form is read on its own and kept as a proposal; the report
+ * gets no field (an attacker's block first or last would otherwise
+ * write reporter.email). The kind is the subject's, else the one every
+ * piece that shows one agrees on.
+ */
+static void
+read_apart(struct vf_intake *in, struct mail *ml, int kind)
+{
+	struct vf_form f;
+	size_t i;
+	int guess = -1;
+
+	/* Read again (a follow-up is read as its case's kind): afresh. */
+	for (i = 0; i < ml->nap; i++)
+		vf_form_free(&ml->ap[i].form);
+	free(ml->ap);
+	ml->ap = NULL;
+	ml->nap = 0;
+	ml->form.kind = kind;
+	for (i = 0; i < ml->r.np; i++) {
+		if (ml->r.p[i].attachment || ml->r.p[i].prot != ml->r.prot)
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.kind = kind;
+		vf_form_parse(&f, in->fields, ml->r.p[i].data, ml->r.p[i].len);
+		if (kind == 0 && f.kind != 0)
+			guess = guess == -1 || guess == f.kind ? f.kind : 0;
+		if (f.n == 0) {
+			vf_form_free(&f);
+			continue;
+		}
+		ml->ap = vf_reallocarray(ml->ap, ml->nap + 1,
+		    sizeof(*ml->ap));
+		ml->ap[ml->nap].form = f;
+		ml->ap[ml->nap++].piece = i;
+	}
+	if (kind == 0 && guess > 0)
+		ml->form.kind = guess;
+}
+
+/* Is name in the ", "-separated list? */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; ) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 /* The form, read as the kind the subject (or the case) names. */
 static void
 read_form(struct vf_intake *in, struct mail *ml, int kind)
@@ -473,6 +552,10 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 	struct vf_buf text = { 0 };
 	struct vf_piece *one;
 
+	if (ml->r.apart) {
+		read_apart(in, ml, kind);
+		return;
+	}
 	ml->form.kind = kind;
 	if ((one = one_text(ml)) != NULL) {
 		vf_form_parse(&ml->form, in->fields, one->data, one->len);
@@ -482,6 +565,67 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 	if (text.len > 0)
 		vf_form_parse(&ml->form, in->fields, text.p, text.len);
 	vf_buf_free(&text);
+}
+
+/*
+ * One proposal part per encrypted piece whose form had fields (after the
+ * report, Vf-Of naming it), and Vf-Proposes: the staff take a value with
+ * vf-decide take, or leave it. Returns the fields proposed, for history.
+ */
+static void
+add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
+    const char *when, struct vf_buf *names)
+{
+	const struct vf_piece *p;
+	struct vf_buf b = { 0 }, d = { 0 };
+	struct vf_kv h[7];
+	char of[32], by[64], piece[64];
+	size_t i, k, j, m, n = 0;
+
+	for (i = 0; i < ml->r.np; i++)
+		if (!ml->r.p[i].attachment && ml->r.p[i].prot == ml->r.prot)
+			n++;
+	snprintf(of, sizeof(of), "%zu", reportpart);
+	for (k = 0; k < ml->nap; k++) {
+		p = &ml->r.p[ml->ap[k].piece];
+		for (i = m = 0; i <= ml->ap[k].piece; i++)
+			if (!ml->r.p[i].attachment &&
+			    ml->r.p[i].prot == ml->r.prot)
+				m++;
+		snprintf(by, sizeof(by), "sender %s", p->sig == VF_SIG_GOOD &&
+		    p->signer[0] != '\0' ? p->signer : "unsigned");
+		snprintf(piece, sizeof(piece), "%zu of %zu", m, n);
+		b.len = 0;
+		vf_case_fields_text(ml->ap[k].form.v, ml->ap[k].form.n, &b);
+		d.len = 0;
+		vf_buf_printf(&d, "fields proposed by encrypted text %s, %s",
+		    piece, by + 7);
+		j = 0;
+		h[j].name = "Content-Transfer-Encoding";
+		h[j++].value = "8bit";
+		h[j].name = "Content-Disposition";
+		h[j++].value = "inline";
+		h[j].name = "Content-Description";
+		h[j++].value = d.p;
+		h[j].name = "Vf-Proposed-By";
+		h[j++].value = by;
+		h[j].name = "Vf-Received";
+		h[j++].value = (char *)when;
+		h[j].name = "Vf-Of";
+		h[j++].value = of;
+		h[j].name = "Vf-Piece";
+		h[j++].value = piece;
+		vf_case_add_part(c, "proposal", "text/plain; charset=utf-8", h,
+		    j, b.p, b.len);
+		for (i = 0; i < ml->ap[k].form.n; i++)
+			if (!listed(names->p, ml->ap[k].form.v[i].name))
+				vf_buf_printf(names, "%s%s", names->len ?
+				    ", " : "", ml->ap[k].form.v[i].name);
+	}
+	vf_buf_free(&b);
+	vf_buf_free(&d);
+	if (names->len > 0)
+		vf_case_set(c, "Vf-Proposes", names->p);
 }
 
 static int
@@ -507,6 +651,9 @@ file_new(struct vf_intake *in, struct mail *ml)
 	vf_timestamp(when, sizeof(when), 0);
 	vf_case_set(&c, "Vf-Received", when);
 	set_mail_headers(&c, ml);
+	/* One header for a case that names another: see vf-case(5). */
+	if (ml->answers[0] != '\0')
+		vf_case_set(&c, "Vf-Mentions", ml->answers);
 	vf_case_set(&c, "Vf-Digest", ml->digest);
 	if (ml->r.charset != NULL)
 		vf_case_set(&c, "Vf-Charset", ml->r.charset);
@@ -532,6 +679,10 @@ file_new(struct vf_intake *in, struct mail *ml)
 		    "report form", ml->mentions, ml->by_sent ?
 		    "a Message-ID the office sent" : "its subject's tag");
 
+	if (ml->answers[0] != '\0')
+		vf_case_history(&c, in->tool, "a follow-up to case %s, filed "
+		    "as a case of its own: %s", ml->answers, ml->answers_why);
+
 	h[0].name = "Content-Transfer-Encoding";
 	h[0].value = "8bit";
 	h[1].name = "Content-Disposition";
@@ -541,6 +692,15 @@ file_new(struct vf_intake *in, struct mail *ml)
 	body = take_text(ml, &len);
 	vf_case_add_part_take(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
 	    h, 3, body, len);
+	if (ml->nap > 0) {
+		struct vf_buf names = { 0 };
+
+		add_apart(&c, ml, c.npart - 1, when, &names);
+		vf_case_history(&c, in->tool, "%d messages encrypted apart, "
+		    "not signed by one key: no field taken; proposed: %s",
+		    ml->r.apart, names.p);
+		vf_buf_free(&names);
+	}
 	add_pieces(&c, ml);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
@@ -672,22 +832,6 @@ party_check(const struct vf_intake *in, const struct vf_case *c,
 	return "key-mismatch";
 }
 
-/* Is name in the ", "-separated list? */
-static int
-listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p;
-
-	for (p = list; p != NULL && *p != '\0'; ) {
-		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-		if ((p = strchr(p, ',')) != NULL)
-			p += strspn(p, ", ");
-	}
-	return 0;
-}
-
 /*
  * What a follow-up that may not write fields says about them: a part of
  * role proposal, in the fields part's syntax, after the follow-up part
@@ -765,7 +909,7 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
 	char *body;
 	size_t i, n, len, of;
-	int rc, lk, mine;
+	int rc, lk, mine, noroom = 0;
 
 	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
 		return rc;
@@ -859,6 +1003,15 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	free(subj);
 	if ((rc = add_original(&c, in, ml, in->id)) != 0)
 		goto done;
+	/*
+	 * The estimate before the lock was from above; this is the case as
+	 * built. Past a reader's limit, it is not written: the mail becomes
+	 * a case of its own, once the lock is let go.
+	 */
+	if (vf_case_room(&c, 0, 0, 0, 0, err, sizeof(err)) != 0) {
+		noroom = 1;
+		goto done;
+	}
 	/* Under its own name again, and new: a reader shows it unread. */
 	if ((rc = vf_case_save(in->root, in->path, sizeof(in->path), &c,
 	    in->tool, VF_CASE_NEW)) != 0)
@@ -873,6 +1026,60 @@ done:
 	vf_buf_free(&what);
 	vf_case_free(&c);
 	vf_unlock(lk);
+	return noroom ? file_answering(in, ml, err) : rc;
+}
+
+/*
+ * Would this follow-up keep its case (at in->path) within the limits of
+ * the case-file reader? An estimate from above, before the case is
+ * locked: a follow-up adds at most its text part, a proposal per piece
+ * and one more, a part per piece, the original (the mail, or the mail
+ * encrypted and armored), a few history lines and every field of the
+ * table, each piece base64-encoded at most. 0: room, or the case cannot
+ * be read (file_followup says why); else EX_DATAERR and why.
+ * file_followup itself checks the case as built with vf_case_room
+ * before it saves (helper followup: call it there, and on EX_DATAERR
+ * return file_answering).
+ */
+static int
+followup_room(struct vf_intake *in, const struct mail *ml, char *why,
+    size_t whylen)
+{
+	struct vf_case c;
+	char err[256];
+	size_t i, parts = 4 + ml->nap, bytes = 64 * 1024 + ml->rawlen / 2 * 3;
+	int rc;
+
+	if (vf_case_load(&c, in->path, err, sizeof(err)) != 0)
+		return 0;
+	for (i = 0; i < ml->r.np; i++) {
+		parts++;
+		bytes += ml->r.p[i].len / 3 * 4 + 4 + 1024;
+	}
+	rc = vf_case_room(&c, parts, in->fields->n, 8, bytes, why, whylen);
+	vf_case_free(&c);
+	return rc;
+}
+
+/*
+ * A follow-up that its case has no room for (why: the limit) is filed as
+ * a case of its own whose Vf-Mentions names the case it answers; that case
+ * stays as it was, readable, and its log says where the mail went.
+ */
+static int
+file_answering(struct vf_intake *in, struct mail *ml, const char *why)
+{
+	int rc;
+
+	strlcpy(ml->answers, in->id, sizeof(ml->answers));
+	strlcpy(ml->answers_why, why, sizeof(ml->answers_why));
+	in->followup = 0;
+	in->path[0] = '\0';
+	read_form(in, ml, ml->r.subject != NULL ?
+	    vf_form_kind_subject(ml->r.subject) : 0);
+	if ((rc = file_new(in, ml)) == 0)
+		(void)vf_log(in->root, in->tool, ml->answers, "follow-up "
+		    "filed as case %s: %s", in->id, why);
 	return rc;
 }
 
@@ -985,7 +1192,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	struct mail ml;
 	const char *state, *fr, *msg;
 	char err[512], *norm;
-	size_t normlen;
+	size_t normlen, i;
 	int rc, found;
 
 	in->followup = in->duplicate = 0;
@@ -1064,7 +1271,9 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 			found = 0;
 		}
 	}
-	if (found) {
+	if (found && followup_room(in, &ml, err, sizeof(err)) != 0)
+		rc = file_answering(in, &ml, err);
+	else if (found) {
 		in->followup = 1;
 		rc = file_followup(in, &ml);
 	} else {
@@ -1076,6 +1285,9 @@ done:
 	close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);
+	for (i = 0; i < ml.nap; i++)
+		vf_form_free(&ml.ap[i].form);
+	free(ml.ap);
 	vf_report_free(&ml.r);
 	free(norm);
 	return rc;

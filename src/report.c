@@ -1378,9 +1378,18 @@ vf_report_extract(struct vf_report *r, const char *msg, size_t len,
 	r->prot = best;
 	if (w.rc == 0)
 		judge_signatures(&w);
-	if (r->prot == VF_PROT_ENCRYPTED && w.sources > 1)
+	if (r->prot == VF_PROT_ENCRYPTED && w.sources > 1) {
 		problemf(r, "the report joins %d messages encrypted apart: "
 		    "nothing proves that one sender wrote them all", w.sources);
+		/*
+		 * Anyone can encrypt to the office's key: unless one key's
+		 * good signature covers every one of them, an attacker's
+		 * block before or after the reporter's cannot be told from
+		 * it, and neither is trusted over the other.
+		 */
+		if (r->signer[0] == '\0')
+			r->apart = w.sources;
+	}
 	/*
 	 * Nothing but ciphertext: the mail can be kept as it came. Not when
 	 * a multipart/encrypted held no encryption packet: that original is

@@ -19,6 +19,58 @@
 
 static int lflag;
 
+/*
+ * With -l every file's Vf-Id is read anyway: two files of one case (a
+ * mail reader's copy beside the case, which a look-up by the index never
+ * sees) are told at the end, naming both.
+ */
+struct seen {
+	char	*id;
+	char	*path;
+};
+static struct seen *seen;
+static size_t nseen;
+
+static void
+seen_add(const char *id, const char *path)
+{
+	seen = vf_reallocarray(seen, nseen + 1, sizeof(*seen));
+	seen[nseen].id = vf_strdup(id);
+	seen[nseen++].path = vf_strdup(path);
+}
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c != 0 ? c : strcmp(x->path, y->path);
+}
+
+/* EX_DATAERR when some case has two files, each pair named; else 0. */
+static int
+seen_twice(void)
+{
+	size_t i;
+	int rc = 0;
+
+	qsort(seen, nseen, sizeof(*seen), seen_cmp);
+	for (i = 1; i < nseen; i++)
+		if (strcmp(seen[i - 1].id, seen[i].id) == 0) {
+			warnx("%s and %s are two files of case %s; keep one, "
+			    "move the other out of the tree", seen[i - 1].path,
+			    seen[i].path, seen[i].id);
+			rc = EX_DATAERR;
+		}
+	for (i = 0; i < nseen; i++) {
+		free(seen[i].id);
+		free(seen[i].path);
+	}
+	free(seen);
+	return rc;
+}
+
 static void
 usage(void)
 {
@@ -92,6 +144,8 @@ longline(int dfd, const char *path, const char *name, const char *state)
 		else if (strcasecmp(h[i].name, "Subject") == 0 && subj == NULL)
 			subj = vf_oneline(vf_hdr_decode(h[i].value));
 	}
+	if (vf_id_valid(id))
+		seen_add(id, path);
 	column(id, 0);
 	column(state, 0);
 	column(kind, 0);
@@ -199,6 +253,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		if ((rc = list(&root, argv[i])) > worst)
 			worst = rc;
+	if (lflag && (rc = seen_twice()) > worst)
+		worst = rc;
 	vf_fshut_stdout();
 	vf_root_close(&root);
 	return worst;

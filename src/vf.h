@@ -729,6 +729,14 @@ int	vf_sent_get(struct vf_root *, const char *, char *, size_t, char *,
 #define VF_PART_FOLLOWUP	"followup"	/* a follow-up's text */
 #define VF_PART_ORIGINAL	"original"	/* the mail as received, encrypted */
 #define VF_PART_NOTE		"note"		/* a note by the office */
+/*
+ * The NFKC form of each field value NFKC changes ("name: NFKC" lines, in
+ * the fields' order), so that grep finds "ＦｏｏＣＭＳ" as FooCMS. Made from
+ * field[] whenever the case is written, always the last part, never in
+ * part[] (no other part's index moves); a file whose part disagrees with
+ * its fields is refused.
+ */
+#define VF_PART_NORMALIZED	"normalized"
 
 struct vf_cpart {
 	struct vf_kv	*hdr;		/* part headers, in order */
@@ -750,6 +758,8 @@ struct vf_case {
 	size_t		 nhist;
 	struct vf_cpart	*part;		/* every part, fields and history too */
 	size_t		 npart;
+	struct vf_cpart	*norm;		/* the normalized part as read (its
+					   headers kept), or NULL */
 	char		*epilogue;
 };
 
@@ -876,6 +886,11 @@ struct vf_report {
 					   signer first, space-separated */
 	struct vf_gpg_status *sigv;	/* every signature checked, in order */
 	size_t		 nsigv;
+	int		 apart;		/* the report joins this many messages
+					   encrypted apart that no one good
+					   signature covers: no piece is
+					   trusted over another (0: one
+					   message, or one signer) */
 	int		 timedout;	/* a gpg run went past gpg-timeout */
 	const char	*charset;	/* of the first text found */
 	struct vf_piece	*p;
@@ -950,6 +965,24 @@ struct vf_intake {
  * EX_CONFIG, ... with nothing half-written.
  */
 int	 vf_intake(struct vf_intake *, char *, size_t);
+
+/* ---- intake (case.c) -------------------------------------------------- */
+
+/*
+ * Fields as the fields part writes them ("name: value", continuation lines
+ * TAB-led, no line end after the last), appended to b: the body of a
+ * proposal part.
+ */
+void	 vf_case_fields_text(const struct vf_kv *, size_t, struct vf_buf *);
+/*
+ * Would the case, with that many more parts, fields, history lines and
+ * bytes, stay within every limit of the case-file reader (vf_case_parse)?
+ * 0 yes; else EX_DATAERR and why says which limit ("it would ..."). A
+ * writer checks before it saves, so that no tool writes a case its own
+ * reader refuses: vf_case_room(c, 0, 0, 0, 0, ...) on the case as built.
+ */
+int	 vf_case_room(const struct vf_case *, size_t, size_t, size_t, size_t,
+	    char *, size_t);
 
 /* ---- shared data (share.c) -------------------------------------------- */
 
@@ -1523,6 +1556,96 @@ int	 vf_decide_apply(const struct vf_decide *, struct vf_case *,
 int	 vf_known_find(struct vf_root *, const char *, char *, size_t);
 /* A field's value in a proposal part's body (fields syntax), or NULL. */
 char	*vf_proposal_value(const char *, size_t, const char *);
+
+/* ---- route (host.c, contacts.c, sectxt.c; vf-route) -------------------- */
+
+/*
+ * A host name in lowercase A-labels (IDNA 2008, UTS #46 mapping; one final
+ * dot dropped), checked to be LDH labels; malloc'ed, or NULL.
+ */
+char	*vf_host_ascii(const char *);
+/* The host of an http or https URL as vf_host_ascii gives it, or NULL. */
+char	*vf_url_host(const char *);
+/* Is it a public suffix (ICANN or private, the system's list or libpsl's)? */
+int	 vf_host_is_suffix(const char *);
+/* Its registrable domain (a pointer into host), or NULL. */
+const char *vf_host_registrable(const char *);
+/*
+ * The host, then each parent domain down to the registrable domain, most
+ * specific first, as pointers into host (at most max); 0 when the host
+ * has no registrable domain (it is a public suffix itself).
+ */
+size_t	 vf_host_walk(const char *, const char **, size_t);
+
+/* One entry of ROOT/contacts (contacts.c; the format: vf-route(1)). */
+struct vf_contact {
+	char	*host;		/* A-labels, lowercase */
+	char	*addr;		/* addr-spec, domain in A-labels */
+	char	 fpr[41];	/* 40 uppercase hex digits, or "" */
+	char	 lang[3];	/* "ja", "en" or "" */
+	char	*name;		/* UTF-8, or NULL */
+	size_t	 line;
+};
+
+struct vf_contacts {
+	struct vf_contact	*c;	/* sorted by host */
+	size_t			 n;
+};
+
+/*
+ * Parse a contact list; EX_CONFIG with "FILE:LINE: reason" in err (a bad
+ * column, a public suffix, a host listed twice). _load reads
+ * ROOT/contacts (missing: an empty list).
+ */
+int	 vf_contacts_parse(struct vf_contacts *, const char *, size_t,
+	    const char *, char *, size_t);
+int	 vf_contacts_load(struct vf_contacts *, struct vf_root *, char *,
+	    size_t);
+/* The entry for exactly this host (A-labels), or NULL. */
+const struct vf_contact *vf_contacts_find(const struct vf_contacts *,
+	    const char *);
+void	 vf_contacts_free(struct vf_contacts *);
+
+/* What a security.txt says (sectxt.c; RFC 9116). */
+struct vf_sectxt {
+	char		**contact;	/* URIs as written, in order */
+	size_t		  ncontact;
+	char		**encryption;
+	size_t		  nencryption;
+	char		**canonical;
+	size_t		  ncanonical;
+	char		 *expires;	/* the first, as written */
+	int		  nexpires;
+	time_t		  expires_t;	/* -1: absent or malformed */
+	char		 *langs;	/* Preferred-Languages, as written */
+	int		  nlangs;
+	struct vf_buf	  problems;	/* "; "-separated, for people */
+};
+
+/*
+ * The text a security.txt's fields are read from: the file itself (0), or
+ * the signed text of a cleartext-signed one, dash-escaping undone (1);
+ * -1 for a signed-message armor without its signature. *sig: 0 no
+ * armor, 1 the armor, 2 the armor and text outside it (never signed).
+ */
+int	 vf_sectxt_unwrap(const char *, size_t, struct vf_buf *, int *);
+/* Parse that text (any bytes: what it lacks goes into problems). */
+void	 vf_sectxt_parse(struct vf_sectxt *, const char *, size_t);
+void	 vf_sectxt_free(struct vf_sectxt *);
+/* RFC 3339 date-time ("T", "t" or a space between): 0, or -1. */
+int	 vf_rfc3339_parse(const char *, time_t *);
+/* The first address of a mailto: URI (vf_addr_ascii), or NULL. */
+char	*vf_sectxt_mailto(const char *);
+/* An openpgp4fpr: URI or a bare fingerprint: 40 hex into fpr (41): 1/0. */
+int	 vf_sectxt_keyfpr(const char *, char *);
+/* The first Preferred-Languages tag that is Japanese or English, or NULL. */
+const char *vf_sectxt_lang(const struct vf_sectxt *);
+/*
+ * gpg on a cleartext-signed text (gpg.c): 0 when gpg checked a signature,
+ * whatever the verdict (st.sig), the signed text in out; EX_DATAERR for
+ * no signature or anything encrypted, else as vf_gpg_decrypt.
+ */
+int	 vf_gpg_clearsigned(const char *, size_t, size_t, struct vf_gpg *);
 
 /* ---- followup (intake.c) ---- */
 /*

@@ -66,4 +66,19 @@ rm "$VF_ROOT/accepted/cur"
 VF_ROOT= vf-ls >/dev/null 2>&1
 is $? 64 "no root named: 64"
 
+# Two files of one case (a reader's copy left beside it): -l, which reads
+# every Vf-Id, names both and exits 65, still listing each.
+one=$(vf-ls received | sed -n 1p)
+oid=$(sed -n 's/^Vf-Id: //p' "$one" | sed -n 1p)
+mkdir -p "$VF_ROOT/closed/cur"
+cp "$one" "$VF_ROOT/closed/cur/copy.vm:2,S"
+vf-ls -l >"$work/out" 2>"$work/err"
+is $? 65 "two files of case $oid: vf-ls -l exits 65"
+grep -F "$one" "$work/err" | grep -F "$VF_ROOT/closed/cur/copy.vm:2,S" | grep -q "case $oid"
+ok $? "and names both files"
+is "$(grep -c "^$oid	" "$work/out")" 2 "and still lists both"
+rm "$VF_ROOT/closed/cur/copy.vm:2,S"
+vf-ls -l >/dev/null 2>"$work/err"
+is "$?:$(wc -c <"$work/err")" "0:0" "one file again: 0, nothing said"
+
 done_testing

@@ -849,6 +849,65 @@ START_TEST(load_files)
 }
 END_TEST
 
+/*
+ * The normalized part: made from the fields at every write, last, out of
+ * part[] (no index moves), round trips, and a file whose part disagrees
+ * with its fields, or puts it before another part, is refused.
+ */
+START_TEST(normalized_part)
+{
+	struct vf_case c, d;
+	struct vf_buf out = { 0 }, out2 = { 0 }, bad = { 0 };
+	char err[256], *at;
+	size_t np;
+
+	vf_case_init(&c, "2026-00001", "s", 1);
+	vf_case_field_set(&c, "product.name", "\xef\xbc\xa6\xef\xbd\x8f"
+	    "\xef\xbd\x8f");			/* ＦｏｏＣＭＳ's start: Ｆｏｏ */
+	vf_case_field_set(&c, "product.version", "2.4.1");
+	vf_case_add_part(&c, "report", "text/plain", NULL, 0, "r", 1);
+	np = c.npart;
+	vf_case_write(&c, &out);
+	ck_assert_msg(strstr(out.p, "\nVf-Part: normalized\n\nproduct.name: "
+	    "Foo\n--") != NULL, "%s", out.p);
+	/* ASCII is its own NFKC: no line for it. */
+	ck_assert_ptr_null(strstr(strstr(out.p, "Vf-Part: normalized"),
+	    "product.version"));
+	ck_assert_uint_eq(c.npart, np);
+	round_trip(out.p, out.len);
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(d.npart, np);
+	ck_assert_ptr_nonnull(d.norm);
+	/* A part added after reading still goes before it. */
+	vf_case_add_part(&d, "note", "text/plain", NULL, 0, "n", 1);
+	vf_case_write(&d, &out2);
+	at = strstr(out2.p, "Vf-Part: normalized");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_null(strstr(at, "Vf-Part: note"));
+	/* The field gone: so is its line, and the part. */
+	vf_case_field_set(&d, "product.name", "Foo");
+	out2.len = 0;
+	vf_case_write(&d, &out2);
+	ck_assert_ptr_null(strstr(out2.p, "normalized"));
+	vf_case_free(&d);
+
+	/* Disagreeing with the fields: refused. */
+	vf_buf_add(&bad, out.p, out.len);
+	vf_buf_addc(&bad, '\0');
+	at = strstr(bad.p, "product.name: Foo\n--");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at + 14, "Bar", 3);
+	ck_assert_int_eq(vf_case_parse(&d, bad.p, bad.len - 1, err,
+	    sizeof(err)), EX_DATAERR);
+	ck_assert_msg(strstr(err, "not the NFKC form") != NULL, "%s", err);
+	vf_buf_free(&bad);
+	vf_buf_free(&out);
+	vf_buf_free(&out2);
+	vf_case_free(&c);
+}
+END_TEST
+
 static Suite *
 case_suite(void)
 {
@@ -871,6 +930,7 @@ case_suite(void)
 	tcase_add_test(tc, history_lines);
 	tcase_add_test(tc, parts_round_trip);
 	tcase_add_test(tc, descriptions);
+	tcase_add_test(tc, normalized_part);
 	tcase_add_test(tc, parts_take_ref_iov);
 	tcase_add_test(tc, fixture_good);
 	tcase_add_test(tc, fixture_bad);

@@ -747,6 +747,7 @@ gpg_setup(void)
 	have_gpg = 0;
 	if (vf_run(version, NULL, 0, &st) == EX_UNAVAILABLE) {
 		fprintf(stderr, "# no gpg: real gpg tests skipped\n");
+		vf_unit_skip("real", "gpg not installed");
 		return;
 	}
 	have_gpg = -1;
