@@ -1492,6 +1492,71 @@ void	 vf_html(struct vf_buf *, const char *);
 /* gpg: the public key of fpr, armored, in g->out (gpg.c). */
 int	 vf_gpg_export(const char *, struct vf_gpg *);
 
+/* ---- decide (decide.c) --------------------------------------------- */
+
+/* A staff decision, from vf-decide's arguments (vf-decide(1)). */
+struct vf_decide {
+	int		  act;		/* which action (decide.c) */
+	const char	 *action;	/* its name */
+	const char	 *text;		/* reason, fix method, pubdate given */
+	const char	 *of;		/* duplicate of; advisory ID */
+	int		  of_case;	/* of is a case number */
+	char		  known_where[320]; /* FILE:LINE of a known ID */
+	int		  kind;		/* VF_KIND_* */
+	const char	 *route;	/* "coordinator" | "operator" */
+	char		 *address;	/* operator, A-labels (malloc'ed) */
+	char		  fpr[65];	/* operator key, "" none */
+	const char	 *name;		/* operator name, UTF-8, or NULL */
+	const char	 *url;		/* advisory URL or NULL */
+	time_t		  when;		/* pubdate in UTC */
+	const char	**fields;	/* take, incomplete: field names */
+	size_t		  nfields;
+	const char	**cases;	/* the arguments left: cases */
+	size_t		  ncases;
+	/* Set by the tool: who decides; the coordinator (configuration). */
+	const char	 *staff;
+	const char	 *coord_name, *coord_address, *coord_key;
+};
+
+/* What a decision did to a case in memory. */
+struct vf_decided {
+	const char	*to;		/* the state to move to, or NULL */
+	int		 changes;	/* 0: taken already, nothing changed */
+	char		 what[1024];	/* for the log, -n, "already ..." */
+};
+
+/*
+ * "YYYY-MM-DD HH:MM[:SS] ZONE" (or with 'T'; ZONE +HH:MM, +HHMM, +HH, Z,
+ * UTC, GMT or JST, a space before it optional) as seconds since 1970,
+ * UTC: 0, or -1 with the reason in err. An impossible day or time, a
+ * leap second or an offset beyond 14 hours is refused.
+ */
+int	 vf_pubdate_parse(const char *, time_t *, char *, size_t);
+/*
+ * Parse ACTION ARGS... CASE... (argv[0] the action): the cases left in
+ * d->cases. 0, or EX_USAGE with the reason in err. The field table names
+ * the fields of take and incomplete.
+ */
+int	 vf_decide_args(struct vf_decide *, int, char **,
+	    const struct vf_fields *, char *, size_t);
+void	 vf_decide_free(struct vf_decide *);
+const char *vf_decide_usage(void);
+/*
+ * Apply the decision to case c in state: the kind and the move checked
+ * (vf_move_ok, VF_BY_DECIDE), fields and headers set, a history line
+ * "by staff NAME: ..." added when anything changed. 0 (r says what), or
+ * EX_DATAERR with the reason, and the moves allowed from here, in err.
+ */
+int	 vf_decide_apply(const struct vf_decide *, struct vf_case *,
+	    const char *, struct vf_decided *, char *, size_t);
+/*
+ * Find a known-vulnerability ID in ROOT/known/ (first column): 0 and
+ * "FILE:LINE" in where, EX_NOINPUT when no file lists it, or the error.
+ */
+int	 vf_known_find(struct vf_root *, const char *, char *, size_t);
+/* A field's value in a proposal part's body (fields syntax), or NULL. */
+char	*vf_proposal_value(const char *, size_t, const char *);
+
 /* ---- route (host.c, contacts.c, sectxt.c; vf-route) -------------------- */
 
 /*
