@@ -239,7 +239,7 @@ mkdir "$work/share"
 cp -R "$VF_SHARE"/* "$work/share/"
 sed -i 's/^\(vendor\.pubdate:[^:]*:[^:]*:[^:]*:\)line:/\1date:/' "$work/share/fields"
 for d in 2026-02-30 2026/12/20 2026-12-20; do
-	make_root "date-$(echo "$d" | tr -d /-)"
+	dn=$((${dn:-0} + 1)); make_root "date-$dn"
 	p=$(VF_SHARE=$work/share file vendor '^' "\$a\\
 Preferred publication date: $d")
 	id=$(idof "$p")
