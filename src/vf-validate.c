@@ -141,7 +141,7 @@ validate(const char *what, void *arg)
 	struct vf_case c;
 	char path[4096], id[VF_IDLEN], emsg[256];
 	const char *state;
-	int lk = -1, rc, loaded = 0;
+	int lk = -1, rc, loaded = 0, fd;
 
 	memset(&v, 0, sizeof(v));
 	if ((rc = vf_resolve(&r->root, what, path, sizeof(path), &state)) != 0)
@@ -150,8 +150,10 @@ validate(const char *what, void *arg)
 		return EX_NOINPUT;
 	if (!r->dryrun && (rc = vf_lock(&r->root, id, &lk)) != 0)
 		return rc;
-	/* Under the lock, where the case is now. */
-	if ((rc = vf_find(&r->root, id, path, sizeof(path), &state)) != 0)
+	/* Under the lock, where the case is now: moved meanwhile, found. */
+	if ((fd = vf_case_open(&r->root, path)) != -1)
+		(void)close(fd);
+	else if ((rc = vf_find(&r->root, id, path, sizeof(path), &state)) != 0)
 		goto done;
 	if (strcmp(state, "received") != 0) {
 		warnx("%s: in %s, not received: left alone", what, state);
