@@ -177,6 +177,18 @@ vf_known_load(struct vf_root *root, struct vf_known *k, char *err,
 		if (fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW)
 		    == -1 || !S_ISREG(st.st_mode))
 			continue;
+		/* Its name goes into Vf-Duplicate headers: one line. */
+		for (i = 0; d->d_name[i] != '\0'; i++)
+			if ((unsigned char)d->d_name[i] < 0x20 ||
+			    d->d_name[i] == 0x7f)
+				break;
+		if (d->d_name[i] != '\0' || i > 200) {
+			(void)snprintf(err, errlen, "%s/known: a file name with "
+			    "a control character or longer than 200 bytes: "
+			    "rename it", root->path);
+			rc = EX_CONFIG;
+			break;
+		}
 		names = vf_reallocarray(names, n + 1, sizeof(*names));
 		names[n++] = vf_strdup(d->d_name);
 	}

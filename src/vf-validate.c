@@ -180,7 +180,9 @@ validate(const char *what, void *arg)
 	if ((rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL, 0)) != 0
 	    || (rc = vf_move(&r->root, path, sizeof(path), v.state)) != 0)
 		goto done;
-	(void)vf_log(&r->root, TOOL, id, "%s: %s", v.state, v.why.p);
+	/* The log is an index: the site's host stays in the case. */
+	(void)vf_log(&r->root, TOOL, id, "%s: %s", v.state,
+	    strcmp(v.state, "referred") == 0 ? "out of scope" : v.why.p);
 	printf("%s\n", path);
 done:
 	if (loaded)
