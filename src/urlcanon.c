@@ -76,9 +76,13 @@ host_ascii(const UriUriA *u)
 		return NULL;
 	for (p = a; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
-	/* Not a host name: no labels but a dot, or characters of a URL. */
-	if (*a == '\0' || strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-.")
-	    != strlen(a)) {
+	/*
+	 * Not a host name: characters of a URL, or an empty label (the one
+	 * final dot of a fully qualified name is gone already).
+	 */
+	n = strlen(a);
+	if (n == 0 || strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n ||
+	    a[0] == '.' || a[n - 1] == '.' || strstr(a, "..") != NULL) {
 		idn2_free(a);
 		return NULL;
 	}
