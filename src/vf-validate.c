@@ -151,7 +151,9 @@ validate(const char *what, void *arg)
 	if (!r->dryrun && (rc = vf_lock(&r->root, id, &lk)) != 0)
 		return rc;
 	/* Under the lock, where the case is now: moved meanwhile, found. */
-	if ((fd = vf_case_open(&r->root, path)) != -1)
+	if (r->dryrun)
+		;	/* no lock: where vf_resolve found it is as good */
+	else if ((fd = vf_case_open(&r->root, path)) != -1)
 		(void)close(fd);
 	else if ((rc = vf_find(&r->root, id, path, sizeof(path), &state)) != 0)
 		goto done;
