@@ -146,7 +146,10 @@ validate(const char *what, void *arg)
 	memset(&v, 0, sizeof(v));
 	if ((rc = vf_resolve(&r->root, what, path, sizeof(path), &state)) != 0)
 		return rc;
-	if (vf_path_state(&r->root, path, id, sizeof(id)) == NULL)
+	/* The id its name gives (vf_resolve checked the path), else its own. */
+	if (!vf_name_id(strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+	    path, id, sizeof(id)) &&
+	    vf_path_state(&r->root, path, id, sizeof(id)) == NULL)
 		return EX_NOINPUT;
 	if (!r->dryrun && (rc = vf_lock(&r->root, id, &lk)) != 0)
 		return rc;
