@@ -49,10 +49,13 @@ LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
-SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts
+SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts \
+	bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn
 MAN1 = $(wildcard share/man/*.1)
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
+# The converters share vf-feed.1; each name gets a link to it.
+FEED_PAGES = vf-feed-nvd vf-feed-osv vf-feed-jvn
 
 all: $(TOOLS)
 
@@ -136,7 +139,8 @@ bench: all $(HELPERS)
 
 # Explicit modes, whatever the umask of whoever installs: tools 755, data
 # and pages 644, folders 755. uninstall removes exactly what install put.
-DATA = share/fields share/policy share/procmailrc share/crontab
+DATA = share/fields share/policy share/procmailrc share/crontab \
+	share/jvn-vuldef.xsl
 DATA_DIRS = forms examples templates
 install: all
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
@@ -151,6 +155,9 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	for t in $(FEED_PAGES); do \
+		ln -sf vf-feed.1 $(DESTDIR)$(MANDIR)/man1/$$t.1 || exit 1; \
+	done
 
 uninstall:
 	rm -f $(patsubst bin/%,$(DESTDIR)$(BINDIR)/%,$(TOOLS) $(SCRIPTS))
@@ -165,6 +172,7 @@ uninstall:
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1))
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man5/%,$(MAN5))
 	rm -f $(patsubst share/man/%,$(DESTDIR)$(MANDIR)/man7/%,$(MAN7))
+	rm -f $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(FEED_PAGES))
 
 clean:
 	rm -rf obj $(TOOLS) t/unit/*.t $(HELPERS)

@@ -5,9 +5,11 @@
  * multipart/encrypted and signed, armored blocks in odd places, text
  * beside ciphertext). When gpg "cannot be run" or "may work later", the
  * extraction stops with that code; either way the report must be whole
- * enough to free, and its text must be UTF-8.
+ * enough to free, and its text must be UTF-8. The case tag found in its
+ * subject (vf_id_scan) is a valid id in the office's bracketed form.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vf_report r;
 	struct vf_limits lim;
 	struct vf_buf b = { 0 };
-	char *msg;
+	char *msg, id[VF_IDLEN];
 	size_t len, i;
 	int rc;
 
@@ -57,8 +59,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.len = 0;
 	vf_report_text(&r, r.prot, 1, &b);
 	vf_buf_free(&b);
-	if (r.subject != NULL)
+	if (r.subject != NULL) {
 		(void)vf_form_kind_subject(r.subject);
+		/*
+		 * A case is named only by the tag in the office's own form:
+		 * what vf_id_scan finds is a valid id, bracketed so.
+		 */
+		if (vf_id_scan(r.subject, id, sizeof(id))) {
+			char tag[VF_IDLEN + 16];
+
+			if (!vf_id_valid(id))
+				abort();
+			(void)snprintf(tag, sizeof(tag), "[VF#%s]", id);
+			if (strstr(r.subject, tag) == NULL) {
+				(void)snprintf(tag, sizeof(tag),
+				    "\xe3\x80\x90VF#%s\xe3\x80\x91", id);
+				if (strstr(r.subject, tag) == NULL)
+					abort();
+			}
+		}
+	}
 	vf_report_free(&r);
 	free(msg);
 	return 0;

@@ -967,11 +967,13 @@ static void
 describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
     size_t nx)
 {
-	const struct vf_kv *party, *when, *orig, *name, *disp;
+	const struct vf_kv *party, *check, *by, *when, *orig, *name, *disp;
 	char *fn;
 
 	disp = vf_kv_find(x, nx, "Content-Disposition");
 	party = vf_kv_find(x, nx, "Vf-Party");
+	check = vf_kv_find(x, nx, "Vf-Party-Check");
+	by = vf_kv_find(x, nx, "Vf-Proposed-By");
 	when = vf_kv_find(x, nx, "Vf-Received");
 	orig = vf_kv_find(x, nx, "Vf-Original");
 	name = vf_kv_find(x, nx, "Vf-Filename");
@@ -988,6 +990,16 @@ describe_default(struct vf_buf *d, const char *role, const struct vf_kv *x,
 		vf_buf_adds(d, "follow-up");
 		if (party != NULL)
 			vf_buf_printf(d, " from the %s", party->value);
+		/* A mismatch is part of who it is from (intake.c). */
+		if (party != NULL && check != NULL &&
+		    strcmp(check->value, "ok") != 0)
+			vf_buf_printf(d, " (%s)", check->value);
+		if (when != NULL)
+			vf_buf_printf(d, ", %s", when->value);
+	} else if (strcmp(role, VF_PART_PROPOSAL) == 0) {
+		vf_buf_adds(d, "fields proposed, not taken");
+		if (by != NULL)
+			vf_buf_printf(d, ", by %s", by->value);
 		if (when != NULL)
 			vf_buf_printf(d, ", %s", when->value);
 	} else if (strcmp(role, VF_PART_ORIGINAL) == 0) {

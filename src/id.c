@@ -90,39 +90,40 @@ copy_id(const char *s, size_t n, char *id, size_t size)
 }
 
 /*
- * Each position is tried against patterns of bounded length, so the scan
- * is linear in the text. id_span reads at most 15 bytes and stops at the
- * first byte that does not fit, which is the NUL at the latest.
+ * The case tag in the forms the office writes, "[VF#ID]" in every subject
+ * (case.c, mailout.c) and "【VF#ID】" as the issue names it for Japanese
+ * mailers: each opening bracket with its own closing one, "VF" in capitals.
+ * A bare number, "VF#ID" without brackets, a full-width number sign or a
+ * Message-ID is not a tag: a follow-up threads by this or by a Message-ID
+ * the office recorded in .sent (sent.c), nothing else. Each position is
+ * tried against patterns of bounded length, so the scan is linear in the
+ * text; id_span reads at most 15 bytes and stops at the first byte that
+ * does not fit, which is the NUL at the latest.
  */
 int
 vf_id_scan(const char *text, char *id, size_t size)
 {
-	const char *p;
-	size_t n;
+	const char *p, *q, *close;
+	size_t n, open, clen;
 
 	if (text == NULL)
 		return 0;
 	for (p = text; *p != '\0'; p++) {
-		if ((p[0] == 'V' || p[0] == 'v') &&
-		    (p[1] == 'F' || p[1] == 'f')) {
-			const char *q = NULL;
-
-			if (p[2] == '#')
-				q = p + 3;
-			/* FULLWIDTH NUMBER SIGN, as typed in Japanese. */
-			else if (strncmp(p + 2, "\xef\xbc\x83", 3) == 0)
-				q = p + 5;
-			else if (p[2] == '.' && p > text && p[-1] == '<')
-				q = p + 3;
-			if (q == NULL || (n = id_span(q)) == 0)
-				continue;
-			/* A message id: <vf.ID.anything@host> or <vf.ID@host>. */
-			if (p[2] == '.' && q[n] != '.' && q[n] != '@')
-				continue;
-			if (copy_id(q, n, id, size))
-				return 1;
-			return 0;
-		}
+		if (p[0] == '[') {
+			open = 1;
+			close = "]";
+		} else if (strncmp(p, "\xe3\x80\x90", 3) == 0) {	/* 【 */
+			open = 3;
+			close = "\xe3\x80\x91";			/* 】 */
+		} else
+			continue;
+		if (strncmp(p + open, "VF#", 3) != 0)
+			continue;
+		q = p + open + 3;
+		clen = strlen(close);
+		if ((n = id_span(q)) == 0 || strncmp(q + n, close, clen) != 0)
+			continue;
+		return copy_id(q, n, id, size);
 	}
 	return 0;
 }

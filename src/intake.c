@@ -39,6 +39,13 @@ struct mail {
 	struct vf_form		 form;
 	char			 digest[SHA256_DIGEST_STRING_LENGTH];
 	char			*from_raw;	/* From: as written, if ASCII */
+	/* How it threads to its case (case_of). */
+	int			 by_sent;	/* a Message-ID in .sent */
+	char			 role[33];	/* whom the office wrote: the
+						   .sent record's ROLE, or "" */
+	char			 kind[33];	/* the notice it answers */
+	char			 mentions[VF_IDLEN]; /* the case a new case
+						   names (Vf-Mentions) */
 	const char		*raw;
 	size_t			 rawlen;
 };
@@ -54,18 +61,6 @@ prot_name(int prot)
 	default:
 		return "clear";
 	}
-}
-
-static int
-prot_parse(const char *s)
-{
-	if (s == NULL)
-		return VF_PROT_CLEAR;
-	if (strcmp(s, "encrypted") == 0)
-		return VF_PROT_ENCRYPTED;
-	if (strcmp(s, "signed") == 0)
-		return VF_PROT_SIGNED;
-	return VF_PROT_CLEAR;
 }
 
 /* A header value from the mail, made safe for one line of a case file. */
@@ -389,6 +384,16 @@ followup_headers(struct vf_kv *h, size_t *n, const struct mail *ml,
 	h[k++].value = enc;
 	h[k].name = "Vf-Signature";
 	h[k++].value = sig;
+	/* Each signed piece keeps its own signer, as on the report. */
+	if (ml->r.signer[0] != '\0') {
+		h[k].name = "Vf-Signer";
+		h[k++].value = (char *)ml->r.signer;
+	}
+	if (ml->r.signers > (ml->r.signer[0] != '\0') &&
+	    ml->r.signer_list.len > 0) {
+		h[k].name = "Vf-Signers";
+		h[k++].value = ml->r.signer_list.p;
+	}
 	h[k].name = "Vf-Protection";
 	h[k++].value = (char *)prot_name(ml->r.prot);
 	h[k].name = "Vf-Digest";
@@ -513,12 +518,19 @@ file_new(struct vf_intake *in, struct mail *ml)
 	}
 	for (i = 0; i < ml->form.n; i++)
 		vf_case_field_set(&c, ml->form.v[i].name, ml->form.v[i].value);
+	if (ml->mentions[0] != '\0')
+		vf_case_set(&c, "Vf-Mentions", ml->mentions);
 	vf_case_history(&c, in->tool, "received %s report, %zu fields, "
 	    "encryption %s, signature %s%s%s",
 	    ml->form.kind ? vf_kind_name(ml->form.kind) : "unknown-kind",
 	    ml->form.n, vf_case_get(&c, "Vf-Encryption"),
 	    vf_case_get(&c, "Vf-Signature"), pb.len > 0 ? "; problem: " : "",
 	    pb.len > 0 ? pb.p : "");
+	if (ml->mentions[0] != '\0')
+		vf_case_history(&c, in->tool, "mentions case %s (threaded by "
+		    "%s), filed as a case of its own: it holds a complete "
+		    "report form", ml->mentions, ml->by_sent ?
+		    "a Message-ID the office sent" : "its subject's tag");
 
 	h[0].name = "Content-Transfer-Encoding";
 	h[0].value = "8bit";
@@ -540,9 +552,10 @@ file_new(struct vf_intake *in, struct mail *ml)
 	if ((rc = vf_deliverv(in->root, "received", in->id, iov, niov,
 	    in->path, sizeof(in->path))) != 0)
 		goto done;
-	(void)vf_log(in->root, in->tool, in->id, "new %s case%s%s",
-	    vf_case_get(&c, "Vf-Kind"), pb.len > 0 ? "; problem: " : "",
-	    pb.len > 0 ? pb.p : "");
+	(void)vf_log(in->root, in->tool, in->id, "new %s case%s%s%s%s",
+	    vf_case_get(&c, "Vf-Kind"), ml->mentions[0] != '\0' ?
+	    ", mentions case " : "", ml->mentions, pb.len > 0 ?
+	    "; problem: " : "", pb.len > 0 ? pb.p : "");
 done:
 	/* The number is gone for good: say why it has no case. */
 	if (rc != 0)
@@ -556,32 +569,203 @@ done:
 	return rc;
 }
 
-/* Was the case's report signed (well) by the key that signed this mail? */
+/*
+ * Did the key that signed the report sign this follow-up, well, and all
+ * of its text? Only that proves the follow-up is the reporter's: the
+ * office key is public and case numbers are sequential, so protection,
+ * a subject tag or a From prove nothing. The report's signer is the key
+ * whose good signature covered every piece of the report's text
+ * (Vf-Signer), never merely the first good one seen.
+ */
 static int
-same_signer(const struct vf_case *c, const struct vf_report *r)
+by_report_key(const struct vf_case *c, const struct vf_report *r)
 {
-	const char *v;
-	size_t n;
+	const char *k = vf_case_get(c, "Vf-Signer");
+	const char *s = vf_case_get(c, "Vf-Signature");
 
-	if ((v = vf_case_get(c, "Vf-Signature")) == NULL ||
-	    strncmp(v, "good ", 5) != 0)
+	if (k == NULL || strlen(k) != 40 || s == NULL ||
+	    strncmp(s, "good ", 5) != 0 || strstr(s, " office") != NULL)
 		return 0;
-	n = strlen(r->sig.sig_fpr);
-	return n > 0 && strncmp(v + 5, r->sig.sig_fpr, n) == 0 &&
-	    (v[5 + n] == ' ' || v[5 + n] == '\0');
+	if (r->mixed || r->signer[0] == '\0' || r->sig.sig != VF_SIG_GOOD ||
+	    r->signer_office)
+		return 0;
+	return strcasecmp(r->signer, k) == 0;
+}
+
+/* The key this mail is signed by, for history and part headers. */
+static const char *
+key_of(const struct vf_report *r)
+{
+	return r->signer[0] != '\0' && !r->mixed ? r->signer : "unsigned";
+}
+
+/* Two addr-specs the same: the local part as written, the domain in any
+   case (vf_addr_ascii has put both in A-labels). */
+static int
+same_addr(const char *a, const char *b)
+{
+	const char *ea = strrchr(a, '@'), *eb = strrchr(b, '@');
+
+	if (ea == NULL || eb == NULL || ea - a != eb - b)
+		return 0;
+	return strncmp(a, b, (size_t)(ea - a)) == 0 &&
+	    strcasecmp(ea, eb) == 0;
+}
+
+/*
+ * Is the answer from the party the notice went to? The From address
+ * against the address the notice was sent to (notice.c takes it from the
+ * case: reporter.email for the reporter, Vf-Route-Address, else the
+ * coordinator-address for the coordinator), and a signature against the
+ * key on record (the report's signer, else Vf-Reporter-Key; Vf-Route-Key,
+ * else coordinator-key for the coordinator). A signature where no key is
+ * on record is a key-mismatch too: nothing proves the key is theirs.
+ * A mismatch is recorded as one; nothing here guesses it away:
+ *
+ *	address-mismatch	From is not the address written to
+ *	key-mismatch		signed, but not (well) by the key on record
+ *	unsigned		the right address, no signature
+ *	ok			the right address, signed by the right key
+ */
+static const char *
+party_check(const struct vf_intake *in, const struct vf_case *c,
+    const struct vf_report *r, const char *role)
+{
+	const char *addr, *key, *route;
+	char *from, *want;
+	int same, mine;
+
+	if (strcmp(role, "reporter") == 0) {
+		addr = vf_case_field(c, "reporter.email");
+		/* The report's signer, else the key notices went to. */
+		if ((key = vf_case_get(c, "Vf-Signer")) == NULL)
+			key = vf_case_get(c, "Vf-Reporter-Key");
+	} else {
+		/* The route's, if the case is routed to that party. */
+		route = vf_case_get(c, "Vf-Route");
+		mine = route != NULL && strcmp(route, role) == 0;
+		addr = mine ? vf_case_get(c, "Vf-Route-Address") : NULL;
+		key = mine ? vf_case_get(c, "Vf-Route-Key") : NULL;
+		/* As notice.c falls back for the coordinator. */
+		if (strcmp(role, "coordinator") == 0 && (route == NULL ||
+		    mine)) {
+			if (addr == NULL)
+				addr = vf_config_get(in->cfg,
+				    "coordinator-address");
+			if (key == NULL)
+				key = vf_config_get(in->cfg,
+				    "coordinator-key");
+		}
+	}
+	from = r->from != NULL ? vf_addr_mailbox(r->from) : NULL;
+	want = addr != NULL ? vf_addr_ascii(addr) : NULL;
+	same = from != NULL && want != NULL && same_addr(from, want);
+	free(from);
+	free(want);
+	if (!same)
+		return "address-mismatch";
+	if (r->sigs == 0 && r->sig.sig == VF_SIG_NONE && !r->mixed)
+		return "unsigned";
+	if (key != NULL && r->signer[0] != '\0' && !r->mixed &&
+	    r->sig.sig == VF_SIG_GOOD && strcasecmp(r->signer, key) == 0)
+		return "ok";
+	return "key-mismatch";
+}
+
+/* Is name in the ", "-separated list? */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; ) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/*
+ * What a follow-up that may not write fields says about them: a part of
+ * role proposal, in the fields part's syntax, after the follow-up part
+ * (index of) it came in, and the names in the case's Vf-Proposes, for the
+ * staff (vf-decide take) or vf-validate to take or leave. A field whose
+ * value it repeats is not proposed. The names go into *names.
+ */
+static void
+add_proposal(struct vf_case *c, const struct mail *ml, size_t of,
+    const char *party, const char *when, struct vf_buf *names)
+{
+	struct vf_buf b = { 0 }, list = { 0 };
+	struct vf_kv h[5];
+	const char *cur, *v, *nl;
+	char by[96], ofs[24], *body;
+	size_t i, len;
+
+	for (i = 0; i < ml->form.n; i++) {
+		cur = vf_case_field(c, ml->form.v[i].name);
+		if (cur != NULL && strcmp(cur, ml->form.v[i].value) == 0)
+			continue;
+		vf_buf_printf(&b, "%s: ", ml->form.v[i].name);
+		/* A continuation line starts with a tab, as in the fields. */
+		for (v = ml->form.v[i].value; (nl = strchr(v, '\n')) != NULL;
+		    v = nl + 1) {
+			vf_buf_add(&b, v, (size_t)(nl + 1 - v));
+			vf_buf_addc(&b, '\t');
+		}
+		vf_buf_printf(&b, "%s\n", v);
+		vf_buf_printf(names, "%s%s", names->len ? ", " : "",
+		    ml->form.v[i].name);
+	}
+	if (b.len == 0) {
+		vf_buf_free(&b);
+		return;
+	}
+	if (snprintf(by, sizeof(by), "%s %s", party, key_of(&ml->r)) >=
+	    (int)sizeof(by) || snprintf(ofs, sizeof(ofs), "%zu", of) >=
+	    (int)sizeof(ofs))
+		errx(EX_SOFTWARE, "add_proposal: header too long");
+	h[0].name = "Content-Transfer-Encoding";
+	h[0].value = "8bit";
+	h[1].name = "Content-Disposition";
+	h[1].value = "inline";
+	h[2].name = "Vf-Proposed-By";
+	h[2].value = by;
+	h[3].name = "Vf-Received";
+	h[3].value = (char *)when;
+	h[4].name = "Vf-Of";
+	h[4].value = ofs;
+	body = vf_buf_take(&b, &len);
+	vf_case_add_part_take(c, VF_PART_PROPOSAL,
+	    "text/plain; charset=utf-8", h, 5, body, len);
+
+	/* Vf-Proposes: what was proposed before, then what is new. */
+	if ((cur = vf_case_get(c, "Vf-Proposes")) != NULL)
+		vf_buf_adds(&list, cur);
+	for (i = 0; i < ml->form.n; i++)
+		if (listed(names->p, ml->form.v[i].name) &&
+		    !listed(list.p, ml->form.v[i].name))
+			vf_buf_printf(&list, "%s%s", list.len ? ", " : "",
+			    ml->form.v[i].name);
+	vf_case_set(c, "Vf-Proposes", list.p);
+	vf_buf_free(&list);
 }
 
 static int
 file_followup(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf added = { 0 };
-	struct vf_kv h[12];
-	const char *state;
+	struct vf_buf added = { 0 }, changed = { 0 }, proposed = { 0 };
+	struct vf_buf what = { 0 };
+	struct vf_kv h[16];
+	const char *state, *check = NULL, *party, *cur;
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
 	char *body;
-	size_t i, n, len;
-	int rc, lk;
+	size_t i, n, len, of;
+	int rc, lk, mine;
 
 	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
 		return rc;
@@ -605,44 +789,71 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	}
 	read_form(in, ml, vf_kind_parse(vf_case_get(&c, "Vf-Kind") ?
 	    vf_case_get(&c, "Vf-Kind") : ""));
+	mine = by_report_key(&c, &ml->r);
 	/*
-	 * The key that signed the report is the one expected to sign what
-	 * follows: a good signature by another key proves nothing here.
+	 * Signed by another key than the report's: its text is kept with
+	 * the clear text, where it would otherwise be lost, and its
+	 * signature is still recorded on the part.
 	 */
-	if (ml->r.prot == VF_PROT_SIGNED && !same_signer(&c, &ml->r)) {
-		/* Its text with it, or the follow-up would lose the text. */
+	if (ml->r.prot == VF_PROT_SIGNED && !mine) {
 		for (i = 0; i < ml->r.np; i++)
 			if (ml->r.p[i].prot == VF_PROT_SIGNED)
 				ml->r.p[i].prot = VF_PROT_CLEAR;
 		ml->r.prot = VF_PROT_CLEAR;
-		vf_case_history(&c, in->tool, "follow-up signed by %s, not by "
-		    "the report's key: counts as clear", ml->r.sig.sig_fpr);
 	}
+	/* Who answered: only a notice the office recorded says so. */
+	party = ml->by_sent ? ml->role : "unknown";
+	if (ml->by_sent)
+		check = party_check(in, &c, &ml->r, ml->role);
 	vf_timestamp(when, sizeof(when), 0);
 	followup_headers(h, &n, ml, enc, sizeof(enc), sig, sizeof(sig), &mid,
 	    &from, &subj, when);
+	if (ml->by_sent) {
+		h[n].name = "Vf-Party";
+		h[n++].value = ml->role;
+		h[n].name = "Vf-Party-Check";
+		h[n++].value = (char *)check;
+		h[n].name = "Vf-Answers";
+		h[n++].value = ml->kind;
+	}
 	body = take_text(ml, &len);
+	of = c.npart;
 	vf_case_add_part_take(&c, VF_PART_FOLLOWUP,
 	    "text/plain; charset=utf-8", h, n, body, len);
 	add_pieces(&c, ml);
 	/*
-	 * A follow-up may supply what the report lacked, but it may not
-	 * replace what the reporter said, and clear text may not add to an
-	 * encrypted report: anyone can write a subject with a case number.
+	 * The reporter's own key may add what the report lacked and change
+	 * what it said (a correction is theirs to make; history names the
+	 * fields, the follow-up part keeps the text). Anything else only
+	 * proposes.
 	 */
-	if (ml->r.prot >= prot_parse(vf_case_get(&c, "Vf-Protection")))
+	if (mine)
 		for (i = 0; i < ml->form.n; i++) {
-			if (vf_case_field(&c, ml->form.v[i].name) != NULL)
+			cur = vf_case_field(&c, ml->form.v[i].name);
+			if (cur != NULL && strcmp(cur, ml->form.v[i].value) ==
+			    0)
 				continue;
+			vf_buf_printf(cur == NULL ? &added : &changed, "%s%s",
+			    (cur == NULL ? added.len : changed.len) ? ", " :
+			    "", ml->form.v[i].name);
 			vf_case_field_set(&c, ml->form.v[i].name,
 			    ml->form.v[i].value);
-			vf_buf_printf(&added, "%s%s", added.len ? ", " : "",
-			    ml->form.v[i].name);
 		}
-	vf_case_history(&c, in->tool, "follow-up received from %s, "
-	    "encryption %s, signature %s%s%s", from != NULL ? from : "?", enc,
-	    sig, added.len > 0 ? "; fields added: " : "",
-	    added.len > 0 ? added.p : "");
+	else
+		add_proposal(&c, ml, of, party, when, &proposed);
+	if (added.len > 0)
+		vf_buf_printf(&what, ", fields added: %s", added.p);
+	if (changed.len > 0)
+		vf_buf_printf(&what, ", fields changed: %s", changed.p);
+	if (proposed.len > 0)
+		vf_buf_printf(&what, ", proposes: %s", proposed.p);
+	/* Roles and fingerprints only (DESIGN principle 6): never a From. */
+	vf_case_history(&c, in->tool, "follow-up received (party %s%s%s%s, "
+	    "key %s, encryption %s%s)", party, check != NULL ? ", check " : "",
+	    check != NULL ? check : "", ml->by_sent ? "" : ", threaded by "
+	    "subject tag", ml->r.sigs > 0 && strcmp(key_of(&ml->r),
+	    "unsigned") == 0 ? sig : key_of(&ml->r), enc,
+	    what.len > 0 ? what.p : "");
 	free(mid);
 	free(from);
 	free(subj);
@@ -652,9 +863,14 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	if ((rc = vf_case_save(in->root, in->path, sizeof(in->path), &c,
 	    in->tool, VF_CASE_NEW)) != 0)
 		goto done;
-	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s", state);
+	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s (party "
+	    "%s%s%s)%s", state, party, check != NULL ? ", check " : "",
+	    check != NULL ? check : "", what.len > 0 ? what.p : "");
 done:
 	vf_buf_free(&added);
+	vf_buf_free(&changed);
+	vf_buf_free(&proposed);
+	vf_buf_free(&what);
 	vf_case_free(&c);
 	vf_unlock(lk);
 	return rc;
@@ -669,26 +885,98 @@ ascii_printable(const char *s)
 	return 1;
 }
 
+/* Message-IDs looked up in .sent per mail: References may be long. */
+#define REFS_MAX	64
+
 /*
- * The case a mail answers: the subject's tag, else our message ids in
- * In-Reply-To or References; the first that names a case on disk.
+ * The first Message-ID in v the office sent (a .sent record, sent.c) whose
+ * case is on disk: ml gets the role and kind. 0 with *found, or the exit
+ * status of a failed lookup.
  */
 static int
-case_of(struct vf_intake *in, const struct vf_report *r)
+sent_of(struct vf_intake *in, const char *v, struct mail *ml, int *found)
 {
-	const char *src[3], *state;
-	size_t i;
+	const char *p, *e, *state;
+	char mid[HDR_MAX + 1];
+	size_t k;
+	int rc;
 
-	src[0] = r->subject;
-	src[1] = r->in_reply_to;
-	src[2] = r->references;
-	for (i = 0; i < 3; i++)
-		if (src[i] != NULL && vf_id_scan(src[i], in->id,
-		    sizeof(in->id)) && vf_find(in->root, in->id, in->path,
-		    sizeof(in->path), &state) == 0)
-			return 1;
+	for (p = v, k = 0; p != NULL && k < REFS_MAX; p = e, k++) {
+		if ((p = strchr(p, '<')) == NULL ||
+		    (e = strchr(p, '>')) == NULL)
+			break;
+		if ((size_t)(e - p - 1) >= sizeof(mid) || e == p + 1)
+			continue;
+		memcpy(mid, p + 1, (size_t)(e - p - 1));
+		mid[e - p - 1] = '\0';
+		rc = vf_sent_get(in->root, mid, in->id, sizeof(in->id),
+		    ml->role, sizeof(ml->role), ml->kind, sizeof(ml->kind));
+		if (rc == EX_NOINPUT)
+			continue;
+		if (rc != 0)
+			return rc;
+		if (vf_find(in->root, in->id, in->path, sizeof(in->path),
+		    &state) == 0) {
+			ml->by_sent = *found = 1;
+			return 0;
+		}
+	}
+	in->id[0] = in->path[0] = ml->role[0] = ml->kind[0] = '\0';
+	return 0;
+}
+
+/*
+ * The case a mail answers: In-Reply-To, else References, naming a
+ * Message-ID the office sent (which no outsider has seen, and which says
+ * whom it answers); else the case tag of the subject in the office's own
+ * form. Never the case file's own Message-ID (<vf.ID@vf.invalid> is
+ * predictable) and never a bare number: .sent holds neither.
+ */
+static int
+case_of(struct vf_intake *in, struct mail *ml, int *found)
+{
+	const char *state;
+	int rc;
+
+	*found = 0;
+	if (ml->r.in_reply_to != NULL &&
+	    ((rc = sent_of(in, ml->r.in_reply_to, ml, found)) != 0 || *found))
+		return rc;
+	if (ml->r.references != NULL &&
+	    ((rc = sent_of(in, ml->r.references, ml, found)) != 0 || *found))
+		return rc;
+	if (ml->r.subject != NULL && vf_id_scan(ml->r.subject, in->id,
+	    sizeof(in->id)) && vf_find(in->root, in->id, in->path,
+	    sizeof(in->path), &state) == 0) {
+		*found = 1;
+		return 0;
+	}
 	in->id[0] = in->path[0] = '\0';
 	return 0;
+}
+
+/*
+ * Does the form hold every field the field table requires of its kind?
+ * Then it is a report of its own, whatever it threads to.
+ */
+static int
+complete_form(const struct vf_fields *ft, const struct vf_form *f)
+{
+	size_t i, j, need = 0;
+
+	if (f->kind == 0)
+		return 0;
+	for (i = 0; i < ft->n; i++) {
+		if ((ft->f[i].required & f->kind) == 0)
+			continue;
+		need++;
+		for (j = 0; j < f->n; j++)
+			if (strcmp(f->v[j].name, ft->f[i].name) == 0)
+				break;
+		if (j == f->n)
+			return 0;
+	}
+	return need > 0;
 }
 
 int
@@ -698,7 +986,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	const char *state, *fr, *msg;
 	char err[512], *norm;
 	size_t normlen;
-	int rc;
+	int rc, found;
 
 	in->followup = in->duplicate = 0;
 	in->path[0] = in->id[0] = '\0';
@@ -760,7 +1048,23 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	if ((fr = ml.r.from_raw) != NULL && strlen(fr) < HDR_MAX &&
 	    ascii_printable(fr))
 		ml.from_raw = vf_strdup(fr);
-	if (case_of(in, &ml.r)) {
+	if ((rc = case_of(in, &ml, &found)) != 0)
+		goto done;
+	/*
+	 * A complete new report that threads is a new report: a reply may
+	 * bring another finding, and it is never a way to rewrite a case.
+	 */
+	if (found) {
+		read_form(in, &ml, ml.r.subject != NULL ?
+		    vf_form_kind_subject(ml.r.subject) : 0);
+		if (complete_form(in->fields, &ml.form)) {
+			(void)strlcpy(ml.mentions, in->id,
+			    sizeof(ml.mentions));
+			in->id[0] = in->path[0] = '\0';
+			found = 0;
+		}
+	}
+	if (found) {
 		in->followup = 1;
 		rc = file_followup(in, &ml);
 	} else {

@@ -191,6 +191,8 @@ show(const char *what, void *arg)
 	line("Signers", vf_case_get(&c, "Vf-Signers"), 0);
 	line("Protection", vf_case_get(&c, "Vf-Protection"), 0);
 	line("Problem", vf_case_get(&c, "Vf-Problem"), 0);
+	line("Mentions", vf_case_get(&c, "Vf-Mentions"), 0);
+	line("Proposes", vf_case_get(&c, "Vf-Proposes"), 0);
 	fields(sh, &c);
 	printf("\nHistory\n");
 	for (i = 0; i < c.nhist; i++)
@@ -211,10 +213,21 @@ show(const char *what, void *arg)
 		} else if (strcmp(role, VF_PART_FOLLOWUP) == 0) {
 			printf("\nFollow-up\n");
 			line("  Received", vf_cpart_get(p, "Vf-Received"), 0);
+			/* Who it is from: proven by .sent, else unknown. */
+			line("  Party", vf_cpart_get(p, "Vf-Party") != NULL ?
+			    vf_cpart_get(p, "Vf-Party") : "unknown", 0);
+			line("  Check", vf_cpart_get(p, "Vf-Party-Check"), 0);
+			line("  Answers", vf_cpart_get(p, "Vf-Answers"), 0);
 			line("  From", vf_cpart_get(p, "Vf-From"), 0);
 			line("  Encryption", vf_cpart_get(p, "Vf-Encryption"), 0);
 			signature("  Signature",
 			    vf_cpart_get(p, "Vf-Signature"));
+			indented(p->body, p->len);
+		} else if (strcmp(role, VF_PART_PROPOSAL) == 0) {
+			printf("\nProposed fields (not taken; vf-decide take)"
+			    "\n");
+			line("  By", vf_cpart_get(p, "Vf-Proposed-By"), 0);
+			line("  Received", vf_cpart_get(p, "Vf-Received"), 0);
 			indented(p->body, p->len);
 		} else if (strcmp(role, VF_PART_ORIGINAL) == 0)
 			printf("\nOriginal mail kept (%s, %zu bytes)\n",

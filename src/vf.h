@@ -613,8 +613,9 @@ int	vf_id_new(struct vf_root *, char *, size_t);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
 int	vf_id_valid(const char *);
 /*
- * Find a case id in text: "[VF#2026-00042]", "【VF#2026-00042】", "VF#..."
- * in a subject, or "<vf.2026-00042.xxx@...>" in a message id. 1 if found.
+ * Find the case tag of a subject: "[VF#2026-00042]" or "【VF#2026-00042】",
+ * the first one; 1 if found. Nothing else names a case: not a bare id, not
+ * "VF#ID" alone, not a Message-ID (threading by those is .sent's, sent.c).
  */
 int	vf_id_scan(const char *, char *, size_t);
 
@@ -1557,5 +1558,15 @@ void	 vf_dupidx_build(struct vf_dupidx *);
 int	 vf_dupidx_match(const struct vf_dupidx *, const struct vf_case *,
 	    struct vf_buf *, struct vf_buf *);
 void	 vf_dupidx_free(struct vf_dupidx *);
+
+/* ---- followup (intake.c) ---- */
+/*
+ * A follow-up that may not write fields keeps what it says about them in a
+ * part of this role: "name: value" lines as in the fields part, headers
+ * Vf-Proposed-By: ROLE FPR|unsigned, Vf-Received, Vf-Of: N (the index of
+ * its follow-up part among the case's parts, from 0); the case header
+ * Vf-Proposes names the fields proposed and not yet taken (vf-decide).
+ */
+#define VF_PART_PROPOSAL	"proposal"
 
 #endif

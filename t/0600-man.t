@@ -30,9 +30,14 @@ tools=$(
 )
 [ -n "$tools" ]
 ok $? "there are tools to document"
+# Its own page, or one naming it in NAME with others (vf-feed(1) is the
+# page of vf-feed-nvd, vf-feed-osv and vf-feed-jvn).
 for t in $tools; do
-	test -f "$man/$t.1"
-	ok $? "$t has a page: share/man/$t.1"
+	test -f "$man/$t.1" ||
+	    for p in "$man"/*.1; do
+		sed -n '/^\.Sh NAME/,/^\.Nd /p' "$p"
+	    done | grep -qx "\.Nm $t\( ,\)\{0,1\}"
+	ok $? "$t has a page: share/man/$t.1, or one naming it"
 done
 for page in vf-case.5 vf.7; do
 	test -f "$man/$page"

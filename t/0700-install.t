@@ -7,7 +7,8 @@
 command -v cc >/dev/null || skip_all "no C compiler"
 mkdir "$work/src"
 (cd "$top" && cp -R Makefile src share "$work/src/" && mkdir "$work/src/bin" &&
-    cp bin/vf-demo bin/vf-send bin/vf-charts "$work/src/bin/")
+    cp bin/vf-demo bin/vf-send bin/vf-charts bin/vf-feed-nvd bin/vf-feed-osv \
+    bin/vf-feed-jvn "$work/src/bin/")
 make -s -C "$work/src" PREFIX=/opt/vf >"$work/build.log" 2>&1
 ok $? "a copy builds"
 # A umask that would leave the tools unreadable to others, and one that
@@ -34,6 +35,8 @@ for f in bin/vf-parse bin/vf-ls bin/vf-show bin/vf-demo bin/vf-charts \
     bin/vf-redact bin/vf-notify bin/vf-send share/vf/policy \
     share/vf/templates/ack.ja share/vf/templates/first-contact.en \
     share/vf/forms/web.en.txt share/vf/examples/software-ja.txt \
+    bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn share/vf/jvn-vuldef.xsl \
+    share/man/man1/vf-feed.1 share/man/man1/vf-feed-nvd.1 \
     share/man/man1/vf-parse.1 share/man/man5/vf-case.5 share/man/man7/vf.7; do
 	test -f "$d/$f"
 	ok $? "installed $f"
@@ -42,12 +45,22 @@ test -x "$d/bin/vf-parse"
 ok $? "tools are executable"
 grep -q '/opt/vf/share/vf' "$d/bin/vf-parse"
 ok $? "the data directory follows PREFIX"
+if command -v xsltproc >/dev/null; then
+	env -u VF_SHARE "$d/bin/vf-feed-jvn" "$top/t/data/feeds/jvn-vuldef.xml" \
+	    >"$work/jvn.out" 2>&1
+	ok $? "the installed vf-feed-jvn finds its stylesheet"
+else
+	skip "xsltproc missing"
+fi
 if command -v gpg >/dev/null && command -v procmail >/dev/null; then
 	env -u VF_SHARE PATH="$d/bin:/usr/bin:/bin" "$d/bin/vf-demo" \
 	    >"$work/demo.log" 2>&1
 	rc=$?
 	ok $rc "the installed demo runs and finds its data"
-	[ $rc -eq 0 ] || sed 's/^/#   /' "$work/demo.log" | tail -20
+	if [ $rc -ne 0 ]; then
+		sed 's/^/#   /' "$work/demo.log" | tail -20
+		keep_log 0700-installed-demo.log "$work/demo.log"
+	fi
 	grep -q '^Case *VF#' "$work/demo.log"
 	ok $? "and shows a case"
 else

@@ -228,25 +228,25 @@ grep -q 'SHOP-ANSWER' "$c"
 is $? 1 "and not on the other case"
 is "$(grep -c '^Vf-Encryption: pgp-mime ok' "$c")" 2 "the replies were decrypted"
 
-# --- WHO ANSWERED: the place for the attribution of replies to parties.
-# vf-parse does not yet record whom a follow-up is from (issue 8, "Answers
-# come back to the case", done in src/intake.c by the intake work). When it
-# writes Vf-Party on follow-up parts, these checks start to count.
-party_of() { # CASE TEXT: the Vf-Party of the follow-up holding TEXT
-	awk -v t="$2" 'BEGIN { RS = "\n--=_vf_" } index($0, t) {
-	    if (match($0, /\nVf-Party: [a-z]+/)) print substr($0, RSTART + 11, RLENGTH - 11) }' "$1"
+# --- WHO ANSWERED: each reply is attributed to the party whose notice it
+# answers (its In-Reply-To names a Message-ID in .sent), checked against
+# that party's address and key (issue 8, "Answers come back to the case").
+partof() { # CASE TEXT HEADER: that header of the follow-up holding TEXT
+	awk -v t="$2" -v hd="$3" 'BEGIN { RS = "\n--=_vf_" } index($0, t) {
+	    n = split($0, l, "\n"); for (i = 1; i <= n; i++) {
+	    if (l[i] == "") break; if (index(l[i], hd ": ") == 1) {
+	    print substr(l[i], length(hd) + 3); exit } } }' "$1"
 }
 for x in "$c:REPORTER-ANSWER:reporter" "$c:COORD-ANSWER:coordinator" "$w:SHOP-ANSWER:operator"; do
 	f=${x%%:*}
 	rest=${x#*:}
 	text=${rest%%:*}
 	want=${rest#*:}
-	if grep -q '^Vf-Party:' "$f"; then
-		is "$(party_of "$f" "$text")" "$want" "the reply $text is attributed to the $want"
-	else
-		skip "vf-parse records no Vf-Party yet: attribution of $text to the $want"
-	fi
+	is "$(partof "$f" "$text" Vf-Party)" "$want" "the reply $text is attributed to the $want"
+	is "$(partof "$f" "$text" Vf-Party-Check)" ok "the reply $text: address and key are the $want's"
 done
+vf-show "$w" | grep -q '^  Party *operator'
+ok $? "vf-show says the operator answered"
 
 fg=$pf_pid
 master=$(tr -d ' ' <"$pf/queue/pid/master.pid" 2>/dev/null)

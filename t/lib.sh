@@ -24,6 +24,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 plan() { echo "1..$1"; }
+# Keep a log of a failure where .ci/run shows it after the summary (the
+# part of a CI run's output that is read).
+keep_log() { # name file
+	mkdir -p "$top/obj/failed" && cp "$2" "$top/obj/failed/$1" 2>/dev/null
+}
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 ok() {
 	ntest=$((ntest + 1))
