@@ -365,4 +365,35 @@ printf 'CVE-2026-1\tFoo\t-\t*\t-\tnot a url\n' >"$VF_ROOT/known/bad"
 vf-validate "$n3" >/dev/null 2>&1
 is $? 78 "a bad URL column: exit 78"
 
+# --- what the converters make of the real feeds is a list vf-validate reads
+corpora=$top/../shared/corpora
+if [ -d "$corpora/nvd-cve-json" ] && [ -d "$corpora/osv-schema" ] &&
+    command -v jq >/dev/null && [ -x "$top/bin/vf-feed-nvd" ]; then
+	make_root feeds
+	mkdir "$VF_ROOT/known"
+	for f in $(find "$corpora/nvd-cve-json" -name '*.json' -o -name '*.json.gz' |
+	    grep -v '/ref/\|cpematch-\|cvehistory-\|sources-' | sort); do
+		case $f in
+		*.gz) gzip -dc "$f" >"$work/feed.json"; u=$work/feed.json ;;
+		*) u=$f ;;
+		esac
+		vf-feed-nvd "$u" >>"$VF_ROOT/known/nvd" 2>/dev/null
+	done
+	for f in $(find "$corpora/osv-schema/tools" -name '*.json' | sort); do
+		case $f in */ghsa/testdata/*.osv.json) ;; */ghsa/testdata/*|*/CSAF/*) continue ;; esac
+		vf-feed-osv "$f" >>"$VF_ROOT/known/osv" 2>/dev/null
+	done
+	n=$(cat "$VF_ROOT"/known/* | grep -vc '^#')
+	test "$n" -ge 500
+	ok $? "setup: the converters made $n entries from the real NVD and OSV samples"
+	id=$(idof "$(file software)")
+	vf-validate "$id" >/dev/null 2>"$work/err"
+	is $? 0 "vf-validate reads every line the converters made of the real feeds"
+	is "$(state "$id")" accepted "and a report of none of them is accepted"
+else
+	skip "no ../shared/corpora NVD and OSV samples, jq or vf-feed-nvd"
+	skip "no ../shared/corpora NVD and OSV samples, jq or vf-feed-nvd"
+	skip "no ../shared/corpora NVD and OSV samples, jq or vf-feed-nvd"
+fi
+
 done_testing
