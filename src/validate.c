@@ -411,7 +411,6 @@ vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
 	const struct slot *s;
 	const struct vf_known_entry *e;
 	const struct dkey *o, *best = NULL;
-	struct vf_buf why = { 0 };
 	int found = 0, byurl = 0;
 
 	dkey_make(&d, c);
@@ -501,7 +500,6 @@ vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
 		found = 1;
 	}
 done:
-	vf_buf_free(&why);
 	dkey_free(&d);
 	return found;
 }
