@@ -328,6 +328,18 @@ is "$(state "$k2")" accepted "2.4.2 is not in >=2.0 <2.4.2 (and .nvd, a file bei
 k3=$(idof "$(file web)")
 vf-validate "$k3" >/dev/null 2>&1
 is "$(hdr "$k3" Vf-Duplicate)" "known JVNDB-2026-000123 known/jvn:1 (same URL, no CWE to compare)" "a URL on the list: duplicate"
+# A Japanese report: its name spaced and in half-width kana, its versions
+# in words ("3.2.1 およびそれ以前"), against a list line as JVN names it.
+printf 'JVNDB-2026-000777\tはやぶさ メーラー\t-\t>=3.0 <3.1\t-\t-\n' >"$VF_ROOT/known/jvn-ja"
+k4=$(idof "$(example software-ja.txt 'ソフトウエア製品脆弱性関連情報の届出')")
+vf-validate "$k4" >/dev/null 2>&1
+is "$(hdr "$k4" Vf-Duplicate)" "known JVNDB-2026-000777 known/jvn-ja:1 (same product, overlapping versions, no CWE to compare)" \
+    "Japanese: はやぶさメーラー 3.2.1 およびそれ以前 meets はやぶさ メーラー >=3.0 <3.1"
+rm "$VF_ROOT/known/jvn-ja"
+printf 'JVNDB-2026-000778\tはやぶさ メーラー\t-\t>=3.2.2\t-\t-\n' >"$VF_ROOT/known/jvn-ja"
+k5=$(idof "$(example software-ja.txt 'ソフトウエア製品脆弱性関連情報の届出')")
+vf-validate "$k5" >/dev/null 2>&1
+is "$(state "$k5")" accepted "Japanese: 3.2.1 およびそれ以前 does not meet >=3.2.2 (and the earlier case, a duplicate, is no original)"
 
 # --- -n: each verdict printed, nothing moved or changed
 make_root dryrun
