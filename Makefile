@@ -135,6 +135,7 @@ bench: all $(HELPERS)
 	VF_SHARE=$(CURDIR)/share sh bench/run
 	VF_SHARE=$(CURDIR)/share sh bench/notify
 	VF_SHARE=$(CURDIR)/share sh bench/end
+	VF_SHARE=$(CURDIR)/share sh bench/validate
 
 # Explicit modes, whatever the umask of whoever installs: tools 755, data
 # and pages 644, folders 755. uninstall removes exactly what install put.

@@ -16,6 +16,9 @@
  *  retention-days	days after closing before reporter data is deleted
  *  reply-deadline-days	days a reporter or operator has to answer
  *  operator-wait-days	days to wait for a site operator before closing
+ *  scope-domain		a domain outside .jp that is in scope (vf-validate);
+ *			the one key that may repeat, a list of domains and
+ *			not an address that could be overridden
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -93,7 +96,7 @@ parse(struct vf_config *cfg, const char *p, size_t len, char *err,
 			if (strncmp(cfg->kv[i].name, k, (size_t)(ke - k)) == 0 &&
 			    cfg->kv[i].name[ke - k] == '\0')
 				break;
-		if (i < cfg->n) {
+		if (i < cfg->n && strcmp(cfg->kv[i].name, "scope-domain") != 0) {
 			(void)snprintf(err, errlen, "config:%zu: %s given "
 			    "twice", lineno, cfg->kv[i].name);
 			return EX_CONFIG;

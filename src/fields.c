@@ -90,6 +90,7 @@ field_free(struct vf_field *f)
 	size_t i;
 
 	free(f->name);
+	free(f->group);
 	for (i = 0; i < f->nja; i++)
 		free(f->ja[i]);
 	free(f->ja);
@@ -350,7 +351,7 @@ static int
 parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
     const char *file, size_t line)
 {
-	char *col[7], *rest = s;
+	char *col[7], *rest = s, *grp;
 	size_t n = 0;
 	int v, rc;
 
@@ -373,6 +374,18 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 	if ((f->kinds = parse_kinds(col[2])) == -1)
 		return bad(err, errlen, file, line, "bad kinds \"%.40s\"",
 		    col[2]);
+	/*
+	 * "KINDS@GROUP": the fields of one group are alternatives (an
+	 * e-mail address, or failing that a telephone or fax number): a
+	 * kind requires one of them, not each (vf-validate).
+	 */
+	if ((grp = strchr(col[3], '@')) != NULL) {
+		*grp++ = '\0';
+		if (!valid_name(grp) || strcmp(col[3], "-") == 0)
+			return bad(err, errlen, file, line,
+			    "bad required group \"%.40s\" (KINDS@NAME, "
+			    "NAME a-z 0-9 . -)", grp);
+	}
 	if ((f->required = parse_kinds(col[3])) == -1)
 		return bad(err, errlen, file, line,
 		    "bad required kinds \"%.40s\"", col[3]);
@@ -384,6 +397,7 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 		    col[4]);
 	f->format = (enum vf_format)v;
 	f->name = vf_strdup(col[0]);
+	f->group = grp != NULL ? vf_strdup(grp) : NULL;
 	if ((rc = parse_labels(col[5], &f->ja, &f->nja, err, errlen, file,
 	    line)) != 0)
 		return rc;

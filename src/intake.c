@@ -1163,6 +1163,20 @@ case_of(struct vf_intake *in, struct mail *ml, int *found)
 }
 
 /*
+ * Is name another field of f's group of alternatives ("KINDS@GROUP" in the
+ * table: an e-mail address, or failing that a telephone or fax number)?
+ */
+static int
+in_group(const struct vf_fields *ft, const struct vf_field *f,
+    const char *name)
+{
+	const struct vf_field *g;
+
+	return f->group != NULL && (g = vf_fields_find(ft, name)) != NULL &&
+	    g->group != NULL && strcmp(g->group, f->group) == 0;
+}
+
+/*
  * Does the form hold every field the field table requires of its kind?
  * Then it is a report of its own, whatever it threads to.
  */
@@ -1178,7 +1192,8 @@ complete_form(const struct vf_fields *ft, const struct vf_form *f)
 			continue;
 		need++;
 		for (j = 0; j < f->n; j++)
-			if (strcmp(f->v[j].name, ft->f[i].name) == 0)
+			if (strcmp(f->v[j].name, ft->f[i].name) == 0 ||
+			    in_group(ft, &ft->f[i], f->v[j].name))
 				break;
 		if (j == f->n)
 			return 0;

@@ -367,6 +367,8 @@ struct vf_field {
 	enum vf_class	 class;
 	int		 kinds;		/* VF_KIND_* it belongs to */
 	int		 required;	/* VF_KIND_* that require it */
+	char		*group;		/* "KINDS@GROUP": one of the group's
+					   fields is required, or NULL */
 	enum vf_format	 format;
 	char		**ja;		/* Japanese labels, first is canonical */
 	size_t		 nja;
@@ -1646,6 +1648,103 @@ const char *vf_sectxt_lang(const struct vf_sectxt *);
  * no signature or anything encrypted, else as vf_gpg_decrypt.
  */
 int	 vf_gpg_clearsigned(const char *, size_t, size_t, struct vf_gpg *);
+/* ---- validate (urlcanon.c, versions.c, known.c, validate.c) ----------- */
+
+/*
+ * A URL in one spelling for comparing (urlcanon.c): scheme lowercase,
+ * host in A-labels lowercase (an IRI's non-ASCII read as UTF-8), default
+ * port, user information and fragment dropped, path normalised by
+ * liburiparser, "/" for an empty one. malloc'ed; NULL when it is not a URL
+ * with a scheme and a host. *host (may be NULL) gets the host alone.
+ */
+char	*vf_url_canon(const char *, char **);
+/* Is host (A-labels) domain or under it ("a.example.com", "example.com")? */
+int	 vf_host_under(const char *, const char *);
+
+/* Versions as intervals of dotted numbers, or text (versions.c). */
+struct vf_vitem {
+	char	*lo, *hi;	/* NULL: unbounded */
+	int	 loinc, hiinc;	/* the bound itself is in */
+	int	 hiext;		/* hi is a prefix: "12.0 系" is 12.0.* */
+	char	*text;		/* not understood: vf_fold_key of it */
+};
+
+struct vf_versions {
+	struct vf_vitem	*v;
+	size_t		 n;
+	int		 all;	/* "*": every version */
+};
+
+/* The known list's syntax (vf-case(5)); never fails: the rest is text. */
+void	 vf_versions_parse(struct vf_versions *, const char *);
+/* A report's words ("5.0.0 to 5.0.7", "3.0.1 以前"); NULL: none given. */
+void	 vf_versions_text(struct vf_versions *, const char *);
+/* Could a release be in both? */
+int	 vf_versions_overlap(const struct vf_versions *,
+	    const struct vf_versions *);
+void	 vf_versions_free(struct vf_versions *);
+
+/* The known-vulnerability list, ROOT/known/ (known.c, vf-case(5)). */
+struct vf_known_entry {
+	char			*id;
+	char			*pkey;	/* vf_fold_key(product) or NULL */
+	char			*vkey;	/* vf_fold_key(vendor) or NULL */
+	struct vf_versions	 ver;
+	long			 cwe;	/* 0: none */
+	char			*url;	/* vf_url_canon or NULL */
+	const char		*file;	/* "known/NAME" */
+	size_t			 line;
+};
+
+struct vf_known {
+	struct vf_known_entry	*e;
+	size_t			 n;
+	char			**files;
+	size_t			 nfiles;
+};
+
+/* "CWE-79" as 79; 0 when it is not exactly a CWE identifier. */
+long	 vf_cwe_number(const char *);
+/*
+ * Add the entries of one list file's text, named file in messages;
+ * EX_CONFIG with "file:line: reason" in err at the first bad line.
+ */
+int	 vf_known_parse(struct vf_known *, const char *, const char *,
+	    size_t, char *, size_t);
+/* Every list file under the root, in name order; no folder: none. */
+int	 vf_known_load(struct vf_root *, struct vf_known *, char *, size_t);
+void	 vf_known_free(struct vf_known *);
+
+/*
+ * The checks (validate.c). vf_check_fields lists (", "-joined) the fields
+ * the kind requires that are missing (a yes/no answer kept as written is
+ * missing; of a "@GROUP" only the first, and only when none is given) and
+ * those given but malformed (email, url, date, cwe).
+ */
+void	 vf_check_fields(const struct vf_fields *, const struct vf_case *, int,
+	    struct vf_buf *, struct vf_buf *);
+/* The scope-domain lines as hosts (A-labels); EX_CONFIG for a bad one. */
+int	 vf_scope_load(const struct vf_config *, char ***, size_t *, char *,
+	    size_t);
+/* Under .jp or one of those domains? */
+int	 vf_in_scope(const char *, char *const *, size_t);
+
+/*
+ * The duplicate index of one run: every case of the tree (vf_dupidx_add,
+ * with its state) and the list, hashed by product key and canonical URL
+ * (vf_dupidx_build, once). vf_dupidx_match: 1 when the case duplicates a
+ * list entry or a case received before it that is not itself a
+ * duplicate, rejected or referred; out gets the Vf-Duplicate value
+ * ("known ID FILE:LINE (why)", "case ID (why)"), of status.duplicate-of.
+ */
+struct vf_dupidx;
+struct vf_dupidx *vf_dupidx_new(const struct vf_known *);
+void	 vf_dupidx_add(struct vf_dupidx *, const struct vf_case *,
+	    const char *);
+void	 vf_dupidx_build(struct vf_dupidx *);
+int	 vf_dupidx_match(const struct vf_dupidx *, const struct vf_case *,
+	    struct vf_buf *, struct vf_buf *);
+void	 vf_dupidx_free(struct vf_dupidx *);
 
 /* ---- followup (intake.c) ---- */
 /*

@@ -20,7 +20,9 @@ Publish my name in the advisory: no
 Product name: ExampleWiki
 Version: 2.4.1
 Summary: Stored XSS in the page title of ExampleWiki.
+Environment: Debian 12, PHP 8.2
 Steps to reproduce: Put <script>alert(1)</script> in a title, save it.
+Threat: Theft of the session of anyone who views the page.
 Reported to other organisations: no
 Final report: yes
 Encryption: yes

@@ -136,6 +136,22 @@ refused(const char *text, const char *want)
 	ck_assert_ptr_null(cfg.kv);
 }
 
+/* scope-domain is a list: the one key that may repeat. */
+START_TEST(config_scope_domains)
+{
+	struct vf_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(load(&cfg, "scope-domain example.com\n"
+	    "office-name X\nscope-domain example.org\n", err, sizeof(err)), 0);
+	ck_assert_uint_eq(cfg.n, 3);
+	ck_assert_str_eq(cfg.kv[0].value, "example.com");
+	ck_assert_str_eq(cfg.kv[2].name, "scope-domain");
+	ck_assert_str_eq(cfg.kv[2].value, "example.org");
+	vf_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(config_bad)
 {
 	refused("office-key A\noffice-key B\n",
@@ -262,6 +278,7 @@ config_suite(void)
 	tcase_add_test(tc, config_good);
 	tcase_add_test(tc, config_missing_or_empty);
 	tcase_add_test(tc, config_bad);
+	tcase_add_test(tc, config_scope_domains);
 	tcase_add_test(tc, config_nul);
 	tcase_add_test(tc, config_perms);
 	tcase_add_test(tc, config_numbers);

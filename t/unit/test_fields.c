@@ -137,7 +137,15 @@ START_TEST(shipped_loads)
 	f = vf_fields_find(&t, "web.type");
 	ck_assert_int_eq(f->format, VF_FMT_CWE);
 	f = vf_fields_find(&t, "contact.encrypt");
-	ck_assert_int_eq(f->required, VF_KIND_SOFTWARE | VF_KIND_WEB);
+	ck_assert_int_eq(f->required,
+	    VF_KIND_SOFTWARE | VF_KIND_WEB | VF_KIND_VENDOR);
+	/* An e-mail address, or failing that a telephone or fax number. */
+	f = vf_fields_find(&t, "reporter.email");
+	ck_assert_str_eq(f->group, "reach");
+	ck_assert_int_eq(f->required,
+	    VF_KIND_SOFTWARE | VF_KIND_WEB | VF_KIND_VENDOR);
+	ck_assert_str_eq(vf_fields_find(&t, "reporter.fax")->group, "reach");
+	ck_assert_ptr_null(vf_fields_find(&t, "reporter.name")->group);
 	f = vf_fields_find(&t, "contact.final-report");
 	ck_assert_int_eq(f->required, VF_KIND_SOFTWARE);
 	f = vf_fields_find(&t, "product.name");
@@ -402,6 +410,12 @@ static const struct {
 	    "fields:1: required for a kind it does not belong to" },
 	{ "a.b:reporter:web:nope:line:氏名:Name\n",
 	    "fields:1: bad required kinds" },
+	{ "a.b:reporter:web:web@:line:氏名:Name\n",
+	    "fields:1: bad required group" },
+	{ "a.b:reporter:web:-@reach:line:氏名:Name\n",
+	    "fields:1: bad required group" },
+	{ "a.b:reporter:web:web@Reach:line:氏名:Name\n",
+	    "fields:1: bad required group" },
 	{ "a.b:reporter:web:-:number:氏名:Name\n", "fields:1: unknown format" },
 	{ "a.b:reporter:web:-:line:氏名||名前:Name\n",
 	    "fields:1: empty label" },

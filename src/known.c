@@ -1,0 +1,242 @@
+/*
+ * The known-vulnerability list: every regular file in ROOT/known/ whose
+ * name does not start with '.' (a converter's output being written is
+ * ".nvd" until it is moved into place), one entry a line, six TAB-separated
+ * columns ID PRODUCT VENDOR VERSIONS CWE URL, '-' for an empty column, '#'
+ * lines and empty lines ignored (vf-case(5)). A line that is none of these
+ * is an error with "known/FILE:LINE: reason": a list read half is a
+ * duplicate check that silently misses, so the tool stops (EX_CONFIG).
+ * Entries keep the keys they are compared by: vf_fold_key of product and
+ * vendor, the canonical URL, the versions as intervals.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+#define KNOWN_FILE_MAX	((size_t)1 << 30)	/* one list file, bytes */
+
+static int
+bad(char *err, size_t errlen, const char *file, size_t line, const char *why,
+    const char *what)
+{
+	(void)snprintf(err, errlen, "%s:%zu: %s%s%.60s%s", file, line, why,
+	    what != NULL ? " \"" : "", what != NULL ? what : "",
+	    what != NULL ? "\"" : "");
+	return EX_CONFIG;
+}
+
+/* "CWE-79": 79; 0 when s is not a CWE identifier. */
+long
+vf_cwe_number(const char *s)
+{
+	long n = 0;
+	size_t i;
+
+	if (strncasecmp(s, "CWE-", 4) != 0 || s[4] == '0')
+		return 0;
+	for (i = 4; s[i] >= '0' && s[i] <= '9' && i < 12; i++)
+		n = n * 10 + (s[i] - '0');
+	return i == 4 || s[i] != '\0' ? 0 : n;
+}
+
+static int
+entry(struct vf_known *k, char *s, const char *file, size_t line, char *err,
+    size_t errlen)
+{
+	struct vf_known_entry e;
+	char *col[6], *rest = s;
+	size_t n = 0, i;
+
+	while (n < 6 && (col[n] = strsep(&rest, "\t")) != NULL)
+		n++;
+	if (n < 6 || rest != NULL)
+		return bad(err, errlen, file, line, n < 6 ? "fewer than 6 "
+		    "TAB-separated columns (ID PRODUCT VENDOR VERSIONS CWE URL; "
+		    "'-' for an empty one)" : "more than 6 TAB-separated "
+		    "columns", NULL);
+	for (i = 0; i < 6; i++)
+		if (col[i][0] == '\0')
+			return bad(err, errlen, file, line, "an empty column "
+			    "(write '-')", NULL);
+	memset(&e, 0, sizeof(e));
+	if (strcmp(col[0], "-") == 0 || strpbrk(col[0], " \t") != NULL)
+		return bad(err, errlen, file, line, "the ID must be one token "
+		    "without white space", col[0]);
+	if (strcmp(col[4], "-") != 0 && (e.cwe = vf_cwe_number(col[4])) == 0)
+		return bad(err, errlen, file, line, "not a CWE identifier "
+		    "(CWE-NNN or '-')", col[4]);
+	if (strcmp(col[1], "-") == 0 && strcmp(col[5], "-") == 0)
+		return bad(err, errlen, file, line, "neither a product nor a "
+		    "URL: nothing to compare a report with", NULL);
+	if (strcmp(col[1], "-") != 0) {
+		e.pkey = vf_fold_key(col[1]);
+		if (e.pkey == NULL || e.pkey[0] == '\0') {
+			free(e.pkey);
+			return bad(err, errlen, file, line, "a product name "
+			    "without letters or digits", col[1]);
+		}
+	}
+	if (strcmp(col[5], "-") != 0 &&
+	    (e.url = vf_url_canon(col[5], NULL)) == NULL) {
+		free(e.pkey);
+		return bad(err, errlen, file, line, "not a URL with a scheme "
+		    "and a host", col[5]);
+	}
+	if (strcmp(col[2], "-") != 0 && (e.vkey = vf_fold_key(col[2])) != NULL &&
+	    e.vkey[0] == '\0') {
+		free(e.vkey);
+		e.vkey = NULL;
+	}
+	vf_versions_parse(&e.ver, col[3]);
+	e.id = vf_strdup(col[0]);
+	e.file = file;
+	e.line = line;
+	k->e = vf_reallocarray(k->e, k->n + 1, sizeof(*k->e));
+	k->e[k->n++] = e;
+	return 0;
+}
+
+int
+vf_known_parse(struct vf_known *k, const char *file, const char *text,
+    size_t len, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len, *nl, *name;
+	char *line;
+	size_t lineno = 0, i;
+	int rc = 0;
+
+	/* The entries point at the file name: keep one copy per file. */
+	k->files = vf_reallocarray(k->files, k->nfiles + 1, sizeof(*k->files));
+	name = k->files[k->nfiles++] = vf_strdup(file);
+	for (; p < end && rc == 0; p = nl < end ? nl + 1 : end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p || *p == '#')
+			continue;
+		if (!vf_utf8_valid(p, (size_t)(nl - p)))
+			return bad(err, errlen, name, lineno, "not UTF-8",
+			    NULL);
+		for (i = 0; i < (size_t)(nl - p); i++)
+			if (((unsigned char)p[i] < 0x20 && p[i] != '\t') ||
+			    p[i] == 0x7f)
+				return bad(err, errlen, name, lineno,
+				    "a control character", NULL);
+		line = vf_strndup(p, (size_t)(nl - p));
+		if (strspn(line, " ") != strlen(line))
+			rc = entry(k, line, name, lineno, err, errlen);
+		free(line);
+	}
+	return rc;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+vf_known_load(struct vf_root *root, struct vf_known *k, char *err,
+    size_t errlen)
+{
+	struct dirent *d;
+	struct stat st;
+	struct vf_buf b = { 0 };
+	char **names = NULL, rel[512];
+	size_t n = 0, i;
+	DIR *dir;
+	int fd, dfd, rc = 0, r;
+
+	memset(k, 0, sizeof(*k));
+	if ((dfd = vf_openat(root->fd, "known", O_RDONLY | O_DIRECTORY, 0))
+	    == -1) {
+		if (errno == ENOENT)
+			return 0;
+		(void)snprintf(err, errlen, "%s/known: %s", root->path,
+		    strerror(errno));
+		return EX_CONFIG;
+	}
+	if ((dir = fdopendir(dfd)) == NULL) {
+		(void)close(dfd);
+		(void)snprintf(err, errlen, "%s/known: %s", root->path,
+		    strerror(errno));
+		return EX_CONFIG;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW)
+		    == -1 || !S_ISREG(st.st_mode))
+			continue;
+		/* Its name goes into Vf-Duplicate headers: one line. */
+		for (i = 0; d->d_name[i] != '\0'; i++)
+			if ((unsigned char)d->d_name[i] < 0x20 ||
+			    d->d_name[i] == 0x7f)
+				break;
+		if (d->d_name[i] != '\0' || i > 200) {
+			(void)snprintf(err, errlen, "%s/known: a file name with "
+			    "a control character or longer than 200 bytes: "
+			    "rename it", root->path);
+			rc = EX_CONFIG;
+			break;
+		}
+		names = vf_reallocarray(names, n + 1, sizeof(*names));
+		names[n++] = vf_strdup(d->d_name);
+	}
+	qsort(names, n, sizeof(*names), cmpstr);
+	for (i = 0; i < n && rc == 0; i++) {
+		(void)snprintf(rel, sizeof(rel), "known/%s", names[i]);
+		if ((fd = vf_openat(root->fd, rel, O_RDONLY, 0)) == -1) {
+			(void)snprintf(err, errlen, "%s/%s: %s", root->path,
+			    rel, strerror(errno));
+			rc = EX_CONFIG;
+			break;
+		}
+		b.len = 0;
+		r = vf_buf_readfd(&b, fd, KNOWN_FILE_MAX);
+		(void)close(fd);
+		if (r != 0) {
+			(void)snprintf(err, errlen, "%s/%s: %s", root->path,
+			    rel, r == 1 ? "larger than 1 GiB" :
+			    strerror(errno));
+			rc = EX_CONFIG;
+			break;
+		}
+		rc = vf_known_parse(k, rel, b.p != NULL ? b.p : "", b.len, err,
+		    errlen);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	vf_buf_free(&b);
+	(void)closedir(dir);
+	return rc;
+}
+
+void
+vf_known_free(struct vf_known *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->e[i].id);
+		free(k->e[i].pkey);
+		free(k->e[i].vkey);
+		free(k->e[i].url);
+		vf_versions_free(&k->e[i].ver);
+	}
+	free(k->e);
+	for (i = 0; i < k->nfiles; i++)
+		free(k->files[i]);
+	free(k->files);
+	memset(k, 0, sizeof(*k));
+}

@@ -1,0 +1,217 @@
+/*
+ * URLs in one spelling, so that two reports of one page meet: liburiparser
+ * takes the URL apart and normalises its syntax (case of the scheme and of
+ * percent escapes, escapes of unreserved characters, "." and ".."
+ * segments); libidn2 turns the host into A-labels. What is left to do here
+ * is only what neither does: read an IRI (a URL with non-ASCII characters,
+ * as reporters write them) by percent-encoding those bytes first (RFC 3987
+ * 3.1), drop a default port, the user information and the fragment (the
+ * page is the same), and spell an empty path "/".
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <idn2.h>
+#include <uriparser/Uri.h>
+
+#include "vf.h"
+
+#define URL_MAX	4096
+
+static size_t
+range_len(const UriTextRangeA *r)
+{
+	return r->first == NULL ? 0 : (size_t)(r->afterLast - r->first);
+}
+
+/* The port the scheme uses when none is given, or NULL. */
+static const char *
+default_port(const char *scheme)
+{
+	if (strcmp(scheme, "http") == 0 || strcmp(scheme, "ws") == 0)
+		return "80";
+	if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0)
+		return "443";
+	if (strcmp(scheme, "ftp") == 0)
+		return "21";
+	return NULL;
+}
+
+/* The host as A-labels, lowercase, without a final dot; NULL if it is none. */
+static char *
+host_ascii(const UriUriA *u)
+{
+	char *h, *a = NULL, *p;
+	size_t n = range_len(&u->hostText);
+	int rc;
+
+	if (n == 0)
+		return NULL;
+	h = vf_strndup(u->hostText.first, n);
+	if (u->hostData.ip6 != NULL || u->hostData.ipFuture.first != NULL ||
+	    u->hostData.ip4 != NULL) {
+		for (p = h; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
+		return h;
+	}
+	/* A reg-name may carry the UTF-8 of an IDN as escapes. */
+	uriUnescapeInPlaceA(h);
+	if (*h == '\0' || strchr(h, '%') != NULL || !vf_utf8_valid(h,
+	    strlen(h))) {
+		free(h);
+		return NULL;
+	}
+	for (p = h; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x80)
+			*p = (char)tolower((unsigned char)*p);
+	if ((n = strlen(h)) > 1 && h[n - 1] == '.')
+		h[n - 1] = '\0';
+	/*
+	 * Letters, digits and hyphens, no A-label among them: already what
+	 * IDNA gives, lowercased; libidn2 is for the others (and checks an
+	 * "xn--" label is one). It was a tenth of vf-validate's time.
+	 */
+	if (strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789-.") == strlen(h) &&
+	    strstr(h, "xn--") == NULL) {
+		a = h;
+		h = NULL;
+		goto ldh;
+	}
+	rc = idn2_to_ascii_8z(h, &a, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK)
+		rc = idn2_to_ascii_8z(h, &a, IDN2_NFC_INPUT |
+		    IDN2_TRANSITIONAL);
+	free(h);
+	if (rc != IDN2_OK)
+		return NULL;
+	for (p = a; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	p = vf_strdup(a);
+	idn2_free(a);
+	a = p;
+ldh:
+	/*
+	 * Not a host name: characters of a URL, or an empty label (the one
+	 * final dot of a fully qualified name is gone already).
+	 */
+	n = strlen(a);
+	if (n == 0 || strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n ||
+	    a[0] == '.' || a[n - 1] == '.' || strstr(a, "..") != NULL) {
+		free(a);
+		return NULL;
+	}
+	/* Labels of 1 to 63 characters, no hyphen at either end (RFC 5891). */
+	for (p = a; *p != '\0'; p += n + (p[n] == '.')) {
+		n = strcspn(p, ".");
+		if (n > 63 || p[0] == '-' || p[n - 1] == '-') {
+			free(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+char *
+vf_url_canon(const char *in, char **hostp)
+{
+	struct vf_buf b = { 0 }, o = { 0 };
+	UriUriA u;
+	UriPathSegmentA *seg;
+	const char *errpos, *dp;
+	const unsigned char *s;
+	char *scheme = NULL, *host = NULL, *port = NULL, *p;
+	int parsed = 0;
+
+	if (hostp != NULL)
+		*hostp = NULL;
+	if (in == NULL || strlen(in) > URL_MAX)
+		return NULL;
+	/* IRI to URI: non-ASCII bytes as escapes; a space or control ends it. */
+	for (s = (const unsigned char *)in; *s != '\0'; s++) {
+		if (*s <= 0x20 || *s == 0x7f)
+			goto bad;
+		if (*s >= 0x80)
+			vf_buf_printf(&b, "%%%02X", *s);
+		else
+			vf_buf_addc(&b, *s);
+	}
+	if (b.len == 0 || !vf_utf8_valid(in, strlen(in)))
+		goto bad;
+	memset(&u, 0, sizeof(u));
+	if (uriParseSingleUriA(&u, b.p, &errpos) != URI_SUCCESS)
+		goto bad;
+	parsed = 1;
+	if (uriNormalizeSyntaxA(&u) != URI_SUCCESS)
+		goto bad;
+	if (range_len(&u.scheme) == 0)
+		goto bad;
+	scheme = vf_strndup(u.scheme.first, range_len(&u.scheme));
+	for (p = scheme; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if ((host = host_ascii(&u)) == NULL)
+		goto bad;
+	if (range_len(&u.portText) > 0) {
+		port = vf_strndup(u.portText.first, range_len(&u.portText));
+		if (strspn(port, "0123456789") != strlen(port))
+			goto bad;
+		while (port[0] == '0' && port[1] != '\0')
+			memmove(port, port + 1, strlen(port));
+		if ((dp = default_port(scheme)) != NULL &&
+		    strcmp(dp, port) == 0) {
+			free(port);
+			port = NULL;
+		}
+	}
+	vf_buf_printf(&o, "%s://", scheme);
+	if (u.hostData.ip6 != NULL || u.hostData.ipFuture.first != NULL)
+		vf_buf_printf(&o, "[%s]", host);
+	else
+		vf_buf_adds(&o, host);
+	if (port != NULL)
+		vf_buf_printf(&o, ":%s", port);
+	if (u.pathHead == NULL)
+		vf_buf_addc(&o, '/');
+	for (seg = u.pathHead; seg != NULL; seg = seg->next) {
+		vf_buf_addc(&o, '/');
+		vf_buf_add(&o, seg->text.first, range_len(&seg->text));
+	}
+	if (u.query.first != NULL) {
+		vf_buf_addc(&o, '?');
+		vf_buf_add(&o, u.query.first, range_len(&u.query));
+	}
+	uriFreeUriMembersA(&u);
+	vf_buf_free(&b);
+	free(scheme);
+	free(port);
+	if (hostp != NULL)
+		*hostp = host;
+	else
+		free(host);
+	return vf_buf_take(&o, NULL);
+bad:
+	if (parsed)
+		uriFreeUriMembersA(&u);
+	vf_buf_free(&b);
+	vf_buf_free(&o);
+	free(scheme);
+	free(host);
+	free(port);
+	return NULL;
+}
+
+/*
+ * Is host (A-labels, lowercase) under one of the domains? "example.com"
+ * holds itself and "www.example.com", never "badexample.com".
+ */
+int
+vf_host_under(const char *host, const char *domain)
+{
+	size_t h = strlen(host), d = strlen(domain);
+
+	if (d == 0 || d > h)
+		return 0;
+	if (strcmp(host + h - d, domain) != 0)
+		return 0;
+	return h == d || host[h - d - 1] == '.' || domain[0] == '.';
+}

@@ -1,0 +1,521 @@
+/*
+ * Checking a report as the office does (vf-validate): what its kind
+ * requires (the field table's required column, and nothing else), the
+ * formats of its values, its scope, and whether it is already known,
+ * from another case of the tree or from the known-vulnerability list.
+ *
+ * The duplicate check reads every case and every list entry once per run
+ * into one index: two hash tables, by product key (vf_fold_key of
+ * product.name) and by canonical URL, each key leading to the cases and
+ * entries that have it. A report is then compared only with what shares
+ * its key, so that 100,000 cases against 100,000 entries costs about one
+ * reading of the tree (make bench), not a product of the two.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vf.h"
+
+/* ---- formats ----------------------------------------------------------- */
+
+/* YYYY-MM-DD, a day of the calendar. */
+static int
+date_ok(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+/*
+ * The CWE a type names ("クロスサイト(CWE-79)": 79), 0 for none; -1 when it
+ * writes "CWE" without a number after "CWE-" ("CWE-abc", "CWE79").
+ */
+static long
+cwe_in(const char *s)
+{
+	const char *p;
+	long n;
+	size_t i;
+
+	for (p = s; (p = strcasestr(p, "cwe")) != NULL; p += 3) {
+		if (p > s && isalpha((unsigned char)p[-1]))
+			continue;
+		if (p[3] != '-' || !isdigit((unsigned char)p[4]) ||
+		    p[4] == '0')
+			return -1;
+		for (n = 0, i = 4; isdigit((unsigned char)p[i]) && i < 12; i++)
+			n = n * 10 + (p[i] - '0');
+		if (isdigit((unsigned char)p[i]) || isalpha((unsigned char)p[i]))
+			return -1;
+		return n;
+	}
+	return 0;
+}
+
+/* Is the value well-formed for its format? Yes/no answers are not here. */
+static int
+format_ok(enum vf_format fmt, const char *v)
+{
+	char *s;
+
+	switch (fmt) {
+	case VF_FMT_EMAIL:
+		if (vf_addr_valid(v))
+			return 1;
+		/* An IDN domain is an address once in A-labels. */
+		if ((s = vf_addr_ascii(v)) == NULL)
+			return 0;
+		free(s);
+		return 1;
+	case VF_FMT_URL:
+		if ((s = vf_url_canon(v, NULL)) == NULL)
+			return 0;
+		free(s);
+		return 1;
+	case VF_FMT_DATE:
+		return date_ok(v);
+	case VF_FMT_CWE:
+		return cwe_in(v) != -1;
+	default:
+		return 1;
+	}
+}
+
+static int
+given(const char *v)
+{
+	return v != NULL && v[strspn(v, " \t\n")] != '\0';
+}
+
+/* A yes/no field is answered only by "yes" or "no"; else it is asked. */
+static int
+answered(const struct vf_field *f, const char *v)
+{
+	if (!given(v))
+		return 0;
+	if (f->format == VF_FMT_YESNO)
+		return strcmp(v, "yes") == 0 || strcmp(v, "no") == 0;
+	return 1;
+}
+
+static void
+list_add(struct vf_buf *b, const char *name)
+{
+	if (b->len > 0)
+		vf_buf_adds(b, ", ");
+	vf_buf_adds(b, name);
+}
+
+void
+vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
+    struct vf_buf *missing, struct vf_buf *malformed)
+{
+	const struct vf_field *f, *g;
+	const char *v;
+	size_t i, k;
+	int ok;
+
+	for (i = 0; i < ft->n; i++) {
+		f = &ft->f[i];
+		if (f->class == VF_CLASS_STATUS)
+			continue;
+		v = vf_case_field(c, f->name);
+		if (given(v) && f->format != VF_FMT_YESNO &&
+		    !format_ok(f->format, v))
+			list_add(malformed, f->name);
+		if ((f->required & kind) == 0 || answered(f, v))
+			continue;
+		if (f->group == NULL) {
+			list_add(missing, f->name);
+			continue;
+		}
+		/* One of the group answers for all; the first is asked for. */
+		ok = 0;
+		for (k = 0; k < ft->n && !ok; k++) {
+			g = &ft->f[k];
+			if (g->group != NULL && strcmp(g->group, f->group) == 0 &&
+			    (g->required & kind) != 0 &&
+			    answered(g, vf_case_field(c, g->name)))
+				ok = 1;
+		}
+		for (k = 0; k < i && !ok; k++) {
+			g = &ft->f[k];
+			if (g->group != NULL && strcmp(g->group, f->group) == 0 &&
+			    (g->required & kind) != 0)
+				ok = 1;		/* listed with the first */
+		}
+		if (!ok)
+			list_add(missing, f->name);
+	}
+}
+
+/* ---- scope ------------------------------------------------------------- */
+
+int
+vf_scope_load(const struct vf_config *cfg, char ***dom, size_t *n, char *err,
+    size_t errlen)
+{
+	struct vf_buf u = { 0 };
+	char *canon, *host;
+	size_t i;
+
+	*dom = NULL;
+	*n = 0;
+	for (i = 0; i < cfg->n; i++) {
+		if (strcmp(cfg->kv[i].name, "scope-domain") != 0)
+			continue;
+		u.len = 0;
+		vf_buf_printf(&u, "http://%s/", cfg->kv[i].value);
+		canon = vf_url_canon(u.p, &host);
+		free(canon);
+		if (canon == NULL || strchr(cfg->kv[i].value, '/') != NULL ||
+		    strchr(host, '.') == NULL) {
+			free(host);
+			(void)snprintf(err, errlen, "config: scope-domain "
+			    "\"%.80s\": want a domain name (example.com)",
+			    cfg->kv[i].value);
+			vf_buf_free(&u);
+			return EX_CONFIG;
+		}
+		*dom = vf_reallocarray(*dom, *n + 1, sizeof(**dom));
+		(*dom)[(*n)++] = host;
+	}
+	vf_buf_free(&u);
+	return 0;
+}
+
+int
+vf_in_scope(const char *host, char *const *dom, size_t n)
+{
+	size_t i;
+
+	if (vf_host_under(host, "jp"))
+		return 1;
+	for (i = 0; i < n; i++)
+		if (vf_host_under(host, dom[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- the duplicate index ------------------------------------------------ */
+
+/* What a case is compared by. */
+struct dkey {
+	char			*id;
+	char			*received;
+	int			 state_ok;	/* may be duplicated */
+	char			*pkey, *vkey;
+	struct vf_versions	 ver;
+	long			 cwe;
+	char			*tkey;		/* vf_fold_key(web.type) */
+	char			*url;
+};
+
+struct slot {
+	const char	*key;
+	size_t		 idx;		/* case (known 0) or list entry */
+	int		 known;
+	struct slot	*next;
+};
+
+struct vf_dupidx {
+	struct dkey		*c;
+	size_t			 nc;
+	const struct vf_known	*known;
+	struct slot		**prod, **url;
+	struct slot		*slots;
+	size_t			 nslots, size;
+};
+
+static char *
+fold_or_null(const char *s)
+{
+	char *k;
+
+	if (!given(s) || (k = vf_fold_key(s)) == NULL)
+		return NULL;
+	if (*k == '\0') {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void
+dkey_make(struct dkey *d, const struct vf_case *c)
+{
+	const char *kind = vf_case_get(c, "Vf-Kind"), *t;
+	long n;
+
+	memset(d, 0, sizeof(*d));
+	d->id = vf_strdup(vf_case_get(c, "Vf-Id") != NULL ?
+	    vf_case_get(c, "Vf-Id") : "");
+	d->received = vf_strdup(vf_case_get(c, "Vf-Received") != NULL ?
+	    vf_case_get(c, "Vf-Received") : "");
+	if (vf_kind_bit(kind) == VF_KIND_WEB) {
+		if (given(vf_case_field(c, "web.url")))
+			d->url = vf_url_canon(vf_case_field(c, "web.url"),
+			    NULL);
+		t = vf_case_field(c, "web.type");
+	} else {
+		d->pkey = fold_or_null(vf_case_field(c, "product.name"));
+		d->vkey = fold_or_null(vf_case_field(c, "product.vendor"));
+		if (given(vf_case_field(c, "product.version")))
+			vf_versions_text(&d->ver,
+			    vf_case_field(c, "product.version"));
+		t = vf_case_field(c, "vuln.type");
+	}
+	if (given(t)) {
+		d->cwe = (n = cwe_in(t)) > 0 ? n : 0;
+		d->tkey = fold_or_null(t);
+	}
+}
+
+static void
+dkey_free(struct dkey *d)
+{
+	free(d->id);
+	free(d->received);
+	free(d->pkey);
+	free(d->vkey);
+	free(d->tkey);
+	free(d->url);
+	vf_versions_free(&d->ver);
+}
+
+struct vf_dupidx *
+vf_dupidx_new(const struct vf_known *k)
+{
+	struct vf_dupidx *x = vf_calloc(1, sizeof(*x));
+
+	x->known = k;
+	return x;
+}
+
+void
+vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
+    const char *state)
+{
+	struct dkey *d;
+
+	x->c = vf_reallocarray(x->c, x->nc + 1, sizeof(*x->c));
+	d = &x->c[x->nc++];
+	dkey_make(d, c);
+	/* What was itself a duplicate, rejected or referred is no original. */
+	d->state_ok = strcmp(state, "duplicate") != 0 &&
+	    strcmp(state, "rejected") != 0 && strcmp(state, "referred") != 0;
+}
+
+static uint32_t
+hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+put(struct vf_dupidx *x, struct slot **tab, const char *key, size_t idx,
+    int known)
+{
+	struct slot *s = &x->slots[x->nslots++];
+	uint32_t h = hash(key) & (uint32_t)(x->size - 1);
+
+	s->key = key;
+	s->idx = idx;
+	s->known = known;
+	s->next = tab[h];
+	tab[h] = s;
+}
+
+void
+vf_dupidx_build(struct vf_dupidx *x)
+{
+	size_t i, n = x->nc + (x->known != NULL ? x->known->n : 0);
+
+	for (x->size = 16; x->size < 2 * n; x->size *= 2)
+		;
+	x->prod = vf_calloc(x->size, sizeof(*x->prod));
+	x->url = vf_calloc(x->size, sizeof(*x->url));
+	x->slots = vf_calloc(2 * n + 1, sizeof(*x->slots));
+	/* Inserted last first, so that each chain is in list order. */
+	for (i = x->known != NULL ? x->known->n : 0; i-- > 0; ) {
+		if (x->known->e[i].pkey != NULL)
+			put(x, x->prod, x->known->e[i].pkey, i, 1);
+		if (x->known->e[i].url != NULL)
+			put(x, x->url, x->known->e[i].url, i, 1);
+	}
+	for (i = x->nc; i-- > 0; ) {
+		if (!x->c[i].state_ok)
+			continue;
+		if (x->c[i].pkey != NULL)
+			put(x, x->prod, x->c[i].pkey, i, 0);
+		if (x->c[i].url != NULL)
+			put(x, x->url, x->c[i].url, i, 0);
+	}
+}
+
+/* Received earlier (ties by the number of the id): a's the original. */
+static int
+earlier(const struct dkey *a, const struct dkey *b)
+{
+	int c;
+	size_t la = strlen(a->id), lb = strlen(b->id);
+
+	if ((c = strcmp(a->received, b->received)) != 0)
+		return c < 0;
+	if (la != lb)
+		return la < lb;
+	return strcmp(a->id, b->id) < 0;
+}
+
+static void
+cwe_why(struct vf_buf *why, long a, long b)
+{
+	if (a != 0 && b != 0)
+		vf_buf_printf(why, ", same CWE-%ld", a);
+	else
+		vf_buf_adds(why, ", no CWE to compare");
+}
+
+/*
+ * What the case at hand duplicates: a list entry (in list order) before a
+ * case (the earliest received). 1 and the Vf-Duplicate value, or 0.
+ */
+int
+vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
+    struct vf_buf *out, struct vf_buf *of)
+{
+	struct dkey d;
+	const struct slot *s;
+	const struct vf_known_entry *e;
+	const struct dkey *o, *best = NULL;
+	int found = 0, byurl = 0;
+
+	dkey_make(&d, c);
+	if (x->size == 0)
+		goto done;
+	if (d.pkey != NULL) {
+		for (s = x->prod[hash(d.pkey) & (x->size - 1)]; s != NULL;
+		    s = s->next) {
+			if (strcmp(s->key, d.pkey) != 0)
+				continue;
+			if (s->known) {
+				e = &x->known->e[s->idx];
+				if ((e->vkey != NULL && d.vkey != NULL &&
+				    strcmp(e->vkey, d.vkey) != 0) ||
+				    (e->cwe != 0 && d.cwe != 0 &&
+				    e->cwe != d.cwe) ||
+				    !vf_versions_overlap(&e->ver, &d.ver))
+					continue;
+				vf_buf_printf(out, "known %s %s:%zu (same product"
+				    ", overlapping versions", e->id, e->file,
+				    e->line);
+				cwe_why(out, e->cwe, d.cwe);
+				vf_buf_adds(out, ")");
+				vf_buf_printf(of, "%s", e->id);
+				found = 1;
+				goto done;
+			}
+			o = &x->c[s->idx];
+			if (strcmp(o->id, d.id) == 0 || !earlier(o, &d) ||
+			    (o->vkey != NULL && d.vkey != NULL &&
+			    strcmp(o->vkey, d.vkey) != 0) ||
+			    (o->cwe != 0 && d.cwe != 0 && o->cwe != d.cwe) ||
+			    !vf_versions_overlap(&o->ver, &d.ver))
+				continue;
+			if (best == NULL || earlier(o, best))
+				best = o;
+		}
+	}
+	if (d.url != NULL) {
+		for (s = x->url[hash(d.url) & (x->size - 1)]; s != NULL;
+		    s = s->next) {
+			if (strcmp(s->key, d.url) != 0)
+				continue;
+			if (s->known) {
+				e = &x->known->e[s->idx];
+				if (e->cwe != 0 && d.cwe != 0 && e->cwe != d.cwe)
+					continue;
+				vf_buf_printf(out, "known %s %s:%zu (same URL",
+				    e->id, e->file, e->line);
+				if (e->cwe != 0 && d.cwe != 0)
+					vf_buf_printf(out, " and type, "
+					    "CWE-%ld", e->cwe);
+				else
+					vf_buf_adds(out, ", no CWE to compare");
+				vf_buf_adds(out, ")");
+				vf_buf_printf(of, "%s", e->id);
+				found = 1;
+				goto done;
+			}
+			o = &x->c[s->idx];
+			if (strcmp(o->id, d.id) == 0 || !earlier(o, &d))
+				continue;
+			/* Same type: the CWE where both name one, else the words. */
+			if ((o->cwe != 0 && d.cwe != 0) ? o->cwe != d.cwe :
+			    (o->cwe == 0 && d.cwe == 0 && (o->tkey == NULL ||
+			    d.tkey == NULL || strcmp(o->tkey, d.tkey) != 0)))
+				continue;
+			if (best == NULL || earlier(o, best)) {
+				best = o;
+				byurl = 1;
+			}
+		}
+	}
+	if (best != NULL) {
+		if (byurl) {
+			vf_buf_printf(out, "case %s (same URL and type", best->id);
+			if (best->cwe != 0 && d.cwe != 0)
+				vf_buf_printf(out, ", CWE-%ld", d.cwe);
+			vf_buf_adds(out, ")");
+		} else {
+			vf_buf_printf(out, "case %s (same product, overlapping "
+			    "versions", best->id);
+			cwe_why(out, best->cwe, d.cwe);
+			vf_buf_adds(out, ")");
+		}
+		vf_buf_printf(of, "VF#%s", best->id);
+		found = 1;
+	}
+done:
+	dkey_free(&d);
+	return found;
+}
+
+void
+vf_dupidx_free(struct vf_dupidx *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->nc; i++)
+		dkey_free(&x->c[i]);
+	free(x->c);
+	free(x->prod);
+	free(x->url);
+	free(x->slots);
+	free(x);
+}

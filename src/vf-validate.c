@@ -1,0 +1,253 @@
+/*
+ * vf-validate - check received reports and move each to its verdict:
+ * accepted, incomplete, undecided, referred or duplicate.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+#define TOOL	"vf-validate"
+
+struct run {
+	struct vf_root		 root;
+	struct vf_config	 cfg;
+	struct vf_fields	 fields;
+	struct vf_known		 known;
+	struct vf_dupidx	*idx;
+	char			**scope;
+	size_t			 nscope;
+	int			 dryrun;
+};
+
+struct verdict {
+	const char	*state;
+	struct vf_buf	 missing, malformed, dup, dupof, why;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vf-validate [-n] [-d root] [case ...]\n");
+	exit(EX_USAGE);
+}
+
+static int
+index_case(const char *path, const char *state, void *arg)
+{
+	struct run *r = arg;
+	struct vf_case c;
+	char emsg[256];
+
+	if (vf_case_load(&c, path, emsg, sizeof(emsg)) != 0) {
+		/* Not comparable, but no reason to stop checking others. */
+		warnx("%s: %s (not compared for duplicates)", path, emsg);
+		return 0;
+	}
+	vf_dupidx_add(r->idx, &c, state);
+	vf_case_free(&c);
+	return 0;
+}
+
+/* The verdict on a case in received, by the rules of vf-validate(1). */
+static void
+judge(struct run *r, const struct vf_case *c, struct verdict *v)
+{
+	const char *url;
+	char *host = NULL, *canon;
+	int kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
+
+	if (kind == VF_KIND_UNKNOWN) {
+		v->state = "undecided";
+		vf_buf_adds(&v->why, "kind unknown: a staff decision");
+		return;
+	}
+	vf_check_fields(&r->fields, c, kind, &v->missing, &v->malformed);
+	if (kind == VF_KIND_WEB && (url = vf_case_field(c, "web.url")) !=
+	    NULL && (canon = vf_url_canon(url, &host)) != NULL) {
+		free(canon);
+		if (!vf_in_scope(host, r->scope, r->nscope)) {
+			v->state = "referred";
+			vf_buf_printf(&v->why, "out of scope: %s is not under "
+			    ".jp nor a scope-domain", host);
+			free(host);
+			return;
+		}
+		free(host);
+	}
+	if (v->missing.len > 0 || v->malformed.len > 0) {
+		v->state = "incomplete";
+		if (v->missing.len > 0)
+			vf_buf_printf(&v->why, "missing: %s", v->missing.p);
+		if (v->malformed.len > 0)
+			vf_buf_printf(&v->why, "%smalformed: %s",
+			    v->missing.len > 0 ? "; " : "", v->malformed.p);
+		return;
+	}
+	if (vf_dupidx_match(r->idx, c, &v->dup, &v->dupof)) {
+		v->state = "duplicate";
+		vf_buf_printf(&v->why, "duplicate of %s", v->dup.p);
+		return;
+	}
+	v->state = "accepted";
+	vf_buf_adds(&v->why, "complete, in scope and new");
+}
+
+static void
+verdict_free(struct verdict *v)
+{
+	vf_buf_free(&v->missing);
+	vf_buf_free(&v->malformed);
+	vf_buf_free(&v->dup);
+	vf_buf_free(&v->dupof);
+	vf_buf_free(&v->why);
+}
+
+/* Record the verdict on the case: headers true now, and no others. */
+static void
+record(struct vf_case *c, const struct verdict *v)
+{
+	char day[32];
+
+	vf_case_del(c, "Vf-Missing");
+	vf_case_del(c, "Vf-Malformed");
+	vf_case_del(c, "Vf-Duplicate");
+	if (strcmp(v->state, "incomplete") == 0) {
+		if (v->missing.len > 0)
+			vf_case_set(c, "Vf-Missing", v->missing.p);
+		if (v->malformed.len > 0)
+			vf_case_set(c, "Vf-Malformed", v->malformed.p);
+	}
+	if (strcmp(v->state, "duplicate") == 0) {
+		vf_case_set(c, "Vf-Duplicate", v->dup.p);
+		vf_case_field_set(c, "status.duplicate-of", v->dupof.p);
+	}
+	if (strcmp(v->state, "accepted") == 0) {
+		vf_timestamp(day, sizeof(day), vf_now());
+		day[10] = '\0';
+		vf_case_field_set(c, "status.accepted", day);
+	}
+	vf_case_history(c, TOOL, "%s: %s", v->state, v->why.p);
+}
+
+static int
+validate(const char *what, void *arg)
+{
+	struct run *r = arg;
+	struct verdict v;
+	struct vf_case c;
+	char path[4096], id[VF_IDLEN], emsg[256];
+	const char *state;
+	int lk = -1, rc, loaded = 0, fd;
+
+	memset(&v, 0, sizeof(v));
+	if ((rc = vf_resolve(&r->root, what, path, sizeof(path), &state)) != 0)
+		return rc;
+	/* The id its name gives (vf_resolve checked the path), else its own. */
+	if (!vf_name_id(strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+	    path, id, sizeof(id)) &&
+	    vf_path_state(&r->root, path, id, sizeof(id)) == NULL)
+		return EX_NOINPUT;
+	if (!r->dryrun && (rc = vf_lock(&r->root, id, &lk)) != 0)
+		return rc;
+	/* Under the lock, where the case is now: moved meanwhile, found. */
+	if (r->dryrun)
+		;	/* no lock: where vf_resolve found it is as good */
+	else if ((fd = vf_case_open(&r->root, path)) != -1)
+		(void)close(fd);
+	else if ((rc = vf_find(&r->root, id, path, sizeof(path), &state)) != 0)
+		goto done;
+	if (strcmp(state, "received") != 0) {
+		warnx("%s: in %s, not received: left alone", what, state);
+		goto done;
+	}
+	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
+		warnx("%s: %s", path, emsg);
+		goto done;
+	}
+	loaded = 1;
+	judge(r, &c, &v);
+	if (!vf_move_ok("received", v.state, vf_kind_bit(vf_case_get(&c,
+	    "Vf-Kind")), VF_BY_VALIDATE)) {
+		warnx("%s: the move table refuses received -> %s for this "
+		    "kind: left alone", path, v.state);
+		rc = EX_SOFTWARE;
+		goto done;
+	}
+	if (r->dryrun) {
+		printf("%s\t%s\t%s\n", path, v.state, v.why.p);
+		goto done;
+	}
+	record(&c, &v);
+	if ((rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL, 0)) != 0
+	    || (rc = vf_move(&r->root, path, sizeof(path), v.state)) != 0)
+		goto done;
+	/* The log is an index: the site's host stays in the case. */
+	(void)vf_log(&r->root, TOOL, id, "%s: %s", v.state,
+	    strcmp(v.state, "referred") == 0 ? "out of scope" : v.why.p);
+	printf("%s\n", path);
+done:
+	if (loaded)
+		vf_case_free(&c);
+	verdict_free(&v);
+	if (lk != -1)
+		vf_unlock(lk);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	const char *dir = NULL;
+	char err[512];
+	int ch, rc;
+
+	memset(&r, 0, sizeof(r));
+	while ((ch = getopt(argc, argv, "d:n")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'n':
+			r.dryrun = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if ((rc = vf_root_open(&r.root, dir, 0)) != 0)
+		return rc;
+	if ((rc = vf_config_load(&r.cfg, r.root.fd, err, sizeof(err))) != 0 ||
+	    (rc = vf_scope_load(&r.cfg, &r.scope, &r.nscope, err,
+	    sizeof(err))) != 0) {
+		warnx("%s", err);
+		goto done;
+	}
+	if ((rc = vf_share_fields(&r.fields)) != 0)
+		goto done;
+	if ((rc = vf_known_load(&r.root, &r.known, err, sizeof(err))) != 0) {
+		warnx("%s", err);
+		goto done;
+	}
+	/* One index for the run: the tree read once, the list once. */
+	r.idx = vf_dupidx_new(&r.known);
+	if ((rc = vf_walk(&r.root, index_case, &r)) != 0)
+		goto done;
+	vf_dupidx_build(r.idx);
+	rc = vf_each(argc - optind, argv + optind, validate, &r);
+	vf_fshut_stdout();
+done:
+	vf_dupidx_free(r.idx);
+	vf_known_free(&r.known);
+	while (r.nscope > 0)
+		free(r.scope[--r.nscope]);
+	free(r.scope);
+	vf_fields_free(&r.fields);
+	vf_config_free(&r.cfg);
+	vf_root_close(&r.root);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/*
+ * What vf-validate compares by: versions (the list's syntax and a
+ * reporter's words), canonical URLs, scope, CWE identifiers and the
+ * known-list parser's refusals.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vf.h"
+#include "unit.h"
+
+/* Do the list's VERSIONS a and the report's words b overlap? */
+static int
+meets(const char *list, const char *words)
+{
+	struct vf_versions a, b;
+	int r;
+
+	vf_versions_parse(&a, list);
+	vf_versions_text(&b, words);
+	r = vf_versions_overlap(&a, &b);
+	vf_versions_free(&a);
+	vf_versions_free(&b);
+	return r;
+}
+
+START_TEST(versions_syntax)
+{
+	ck_assert(meets("1.2.3", "1.2.3"));
+	ck_assert(!meets("1.2.3", "1.2.4"));
+	ck_assert(meets("1.4", "1.4.0"));		/* a missing segment is 0 */
+	ck_assert(meets(">=1.0 <1.4.2", "1.4.1"));
+	ck_assert(!meets(">=1.0 <1.4.2", "1.4.2"));
+	ck_assert(meets(">=1.0 <=1.4.2", "1.4.2"));
+	ck_assert(!meets(">1.0", "1.0"));
+	ck_assert(meets("=2.0", "2.0"));
+	ck_assert(meets("1.10", "1.10"));
+	ck_assert(!meets("<1.9", "1.10"));		/* numbers, not text */
+	ck_assert(meets("0.9;2.0", "2.0"));
+	ck_assert(meets("*", "anything at all"));
+	ck_assert(meets("-", "3.0"));
+	ck_assert(meets("*", NULL));
+	ck_assert(!meets("1.0", NULL));		/* no version: only "*" */
+	ck_assert(!meets(">=2 <1", "1.5"));		/* an empty interval */
+	ck_assert(meets("all versions", "All Versions"));	/* text */
+	ck_assert(!meets("all versions", "1.0"));
+}
+END_TEST
+
+START_TEST(versions_words)
+{
+	ck_assert(meets("5.0.3", "5.0.0 to 5.0.7"));
+	ck_assert(!meets("5.0.8", "5.0.0 to 5.0.7"));
+	ck_assert(meets("7.3.2", "7.0.0 から 7.3.2 まで"));
+	ck_assert(meets("2.2", "2.0～2.4"));
+	ck_assert(meets("9.4.0", "9.3.0 - 9.4.1"));
+	ck_assert(meets("2.6.3", "2.1.0 through 2.6.3"));
+	ck_assert(meets("1.0", "3.0.1 以前"));
+	ck_assert(!meets("3.0.2", "3.0.1 以前"));
+	ck_assert(meets("1.2.8", "ファームウェア 1.2.8 以前"));
+	ck_assert(meets("12.0.5", "12.0 系すべて"));
+	ck_assert(!meets("12.1", "12.0 系すべて"));
+	ck_assert(meets("9.0", "2.0 and later"));
+	ck_assert(!meets("1.9", "2.0 and later"));
+	ck_assert(meets("1.3", "before 1.4"));
+	ck_assert(!meets("1.4", "before 1.4"));
+	ck_assert(meets("2.4.1", "２．４．１"));		/* NFKC first */
+	ck_assert(meets("4.0.2", "4.0.2 for macOS"));
+	ck_assert(meets(">=1.0 <1.5", "1.4.9"));
+	ck_assert(meets("1.2", "1.2, 1.3"));
+	ck_assert(meets("1.3", "1.2, 1.3"));
+}
+END_TEST
+
+static void
+canon_is(const char *in, const char *want, const char *host)
+{
+	char *h = NULL, *c = vf_url_canon(in, &h);
+
+	if (want == NULL) {
+		ck_assert_msg(c == NULL, "%s: %s, want none", in, c);
+		return;
+	}
+	ck_assert_msg(c != NULL, "%s: none, want %s", in, want);
+	ck_assert_str_eq(c, want);
+	if (host != NULL)
+		ck_assert_str_eq(h, host);
+	free(c);
+	free(h);
+}
+
+START_TEST(url_canon)
+{
+	canon_is("https://shop.example.jp/search", "https://shop.example.jp/search",
+	    "shop.example.jp");
+	canon_is("HTTPS://Shop.Example.JP:443/a/../search#frag",
+	    "https://shop.example.jp/search", NULL);
+	canon_is("http://example.jp:80", "http://example.jp/", NULL);
+	canon_is("http://example.jp:8080/x", "http://example.jp:8080/x", NULL);
+	canon_is("https://user:pw@example.jp/", "https://example.jp/", NULL);
+	canon_is("https://example.jp/%7euser/./a?q=1",
+	    "https://example.jp/~user/a?q=1", NULL);
+	canon_is("https://例え.jp/検索", "https://xn--r8jz45g.jp/%E6%A4%9C%E7%B4%A2",
+	    "xn--r8jz45g.jp");
+	canon_is("https://XN--R8JZ45G.jp/", "https://xn--r8jz45g.jp/", NULL);
+	canon_is("https://example.jp./", "https://example.jp/", NULL);
+	canon_is("https://[2001:DB8::1]:443/", "https://[2001:db8::1]/", NULL);
+	canon_is("shop.example.jp/search", NULL, NULL);
+	canon_is("https:///search", NULL, NULL);
+	canon_is("https://exa mple.jp/", NULL, NULL);
+	canon_is("https://a..b.jp/", NULL, NULL);
+	canon_is("https://-a.jp/", NULL, NULL);
+	canon_is("", NULL, NULL);
+}
+END_TEST
+
+START_TEST(scope)
+{
+	char *dom[] = { "example.com" };
+
+	ck_assert(vf_in_scope("shop.example.jp", NULL, 0));
+	ck_assert(vf_in_scope("jp", NULL, 0));
+	ck_assert(!vf_in_scope("example.jp.evil.com", NULL, 0));
+	ck_assert(!vf_in_scope("shop.example.com", NULL, 0));
+	ck_assert(vf_in_scope("shop.example.com", dom, 1));
+	ck_assert(vf_in_scope("example.com", dom, 1));
+	ck_assert(!vf_in_scope("badexample.com", dom, 1));
+}
+END_TEST
+
+START_TEST(cwe)
+{
+	ck_assert_int_eq(vf_cwe_number("CWE-79"), 79);
+	ck_assert_int_eq(vf_cwe_number("cwe-1392"), 1392);
+	ck_assert_int_eq(vf_cwe_number("CWE-"), 0);
+	ck_assert_int_eq(vf_cwe_number("CWE-079"), 0);
+	ck_assert_int_eq(vf_cwe_number("CWE-79x"), 0);
+	ck_assert_int_eq(vf_cwe_number("XSS"), 0);
+}
+END_TEST
+
+static const struct {
+	const char	*text;
+	const char	*err;	/* NULL: accepted */
+} lists[] = {
+	{ "# c\n\nCVE-1\tFoo\t-\t*\tCWE-79\t-\n", NULL },
+	{ "CVE-1\tFoo\t-\t*\tCWE-79\t-", NULL },		/* no final LF */
+	{ "CVE-1\t-\t-\t-\t-\thttps://example.jp/\n", NULL },
+	{ "CVE-1\tFoo\t-\t*\tCWE-79\n", "known/t:1: fewer than 6" },
+	{ "ok\tFoo\t-\t*\t-\t-\nCVE-1\tFoo\t-\t*\t-\t-\tx\n",
+	    "known/t:2: more than 6" },
+	{ "CVE-1\tFoo\t\t*\t-\t-\n", "known/t:1: an empty column" },
+	{ "CVE 1\tFoo\t-\t*\t-\t-\n", "known/t:1: the ID must be one token" },
+	{ "CVE-1\tFoo\t-\t*\tXSS\t-\n", "known/t:1: not a CWE identifier" },
+	{ "CVE-1\t-\t-\t*\t-\t-\n", "known/t:1: neither a product nor a URL" },
+	{ "CVE-1\t!!!\t-\t*\t-\t-\n", "known/t:1: a product name without" },
+	{ "CVE-1\tFoo\t-\t*\t-\texample.jp\n", "known/t:1: not a URL" },
+	{ "CVE-1\tFoo\x01\t-\t*\t-\t-\n", "known/t:1: a control character" },
+	{ "CVE-1\tF\xff\t-\t*\t-\t-\n", "known/t:1: not UTF-8" },
+};
+
+START_TEST(known_lines)
+{
+	struct vf_known k;
+	char err[256];
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	err[0] = '\0';
+	rc = vf_known_parse(&k, "known/t", lists[_i].text,
+	    strlen(lists[_i].text), err, sizeof(err));
+	if (lists[_i].err == NULL) {
+		ck_assert_msg(rc == 0, "%s", err);
+		ck_assert_uint_eq(k.n, 1);
+		ck_assert_str_eq(k.e[0].id, "CVE-1");
+		ck_assert_uint_eq(k.e[0].line, strncmp(lists[_i].text, "#", 1)
+		    == 0 ? 3 : 1);
+	} else {
+		ck_assert_int_eq(rc, EX_CONFIG);
+		ck_assert_msg(strncmp(err, lists[_i].err,
+		    strlen(lists[_i].err)) == 0, "got \"%s\", want \"%s...\"",
+		    err, lists[_i].err);
+	}
+	vf_known_free(&k);
+}
+END_TEST
+
+START_TEST(known_keys)
+{
+	struct vf_known k;
+	char err[256];
+	const char *t = "CVE-2026-1\tＥｘａｍｐｌｅ　Ｗｉｋｉ\tExample-Wiki Project\t"
+	    ">=2.0 <2.4.2\tCWE-79\tHTTPS://Example.JP:443/a/../b\n";
+
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(vf_known_parse(&k, "known/t", t, strlen(t), err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(k.e[0].pkey, "examplewiki");
+	ck_assert_str_eq(k.e[0].vkey, "examplewikiproject");
+	ck_assert_int_eq(k.e[0].cwe, 79);
+	ck_assert_str_eq(k.e[0].url, "https://example.jp/b");
+	ck_assert_str_eq(k.e[0].file, "known/t");
+	vf_known_free(&k);
+}
+END_TEST
+
+static Suite *
+validate_suite(void)
+{
+	Suite *s = suite_create("validate");
+	TCase *tc = tcase_create("validate");
+
+	tcase_add_test(tc, versions_syntax);
+	tcase_add_test(tc, versions_words);
+	tcase_add_test(tc, url_canon);
+	tcase_add_test(tc, scope);
+	tcase_add_test(tc, cwe);
+	tcase_add_loop_test(tc, known_lines, 0,
+	    (int)(sizeof(lists) / sizeof(lists[0])));
+	tcase_add_test(tc, known_keys);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VF_UNIT_MAIN(validate_suite)
