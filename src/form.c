@@ -2558,7 +2558,15 @@ vf_form_parse(struct vf_form *form, const struct vf_fields *t,
 	 * 脆弱性の種類) name its own fields.
 	 */
 	if (kind == 0) {
-		if (has(form, "web.url"))
+		/*
+		 * A site's URL and a product's name, and no title or subject
+		 * to say which: doubtful. Who must act (the operator alone:
+		 * web; the product's users: software) is the staff's to
+		 * decide, so the kind stays unknown (vf-validate: undecided).
+		 */
+		if (has(form, "web.url") && has(form, "product.name"))
+			kind = 0;
+		else if (has(form, "web.url"))
 			kind = VF_KIND_WEB;
 		else if (has(form, "product.name"))
 			kind = VF_KIND_SOFTWARE;

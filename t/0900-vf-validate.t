@@ -282,6 +282,20 @@ id=$(idof "$p")
 is "$(hdr "$id" Vf-Kind)" unknown "setup: the kind is unknown"
 vf-validate "$id" >/dev/null 2>&1
 is "$(state "$id")" undecided "kind unknown: undecided"
+# Doubtful: no title or subject names the kind, and the report holds both
+# a site's URL and a product's name (a flaw in a CMS, seen on one site):
+# who must act is the staff's decision, not the parser's guess.
+printf '%s\n' 'URL of the web site: https://shop.example.jp/' \
+    'Product name: ExampleCMS' 'Version: 3.1' 'Name: Taro Yamada' \
+    'E-mail address: taro@example.jp' >"$work/form"
+id=$(idof "$(mail taro@example.jp 'A question' "$work/form" | vf-parse)")
+is "$(hdr "$id" Vf-Kind)" unknown "a URL and a product, no kind named: the kind stays unknown"
+vf-validate "$id" >/dev/null 2>&1
+is "$(state "$id")" undecided "the doubtful kind: undecided"
+printf '%s\n' 'URL of the web site: https://shop.example.jp/' \
+    'Name: Taro Yamada' 'E-mail address: taro@example.jp' >"$work/form"
+id=$(idof "$(mail taro@example.jp 'A question' "$work/form" | vf-parse)")
+is "$(hdr "$id" Vf-Kind)" web "a URL alone, no kind named: web, as before"
 
 # --- duplicates of cases
 make_root dupcase
