@@ -1756,4 +1756,9 @@ void	 vf_dupidx_free(struct vf_dupidx *);
  */
 #define VF_PART_PROPOSAL	"proposal"
 
+/* ---- crash (case.c) ---- */
+/* Is the case's last history line "TIME USER TOOL: TEXT"? */
+int		 vf_case_history_last(const struct vf_case *, const char *,
+		    const char *);
+
 #endif
