@@ -843,6 +843,26 @@ compose(struct job *j, const struct vf_template *t, const struct vf_buf *ent,
 	return rc;
 }
 
+/* Does a history line end in "TOOL: TEXT"? */
+static int
+said(const struct vf_case *c, const char *tool, const char *text)
+{
+	size_t i, n, tl = strlen(tool), xl = strlen(text);
+	const char *l;
+
+	for (i = 0; i < c->nhist; i++) {
+		l = c->hist[i];
+		if ((n = strlen(l)) < tl + xl + 3)
+			continue;
+		l += n - (tl + xl + 3);
+		if (l[0] == ' ' && strncmp(l + 1, tool, tl) == 0 &&
+		    strncmp(l + 1 + tl, ": ", 2) == 0 &&
+		    strcmp(l + 3 + tl, text) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Record the notice on the case (steps 1 and 2); 0 or the exit status. */
 static int
 record(struct job *j)
@@ -883,10 +903,17 @@ record(struct job *j)
 	    "; message sha256:" : "", j->digest, j->remake ?
 	    "; made again: the first was interrupted before the outbox" :
 	    j->n->force ? "; sent again (-f)" : "");
-	/* The history names the move before the case makes it. */
-	if (j->kd->to != NULL && strcmp(j->state, j->kd->from) == 0)
-		vf_case_history(&j->c, j->n->tool, "moved from %s to %s by "
-		    "the %s notice", j->kd->from, j->kd->to, j->kd->name);
+	/*
+	 * The history names the move before the case makes it; made again,
+	 * the first, interrupted, named it already, and the move is still
+	 * the one move.
+	 */
+	if (j->kd->to != NULL && strcmp(j->state, j->kd->from) == 0) {
+		snprintf(val, sizeof(val), "moved from %s to %s by the %s "
+		    "notice", j->kd->from, j->kd->to, j->kd->name);
+		if (!j->remake || !said(&j->c, j->n->tool, val))
+			vf_case_history(&j->c, j->n->tool, "%s", val);
+	}
 	return write_case(j);
 }
 
