@@ -121,7 +121,9 @@ main(int argc, char *argv[])
 		free((char *)t.n.message);
 		return rc;
 	}
-	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0) {
+	/* gpg-program and gpg-timeout hold here too, as for vf-parse. */
+	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0 ||
+	    (rc = vf_gpg_config(&t.cfg, err, sizeof(err))) != 0) {
 		warnx("%s", err);
 		goto done;
 	}
