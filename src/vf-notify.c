@@ -3,6 +3,7 @@
  */
 #include <err.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,9 @@ main(int argc, char *argv[])
 	char err[512];
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof(t));
 	t.n.tool = "vf-notify";
 	while ((ch = getopt(argc, argv, "d:fk:l:m:p:")) != -1) {
