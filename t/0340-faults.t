@@ -156,6 +156,25 @@ else
 	skip "cannot mount a tmpfs (not root, or not permitted here): no full disk, no read-only root"
 fi
 
+# --- a file size limit (ulimit -f 0): every write fails with EFBIG, the
+# signal ignored; the output through a pipe, not a file under the limit.
+for t in validate route decide notify expire; do
+	fresh "$t"
+	eval "cmd=\$cmd_$t"
+	before=$(sum before)
+	{ ( ulimit -f 0 && exec $cmd ) 2>&1 >/dev/null; echo $? >"$work/lrc"; } |
+	    cat >"$work/err"
+	rc=$(cat "$work/lrc")
+	after=$(sum after)
+	is "$rc" 75 "$t, file size limit: exit 75"
+	[ -s "$work/err" ]
+	ok $? "$t, file size limit: says why ($(sed -n 1p "$work/err" | cut -c1-160))"
+	is "$after" "$before" "$t, file size limit: the tree is as it was"
+	[ "$after" = "$before" ] ||
+	    diff "$work/sum.before" "$work/sum.after" | sed -n '1,8s/^/#   /p'
+	again "$t" "file size limit"
+done
+
 # --- gpg: missing, its agent unusable, keys expired, revoked, missing
 fresh notify
 echo "gpg-program $work/no-such-gpg" >>"$VF_ROOT/config"
