@@ -1533,3 +1533,27 @@ vf_case_del(struct vf_case *c, const char *name)
 	}
 	c->nhdr = k;
 }
+
+/*
+ * Is the last history line "TIME USER TOOL: TEXT"? A tool that saves a
+ * case with its history line and then moves it, killed in between, finds
+ * the case where it was with the line already written: run again, it
+ * only makes the move, and the history says the change once.
+ */
+int
+vf_case_history_last(const struct vf_case *c, const char *tool,
+    const char *text)
+{
+	const char *l;
+	size_t n, tl = strlen(tool), xl = strlen(text);
+
+	if (c->nhist == 0)
+		return 0;
+	l = c->hist[c->nhist - 1];
+	n = strlen(l);
+	if (n < tl + xl + 3)
+		return 0;
+	l += n - (tl + xl + 3);
+	return l[0] == ' ' && strncmp(l + 1, tool, tl) == 0 &&
+	    strncmp(l + 1 + tl, ": ", 2) == 0 && strcmp(l + 3 + tl, text) == 0;
+}

@@ -1049,8 +1049,14 @@ vf_decide_apply(const struct vf_decide *d, struct vf_case *c,
 			    "recorded: %s", w.p);
 	} else {
 		(void)snprintf(r->what, sizeof(r->what), "%s", w.p);
-		vf_case_history(c, "vf-decide", "by staff %s: %s", d->staff,
-		    w.p);
+		/* Saved, then killed before the move: the line is there. */
+		struct vf_buf line = { 0 };
+
+		vf_buf_printf(&line, "by staff %s: %s", d->staff, w.p);
+		if (to == NULL ||
+		    !vf_case_history_last(c, "vf-decide", line.p))
+			vf_case_history(c, "vf-decide", "%s", line.p);
+		vf_buf_free(&line);
 	}
 	vf_buf_free(&w);
 	return 0;

@@ -843,6 +843,47 @@ compose(struct job *j, const struct vf_template *t, const struct vf_buf *ent,
 	return rc;
 }
 
+/* Does a Vf-Notice of the case name the Message-ID? */
+static int
+names_msgid(const struct vf_case *c, const char *mid)
+{
+	size_t i, ml = strlen(mid);
+	const char *v;
+
+	for (i = 0; i < c->nhdr; i++) {
+		if (strcasecmp(c->hdr[i].name, "Vf-Notice") != 0)
+			continue;
+		v = c->hdr[i].value;
+		while ((v = strstr(v, mid)) != NULL) {
+			if ((v[ml] == ' ' || v[ml] == '\0') &&
+			    (v == c->hdr[i].value || v[-1] == ' '))
+				return 1;
+			v++;
+		}
+	}
+	return 0;
+}
+
+/* Does a history line end in "TOOL: TEXT"? */
+static int
+said(const struct vf_case *c, const char *tool, const char *text)
+{
+	size_t i, n, tl = strlen(tool), xl = strlen(text);
+	const char *l;
+
+	for (i = 0; i < c->nhist; i++) {
+		l = c->hist[i];
+		if ((n = strlen(l)) < tl + xl + 3)
+			continue;
+		l += n - (tl + xl + 3);
+		if (l[0] == ' ' && strncmp(l + 1, tool, tl) == 0 &&
+		    strncmp(l + 1 + tl, ": ", 2) == 0 &&
+		    strcmp(l + 3 + tl, text) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Record the notice on the case (steps 1 and 2); 0 or the exit status. */
 static int
 record(struct job *j)
@@ -883,10 +924,17 @@ record(struct job *j)
 	    "; message sha256:" : "", j->digest, j->remake ?
 	    "; made again: the first was interrupted before the outbox" :
 	    j->n->force ? "; sent again (-f)" : "");
-	/* The history names the move before the case makes it. */
-	if (j->kd->to != NULL && strcmp(j->state, j->kd->from) == 0)
-		vf_case_history(&j->c, j->n->tool, "moved from %s to %s by "
-		    "the %s notice", j->kd->from, j->kd->to, j->kd->name);
+	/*
+	 * The history names the move before the case makes it; made again,
+	 * the first, interrupted, named it already, and the move is still
+	 * the one move.
+	 */
+	if (j->kd->to != NULL && strcmp(j->state, j->kd->from) == 0) {
+		snprintf(val, sizeof(val), "moved from %s to %s by the %s "
+		    "notice", j->kd->from, j->kd->to, j->kd->name);
+		if (!j->remake || !said(&j->c, j->n->tool, val))
+			vf_case_history(&j->c, j->n->tool, "%s", val);
+	}
 	return write_case(j);
 }
 
@@ -1205,15 +1253,21 @@ make(struct job *j)
 			goto done;
 		}
 		snap_restore(&sn, &j->c);
+		if (grc != -1) {
+			/*
+			 * gpg as a whole failed (not there, no agent, no
+			 * office key): nothing about this case to say, the
+			 * case back as it was, the error the caller's.
+			 */
+			if ((rc = write_case(j)) == 0)
+				rc = grc;
+			goto done;
+		}
 		vf_case_history(&j->c, j->n->tool, "%s notice to %s %s not "
 		    "made: gpg could not use %s (%s)", j->kd->name, j->role,
 		    j->msgid, j->cand[0].fpr, j->cand[0].src);
 		if ((rc = write_case(j)) != 0)
 			goto done;
-		if (grc != -1) {
-			rc = grc;
-			goto done;
-		}
 		from = 1;
 		pgp.len = 0;
 	}
@@ -1317,6 +1371,13 @@ vf_notice(struct vf_notify *n, const char *what)
 		goto out;
 	}
 	rc = make(&j);
+	/*
+	 * Failed, and the case does not record this Message-ID (never
+	 * written, or taken back): .sent's entry of it is taken back too,
+	 * the tree as it was. A remade one the case records stays.
+	 */
+	if (rc > 0 && !j.remake && !names_msgid(&j.c, j.msgid))
+		(void)vf_sent_drop(n->root, j.msgid);
 out:
 	if (rc == -1) {
 		/* Nothing to do; still, a move an interruption left. */

@@ -110,6 +110,25 @@ fail:
 	return rc;
 }
 
+/*
+ * Take back a Message-ID no mail and no case carries: a notice that
+ * failed after step 1 (src/notice.c) leaves the tree as it was.
+ */
+int
+vf_sent_drop(struct vf_root *root, const char *msgid)
+{
+	char rel[128];
+
+	if (sent_rel(msgid, rel, sizeof(rel)) == -1)
+		return EX_SOFTWARE;
+	if (unlinkat(root->fd, rel, 0) == -1 && errno != ENOENT) {
+		warn("%s/%s", root->path, rel);
+		return vf_errno_exit(errno);
+	}
+	(void)vf_fsync_dir(root, ".sent");
+	return 0;
+}
+
 int
 vf_sent_get(struct vf_root *root, const char *msgid, char *id, size_t idsize,
     char *role, size_t rolesize, char *kind, size_t kindsize)

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <err.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,9 @@ main(int argc, char *argv[])
 	char err[1024];
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&r, 0, sizeof(r));
 	while ((ch = getopt(argc, argv, "+d:n")) != -1) {
 		switch (ch) {

@@ -12,6 +12,7 @@
  * may have filed a follow-up and staff may have decided meanwhile.
  */
 #include <err.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -505,6 +506,9 @@ main(int argc, char *argv[])
 	long zeroed;
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&r, 0, sizeof(r));
 	while ((ch = getopt(argc, argv, "d:nt:")) != -1) {
 		switch (ch) {

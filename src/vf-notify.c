@@ -3,6 +3,7 @@
  */
 #include <err.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,9 @@ main(int argc, char *argv[])
 	char err[512];
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof(t));
 	t.n.tool = "vf-notify";
 	while ((ch = getopt(argc, argv, "d:fk:l:m:p:")) != -1) {
@@ -121,7 +125,9 @@ main(int argc, char *argv[])
 		free((char *)t.n.message);
 		return rc;
 	}
-	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0) {
+	/* gpg-program and gpg-timeout hold here too, as for vf-parse. */
+	if ((rc = vf_config_load(&t.cfg, t.root.fd, err, sizeof(err))) != 0 ||
+	    (rc = vf_gpg_config(&t.cfg, err, sizeof(err))) != 0) {
 		warnx("%s", err);
 		goto done;
 	}

@@ -15,6 +15,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -570,6 +571,9 @@ main(int argc, char *argv[])
 	char err[512];
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&r, 0, sizeof(r));
 	while ((ch = getopt(argc, argv, "d:n")) != -1) {
 		switch (ch) {

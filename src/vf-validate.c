@@ -3,6 +3,7 @@
  * accepted, incomplete, undecided, referred or duplicate.
  */
 #include <err.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,7 @@ validate(const char *what, void *arg)
 	struct vf_case c;
 	char path[4096], id[VF_IDLEN], emsg[256];
 	const char *state;
+	struct vf_buf line = { 0 };
 	int lk = -1, rc, loaded = 0, fd;
 
 	memset(&v, 0, sizeof(v));
@@ -181,9 +183,18 @@ validate(const char *what, void *arg)
 		printf("%s\t%s\t%s\n", path, v.state, v.why.p);
 		goto done;
 	}
-	record(&c, &v);
-	if ((rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL, 0)) != 0
-	    || (rc = vf_move(&r->root, path, sizeof(path), v.state)) != 0)
+	/*
+	 * Saved with this very verdict, then killed before the move: only
+	 * the move is left to make (the history says it once).
+	 */
+	vf_buf_printf(&line, "%s: %s", v.state, v.why.p);
+	if (!vf_case_history_last(&c, TOOL, line.p)) {
+		record(&c, &v);
+		if ((rc = vf_case_save(&r->root, path, sizeof(path), &c, TOOL,
+		    0)) != 0)
+			goto done;
+	}
+	if ((rc = vf_move(&r->root, path, sizeof(path), v.state)) != 0)
 		goto done;
 	/* The log is an index: the site's host stays in the case. */
 	(void)vf_log(&r->root, TOOL, id, "%s: %s", v.state,
@@ -193,6 +204,7 @@ done:
 	if (loaded)
 		vf_case_free(&c);
 	verdict_free(&v);
+	vf_buf_free(&line);
 	if (lk != -1)
 		vf_unlock(lk);
 	return rc;
@@ -206,6 +218,9 @@ main(int argc, char *argv[])
 	char err[512];
 	int ch, rc;
 
+	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
+	   it was, rather than the signal killing the tool mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&r, 0, sizeof(r));
 	while ((ch = getopt(argc, argv, "d:n")) != -1) {
 		switch (ch) {

@@ -1756,4 +1756,11 @@ void	 vf_dupidx_free(struct vf_dupidx *);
  */
 #define VF_PART_PROPOSAL	"proposal"
 
+/* ---- crash (case.c, sent.c) ---- */
+/* Remove .sent's entry of a Message-ID that no mail carries. */
+int		 vf_sent_drop(struct vf_root *, const char *);
+/* Is the case's last history line "TIME USER TOOL: TEXT"? */
+int		 vf_case_history_last(const struct vf_case *, const char *,
+		    const char *);
+
 #endif
