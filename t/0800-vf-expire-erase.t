@@ -77,6 +77,12 @@ C_PHONE='+44 20 5555 0177'
 sed -e "s/John Example/$C_NAME/; s/john@example.com/$C_MAIL/; s/+1 555 0100/$C_PHONE/" \
     "$VF_SHARE/examples/software-en.txt" >"$work/c.txt"
 pc=$(mail "$C_NAME <$C_MAIL>" 'Software Vulnerability Report' "$work/c.txt" | vf-parse)
+# An unsigned follow-up to C's case only proposes (Vf-Proposes, a proposal).
+printf 'Version: 5.0.9\nPhone: %s\n' "$C_PHONE" >"$work/c2.txt"
+mail "$C_NAME <$C_MAIL>" "Re: [VF#$(basename "$pc")] version" "$work/c2.txt" | vf-parse >/dev/null
+pc=$(vf-ls | grep "/$(basename "$pc")\$")
+grep -q '^Vf-Proposes: .*product.version' "$pc" && grep -q '^Vf-Part: proposal' "$pc"
+ok $? "setup: C's case has a proposal and Vf-Proposes"
 
 # Run them to their end, as vf-decide and vf-notify will.
 pa=$(stage "$pa" published status.accepted=2026-12-01 status.published=2027-01-05 \
@@ -164,6 +170,10 @@ grep -q "^reporter.name: $C_NAME\$" "$pc"
 ok $? "C's consented credit is kept"
 grep -q "$C_MAIL" "$pc"
 ok $((! $?)) "but not C's address"
+grep -q '^Vf-Part: proposal' "$pc"
+ok $((! $?)) "the proposal part is deleted"
+grep -q '^Vf-Proposes:' "$pc"
+ok $((! $?)) "and so is Vf-Proposes, which named it"
 
 # Twice in a row changes nothing the second time.
 snapshot >"$work/before"
