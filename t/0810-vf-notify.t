@@ -44,7 +44,7 @@ grep -q "^Vf-Reporter-Key: $FPR_taro$" "$c"
 ok $? "ack: the reporter's key recorded as Vf-Reporter-Key"
 grep -q "vf-notify: ack notice to reporter $mid, encrypted to $FPR_taro (the report's signer)" "$c"
 ok $? "ack: the history says what was sent, to whom, how"
-grep -q " vf-notify $id ack notice to reporter encrypted to $FPR_taro" "$VF_ROOT/log"
+grep -q " vf-notify $id ack notice to reporter encrypted to the reporter's key$" "$VF_ROOT/log"
 ok $? "ack: logged"
 if grep -q 'taro@example.jp\|Taro Yamada' "$VF_ROOT/log" "$work/history" 2>/dev/null; then
 	ok 1 "the log names no reporter's detail"
