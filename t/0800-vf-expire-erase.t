@@ -5,6 +5,10 @@
 # need, and the consented credit. Then the whole root and the keyring are
 # searched for every reporter value in every form a mail could carry it.
 . "$(dirname "$0")/lib.sh"
+# t/bin/stage puts notices and dates on the cases that the real tools
+# would need every party's keys for, and outbox files of its own; the
+# same search over cases the real tools ran to their end is in
+# t/0990-pipeline.t.
 PATH=$top/t/bin:$PATH
 
 command -v gpg >/dev/null || skip_all "gpg not installed"

@@ -3,6 +3,10 @@
 # before and after the reporter's details are deleted; vf-charts draws
 # them with gnuplot, PNG and SVG.
 . "$(dirname "$0")/lib.sh"
+# t/bin/stage ends the cases with dates months apart in status fields
+# (the real chain reaches published only through a coordinator notice,
+# which these one-line forms cannot fill); t/0990-pipeline.t compares
+# vf-stats before and after a real vf-expire on cases the real tools ended.
 PATH=$top/t/bin:$PATH
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
