@@ -35,6 +35,12 @@ where() { vf-ls | grep "/$1\$"; }
 state() { where "$1" | sed "s|^$VF_ROOT/||; s|/.*||"; }
 hdr() { sed '/^$/q' "$(where "$1")" | sed -n "s/^$2: //p" | sed -n 1p; }
 field() { sed -n '/^Vf-Part: fields/,/^--=_vf/p' "$(where "$1")" | sed -n "s/^$2: //p" | sed -n 1p; }
+# fieldlines ID NAME: every line of the field's value (continuations too)
+fieldlines() {
+	sed -n '/^Vf-Part: fields/,/^--=_vf/p' "$(where "$1")" | awk -v n="$2: " '
+	    index($0, n) == 1 { on = 1; print substr($0, length(n) + 1); next }
+	    on && /^\t/ { sub(/^\t/, ""); print; next } { on = 0 }'
+}
 history() { sed -n '/^Vf-Part: history/,/^--=_vf/p' "$(where "$1")"; }
 idof() { basename "$1" | sed 's/:.*//'; }
 # step RC TEXT: a tool's exit status, its stderr shown when it failed
@@ -71,6 +77,15 @@ printf '# HOST\tADDRESS\tFINGERPRINT\tLANG\tNAME\nshop.example.jp\tsecurity@shop
     "$FPR_shop" >"$VF_ROOT/contacts"
 chmod 600 "$VF_ROOT/contacts"
 
+# open WHO MAIL: decrypted with WHO's keyring only; the text in $work/text
+open() {
+	sed -n '/^-----BEGIN PGP MESSAGE-----$/,/^-----END PGP MESSAGE-----$/p' "$2" |
+	    GNUPGHOME=$work/home-$1 gpg --batch --no-tty --status-fd 3 --decrypt \
+	    3>"$work/status" 2>/dev/null >"$work/entity" || return 1
+	GNUPGHOME=$work/home-$1 gpgconf --kill gpg-agent >/dev/null 2>&1
+	grep -q "VALIDSIG .* $OFFICE_FPR\$" "$work/status" || return 1
+	tr -d '\r' <"$work/entity" | sed '1,/^$/d' | base64 -d >"$work/text"
+}
 enc() { printf '=?%s?B?%s?=' "$2" "$(printf '%s' "$1" | iconv -f UTF-8 -t "$2" | base64 -w0)"; }
 head822() { # FROM SUBJECT N
 	printf 'From: %s\nTo: office@example.jp\nSubject: %s\n' "$1" "$2"
@@ -154,14 +169,15 @@ is "$(hdr "$wja" Vf-Encryption)" "pgp-mime ok" "web ja: PGP/MIME decrypted"
 # not a yes/no answer, and the address of each From.
 rfields=$(awk -F: '!/^#/ && $2 == "reporter" && $5 != "yesno" { print $1 }' "$VF_SHARE/fields")
 for c in $sja $sen $wja $wen $ven; do
-	for f in $rfields; do field "$c" "$f"; done
-done | grep -v '^-*$' | grep -v '^-----BEGIN' | sort -u >"$work/values"
+	for f in $rfields; do fieldlines "$c" "$f"; done
+done | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -v '^-*$' | grep -v '^-----' |
+    awk 'length($0) >= 4' | sort -u >"$work/values"
 for i in 1 2 3 4; do sed -n 's/^From: .*<\(.*\)>$/\1/p' "$work/$i.eml"; done >>"$work/values"
 sed -n 's/^From: .*<\(.*\)>$/\1/p' "$top/t/forms/31-vendor-ja-careful.eml" >>"$work/values"
 # The names as the mails wrote them, and the reporters' keys.
 printf '%s\n' '佐藤 花子' 'Tanaka Ichiro' '田中 一郎' 'Lena Sample' "$FPR_ichiro" "$FPR_lena" >>"$work/values"
 grep -q '^hanako.sato@example.jp$' "$work/values" && grep -q '^03-5555-0142$' "$work/values" &&
-    grep -q '^psirt@example-soft.co.jp$' "$work/values"
+    grep -q '^psirt@example-soft.co.jp$' "$work/values" && grep -q 'サンプルビル4階' "$work/values"
 ok $? "setup: the reporters' values collected ($(wc -l <"$work/values" | tr -d ' '))"
 
 # --- 2. vf-validate ------------------------------------------------------
@@ -183,6 +199,10 @@ grep -q '^To: .*john@example.com' "$miss"
 ok $? "the missing notice goes to the reporter"
 grep -q '^-----BEGIN PGP MESSAGE-----$' "$miss"
 ok $? "encrypted (John asked for it; the report's signer is his key)"
+open john "$miss"
+ok $? "John decrypts the missing notice with his own key"
+grep -q 'Version' "$work/text"
+ok $? "it names the missing field by the form's label"
 # John's signed follow-up supplies the version.
 printf '(2) Version: 5.0.0 to 5.0.7\n' >"$work/fu.txt"
 {
@@ -244,15 +264,6 @@ for a in coordinator@example.jp security@shop.example.jp john@example.com lena.s
 done
 is "$(ls "$work/mbox/coordinator@example.jp" | wc -l | tr -d ' ')" 2 "two for the coordinator"
 
-# open WHO MAIL: decrypted with WHO's keyring only; the text in $work/text
-open() {
-	sed -n '/^-----BEGIN PGP MESSAGE-----$/,/^-----END PGP MESSAGE-----$/p' "$2" |
-	    GNUPGHOME=$work/home-$1 gpg --batch --no-tty --status-fd 3 --decrypt \
-	    3>"$work/status" 2>/dev/null >"$work/entity" || return 1
-	GNUPGHOME=$work/home-$1 gpgconf --kill gpg-agent >/dev/null 2>&1
-	grep -q "VALIDSIG .* $OFFICE_FPR\$" "$work/status" || return 1
-	tr -d '\r' <"$work/entity" | sed '1,/^$/d' | base64 -d >"$work/text"
-}
 cm=$(grep -l "^Subject: .*VF#$sja" "$work/mbox/coordinator@example.jp"/* | sed -n 1p)
 open coord "$cm"
 ok $? "the coordinator decrypts its notice with its key; the office signed it"
@@ -334,7 +345,7 @@ grep -q 'JVN#99000002' "$work/text"
 ok $? "it names the advisory"
 
 # The public record before the deletion, to compare.
-vf-stats -t outcomes >"$work/outcomes.before" 2>"$work/err"
+vf-stats -t outcomes -t received -t cwe >"$work/outcomes.before" 2>"$work/err"
 step $? "vf-stats before the deletion"
 
 # --- 7. vf-expire, past the grace period ----------------------------------
@@ -364,10 +375,13 @@ gpg --batch -k "$FPR_coord" >/dev/null 2>&1
 ok $? "the coordinator's key stays"
 
 # --- 8. the public record after --------------------------------------------
-vf-stats -t outcomes >"$work/outcomes.after" 2>"$work/err"
+vf-stats -t outcomes -t received -t cwe >"$work/outcomes.after" 2>"$work/err"
 step $? "vf-stats after"
 cmp -s "$work/outcomes.before" "$work/outcomes.after"
-ok $? "the outcomes are the same after the deletion"
+ok $? "outcomes, receipts and CWE tables are the same after the deletion" ||
+    diff "$work/outcomes.before" "$work/outcomes.after" | sed 's/^/# /'
+grep -q '^software	2	0' "$work/outcomes.after" && grep -q '^web	0	1	' "$work/outcomes.after"
+ok $? "outcomes: two software published, one web fixed"
 mkdir "$work/stats"
 for t in received outcomes timely open cwe delay; do vf-stats -t $t >"$work/stats/$t.tsv"; done
 grep -q . "$work/stats/cwe.tsv"
