@@ -19,6 +19,8 @@ findsecret=$top/t/bin/findsecret
 [ -n "${VF_KEEP:-}" ] && trap 'echo "# kept $work"' EXIT
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
+command -v procmail >/dev/null || skip_all "procmail not installed"
+command -v iconv >/dev/null || skip_all "iconv not installed"
 make_keys coord shop || skip_all "cannot make gpg keys"
 make_root
 cat >>"$VF_ROOT/config" <<EOF
