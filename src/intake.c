@@ -1033,11 +1033,22 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s (party "
 	    "%s%s%s)%s", state, party, check != NULL ? ", check " : "",
 	    check != NULL ? check : "", what.len > 0 ? what.p : "");
-	/* Saved first: a crash between leaves it incomplete, with the fields. */
-	if (recheck && (rc = vf_move(in->root, in->path, sizeof(in->path),
-	    "received")) == 0)
-		(void)vf_log(in->root, in->tool, in->id, "incomplete -> "
-		    "received: fields supplied by the reporter");
+	/*
+	 * Saved first: a crash or a failed move leaves it incomplete, with
+	 * the fields. The mail is filed either way, and a retry by the MTA
+	 * would be a duplicate that moves nothing: say what to do instead
+	 * of failing the delivery.
+	 */
+	if (recheck) {
+		if (vf_move(in->root, in->path, sizeof(in->path), "received")
+		    == 0)
+			(void)vf_log(in->root, in->tool, in->id, "incomplete "
+			    "-> received: fields supplied by the reporter");
+		else
+			warnx("%s: the follow-up is filed, but the case could "
+			    "not be moved back to received: run vf-decide "
+			    "recheck %s", in->path, in->id);
+	}
 done:
 	vf_buf_free(&added);
 	vf_buf_free(&changed);
