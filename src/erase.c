@@ -449,7 +449,8 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 	    strcmp(v, "vf <vf@localhost>") != 0 ||
 	    vf_case_get(c, "Vf-Message-Id") != NULL ||
 	    vf_case_get(c, "Vf-Reporter-Key") != NULL ||
-	    vf_case_get(c, "Vf-Signer") != NULL)
+	    vf_case_get(c, "Vf-Signer") != NULL ||
+	    vf_case_get(c, "Vf-Proposes") != NULL)
 		return 1;
 	if ((v = vf_case_get(c, "Vf-Signature")) != NULL &&
 	    strchr(v, ' ') != NULL && strcmp(strchr(v, ' '), " deleted") != 0)
@@ -539,6 +540,12 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	hdrs += hdr_unset(c, "Vf-Message-Id");
 	hdrs += hdr_unset(c, "Vf-Reporter-Key");
 	hdrs += hdr_unset(c, "Vf-Signer");
+	/*
+	 * No proposal part is kept (below): the header naming what they
+	 * proposed would point at nothing, and vf-decide take would look
+	 * for values that are gone.
+	 */
+	hdrs += hdr_unset(c, "Vf-Proposes");
 	if ((v = vf_case_get(c, "Vf-Signature")) != NULL &&
 	    strchr(v, ' ') != NULL) {
 		/* The verdict stays; the key goes. */

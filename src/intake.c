@@ -909,7 +909,7 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	char enc[160], sig[160], when[32], err[256], *mid, *from, *subj;
 	char *body;
 	size_t i, n, len, of;
-	int rc, lk, mine, noroom = 0;
+	int rc, lk, mine, noroom = 0, recheck = 0;
 
 	if ((rc = vf_lock(in->root, in->id, &lk)) != 0)
 		return rc;
@@ -991,6 +991,17 @@ file_followup(struct vf_intake *in, struct mail *ml)
 		vf_buf_printf(&what, ", fields changed: %s", changed.p);
 	if (proposed.len > 0)
 		vf_buf_printf(&what, ", proposes: %s", proposed.p);
+	/*
+	 * The reporter supplied or corrected fields of a report that was
+	 * found incomplete: it goes back to be checked again (issue 7).
+	 * vf-parse only moves it; vf-validate decides. A follow-up that
+	 * only proposes leaves the case where it is: the staff take the
+	 * values (vf-decide take) and send it back (vf-decide recheck).
+	 */
+	recheck = strcmp(state, "incomplete") == 0 &&
+	    (added.len > 0 || changed.len > 0) &&
+	    vf_move_ok(state, "received", vf_kind_bit(vf_case_get(&c,
+	    "Vf-Kind")), VF_BY_PARSE);
 	/* Roles and fingerprints only (DESIGN principle 6): never a From. */
 	vf_case_history(&c, in->tool, "follow-up received (party %s%s%s%s, "
 	    "key %s, encryption %s%s)", party, check != NULL ? ", check " : "",
@@ -998,6 +1009,9 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	    "subject tag", ml->r.sigs > 0 && strcmp(key_of(&ml->r),
 	    "unsigned") == 0 ? sig : key_of(&ml->r), enc,
 	    what.len > 0 ? what.p : "");
+	if (recheck)
+		vf_case_history(&c, in->tool, "incomplete -> received: the "
+		    "reporter's follow-up supplies fields; to be checked again");
 	free(mid);
 	free(from);
 	free(subj);
@@ -1019,6 +1033,22 @@ file_followup(struct vf_intake *in, struct mail *ml)
 	(void)vf_log(in->root, in->tool, in->id, "follow-up in %s (party "
 	    "%s%s%s)%s", state, party, check != NULL ? ", check " : "",
 	    check != NULL ? check : "", what.len > 0 ? what.p : "");
+	/*
+	 * Saved first: a crash or a failed move leaves it incomplete, with
+	 * the fields. The mail is filed either way, and a retry by the MTA
+	 * would be a duplicate that moves nothing: say what to do instead
+	 * of failing the delivery.
+	 */
+	if (recheck) {
+		if (vf_move(in->root, in->path, sizeof(in->path), "received")
+		    == 0)
+			(void)vf_log(in->root, in->tool, in->id, "incomplete "
+			    "-> received: fields supplied by the reporter");
+		else
+			warnx("%s: the follow-up is filed, but the case could "
+			    "not be moved back to received: run vf-decide "
+			    "recheck %s", in->path, in->id);
+	}
 done:
 	vf_buf_free(&added);
 	vf_buf_free(&changed);

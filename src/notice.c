@@ -1207,10 +1207,18 @@ deliver_and_move(struct job *j)
 	bg_start(&b, deliver, j);
 	mrc = move_on(j);
 	drc = bg_join(&b);
+	/*
+	 * The log is never rewritten, and vf-expire deletes the reporter's
+	 * key with the rest of the reporter's details: the reporter's
+	 * fingerprint stays in the case's history (which vf-expire scrubs),
+	 * out of the log. Other parties' keys are the office's contacts.
+	 */
 	if (drc == 0)
 		(void)vf_log(j->n->root, j->n->tool, j->id, "%s notice to %s "
 		    "%s%s", j->kd->name, j->role, j->clear ? "signed, in "
-		    "clear" : "encrypted to ", j->clear ? "" : j->used);
+		    "clear" : "encrypted to ", j->clear ? "" :
+		    strcmp(j->role, "reporter") == 0 ? "the reporter's key" :
+		    j->used);
 	return drc != 0 ? drc : mrc;
 }
 

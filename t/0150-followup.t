@@ -228,6 +228,37 @@ is "$(field "$(path_of "$idc")" product.name)" ExampleWiki "the mentioned case i
 } | vf-parse >"$work/out"
 is "$(header "$(cat "$work/out")" Vf-Mentions)" "$ids" "through .sent too: a new case naming it"
 
+
+# --- an incomplete report comes back to be checked (issue 7): only the
+# report's key, supplying fields, moves it; a proposal leaves it where it is
+state_of() { vf-ls | grep "/$1\$" | sed "s|^$VF_ROOT/||; s|/.*||"; }
+pi=$(mail taro@example.jp "$subj" "$work/form2.asc" | vf-parse)
+idi=$(basename "$pi")
+vf-validate "$pi" >/dev/null 2>"$work/err"
+is "$(state_of "$idi")" incomplete "setup: vf-validate finds the report without its version incomplete"
+is "$(header "$(path_of "$idi")" Vf-Missing)" product.version "setup: Vf-Missing names it"
+mail taro@example.jp "Re: [VF#$idi]" "$work/fu-stranger.asc" | vf-parse >/dev/null
+is "$(state_of "$idi")" incomplete "a follow-up that only proposes: the case stays incomplete"
+printf 'Version: 3.0.1\n' >"$work/fu-ver.txt"
+gpg --batch --quiet --local-user "<taro@example.jp>" --clearsign <"$work/fu-ver.txt" >"$work/fu-ver.asc"
+mail taro@example.jp "Re: [VF#$idi]" "$work/fu-ver.asc" | vf-parse >"$work/out"
+is "$(state_of "$idi")" received "signed by the report's key, supplying the field: back to received"
+is "$(cat "$work/out")" "$(path_of "$idi")" "vf-parse prints where the case now is"
+history "$(path_of "$idi")" | grep -q "vf-parse: incomplete -> received: the reporter's follow-up supplies fields"
+ok $? "history: the move, and why"
+grep -q " $idi incomplete -> received" "$VF_ROOT/log"
+ok $? "the log records the move"
+vf-validate "$(path_of "$idi")" >/dev/null 2>"$work/err"
+is "$(state_of "$idi")" accepted "vf-validate checks it again: accepted"
+is "$(header "$(path_of "$idi")" Vf-Missing)" "" "and Vf-Missing is gone"
+# Signed by the report's key but writing nothing new: it stays.
+pj=$(mail taro@example.jp "$subj" "$work/form2.asc" | vf-parse)
+idj=$(basename "$pj")
+vf-validate "$pj" >/dev/null 2>&1
+printf 'Thanks, more later.\n' | gpg --batch --quiet --local-user "<taro@example.jp>" --clearsign >"$work/fu-none.asc"
+mail taro@example.jp "Re: [VF#$idj]" "$work/fu-none.asc" | vf-parse >/dev/null
+is "$(state_of "$idj")" incomplete "the report's key but no field: the case stays incomplete"
+
 # --- history and log name no party by name or address
 for f in $(vf-ls); do history "$f"; done >"$work/hist"
 grep -c 'follow-up received' "$work/hist" >/dev/null

@@ -6,7 +6,8 @@
 # deletes both.
 . "$(dirname "$0")/lib.sh"
 . "$top/t/notice.sh"
-PATH=$top/t/bin:$PATH
+# casefix (t/notice.sh) sets product.version below: no tool writes a
+# field of a staff's choosing, and a follow-up would test follow-ups.
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys || skip_all "cannot make gpg keys"
@@ -71,11 +72,11 @@ grep -q 'Ｑｕｉｌｌｏｎ Ｖａｒｇａｓ' "$work/coord"
 ok $? "coordinator (consented): the name as written"
 
 # Expire: neither form of a reporter value remains anywhere.
-p=$(stage "$p" published status.accepted=2026-12-01 status.published=2027-01-05 \
-    status.advisory=JVN#90000001 '@moved to published')
+# Ended by the staff's real decision (closed: no credit can keep a name).
+p=$(VF_STAFF=nfkc-test vf-decide close 'Handled.' "$p")
 vf-expire >"$work/exp" 2>"$work/err"
 is $? 0 "vf-expire: exit 0"
-p=$(vf-ls published | grep "$id")
+p=$(vf-ls closed | grep "$id")
 grep -rq 'Quillon\|Ｑｕｉｌｌｏｎ\|Vargas\|Ｖａｒｇａｓ' "$VF_ROOT"
 is $? 1 "after expire: neither form of the reporter's name in the tree"
 grep -q '^product.name: ＦｏｏＣＭＳ$' "$p" && norm "$p" | grep -qx 'product.name: FooCMS'

@@ -5,11 +5,15 @@
 # need, and the consented credit. Then the whole root and the keyring are
 # searched for every reporter value in every form a mail could carry it.
 . "$(dirname "$0")/lib.sh"
-PATH=$top/t/bin:$PATH
+findsecret=$top/t/bin/findsecret
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
-make_keys || skip_all "cannot make gpg keys"
+make_keys coord shop || skip_all "cannot make gpg keys"
 make_root
+echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
+echo "coordinator-name Example Coordination Center" >>"$VF_ROOT/config"
+VF_STAFF=erase-test
+export VF_STAFF
 VF_NOW=2027-01-10T09:00:00Z
 export VF_NOW
 
@@ -77,36 +81,75 @@ C_PHONE='+44 20 5555 0177'
 sed -e "s/John Example/$C_NAME/; s/john@example.com/$C_MAIL/; s/+1 555 0100/$C_PHONE/" \
     "$VF_SHARE/examples/software-en.txt" >"$work/c.txt"
 pc=$(mail "$C_NAME <$C_MAIL>" 'Software Vulnerability Report' "$work/c.txt" | vf-parse)
+# An unsigned follow-up to C's case only proposes (Vf-Proposes, a proposal).
+printf 'Version: 5.0.9\nPhone: %s\n' "$C_PHONE" >"$work/c2.txt"
+mail "$C_NAME <$C_MAIL>" "Re: [VF#$(basename "$pc")] version" "$work/c2.txt" | vf-parse >/dev/null
+pc=$(vf-ls | grep "/$(basename "$pc")\$")
+grep -q '^Vf-Proposes: .*product.version' "$pc" && grep -q '^Vf-Part: proposal' "$pc"
+ok $? "setup: C's case has a proposal and Vf-Proposes"
 
-# Run them to their end, as vf-decide and vf-notify will.
-pa=$(stage "$pa" published status.accepted=2026-12-01 status.published=2027-01-05 \
-    status.advisory=JVN#90000001 "+Vf-Reporter-Key: $A_FPR" \
-    "+Vf-Notice: ack reporter <vf.$ida.1@example.jp> 2026-11-30T10:00:00Z" \
-    '@moved to published')
-pa2=$(stage "$pa2" waiting status.accepted=2026-12-01 "+Vf-Reporter-Key: $A_FPR")
-pb=$(stage "$pb" fixed status.accepted=2026-12-01 status.fixed=2027-01-04 '@moved to fixed')
-pc=$(stage "$pc" published status.published=2027-01-06 status.advisory=JVN#90000002 '@moved to published')
-
-# The outbox: the office's copy of a notice to A (sent), one to the
-# coordinator (kept: not the reporter's), a notice to B still waiting.
-mkdir -p "$VF_ROOT/outbox/new" "$VF_ROOT/outbox/cur" "$VF_ROOT/outbox/tmp"
-{
-	printf 'From: office@example.jp\nTo: %s <%s>\nSubject: [VF#%s] accepted\n' "$A_NAME" "$A_MAIL" "$ida"
-	printf 'Vf-Id: %s\nVf-Notice: accepted reporter\nContent-Transfer-Encoding: base64\n\n' "$ida"
-	printf 'Dear %s, your report was accepted.\n' "$A_NAME" | base64
-} >"$VF_ROOT/outbox/cur/1.notice"
-{
-	printf 'From: office@example.jp\nTo: coordinator@example.jp\nSubject: [VF#%s] report\n' "$ida"
-	printf 'Vf-Id: %s\nVf-Notice: coordinator coordinator\n\nciphertext\n' "$ida"
-} >"$VF_ROOT/outbox/cur/2.notice"
+# Run them to their end with the real tools, each on its day: accepted,
+# routed, the coordinator or the operator told, published or fixed.
+at() { # DAY TOOL ARGS...
+	d=$1
+	shift
+	VF_NOW=${d}T09:00:00Z "$@" >/dev/null 2>>"$work/ends.err" && return 0
+	echo "# failed: $*: $(tail -1 "$work/ends.err")" >&2
+	return 1
+}
+cat >"$work/sendmail" <<EOF
+#!/bin/sh
+cat >/dev/null
+EOF
+chmod 700 "$work/sendmail"
+sw_to() { # CASE: accepted, routed to the coordinator, the coordinator told
+	at 2026-12-01 vf-decide accept "$1" && at 2026-12-01 vf-route "$1" &&
+	    at 2026-12-01 vf-notify -k coordinator "$1"
+}
+ida=$(basename "$pa")
+ida2=$(basename "$pa2")
 idb=$(basename "$pb")
-{
-	printf 'From: office@example.jp\nTo: %s\nSubject: [VF#%s] fixed\n' "$B_MAIL" "$idb"
-	printf 'Vf-Id: %s\nVf-Notice: fixed reporter\n\nThe site is fixed.\n' "$idb"
-} >"$VF_ROOT/outbox/new/3.notice"
-chmod 600 "$VF_ROOT"/outbox/*/*
-# Written yesterday (by the clock the tools run by).
-touch -d 2027-01-09T09:00:00Z "$VF_ROOT/outbox/new/3.notice"
+idc=$(basename "$pc")
+# A is acknowledged (encrypted to his key, which the case then records),
+# his first case published, the other one left waiting; B's site is
+# fixed, and the notice telling B is made yesterday and not sent yet; C's
+# case is published with the credit C asked for.
+at 2026-11-30 vf-notify -k ack "$ida" && sw_to "$ida" &&
+    at 2027-01-05 vf-decide published 'JVN#90000001' "$ida" &&
+    at 2026-11-30 vf-notify -k ack "$ida2" && sw_to "$ida2" &&
+    at 2026-12-01 vf-decide accept "$idb" &&
+    at 2026-12-01 vf-decide route operator security@shop.example.jp "$FPR_shop" Shop "$idb" &&
+    at 2026-12-01 vf-notify -k first-contact "$idb" &&
+    at 2027-01-04 vf-decide fixed 'Escaped.' "$idb" &&
+    sw_to "$idc" && at 2027-01-06 vf-decide published 'JVN#90000002' "$idc" &&
+    at 2027-01-08 env VF_SENDMAIL="$work/sendmail" vf-send &&
+    at 2027-01-09 vf-notify -k fixed "$idb"
+ok $? "setup: the cases run to their end by vf-decide, vf-route, vf-notify and vf-send"
+pa=$(vf-ls | grep "/$ida\$")
+pa2=$(vf-ls | grep "/$ida2\$")
+pb=$(vf-ls | grep "/$idb\$")
+pc=$(vf-ls | grep "/$idc\$")
+is "$(sed "s|^$VF_ROOT/||; s|/.*||" <<EOF
+$pa
+$pa2
+$pb
+$pc
+EOF
+)" "published
+waiting
+fixed
+published" "setup: published, waiting, fixed, published"
+grep -q "^Vf-Reporter-Key: $A_FPR\$" "$pa"
+ok $? "setup: A's case records the key the ack went to"
+# The outbox: the office's copy of the ack to A (sent), the coordinator
+# notice (kept: not the reporter's), the notice to B still waiting.
+ackA=$(grep -l "^Vf-Id: $ida\$" "$VF_ROOT"/outbox/cur/* | xargs grep -l '^Vf-Notice: ack reporter')
+coordA=$(grep -l "^Vf-Id: $ida\$" "$VF_ROOT"/outbox/cur/* | xargs grep -l '^Vf-Notice: coordinator coordinator')
+test -n "$ackA" && test -n "$coordA" && test -n "$(ls "$VF_ROOT/outbox/new")"
+ok $? "setup: the ack to A and the coordinator notice sent, B's notice in outbox/new"
+# Written yesterday by the clock the tools run by (VF_NOW; the file's
+# time is the machine's, which vf-expire reads as the notice's age).
+touch -d 2027-01-09T09:00:00Z "$VF_ROOT"/outbox/new/*
 
 snapshot() { (cd "$VF_ROOT" && find . -type f ! -path './.lock/*' | sort | xargs sha256sum); }
 
@@ -133,9 +176,9 @@ gpg --batch -k "$A_FPR" >/dev/null 2>&1
 ok $? "A's key is kept: A's other case is open"
 grep -c "^Vf-Reporter-Key" "$pa" | grep -qx 0
 ok $? "the erased case names A's key no more"
-test -f "$VF_ROOT/outbox/cur/1.notice"
+test -f "$ackA"
 ok $((! $?)) "the notice to A in the outbox is deleted"
-test -f "$VF_ROOT/outbox/cur/2.notice"
+test -f "$coordA"
 ok $? "the notice to the coordinator is kept"
 grep -q "vf-expire: reporter information deleted: reporter fields" "$pa"
 ok $? "the history records which classes were deleted"
@@ -149,8 +192,10 @@ grep -q '^Vf-Kind: software' "$pa"
 ok $? "kept: the kind"
 
 # The notice to B is sent (the sending script moves it), A's other case ends.
-mv "$VF_ROOT/outbox/new/3.notice" "$VF_ROOT/outbox/cur/3.notice"
-pa2=$(stage "$pa2" closed status.closed=2027-01-08 '@closed')
+VF_SENDMAIL=$work/sendmail vf-send >/dev/null 2>"$work/err"
+ok $? "the notice to B is sent (vf-send)"
+at 2027-01-08 vf-decide close 'The vendor stopped answering.' "$ida2"
+ok $? "A's other case closed (vf-decide close)"
 vf-expire >"$work/out2" 2>"$work/err"
 is $? 0 "second run: exit 0"
 grep -c '	erased	' "$work/out2" | grep -qx 2
@@ -164,6 +209,10 @@ grep -q "^reporter.name: $C_NAME\$" "$pc"
 ok $? "C's consented credit is kept"
 grep -q "$C_MAIL" "$pc"
 ok $((! $?)) "but not C's address"
+grep -q '^Vf-Part: proposal' "$pc"
+ok $((! $?)) "the proposal part is deleted"
+grep -q '^Vf-Proposes:' "$pc"
+ok $((! $?)) "and so is Vf-Proposes, which named it"
 
 # Twice in a row changes nothing the second time.
 snapshot >"$work/before"
@@ -182,13 +231,13 @@ ok $? "a follow-up after the erasure is erased by the next run"
 
 # Now nothing of A, B or C (but C's consented name) is anywhere.
 find "$VF_ROOT" "$GNUPGHOME" -type f >"$work/files"
-findsecret "$A_NAME" "$A_MAIL" "$A_PHONE" "$A_ORG" "$A_ADDR" "Quaxworth" "Zebulon" \
+"$findsecret" "$A_NAME" "$A_MAIL" "$A_PHONE" "$A_ORG" "$A_ADDR" "Quaxworth" "Zebulon" \
     "$A_FPR" "$B_NAME" "$B_MAIL" "$B_PHONE" "$B_ORG" "$C_MAIL" "$C_PHONE" \
     -- $(cat "$work/files") >"$work/found"
 ok $? "no reporter value anywhere in the root or the keyring, in any encoding"
 sed 's/^/# /' "$work/found" | head -20
 # The search itself finds what is there: C's consented name, in the case.
-findsecret "$C_NAME" -- "$pc" >/dev/null
+"$findsecret" "$C_NAME" -- "$pc" >/dev/null
 ok $((! $?)) "(the search finds a value that is there)"
 grep -q 'Zebulon' "$rhome/pubring.kbx"
 ok $? "(and the reporter's own keyring, outside, still has his key)"

@@ -3,7 +3,12 @@
 # vf-notify, closing as unreachable after the last deadline (telling the
 # reporter), flags for passed publication dates, idle cases and missed
 # reply deadlines, stale tmp/ files; -n; twice in a row; a held lock.
-# vf-notify is the stand-in in t/bin until the real one lands.
+# vf-notify is the stand-in in t/bin (it records each call in
+# VF_NOTIFY_LOG, and STANDIN_FAIL / STANDIN_FORGET make it fail or do
+# nothing, which the real one cannot be made to do); stage puts the cases
+# in contacted and waiting with notices dated weeks apart, which the real
+# tools reach only through an operator's and a coordinator's keys and a
+# notice per case at each date. t/0990-pipeline.t runs the real chain.
 . "$(dirname "$0")/lib.sh"
 PATH=$top/t/bin:$PATH
 VF_NOTIFY_LOG=$work/notify.log

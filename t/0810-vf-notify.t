@@ -9,6 +9,11 @@ command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys taro coord shop stranger || skip_all "cannot make gpg keys"
 make_root
 echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
+# The routes are the staff's (vf-decide route), from these.
+sed -i 's/^coordinator-address .*/coordinator-address coord@example.jp/' "$VF_ROOT/config"
+echo "coordinator-name Example Coordination Center" >>"$VF_ROOT/config"
+VF_STAFF=notify-test
+export VF_STAFF
 
 # --- ack to a reporter who signed the report: encrypted to that key
 p=$(signed_report software taro)
@@ -44,7 +49,7 @@ grep -q "^Vf-Reporter-Key: $FPR_taro$" "$c"
 ok $? "ack: the reporter's key recorded as Vf-Reporter-Key"
 grep -q "vf-notify: ack notice to reporter $mid, encrypted to $FPR_taro (the report's signer)" "$c"
 ok $? "ack: the history says what was sent, to whom, how"
-grep -q " vf-notify $id ack notice to reporter encrypted to $FPR_taro" "$VF_ROOT/log"
+grep -q " vf-notify $id ack notice to reporter encrypted to the reporter's key$" "$VF_ROOT/log"
 ok $? "ack: logged"
 if grep -q 'taro@example.jp\|Taro Yamada' "$VF_ROOT/log" "$work/history" 2>/dev/null; then
 	ok 1 "the log names no reporter's detail"
@@ -185,7 +190,7 @@ is $? 65 "a key attached to a follow-up is not the reporter's: key needed"
 "$casefix" "$id2" -f "contact.encrypt: no" -F contact.pgp-key -H Vf-Reporter-Key >/dev/null
 vf-notify -k accepted "$id2" >/dev/null 2>&1
 is $? 65 "accepted in received: not the state for it (65)"
-"$casefix" "$id2" -s accepted >/dev/null
+vf-decide accept "$id2" >/dev/null
 vf-notify -k accepted "$id2" >/dev/null 2>"$work/err"
 is $? 0 "no key, contact.encrypt no: made"
 m=$(newest)
@@ -212,8 +217,8 @@ GNUPGHOME=$(home_for taro) gpg --batch --status-fd 1 --verify "$work/sig" "$work
 ok $? "in clear: the signature verifies over the part, canonical CRLF"
 
 # --- the coordinator: software, routed -> waiting, its view only
-"$casefix" "$id" -s routed -h 'Vf-Route: coordinator' \
-    -h 'Vf-Route-Address: coord@example.jp' -h 'Vf-Route-Source: config' >/dev/null
+vf-decide accept "$id" >/dev/null
+vf-decide route coordinator "$id" >/dev/null
 vf-notify -k first-contact "$id" >/dev/null 2>&1
 is $? 65 "first-contact on a software case: 65"
 vf-notify -k coordinator "$id" >"$work/out" 2>"$work/err"
@@ -235,8 +240,8 @@ grep -q 'ExampleWiki' "$work/text" && grep -q 'alert(1)' "$work/text"
 ok $? "coordinator: the product and the steps to reproduce"
 grep -q 'taro@example.jp' "$work/text"
 ok $? "coordinator: the reporter's address (consent.coordinator: yes)"
-grep -q '^To: coord@example.jp$' "$m"
-ok $? "coordinator: To is Vf-Route-Address"
+grep -q '^To: Example Coordination Center <coord@example.jp>$' "$m"
+ok $? "coordinator: To is Vf-Route-Name and Vf-Route-Address"
 vf-notify -k coordinator "$id" >"$work/out" 2>"$work/err"
 is "$?:$(cat "$work/out" | grep -c outbox)" "0:0" "coordinator again: nothing"
 # Consent withdrawn: the reporter's details are not in it.
@@ -257,7 +262,8 @@ ok $? "consent unclear: the message names the consent"
 sed -i '/^coordinator-key /d' "$VF_ROOT/config"
 p4=$(report software taro@example.jp)
 id4=$(basename "$p4")
-"$casefix" "$id4" -s routed -h 'Vf-Route: coordinator' -h 'Vf-Route-Address: coord@example.jp' >/dev/null
+vf-decide accept "$id4" >/dev/null
+vf-decide route coordinator "$id4" >/dev/null
 vf-notify -k coordinator "$id4" >/dev/null 2>"$work/err"
 is $? 65 "coordinator without a key: 65"
 grep -q '^Vf-Key-Needed: coordinator$' "$(vf-ls | grep "/$id4$")"
@@ -269,9 +275,8 @@ echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
 # --- the operator: first contact (URL only), details, reminder
 p5=$(report web hanako@example.jp)
 id5=$(basename "$p5")
-"$casefix" "$id5" -s routed -h 'Vf-Route: operator' \
-    -h 'Vf-Route-Address: security@shop.example.jp' -h 'Vf-Route-Name: Example Shop' \
-    -h 'Vf-Route-Source: contacts:3' >/dev/null
+vf-decide accept "$id5" >/dev/null
+vf-decide route operator security@shop.example.jp - 'Example Shop' "$id5" >/dev/null
 vf-notify -k details "$id5" >/dev/null 2>&1
 is $? 65 "details before the first contact: 65 (wrong state)"
 vf-notify -k first-contact "$id5" >"$work/out" 2>"$work/err"

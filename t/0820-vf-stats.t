@@ -3,20 +3,23 @@
 # before and after the reporter's details are deleted; vf-charts draws
 # them with gnuplot, PNG and SVG.
 . "$(dirname "$0")/lib.sh"
-PATH=$top/t/bin:$PATH
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
-make_keys || skip_all "cannot make gpg keys"
+make_keys coord shop || skip_all "cannot make gpg keys"
 make_root
+echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
+echo "coordinator-name Example Coordination Center" >>"$VF_ROOT/config"
+VF_STAFF=stats-test
+export VF_STAFF
 
 web() {	# WHEN CWE
-	printf '氏名: 統計 太郎\n電子メールアドレス: toukei@example.jp\n脆弱性を確認したウェブサイトのURL: https://www.example.jp/\n脆弱性の種類: クロスサイト・スクリプティング（%s）\n' "$2" >"$work/w"
+	printf '氏名: 統計 太郎\n電子メールアドレス: toukei@example.jp\n脆弱性を確認したウェブサイトのURL: https://www.example.jp/\n脆弱性の種類: クロスサイト・スクリプティング（%s）\nウェブサイト運営者への届出者情報の提供: 不可\n' "$2" >"$work/w"
 	VF_NOW=$1 vf-parse <<EOM
 $(mail toukei@example.jp 'Web Application Vulnerability Report' "$work/w")
 EOM
 }
 sw() {	# WHEN
-	printf 'Name: Stat Reporter\nE-mail address: stat@example.com\nProduct name: ExampleDB\n' >"$work/s"
+	printf 'Name: Stat Reporter\nE-mail address: stat@example.com\nProduct name: ExampleDB\nReporter information to the coordinator: no\nReporter information to the vendor: no\nPublish my name in the advisory: no\n' >"$work/s"
 	VF_NOW=$1 vf-parse <<EOM
 $(mail stat@example.com 'Software Vulnerability Report' "$work/s")
 EOM
@@ -33,14 +36,34 @@ VF_NOW=2026-09-29T00:00:00Z
 export VF_NOW
 # Ends: w1 fixed in 30 days from the operator's notice, w2 in 120; s1
 # published 40 days after acceptance, s2 60; w3 unreachable; s3 rejected.
-stage "$w1" fixed status.accepted=2026-01-06 status.fixed=2026-02-06 \
-    '+Vf-Notice: first-contact operator <a@x> 2026-01-07T00:00:00Z' >/dev/null
-stage "$w2" fixed status.accepted=2026-02-11 status.fixed=2026-06-12 \
-    '+Vf-Notice: first-contact operator <b@x> 2026-02-12T00:00:00Z' >/dev/null
-stage "$s1" published status.accepted=2026-03-03 status.published=2026-04-12 >/dev/null
-stage "$s2" published status.accepted=2026-05-12 status.published=2026-07-11 >/dev/null
-stage "$w3" unreachable status.closed=2026-06-01 >/dev/null
-stage "$s3" rejected status.closed=2026-06-02 >/dev/null
+# Each by the real tools, on the day it happens (VF_NOW).
+at() { # DAY TOOL ARGS...: the tool, run on that day; says why it failed
+	d=$1
+	shift
+	VF_NOW=${d}T01:00:00Z "$@" >/dev/null 2>>"$work/ends.err" && return 0
+	echo "# failed: $*: $(tail -1 "$work/ends.err")" >&2
+	return 1
+}
+webfix() { # CASE ACCEPTED NOTICE FIXED
+	at "$2" vf-decide accept "$1" &&
+	    at "$2" vf-decide route operator security@shop.example.jp "$FPR_shop" Shop "$1" &&
+	    at "$3" vf-notify -k first-contact "$1" && at "$4" vf-decide fixed 'Escaped.' "$1"
+}
+swpub() { # CASE ACCEPTED PUBLISHED ADVISORY
+	at "$2" vf-decide accept "$1" && at "$2" vf-route "$1" &&
+	    at "$2" vf-notify -k coordinator "$1" && at "$3" vf-decide published "$4" "$1"
+}
+id() { basename "$1"; }
+webfix "$(id "$w1")" 2026-01-06 2026-01-07 2026-02-06 &&
+    webfix "$(id "$w2")" 2026-02-11 2026-02-12 2026-06-12 &&
+    swpub "$(id "$s1")" 2026-03-03 2026-04-12 'JVN#90000011' &&
+    swpub "$(id "$s2")" 2026-05-12 2026-07-11 'JVN#90000012' &&
+    at 2026-06-01 vf-decide accept "$(id "$w3")" &&
+    at 2026-06-01 vf-route "$(id "$w3")" &&
+    at 2026-06-02 vf-decide reject 'Not a vulnerability.' "$(id "$s3")"
+ok $? "the cases ended by vf-decide, vf-route and vf-notify" || sed 's/^/# /' "$work/ends.err"
+is "$(vf-ls fixed published unreachable rejected | wc -l | tr -d ' ')" 6 \
+    "two fixed, two published, one unreachable (no contact), one rejected"
 
 vf-stats -t received >"$work/received"
 ok $? "vf-stats -t received: exit 0"

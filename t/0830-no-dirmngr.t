@@ -10,6 +10,7 @@ command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys taro coord || skip_all "cannot make gpg keys"
 make_root
 echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
+echo "coordinator-name Example Coordination Center" >>"$VF_ROOT/config"
 
 cat >"$work/dirmngr" <<EOF
 #!/bin/sh
@@ -38,7 +39,8 @@ rm -f "$work/dirmngr-started"
 p=$(signed_report software taro)
 vf-notify -k ack "$(basename "$p")" >/dev/null 2>&1
 is $? 0 "a notice to the reporter's key"
-"$casefix" "$p" -s routed -h 'Vf-Route: coordinator' -h 'Vf-Route-Address: coord@example.jp' >/dev/null
+VF_STAFF=dirmngr-test vf-decide accept "$(basename "$p")" >/dev/null
+vf-route "$(basename "$p")" >/dev/null
 vf-notify -k coordinator "$(basename "$p")" >/dev/null 2>&1
 is $? 0 "a notice to the coordinator's key"
 p2=$(report software someone@example.org)

@@ -6,7 +6,6 @@
 # mandatory tests), in one node process; the pages are opened in headless
 # Chromium, once, and what a reader sees is checked.
 . "$(dirname "$0")/lib.sh"
-PATH=$top/t/bin:$PATH
 
 command -v gpg >/dev/null || skip_all "gpg not installed"
 make_keys || skip_all "cannot make gpg keys"

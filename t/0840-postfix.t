@@ -16,6 +16,10 @@ id postfix >/dev/null 2>&1 || skip_all "no postfix user (the package makes it)"
 make_keys taro coord shop || skip_all "cannot make gpg keys"
 make_root
 echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
+# The coordinator's mailbox on our Postfix (vf-decide route coordinator
+# takes the address from here).
+sed -i 's/^coordinator-address .*/coordinator-address coord@example.jp/' "$VF_ROOT/config"
+echo "coordinator-name Coordination Center" >>"$VF_ROOT/config"
 
 # --- the instance: $pf holds everything; $work must let postfix and the
 # virtual delivery user (nobody) through, not list it.
@@ -139,13 +143,13 @@ wait_mail() {
 sw=$(signed_report software taro)
 swid=$(basename "$sw")
 vf-notify -k ack "$swid" >/dev/null
-"$casefix" "$swid" -s routed -h 'Vf-Route: coordinator' \
-    -h 'Vf-Route-Address: coord@example.jp' >/dev/null
+VF_STAFF=postfix-test vf-decide accept "$swid" >/dev/null
+VF_STAFF=postfix-test vf-decide route coordinator "$swid" >/dev/null
 vf-notify -k coordinator "$swid" >/dev/null
 web=$(report web hanako@example.jp)
 webid=$(basename "$web")
-"$casefix" "$webid" -s routed -h 'Vf-Route: operator' -h "Vf-Route-Key: $FPR_shop" \
-    -h 'Vf-Route-Address: security@shop.example.jp' >/dev/null
+VF_STAFF=postfix-test vf-decide accept "$webid" >/dev/null
+VF_STAFF=postfix-test vf-decide route operator security@shop.example.jp "$FPR_shop" 'Example Shop' "$webid" >/dev/null
 vf-notify -k first-contact "$webid" >/dev/null
 is "$(ls "$VF_ROOT/outbox/new" | wc -l)" 3 "three notices in the outbox"
 

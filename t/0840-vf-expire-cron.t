@@ -9,6 +9,10 @@ command -v setsid >/dev/null || skip_all "setsid not installed"
 make_keys || skip_all "cannot make gpg keys"
 make_root
 echo "operator-wait-days 30" >>"$VF_ROOT/config"
+# t/bin: stage puts a case at every stage and deadline in one tree with
+# back-dated notices (the real tools reach them only a notice at a time,
+# with keys for each party), and the stand-in vf-notify records what cron's
+# vf-expire asked of it. t/0990-pipeline.t runs the real chain.
 PATH=$top/t/bin:$PATH
 VF_NOTIFY_LOG=$work/notify.log
 export VF_NOTIFY_LOG

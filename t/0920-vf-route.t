@@ -17,10 +17,10 @@ coordinator-key $FPR_coord
 CFG
 export VF_NOW=2026-12-01T00:00:00Z
 
-# vf-validate is not on main yet (another helper writes it): the cases are
-# filed by the real vf-parse and then put in accepted with casefix, the
-# state vf-validate would give a complete, in-scope, new report.
-accept() { "$casefix" "$1" -s accepted; }
+# The cases are filed by the real vf-parse and accepted by the staff's
+# vf-decide (vf-validate's verdict on them is t/0900-vf-validate.t's; some
+# of these forms are deliberately thin). It prints the new path.
+accept() { VF_STAFF=route-test vf-decide accept "$1"; }
 # webcase URL: a web report about URL, filed and accepted; its path.
 webcase() {
 	form web

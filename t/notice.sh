@@ -6,7 +6,10 @@ casefix=$top/t/helper/casefix
 [ -x "$casefix" ] || skip_all "t/helper/casefix not built (make check builds it)"
 
 # form KIND [ADDRESS]: an English form in $work/form, its subject in
-# $subj; fields not given here are set afterwards with casefix.
+# $subj; fields not given here are set afterwards with casefix. (casefix
+# stays where a test needs a field, header or state no tool writes on its
+# own: a withdrawn consent, a malformed key, a case in every state for the
+# move table; states the tools reach are reached with vf-decide.)
 form() {
 	case $1 in
 	software)

@@ -81,8 +81,13 @@ expect(const struct vf_field *f, const char *aud, int after, int kind,
 	if (strcmp(aud, "public") == 0) {
 		if (!after || cls == VF_CLASS_ATTACK)
 			return HIDE;
+		/*
+		 * The name where the reporter asked for it, and the asking
+		 * beside it: vf-advisory credits a name only with its yes.
+		 */
 		if (cls == VF_CLASS_REPORTER)
-			return strcmp(f->name, "reporter.name") == 0 &&
+			return (strcmp(f->name, "reporter.name") == 0 ||
+			    strcmp(f->name, "consent.publish-name") == 0) &&
 			    kind == VF_KIND_SOFTWARE ? by_consent(pn) : HIDE;
 		return SHOW;
 	}
