@@ -725,6 +725,8 @@ write_case(struct job *j)
 	struct vf_buf out = { 0 };
 	int rc;
 
+	if ((rc = vf_case_clock_ok(&j->c, j->path)) != 0)
+		return rc;
 	vf_case_write(&j->c, &out);
 	rc = vf_replace(j->n->root, j->path, out.p, out.len);
 	vf_buf_free(&out);
@@ -1363,6 +1365,9 @@ vf_notice(struct vf_notify *n, const char *what)
 		warnx("%s: %s", j.path, err);
 		goto out;
 	}
+	/* Before anything is made or recorded (.sent, the outbox). */
+	if ((rc = vf_case_clock_ok(&j.c, j.path)) != 0)
+		goto out;
 	j.id = id;
 	j.kind = vf_kind_bit(vf_case_get(&j.c, "Vf-Kind"));
 	if ((rc = setup(&j)) != 0)

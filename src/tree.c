@@ -742,6 +742,40 @@ moved_outside(const struct loc *l, const char *left)
 	    0 || left[n] != '/');
 }
 
+/*
+ * A clock that jumped back would write history dated before what the
+ * case already says happened, and deadlines (vf-expire) would be counted
+ * from the wrong day: refuse, as a temporary failure, until the clock is
+ * right again. Five minutes of skew between machines are let be.
+ */
+#define CLOCK_SKEW	300
+
+int
+vf_case_clock_ok(const struct vf_case *c, const char *path)
+{
+	char when[32];
+	time_t t, latest = 0, now = vf_now();
+	size_t i, n;
+
+	for (i = 0; i < c->nhist; i++) {
+		n = strcspn(c->hist[i], " ");
+		if (n == 0 || n >= sizeof(when))
+			continue;
+		memcpy(when, c->hist[i], n);
+		when[n] = '\0';
+		if (vf_time_parse(when, &t) == 0 && t > latest)
+			latest = t;
+	}
+	if (latest > now + CLOCK_SKEW) {
+		vf_timestamp(when, sizeof(when), latest);
+		warnx("%s: the clock says it is before this case's last change "
+		    "(%s): nothing written; set the clock right (or VF_NOW) and "
+		    "run again", path, when);
+		return EX_TEMPFAIL;
+	}
+	return 0;
+}
+
 int
 vf_case_save(struct vf_root *root, char *path, size_t size,
     struct vf_case *c, const char *tool, int flags)
@@ -787,6 +821,10 @@ vf_case_save(struct vf_root *root, char *path, size_t size,
 		    "other out of the tree", root->path, own, path, l.id);
 		errno = EEXIST;
 		return EX_DATAERR;
+	}
+	if ((rc = vf_case_clock_ok(c, path)) != 0) {
+		errno = EAGAIN;
+		return rc;
 	}
 	if (vf_index_where(root, l.id, left, sizeof(left)) == -1)
 		left[0] = '\0';

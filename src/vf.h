@@ -537,6 +537,13 @@ int	vf_deliverv(struct vf_root *, const char *, const char *,
  * meanwhile (it is not recreated), EX_NOINPUT if path is not a case file
  * under this root. A tool that changes a case uses vf_case_save.
  */
+/*
+ * EX_TEMPFAIL, with a message naming path, when vf_now() is more than a
+ * few minutes before the latest line of the case's history (a clock that
+ * jumped back); else 0. vf_case_save checks it; so must any other writer.
+ */
+struct vf_case;
+int	vf_case_clock_ok(const struct vf_case *, const char *);
 int	vf_replace(struct vf_root *, const char *, const void *, size_t);
 int	vf_replacev(struct vf_root *, const char *, const struct iovec *,
 	    size_t);

@@ -14,7 +14,9 @@ echo "coordinator-key $FPR_coord" >>"$VF_ROOT/config"
 echo "coordinator-name Example Coordination Center" >>"$VF_ROOT/config"
 VF_STAFF=erase-test
 export VF_STAFF
-VF_NOW=2027-01-10T09:00:00Z
+# The reports come in before the days the tools run on below; vf-expire
+# runs on 2027-01-10.
+VF_NOW=2026-11-29T09:00:00Z
 export VF_NOW
 
 # Reporter A has a key of his own, in his own keyring; the office has only
@@ -150,6 +152,7 @@ ok $? "setup: the ack to A and the coordinator notice sent, B's notice in outbox
 # Written yesterday by the clock the tools run by (VF_NOW; the file's
 # time is the machine's, which vf-expire reads as the notice's age).
 touch -d 2027-01-09T09:00:00Z "$VF_ROOT"/outbox/new/*
+VF_NOW=2027-01-10T09:00:00Z
 
 snapshot() { (cd "$VF_ROOT" && find . -type f ! -path './.lock/*' | sort | xargs sha256sum); }
 

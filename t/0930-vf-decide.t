@@ -169,7 +169,7 @@ VF_NOW=2026-12-22T00:00:00Z same "$web" answered
 VF_NOW=2026-12-22T00:00:00Z vf-expire -n >"$work/exp" 2>&1
 grep "$web" "$work/exp" | grep -q reminded
 is $? 1 "vf-expire: no reminder once status.answered is recorded"
-vf-notify -k details "$web" >/dev/null 2>"$work/err"
+VF_NOW=2026-12-22T00:00:00Z vf-notify -k details "$web" >/dev/null 2>"$work/err"
 is "$(state "$web")" waiting "details notice: contacted -> waiting"
 VF_NOW=2026-12-25T00:00:00Z vf-decide fixed 'Output is escaped now.' "$web" >/dev/null 2>"$work/err"
 is $? 0 "fixed: exit 0"

@@ -160,7 +160,11 @@ START_TEST(kind_guess)
 {
 	struct vf_form f;
 
+	/* A site and a product, no kind named: doubtful, for staff. */
 	parse(&f, 0, "URL: https://www.example.jp/\n製品名：X\n");
+	ck_assert_int_eq(f.kind, 0);
+	vf_form_free(&f);
+	parse(&f, 0, "URL: https://www.example.jp/\n氏名：X\n");
 	ck_assert_int_eq(f.kind, VF_KIND_WEB);
 	vf_form_free(&f);
 	parse(&f, 0, "製品名：X\n");
