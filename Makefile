@@ -27,7 +27,7 @@ endif
 # (utf8proc), IDN hosts (idn2), registrable domains (psl), URLs
 # (uriparser), JSON (jansson). --as-needed keeps a tool from loading a
 # library it does not call: vf-parse starts for every mail.
-DEP_PKGS = libutf8proc libidn2 libpsl liburiparser jansson
+DEP_PKGS = libutf8proc libidn2 libpsl liburiparser jansson nettle
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS))
 DEP_LIBS := -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(DEP_PKGS)) \
 	-Wl,--no-as-needed
@@ -39,9 +39,9 @@ ifeq ($(SANITIZE),1)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -std=c11 -D_GNU_SOURCE -Isrc \
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -pthread -std=c11 -D_GNU_SOURCE -Isrc \
 	$(BSD_CFLAGS) $(DEP_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
-ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
 TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))
