@@ -57,6 +57,33 @@ START_TEST(fold_key)
 }
 END_TEST
 
+/*
+ * ASCII takes a short path: each character must fold as it does through
+ * utf8proc, which a trailing non-ASCII letter makes the string take.
+ */
+START_TEST(fold_key_ascii)
+{
+	char in[8], want[16];
+	char *fast, *full;
+	int ch;
+
+	for (ch = 1; ch < 0x80; ch++) {
+		(void)snprintf(in, sizeof(in), "%c", ch);
+		fast = vf_fold_key(in);
+		(void)snprintf(in, sizeof(in), "%c\xc3\xa9", ch);
+		full = vf_fold_key(in);
+		ck_assert_ptr_nonnull(fast);
+		ck_assert_ptr_nonnull(full);
+		(void)snprintf(want, sizeof(want), "%s\xc3\xa9", fast);
+		ck_assert_msg(strcmp(full, want) == 0,
+		    "character 0x%02x: short path \"%s\", utf8proc \"%s\"",
+		    ch, fast, full);
+		free(fast);
+		free(full);
+	}
+}
+END_TEST
+
 static Suite *
 norm_suite(void)
 {
@@ -65,6 +92,7 @@ norm_suite(void)
 
 	tcase_add_test(tc, nfkc);
 	tcase_add_test(tc, fold_key);
+	tcase_add_test(tc, fold_key_ascii);
 	suite_add_tcase(s, tc);
 	return s;
 }
