@@ -27,6 +27,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -455,6 +456,9 @@ sync_run(void *arg)
 static int
 sync_start(struct vf_root *root)
 {
+	sigset_t all, old;
+	int made;
+
 	if (vf_id_settle() != 0)
 		return -1;
 	pend.fd = vf_openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY, 0);
@@ -462,7 +466,16 @@ sync_start(struct vf_root *root)
 		return -1;
 	(void)strlcpy(pend.root, root->path, sizeof(pend.root));
 	pend.err = 0;
-	if (pthread_create(&pend.t, NULL, sync_run, NULL) == 0) {
+	/*
+	 * The thread starts with every signal blocked, so that the process's
+	 * signals (vf-parse's SIGALRM timeout, SIGTERM) reach the main
+	 * thread, never one waiting in fsync.
+	 */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	made = pthread_create(&pend.t, NULL, sync_run, NULL) == 0;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (made) {
 		pend.running = 1;
 		return 0;
 	}
