@@ -27,10 +27,23 @@ endif
 # (utf8proc), IDN hosts (idn2), registrable domains (psl), URLs
 # (uriparser), JSON (jansson). --as-needed keeps a tool from loading a
 # library it does not call: vf-parse starts for every mail.
-DEP_PKGS = libutf8proc libidn2 libpsl liburiparser jansson
+DEP_PKGS = libutf8proc libidn2 libpsl liburiparser jansson nettle
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS))
+# utf8proc and nettle are linked statically too where their archives are
+# installed (`make STATIC_DEPS=0` not to): the dynamic loader mapping and
+# relocating them was a large part of vf-parse's own CPU per mail
+# (doc/BENCH.md). libidn2 stays shared: it needs libunistring, which has
+# no archive on Debian.
+STATIC_DEPS ?= $(if $(filter /%,$(shell $(CC) -print-file-name=libutf8proc.a)),$(if \
+	$(filter /%,$(shell $(CC) -print-file-name=libnettle.a)),1,0),0)
+ifeq ($(STATIC_DEPS),1)
+DEP_LIBS := -Wl,-Bstatic -lutf8proc -lnettle -Wl,-Bdynamic -Wl,--as-needed \
+	$(shell $(PKG_CONFIG) --libs libidn2 libpsl liburiparser jansson) \
+	-Wl,--no-as-needed
+else
 DEP_LIBS := -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(DEP_PKGS)) \
 	-Wl,--no-as-needed
+endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
@@ -39,9 +52,9 @@ ifeq ($(SANITIZE),1)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -std=c11 -D_GNU_SOURCE -Isrc \
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN) -pthread -std=c11 -D_GNU_SOURCE -Isrc \
 	$(BSD_CFLAGS) $(DEP_CFLAGS) -DSHAREDIR='"$(SHAREDIR)"'
-ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
 TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))

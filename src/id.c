@@ -25,6 +25,9 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,8 @@
 #include <unistd.h>
 
 #include "vf.h"
+
+static int sync_start(struct vf_root *);
 
 #define ID_MAXDIGITS	9		/* counter at most 999,999,999 */
 #define SEQ_MAX		999999999LL
@@ -416,9 +421,93 @@ vf_id_new(struct vf_root *root, char *id, size_t size)
 done:
 	/* Closing drops the lock: the fsync below need not hold others up. */
 	(void)close(hf);
-	if (rc == 0 && vf_fsync_dir(root, ".lock") == -1)
+	if (rc == 0 && (rc = sync_start(root)) != 0)
 		rc = fail(root, ".lock");
 	if (rc != 0 && size > 0)
 		id[0] = '\0';
 	return rc;
+}
+
+/*
+ * The reservation's fsync runs in a thread of its own, so that it overlaps
+ * what a delivery does next (gpg encrypting the original, building and
+ * writing the case; about 0.3-0.5 ms of disk wait, doc/BENCH.md). The
+ * promise is unchanged: vf_deliverv calls vf_id_settle before it links a
+ * case into new/, and a failed fsync fails the delivery there, so no case
+ * is ever visible before its number's reservation is on disk. Without a
+ * thread (pthread_create fails) the fsync is done in line.
+ */
+static struct {
+	pthread_t	 t;
+	int		 fd;
+	int		 err;		/* errno of the fsync, 0 if it held */
+	int		 running;
+	char		 root[PATH_MAX];
+} pend = { .fd = -1 };
+
+static void *
+sync_run(void *arg)
+{
+	(void)arg;
+	pend.err = fsync(pend.fd) == -1 ? errno : 0;
+	return NULL;
+}
+
+static int
+sync_start(struct vf_root *root)
+{
+	sigset_t all, old;
+	int made;
+
+	if (vf_id_settle() != 0)
+		return -1;
+	pend.fd = vf_openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY, 0);
+	if (pend.fd == -1)
+		return -1;
+	(void)strlcpy(pend.root, root->path, sizeof(pend.root));
+	pend.err = 0;
+	/*
+	 * The thread starts with every signal blocked, so that the process's
+	 * signals (vf-parse's SIGALRM timeout, SIGTERM) reach the main
+	 * thread, never one waiting in fsync.
+	 */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	made = pthread_create(&pend.t, NULL, sync_run, NULL) == 0;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (made) {
+		pend.running = 1;
+		return 0;
+	}
+	(void)sync_run(NULL);
+	(void)close(pend.fd);
+	pend.fd = -1;
+	if (pend.err != 0) {
+		errno = pend.err;
+		pend.err = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vf_id_settle(void)
+{
+	int e;
+
+	if (pend.fd == -1)
+		return 0;
+	if (pend.running)
+		(void)pthread_join(pend.t, NULL);
+	pend.running = 0;
+	(void)close(pend.fd);
+	pend.fd = -1;
+	if ((e = pend.err) != 0) {
+		pend.err = 0;
+		warnc(e, "%s/.lock: cannot fsync the case number's "
+		    "reservation; the MTA will retry", pend.root);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }

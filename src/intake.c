@@ -722,6 +722,8 @@ done:
 		(void)vf_log(in->root, in->tool, in->id, "number reserved, "
 		    "no case filed: delivery failed (exit %d), the mail stays "
 		    "with the MTA", rc);
+	/* A failed delivery still leaves its reservation on disk. */
+	(void)vf_id_settle();
 	free(iov);
 	vf_buf_free(&pb);
 	vf_buf_free(&out);

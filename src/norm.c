@@ -12,24 +12,65 @@
 
 #include "vf.h"
 
+/* NFKC of n bytes at s by utf8proc, appended to b; -1 for bad UTF-8. */
+static int
+nfkc_add(struct vf_buf *b, const char *s, size_t n)
+{
+	utf8proc_uint8_t *r = NULL;
+	utf8proc_ssize_t k;
+
+	k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &r,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+	if (k == UTF8PROC_ERROR_NOMEM)
+		(void)vf_malloc(SIZE_MAX);	/* exits 75 */
+	if (k < 0)
+		return -1;
+	vf_buf_add(b, r, (size_t)k);
+	free(r);
+	return 0;
+}
+
 /*
  * NFKC of s, malloc'ed; NULL when s is not valid UTF-8 (the case file's
  * text always is). Out of memory exits 75, as everywhere.
+ *
+ * Only the stretches around non-ASCII text go through utf8proc: a report's
+ * long values (a log, a proof of concept) are mostly ASCII, and utf8proc
+ * spent about 120 instructions a byte on them, half of vf-parse's work on
+ * a 100K mail (doc/BENCH.md). That is exact, not an approximation: every
+ * ASCII character is a starter (ccc 0, NFKC_QC Yes) that no composition
+ * takes as its second character, so a string normalizes piece by piece
+ * when cut just before an ASCII character; each piece sent to utf8proc
+ * starts with the ASCII character before its first non-ASCII one (which
+ * may compose with a following mark), and ASCII alone is its own NFKC.
+ * t/unit/test_norm.c compares it with utf8proc on the whole string.
  */
 char *
 vf_nfkc(const char *s)
 {
-	utf8proc_uint8_t *r = NULL;
-	utf8proc_ssize_t n;
+	struct vf_buf b = { 0 };
+	size_t pos = 0, j, start, e, len;
 
-	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &r,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	    UTF8PROC_COMPAT);
-	if (n == UTF8PROC_ERROR_NOMEM)
-		(void)vf_malloc(SIZE_MAX);	/* exits 75 */
-	if (n < 0)
-		return NULL;
-	return (char *)r;
+	for (j = 0; s[j] != '\0' && (unsigned char)s[j] < 0x80; j++)
+		;
+	len = j + strlen(s + j);
+	vf_buf_grow(&b, len + 1);
+	while (s[j] != '\0') {
+		/* s[j] is the first non-ASCII byte at or after pos. */
+		start = j > pos ? j - 1 : j;
+		vf_buf_add(&b, s + pos, start - pos);
+		for (e = j; s[e] != '\0' && (unsigned char)s[e] >= 0x80; e++)
+			;
+		if (nfkc_add(&b, s + start, e - start) == -1) {
+			vf_buf_free(&b);
+			return NULL;
+		}
+		pos = e;
+		for (j = e; s[j] != '\0' && (unsigned char)s[j] < 0x80; j++)
+			;
+	}
+	vf_buf_add(&b, s + pos, j - pos);
+	return vf_buf_take(&b, &len);
 }
 
 /*
@@ -45,8 +86,31 @@ vf_fold_key(const char *s)
 	utf8proc_ssize_t n, i, k;
 	utf8proc_category_t cat;
 	char *out;
-	size_t o = 0;
+	size_t o = 0, len;
+	const unsigned char *p;
 
+	/*
+	 * ASCII, the common case (vf-validate folds every product and
+	 * vendor name of the tree and the list; utf8proc was 8 % of its
+	 * time, doc/BENCH.md): there NFKC changes nothing, case folding
+	 * is tolower, and the letters and digits are all that is kept
+	 * (every other ASCII character is Cc, Zs, P* or S*). t/unit/
+	 * test_norm.c checks each character against the full path.
+	 */
+	for (p = (const unsigned char *)s; *p != '\0' && *p < 0x80; p++)
+		;
+	if (*p == '\0') {
+		len = (size_t)(p - (const unsigned char *)s);
+		out = vf_malloc(len + 1);
+		for (p = (const unsigned char *)s; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				out[o++] = (char)(*p - 'A' + 'a');
+			else if ((*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9'))
+				out[o++] = (char)*p;
+		out[o] = '\0';
+		return out;
+	}
 	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &r,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);

@@ -460,6 +460,13 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 		return rc;
 	if ((rc = write_tmp(root, state, iov, niov, tmp, sizeof(tmp))) != 0)
 		return rc;
+	/* A case is linked only once its number's reservation is on disk. */
+	if (vf_id_settle() != 0) {
+		e = errno;
+		(void)unlinkat(root->fd, tmp, 0);
+		errno = e;
+		return vf_errno_exit(e);
+	}
 	if (linkat(root->fd, tmp, root->fd, dst, 0) == -1) {
 		e = errno;
 		if (e == EEXIST) {

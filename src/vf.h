@@ -617,6 +617,8 @@ void	vf_unlock(int);
  * sysexits code.
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
+/* Wait for the last reservation's fsync; -1 (warned) if it failed. */
+int	vf_id_settle(void);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
 int	vf_id_valid(const char *);
 /*
