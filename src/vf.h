@@ -1756,4 +1756,13 @@ void	 vf_dupidx_free(struct vf_dupidx *);
  */
 #define VF_PART_PROPOSAL	"proposal"
 
+/* ---- soak (safefile.c) ---- */
+/*
+ * A policy, template, contact list or known list (file or directory) that
+ * group or others may write, or that someone but us or root owns, is
+ * refused: 0, or EX_CONFIG with "NAME: refusing ..." in err.
+ */
+struct stat;
+int	vf_file_trusted(const struct stat *, const char *, char *, size_t);
+
 #endif
