@@ -552,7 +552,10 @@ main(int argc, char *argv[])
 	if (setenv("VF_ROOT", r.root.path, 1) == -1)
 		err(EX_OSERR, "setenv");
 	if ((rc = vf_config_load(&r.cfg, r.root.fd, emsg, sizeof(emsg))) != 0) {
-		warnx("%s/config: %s", r.root.path, emsg);
+		/* emsg names "config:" already. */
+		warnx("%s/%s", r.root.path, emsg);
+		/* Closed, so that the sanitizers' leak check stays quiet. */
+		vf_root_close(&r.root);
 		return rc;
 	}
 	if ((rc = vf_expire_config(&r.ec, &r.cfg)) != 0)
