@@ -165,6 +165,16 @@ vf_known_load(struct vf_root *root, struct vf_known *k, char *err,
 		    strerror(errno));
 		return EX_CONFIG;
 	}
+	/* Whoever may add a line may make a new report a "duplicate". */
+	(void)snprintf(rel, sizeof(rel), "%s/known", root->path);
+	if (fstat(dfd, &st) == -1 ||
+	    (rc = vf_file_trusted(&st, rel, err, errlen)) != 0) {
+		if (rc == 0)
+			(void)snprintf(err, errlen, "%s: %s", rel,
+			    strerror(errno));
+		(void)close(dfd);
+		return EX_CONFIG;
+	}
 	if ((dir = fdopendir(dfd)) == NULL) {
 		(void)close(dfd);
 		(void)snprintf(err, errlen, "%s/known: %s", root->path,
@@ -198,6 +208,15 @@ vf_known_load(struct vf_root *root, struct vf_known *k, char *err,
 		if ((fd = vf_openat(root->fd, rel, O_RDONLY, 0)) == -1) {
 			(void)snprintf(err, errlen, "%s/%s: %s", root->path,
 			    rel, strerror(errno));
+			rc = EX_CONFIG;
+			break;
+		}
+		if (fstat(fd, &st) == -1 ||
+		    (rc = vf_file_trusted(&st, rel, err, errlen)) != 0) {
+			if (rc == 0)
+				(void)snprintf(err, errlen, "%s: %s", rel,
+				    strerror(errno));
+			(void)close(fd);
 			rc = EX_CONFIG;
 			break;
 		}

@@ -133,6 +133,15 @@ mailbox(struct vf_buf *o, const char *hdr, const char *name,
 	const char *s;
 
 	vf_buf_printf(o, "%s: ", hdr);
+	/*
+	 * A name in plain ASCII is written on the header's line, unfolded; one
+	 * that would take the line past RFC 5322's 998 characters (a contact
+	 * list's 12 KB name, t/0360) is left out, the address alone: a
+	 * display name is a courtesy, the line limit is not.
+	 */
+	if (name != NULL && phrase_kind(name) <= PHRASE_QUOTED &&
+	    strlen(hdr) + 2 + 2 * strlen(name) + 2 + strlen(addr) + 1 > 998)
+		name = NULL;
 	if (name != NULL && *name != '\0') {
 		switch (phrase_kind(name)) {
 		case PHRASE_ATOMS:

@@ -262,6 +262,10 @@ vf_policy_load(struct vf_policy *p, const char *path,
 		(void)close(fd);
 		return EX_NOINPUT;
 	}
+	if ((rc = vf_file_trusted(&st, path, err, errlen)) != 0) {
+		(void)close(fd);
+		return rc;
+	}
 	r = vf_buf_readfd(&b, fd, POLICY_MAX);
 	(void)close(fd);
 	if (r != 0) {

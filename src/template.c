@@ -128,6 +128,12 @@ vf_template_load(struct vf_template *t, const char *kind, const char *lang,
 		return EX_CONFIG;
 	}
 	t->path = vf_strdup(path);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    vf_file_trusted(&st, path, err, errlen) != 0) {
+		(void)close(fd);
+		vf_template_free(t);
+		return EX_CONFIG;
+	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
 		r = -1;
 	else

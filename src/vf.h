@@ -1771,5 +1771,13 @@ int		 vf_sent_drop(struct vf_root *, const char *);
 /* Is the case's last history line "TIME USER TOOL: TEXT"? */
 int		 vf_case_history_last(const struct vf_case *, const char *,
 		    const char *);
+/* ---- soak (safefile.c) ---- */
+/*
+ * A policy, template, contact list or known list (file or directory) that
+ * group or others may write, or that someone but us or root owns, is
+ * refused: 0, or EX_CONFIG with "NAME: refusing ..." in err.
+ */
+struct stat;
+int	vf_file_trusted(const struct stat *, const char *, char *, size_t);
 
 #endif

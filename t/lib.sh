@@ -14,6 +14,27 @@ nfail=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/vf-test.XXXXXX") || exit 1
 chmod 700 "$work"
 
+# VF_VALGRIND=1 (make valgrind): every built tool runs under memcheck; an
+# error or a definite leak makes it exit 99, and valgrind's report is kept
+# in obj/valgrind/ (and shown by .ci/run through keep_log).
+if [ "${VF_VALGRIND:-0}" = 1 ]; then
+	mkdir -p "$work/vg" "$top/obj/valgrind"
+	for t in "$top"/bin/*; do
+		# Only the tools built from C; scripts run as they are.
+		head -c 4 "$t" 2>/dev/null | grep -q 'ELF' || continue
+		cat >"$work/vg/${t##*/}" <<VG
+#!/bin/sh
+exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
+    --suppressions="$top/t/valgrind.supp" \\
+    --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+    --log-file="$top/obj/valgrind/${t##*/}.%p" "$t" "\$@"
+VG
+		chmod 755 "$work/vg/${t##*/}"
+	done
+	PATH=$work/vg:$PATH
+	export PATH
+fi
+
 cleanup() {
 	if [ -n "${GNUPGHOME:-}" ] && [ -d "$GNUPGHOME" ]; then
 		gpgconf --kill gpg-agent >/dev/null 2>&1
