@@ -515,7 +515,8 @@ parse(const struct rd *r, struct vf_case *c)
 	    VF_PART_NORMALIZED) == 0) {
 		c->norm = vf_malloc(sizeof(*c->norm));
 		*c->norm = c->part[--c->npart];
-	}
+	} else
+		c->norm_unmade = 1;
 	/* The bodies in the input, so that errors have a line number. */
 	if ((rc = parse_fields(r, c, orig[0], c->part[0].len)) != 0 ||
 	    (rc = parse_history(r, c, orig[1], c->part[1].len)) != 0)
@@ -863,7 +864,13 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	hb.p = sb->p + hoff;
 	hb.len = sb->len - hoff;
 	hend = sb->len;
-	gen_norm(c, sb);
+	/*
+	 * A file read without a normalized part is written back without
+	 * one while its fields are as read (what was read is given back
+	 * byte for byte); once a field changes, the part is made.
+	 */
+	if (!c->norm_unmade)
+		gen_norm(c, sb);
 	nend = sb->len;
 	fb.p = sb->p + foff;
 	hb.p = sb->p + hoff;
@@ -1322,6 +1329,7 @@ vf_case_field_set(struct vf_case *c, const char *name, const char *value)
 		    name != NULL ? name : "(null)");
 	if (value == NULL)
 		errx(EX_SOFTWARE, "vf_case_field_set: %s: no value", name);
+	c->norm_unmade = 0;
 	for (i = 0; i < c->nfield; i++)
 		if (strcmp(c->field[i].name, name) == 0) {
 			free(c->field[i].value);
@@ -1340,6 +1348,7 @@ vf_case_field_del(struct vf_case *c, const char *name)
 {
 	size_t i, k;
 
+	c->norm_unmade = 0;
 	for (i = k = 0; i < c->nfield; i++) {
 		if (strcmp(c->field[i].name, name) == 0) {
 			free(c->field[i].name);

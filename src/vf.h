@@ -771,6 +771,8 @@ struct vf_case {
 	size_t		 npart;
 	struct vf_cpart	*norm;		/* the normalized part as read (its
 					   headers kept), or NULL */
+	int		 norm_unmade;	/* read without one, fields unchanged
+					   since: none is written */
 	char		*epilogue;
 };
 
