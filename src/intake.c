@@ -568,6 +568,64 @@ read_form(struct vf_intake *in, struct mail *ml, int kind)
 }
 
 /*
+ * A proposal part (vf-case(5)): body in the fields part's syntax, after
+ * the part of index `of' it came in; desc and piece only where there are
+ * several pieces (else the part's role describes it).
+ */
+static void
+proposal_part(struct vf_case *c, char *body, size_t len, const char *desc,
+    const char *by, const char *when, const char *of, const char *piece)
+{
+	struct vf_kv h[7];
+	size_t j = 0;
+
+	h[j].name = "Content-Transfer-Encoding";
+	h[j++].value = "8bit";
+	h[j].name = "Content-Disposition";
+	h[j++].value = "inline";
+	if (desc != NULL) {
+		h[j].name = "Content-Description";
+		h[j++].value = (char *)desc;
+	}
+	h[j].name = "Vf-Proposed-By";
+	h[j++].value = (char *)by;
+	h[j].name = "Vf-Received";
+	h[j++].value = (char *)when;
+	h[j].name = "Vf-Of";
+	h[j++].value = (char *)of;
+	if (piece != NULL) {
+		h[j].name = "Vf-Piece";
+		h[j++].value = (char *)piece;
+	}
+	vf_case_add_part_take(c, VF_PART_PROPOSAL,
+	    "text/plain; charset=utf-8", h, j, body, len);
+}
+
+/*
+ * Vf-Proposes: what was proposed before, then each field of v (of those
+ * in the list only, when it is not NULL) not named yet.
+ */
+static void
+proposes_add(struct vf_case *c, const struct vf_kv *v, size_t n,
+    const char *only)
+{
+	struct vf_buf list = { 0 };
+	const char *cur;
+	size_t i;
+
+	if ((cur = vf_case_get(c, "Vf-Proposes")) != NULL)
+		vf_buf_adds(&list, cur);
+	for (i = 0; i < n; i++)
+		if ((only == NULL || listed(only, v[i].name)) &&
+		    !listed(list.p, v[i].name))
+			vf_buf_printf(&list, "%s%s", list.len ? ", " : "",
+			    v[i].name);
+	if (list.len > 0)
+		vf_case_set(c, "Vf-Proposes", list.p);
+	vf_buf_free(&list);
+}
+
+/*
  * One proposal part per encrypted piece whose form had fields (after the
  * report, Vf-Of naming it), and Vf-Proposes: the staff take a value with
  * vf-decide take, or leave it. Returns the fields proposed, for history.
@@ -578,9 +636,8 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
 {
 	const struct vf_piece *p;
 	struct vf_buf b = { 0 }, d = { 0 };
-	struct vf_kv h[7];
-	char of[32], by[64], piece[64];
-	size_t i, k, j, m, n = 0;
+	char of[32], by[64], piece[64], *body;
+	size_t i, k, m, n = 0, len;
 
 	for (i = 0; i < ml->r.np; i++)
 		if (!ml->r.p[i].attachment && ml->r.p[i].prot == ml->r.prot)
@@ -595,37 +652,20 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
 		snprintf(by, sizeof(by), "sender %s", p->sig == VF_SIG_GOOD &&
 		    p->signer[0] != '\0' ? p->signer : "unsigned");
 		snprintf(piece, sizeof(piece), "%zu of %zu", m, n);
-		b.len = 0;
 		vf_case_fields_text(ml->ap[k].form.v, ml->ap[k].form.n, &b);
+		body = vf_buf_take(&b, &len);
 		d.len = 0;
 		vf_buf_printf(&d, "fields proposed by encrypted text %s, %s",
 		    piece, by + 7);
-		j = 0;
-		h[j].name = "Content-Transfer-Encoding";
-		h[j++].value = "8bit";
-		h[j].name = "Content-Disposition";
-		h[j++].value = "inline";
-		h[j].name = "Content-Description";
-		h[j++].value = d.p;
-		h[j].name = "Vf-Proposed-By";
-		h[j++].value = by;
-		h[j].name = "Vf-Received";
-		h[j++].value = (char *)when;
-		h[j].name = "Vf-Of";
-		h[j++].value = of;
-		h[j].name = "Vf-Piece";
-		h[j++].value = piece;
-		vf_case_add_part(c, "proposal", "text/plain; charset=utf-8", h,
-		    j, b.p, b.len);
+		proposal_part(c, body, len, d.p, by, when, of, piece);
 		for (i = 0; i < ml->ap[k].form.n; i++)
 			if (!listed(names->p, ml->ap[k].form.v[i].name))
 				vf_buf_printf(names, "%s%s", names->len ?
 				    ", " : "", ml->ap[k].form.v[i].name);
+		proposes_add(c, ml->ap[k].form.v, ml->ap[k].form.n, NULL);
 	}
 	vf_buf_free(&b);
 	vf_buf_free(&d);
-	if (names->len > 0)
-		vf_case_set(c, "Vf-Proposes", names->p);
 }
 
 static int
@@ -845,8 +885,7 @@ static void
 add_proposal(struct vf_case *c, const struct mail *ml, size_t of,
     const char *party, const char *when, struct vf_buf *names)
 {
-	struct vf_buf b = { 0 }, list = { 0 };
-	struct vf_kv h[5];
+	struct vf_buf b = { 0 };
 	const char *cur, *v, *nl;
 	char by[96], ofs[24], *body;
 	size_t i, len;
@@ -874,30 +913,9 @@ add_proposal(struct vf_case *c, const struct mail *ml, size_t of,
 	    (int)sizeof(by) || snprintf(ofs, sizeof(ofs), "%zu", of) >=
 	    (int)sizeof(ofs))
 		errx(EX_SOFTWARE, "add_proposal: header too long");
-	h[0].name = "Content-Transfer-Encoding";
-	h[0].value = "8bit";
-	h[1].name = "Content-Disposition";
-	h[1].value = "inline";
-	h[2].name = "Vf-Proposed-By";
-	h[2].value = by;
-	h[3].name = "Vf-Received";
-	h[3].value = (char *)when;
-	h[4].name = "Vf-Of";
-	h[4].value = ofs;
 	body = vf_buf_take(&b, &len);
-	vf_case_add_part_take(c, VF_PART_PROPOSAL,
-	    "text/plain; charset=utf-8", h, 5, body, len);
-
-	/* Vf-Proposes: what was proposed before, then what is new. */
-	if ((cur = vf_case_get(c, "Vf-Proposes")) != NULL)
-		vf_buf_adds(&list, cur);
-	for (i = 0; i < ml->form.n; i++)
-		if (listed(names->p, ml->form.v[i].name) &&
-		    !listed(list.p, ml->form.v[i].name))
-			vf_buf_printf(&list, "%s%s", list.len ? ", " : "",
-			    ml->form.v[i].name);
-	vf_case_set(c, "Vf-Proposes", list.p);
-	vf_buf_free(&list);
+	proposal_part(c, body, len, NULL, by, when, ofs, NULL);
+	proposes_add(c, ml->form.v, ml->form.n, names->p);
 }
 
 static int
