@@ -490,25 +490,24 @@ party_keys(struct job *j)
 static int
 recipient(struct job *j)
 {
-	const char *a = NULL, *route = vf_case_get(&j->c, "Vf-Route");
+	const char *route = vf_case_get(&j->c, "Vf-Route");
+	char *a;
 
+	if (strcmp(j->role, "reporter") != 0 && route != NULL &&
+	    strcmp(route, j->role) != 0) {
+		warnx("VF#%s: routed to the %s (Vf-Route), not the %s: no %s "
+		    "notice", j->id, route, j->role, j->kd->name);
+		return EX_DATAERR;
+	}
+	a = vf_party_address(&j->c, j->n->cfg, j->role);
 	if (strcmp(j->role, "reporter") == 0) {
-		if ((a = vf_case_field(&j->c, "reporter.email")) == NULL) {
-			warnx("VF#%s: no reporter.email: the %s notice has no "
-			    "recipient", j->id, j->kd->name);
-			return EX_DATAERR;
-		}
-	} else {
-		if (route != NULL && strcmp(route, j->role) != 0) {
-			warnx("VF#%s: routed to the %s (Vf-Route), not the "
-			    "%s: no %s notice", j->id, route, j->role,
+		if (a == NULL) {
+			warnx("VF#%s: neither reporter.email nor a From "
+			    "address: the %s notice has no recipient", j->id,
 			    j->kd->name);
 			return EX_DATAERR;
 		}
-		if (route != NULL)
-			a = vf_case_get(&j->c, "Vf-Route-Address");
-		if (a == NULL && strcmp(j->role, "coordinator") == 0)
-			a = vf_config_get(j->n->cfg, "coordinator-address");
+	} else {
 		if (a == NULL) {
 			warnx("VF#%s: no address for the %s (Vf-Route-Address%s)",
 			    j->id, j->role, strcmp(j->role, "coordinator") == 0 ?
@@ -520,12 +519,41 @@ recipient(struct job *j)
 		j->to_name = j->route_name != NULL ?
 		    vf_strdup(j->route_name) : NULL;
 	}
-	if ((j->to = vf_addr_ascii(a)) == NULL) {
+	j->to = vf_addr_ascii(a);
+	free(a);
+	if (j->to == NULL) {
 		warnx("VF#%s: the %s's address is not an addr-spec: nothing "
 		    "is sent", j->id, j->role);
 		return EX_DATAERR;
 	}
 	return 0;
+}
+
+/*
+ * A field of a group (reporter.email@reach) is listed missing alone, the
+ * first of its group; any of the others would do, and the reporter must
+ * be told so, or one who has no e-mail to give cannot answer ("or a
+ * telephone or fax number", as IPA's form asks).
+ */
+static void
+alternatives(const struct job *j, const struct vf_field *f, struct vf_buf *o)
+{
+	const struct vf_fields *ft = j->n->fields;
+	const struct vf_field *g;
+	int ja = strcmp(j->lang, "ja") == 0, n = 0;
+	size_t k;
+
+	if (f->group == NULL)
+		return;
+	for (k = 0; k < ft->n; k++) {
+		g = &ft->f[k];
+		if (g == f || g->group == NULL || strcmp(g->group, f->group) != 0)
+			continue;
+		vf_buf_printf(o, "%s%s", n++ == 0 ? (ja ? "（または " : " (or ") :
+		    (ja ? "、" : ", "), ja ? g->ja[0] : g->en[0]);
+	}
+	if (n > 0)
+		vf_buf_adds(o, ja ? "）" : ")");
 }
 
 /* The lines of ${missing}: each named field's label, one a line. */
@@ -557,6 +585,8 @@ missing_text(struct job *j, struct vf_buf *o)
 			vf_buf_printf(o, "%s%s", strcmp(j->lang, "ja") == 0 ?
 			    "・" : "- ", strcmp(j->lang, "ja") == 0 ? f->ja[0] :
 			    f->en[0]);
+			if (i == 0)
+				alternatives(j, f, o);
 		}
 		free(list);
 	}

@@ -697,6 +697,21 @@ char	*vf_addr_ascii(const char *);
  */
 char	*vf_addr_mailbox(const char *);
 
+/* ---- where a party is written to (party.c) ---------------------------- */
+
+/*
+ * The address the case and configuration give for a party (reporter,
+ * coordinator, operator, vendor), as written, not yet in A-labels:
+ * reporter.email, else the mailbox of the case's From; the route's
+ * address for the party the case is routed to; the configuration's
+ * coordinator-address for the coordinator unless routed elsewhere.
+ * Malloc'ed; NULL when there is none.
+ */
+struct vf_case;
+struct vf_config;
+char	*vf_party_address(const struct vf_case *, const struct vf_config *,
+	    const char *);
+
 /* ---- the clock (clock.c) ---------------------------------------------- */
 
 /*
