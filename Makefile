@@ -64,7 +64,8 @@ UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
 SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts \
 	bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn
-MAN1 = $(wildcard share/man/*.1)
+# share/man/vf-feed-*.1 are links to vf-feed.1, installed as links.
+MAN1 = $(filter-out $(FEED_PAGES:%=share/man/%.1),$(wildcard share/man/*.1))
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
 # The converters share vf-feed.1; each name gets a link to it.
