@@ -1148,23 +1148,21 @@ considered(const struct vf_buf *st, const char *const *skip, size_t nskip,
 }
 
 /*
- * Two gpg runs started within a millisecond or so of each other meet at
- * the keyring's dotlock (pubring.kbx.lock, held about 0.3 ms while gpg
- * opens the keybox), and the loser sleeps 250 ms (gpg 2.2.40; strace of
- * vf-notify -j 2: 5 such sleeps in 60 notices, more than a third of the
- * batch's time). A signing and encrypting run only reads the keyring, and
- * what writes it leaves a reader nothing half-written to read: an import
- * or a compress writes a new file and renames it, a deletion changes one
- * type byte of a blob in place, and vf_keyring_scrub zeroes only blobs
- * already typed empty, which every reader skips. So the batch
- * (vf_notice_batch) has these runs read it without the lock.
+ * gpg runs side by side (vf_notice_batch) meet at libgcrypt's random
+ * seed file: each reads ~/.gnupg/random_seed under a read lock when it
+ * starts and rewrites it under a write lock as it exits, and a writer
+ * that finds the file locked sleeps 250 ms before it tries again (gpg
+ * 2.2.40, libgcrypt 1.10; strace of vf-notify -j 2: 4 such sleeps in 60
+ * notices, a third of the batch's time, none with the option). Without
+ * the file, libgcrypt seeds its pool from the kernel (getrandom) at each
+ * run, which is what the seed file only speeds up.
  */
-static int sign_unlocked;
+static int sign_noseed;
 
 void
-vf_gpg_sign_unlocked(int on)
+vf_gpg_sign_noseed(int on)
 {
-	sign_unlocked = on;
+	sign_noseed = on;
 }
 
 int
@@ -1186,8 +1184,8 @@ vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
 	/* gpg_run's head already keeps gpg off the network and the agent
 	   from asking anyone; encrypt-to lines would add hidden readers. */
 	args[na++] = "--no-encrypt-to";
-	if (sign_unlocked)
-		args[na++] = "--lock-never";
+	if (sign_noseed)
+		args[na++] = "--no-random-seed-file";
 	args[na++] = "--trust-model";
 	args[na++] = "always";
 	args[na++] = "--armor";
