@@ -1447,23 +1447,26 @@ vf_notice(struct vf_notify *n, const char *what)
 }
 
 /*
- * Many notices at once (vf-notify -j N): up to N gpg runs side by side,
- * each in a thread of its own, while the next case is read and its mail
- * made ready. Nothing of a notice is written before its gpg run is over,
- * and the notices are recorded, put in the outbox and moved on one at a
- * time, in the order they were asked for, each exactly as vf_notice does
- * it (steps 1 to 3 above, each durable before the next). So the crash
- * promise is the one-at-a-time one: a run killed at any moment leaves
- * the notices before the one being filed done, that one either recorded
- * and in the outbox or neither, and those after it with nothing written
- * at all (a gpg run in flight leaves no trace in the tree). Each case in
- * flight stays locked until it is filed; the same case asked for twice
- * waits for its first notice to be filed.
+ * Many notices at once (vf-notify -j N): up to N notices in flight, each
+ * in a thread of its own that does what make() does beside gpg (the
+ * record, steps 1 and 2, written while gpg signs and encrypts, taken back
+ * if gpg fails), while the next case is read and its mail made ready.
+ * The mails are then put in the outbox, the cases moved on and the log
+ * written one notice at a time, in the order they were asked for (step
+ * 3, after that notice's record is on disk, as in vf_notice). Each
+ * notice's steps keep their order, so the crash promise is the
+ * one-at-a-time one: a notice is in the outbox only once recorded; one
+ * recorded but killed before the outbox (as many as N of them) is made
+ * again under its Message-ID by the next run, as vf_notice's would be.
+ * The records of two cases may reach the disk out of the order asked;
+ * each case's own history is in its order, and the log in the order
+ * asked. Each case in flight stays locked until it is filed; the same
+ * case asked for twice waits for its first notice to be filed.
  */
 struct vf_notice_job {
 	struct job		 j;
 	int			 rc;	/* of begin, or of prepare */
-	int			 fast;	/* gpg running in gt */
+	int			 fast;	/* job_work running in gt */
 	struct vf_template	 t;
 	struct vf_buf		 ent;
 	struct vf_buf		 pgp;
@@ -1493,13 +1496,47 @@ batch_has(const void *arg, const char *id)
 	return 0;
 }
 
+/*
+ * In the notice's own thread, what make() does beside gpg: the record
+ * (steps 1 and 2) written while gpg signs and encrypts, taken back if gpg
+ * fails. 0: ready to file (compose, outbox, move); -1: the first key
+ * would not do, the rest is make()'s with the next; else the exit status.
+ */
 static int
-gpg_first(struct job *j)
+job_work(struct job *j)
 {
-	return encrypt(j, j->bent, j->bpgp, 0, 1);
+	struct snap sn = { 0 };
+	struct bg b;
+	int grc, rrc, rc;
+
+	(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
+	j->used_src = j->cand[0].src;
+	snap_take(&sn, &j->c);
+	bg_start(&b, record, j);
+	grc = encrypt(j, j->bent, j->bpgp, 0, 1);
+	rrc = bg_join(&b);
+	if (rrc != 0 || grc == 0) {
+		/* Not recorded, so not sent; or recorded and sealed. */
+		snap_free(&sn);
+		return rrc != 0 ? (rrc > 0 ? rrc : EX_SOFTWARE) : 0;
+	}
+	snap_restore(&sn, &j->c);
+	snap_free(&sn);
+	if (grc != -1) {
+		/* gpg as a whole failed: the case back as it was. */
+		if ((rc = write_case(j)) == 0)
+			rc = grc;
+		return rc;
+	}
+	vf_case_history(&j->c, j->n->tool, "%s notice to %s %s not made: "
+	    "gpg could not use %s (%s)", j->kd->name, j->role, j->msgid,
+	    j->cand[0].fpr, j->cand[0].src);
+	if ((rc = write_case(j)) != 0)
+		return rc;
+	return -1;
 }
 
-/* begin(), and where the first key is a fingerprint, gpg under way. */
+/* begin(), and where the first key is a fingerprint, its thread. */
 static int
 job_start(struct vf_notice_job *q, struct vf_notify *n, const char *what)
 {
@@ -1514,34 +1551,25 @@ job_start(struct vf_notice_job *q, struct vf_notify *n, const char *what)
 	q->fast = 1;
 	j->bent = &q->ent;
 	j->bpgp = &q->pgp;
-	bg_start(&q->gt, gpg_first, j);
+	bg_start(&q->gt, job_work, j);
 	return 0;
 }
 
-/* The rest of make() once gpg has run: record, outbox, move. */
+/* In turn: what follows job_work, as make() does it. */
 static int
 job_file(struct vf_notice_job *q)
 {
 	struct job *j = &q->j;
-	int grc, rc, hash = 0;
+	int wrc, rc, hash = 0;
 
-	grc = bg_join(&q->gt);
-	if (q->rc != 0)
-		return q->rc;
-	if (grc == 0) {
-		if ((rc = record(j)) == 0 &&
-		    (rc = compose(j, &q->t, &q->ent, &q->pgp, 0)) == 0)
+	wrc = bg_join(&q->gt);
+	if (wrc == 0) {
+		if ((rc = compose(j, &q->t, &q->ent, &q->pgp, 0)) == 0)
 			rc = deliver_and_move(j);
 		return rc;
 	}
-	/* gpg as a whole failed: nothing written, the error the caller's. */
-	if (grc != -1)
-		return grc;
-	vf_case_history(&j->c, j->n->tool, "%s notice to %s %s not made: "
-	    "gpg could not use %s (%s)", j->kd->name, j->role, j->msgid,
-	    j->cand[0].fpr, j->cand[0].src);
-	if ((rc = write_case(j)) != 0)
-		return rc;
+	if (wrc != -1)
+		return wrc;
 	q->pgp.len = 0;
 	if ((rc = seal(j, &q->t, &q->ent, &q->pgp, 1, &hash)) != 0 ||
 	    (rc = compose(j, &q->t, &q->ent, &q->pgp, hash)) != 0 ||
