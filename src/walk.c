@@ -1,6 +1,8 @@
 /*
  * Every case of the tree, one at a time: a tool that looks at the whole
  * tree (vf-expire, vf-stats) holds one case in memory, never the list.
+ * vf_walkat gives the folder's descriptor too, so that a case is opened
+ * relative to it and the kernel does not walk the root's path per file.
  */
 #include <dirent.h>
 #include <err.h>
@@ -36,9 +38,33 @@ vf_opendir(struct vf_root *root, const char *rel, int *rc)
 	return d;
 }
 
+/* vf_walk through vf_walkat: the one loop over the tree. */
+struct pathonly {
+	int	(*fn)(const char *, const char *, void *);
+	void	 *arg;
+};
+
+static int
+pathonly(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
+{
+	struct pathonly *p = arg;
+
+	return p->fn(path, state, p->arg);
+}
+
 int
 vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
     void *arg)
+{
+	struct pathonly p = { fn, arg };
+
+	return vf_walkat(root, pathonly, &p);
+}
+
+int
+vf_walkat(struct vf_root *root, int (*fn)(int, const char *, const char *,
+    const char *, void *), void *arg)
 {
 	static const char *const sub[] = { "new", "cur" };
 	struct dirent *de;
@@ -67,7 +93,8 @@ vf_walk(struct vf_root *root, int (*fn)(const char *, const char *, void *),
 				    root->path, rel, de->d_name) >=
 				    (int)sizeof(path))
 					continue;
-				if ((rc = fn(path, vf_states[i], arg)) > worst)
+				if ((rc = fn(dirfd(d), de->d_name, path,
+				    vf_states[i], arg)) > worst)
 					worst = rc;
 			}
 			(void)closedir(d);
