@@ -1803,6 +1803,15 @@ int	vf_file_trusted(const struct stat *, const char *, char *, size_t);
  * vf_case_write, vf_case_iov and every setter abort (EX_SOFTWARE), so no
  * tool can write a case cut short. vf_case_free frees it.
  */
+/*
+ * vf_headers_parse keeping only the fields named in want (NULL-ended,
+ * ASCII case ignored); every other field is parsed and counted against
+ * the limits alike, so what is kept is what vf_headers_parse gives for
+ * those names, without a copy of the rest (vf-ls -l; mail.c).
+ */
+int	vf_headers_pick(const char *, size_t, const struct vf_limits *,
+	    const char *const *, struct vf_kv **, size_t *, const char **,
+	    int *);
 #define VF_HEAD_PARTS	0x01
 int	vf_case_loadhead(struct vf_case *, int, const char *, int, char *,
 	    size_t);
