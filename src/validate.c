@@ -311,7 +311,7 @@ vf_dupidx_new(const struct vf_known *k)
 	return x;
 }
 
-void
+size_t
 vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
     const char *state)
 {
@@ -323,6 +323,7 @@ vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
 	/* What was itself a duplicate, rejected or referred is no original. */
 	d->state_ok = strcmp(state, "duplicate") != 0 &&
 	    strcmp(state, "rejected") != 0 && strcmp(state, "referred") != 0;
+	return x->nc - 1;
 }
 
 static uint32_t
@@ -403,17 +404,16 @@ cwe_why(struct vf_buf *why, long a, long b)
  * What the case at hand duplicates: a list entry (in list order) before a
  * case (the earliest received). 1 and the Vf-Duplicate value, or 0.
  */
-int
-vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
-    struct vf_buf *out, struct vf_buf *of)
+static int
+match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
+    struct vf_buf *of)
 {
-	struct dkey d;
+	const struct dkey d = *dp;	/* read only: a view, not a copy */
 	const struct slot *s;
 	const struct vf_known_entry *e;
 	const struct dkey *o, *best = NULL;
 	int found = 0, byurl = 0;
 
-	dkey_make(&d, c);
 	if (x->size == 0)
 		goto done;
 	if (d.pkey != NULL) {
@@ -500,8 +500,27 @@ vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
 		found = 1;
 	}
 done:
+	return found;
+}
+
+int
+vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
+    struct vf_buf *out, struct vf_buf *of)
+{
+	struct dkey d;
+	int found;
+
+	dkey_make(&d, c);
+	found = match(x, &d, out, of);
 	dkey_free(&d);
 	return found;
+}
+
+int
+vf_dupidx_match_at(const struct vf_dupidx *x, size_t i, struct vf_buf *out,
+    struct vf_buf *of)
+{
+	return i < x->nc ? match(x, &x->c[i], out, of) : 0;
 }
 
 void

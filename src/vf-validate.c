@@ -15,6 +15,22 @@
 
 #define TOOL	"vf-validate"
 
+/*
+ * With -n, what the index pass read of each case in received is judged
+ * there (all but the duplicate check, which needs the whole index) and
+ * kept, so that a dry run reads every case once: the verdict is then the
+ * memo's and the duplicate check is made from the keys the index holds.
+ * A real run reads each case whole under its lock: it writes it back.
+ */
+struct memo {
+	char		*key;		/* "STATE/SUB/NAME" */
+	const char	*state;		/* the verdict; NULL: not a duplicate
+					   means accepted, see judge_own */
+	struct vf_buf	 why, missing, malformed;
+	size_t		 di;		/* the case's keys in the index */
+	int		 kind;
+};
+
 struct run {
 	struct vf_root		 root;
 	struct vf_config	 cfg;
@@ -24,12 +40,90 @@ struct run {
 	char			**scope;
 	size_t			 nscope;
 	int			 dryrun;
+	struct memo		*memo;
+	size_t			 nmemo;
 };
 
 struct verdict {
 	const char	*state;
 	struct vf_buf	 missing, malformed, dup, dupof, why;
 };
+
+static int	judge_own(struct run *, const struct vf_case *,
+		    struct verdict *);
+
+/* "STATE/SUB/NAME" of a case path: the memo's key. */
+static char *
+memo_key(const char *state, const char *path)
+{
+	struct vf_buf b = { 0 };
+	const char *name = strrchr(path, '/'), *sub;
+
+	if (name == NULL || name == path)
+		return NULL;
+	for (sub = name - 1; sub > path && sub[-1] != '/'; sub--)
+		;
+	vf_buf_printf(&b, "%s/%.*s", state, (int)(strlen(sub)), sub);
+	return vf_buf_take(&b, NULL);
+}
+
+static int
+memo_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct memo *)a)->key,
+	    ((const struct memo *)b)->key);
+}
+
+static const struct memo *
+memo_find(const struct run *r, const char *state, const char *path)
+{
+	struct memo k;
+	const struct memo *m;
+
+	if (r->nmemo == 0 || (k.key = memo_key(state, path)) == NULL)
+		return NULL;
+	m = bsearch(&k, r->memo, r->nmemo, sizeof(*r->memo), memo_cmp);
+	free(k.key);
+	return m;
+}
+
+static void
+memo_add(struct run *r, const struct vf_case *c, const char *state,
+    const char *path, size_t di)
+{
+	struct verdict v;
+	struct memo *m;
+	char *key;
+
+	if ((key = memo_key(state, path)) == NULL)
+		return;
+	memset(&v, 0, sizeof(v));
+	r->memo = vf_reallocarray(r->memo, r->nmemo + 1, sizeof(*r->memo));
+	m = &r->memo[r->nmemo++];
+	memset(m, 0, sizeof(*m));
+	m->key = key;
+	m->di = di;
+	m->kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
+	(void)judge_own(r, c, &v);
+	m->state = v.state;
+	m->why = v.why;
+	m->missing = v.missing;
+	m->malformed = v.malformed;
+}
+
+static void
+memo_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmemo; i++) {
+		free(r->memo[i].key);
+		vf_buf_free(&r->memo[i].why);
+		vf_buf_free(&r->memo[i].missing);
+		vf_buf_free(&r->memo[i].malformed);
+	}
+	free(r->memo);
+}
 
 static void
 usage(void)
@@ -47,6 +141,7 @@ index_case(int dfd, const char *name, const char *path, const char *state,
 	struct vf_case c;
 	char emsg[256], moved[PATH_MAX];
 	const char *id = strrchr(path, '/');
+	size_t di;
 	int rc;
 
 	/*
@@ -67,14 +162,20 @@ index_case(int dfd, const char *name, const char *path, const char *state,
 		warnx("%s: %s (not compared for duplicates)", path, emsg);
 		return 0;
 	}
-	vf_dupidx_add(r->idx, &c, state);
+	di = vf_dupidx_add(r->idx, &c, state);
+	if (r->dryrun && strcmp(state, "received") == 0)
+		memo_add(r, &c, state, path, di);
 	vf_case_free(&c);
 	return 0;
 }
 
-/* The verdict on a case in received, by the rules of vf-validate(1). */
-static void
-judge(struct run *r, const struct vf_case *c, struct verdict *v)
+/*
+ * The verdict on a case in received, by the rules of vf-validate(1), but
+ * the duplicate check: 1 when that is what is left to decide (v->state
+ * NULL), else 0 with the verdict made.
+ */
+static int
+judge_own(struct run *r, const struct vf_case *c, struct verdict *v)
 {
 	const char *url;
 	char *host = NULL, *canon;
@@ -83,7 +184,7 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 	if (kind == VF_KIND_UNKNOWN) {
 		v->state = "undecided";
 		vf_buf_adds(&v->why, "kind unknown: a staff decision");
-		return;
+		return 0;
 	}
 	vf_check_fields(&r->fields, c, kind, &v->missing, &v->malformed);
 	if (kind == VF_KIND_WEB && (url = vf_case_field(c, "web.url")) !=
@@ -94,7 +195,7 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 			vf_buf_printf(&v->why, "out of scope: %s is not under "
 			    ".jp nor a scope-domain", host);
 			free(host);
-			return;
+			return 0;
 		}
 		free(host);
 	}
@@ -105,15 +206,30 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 		if (v->malformed.len > 0)
 			vf_buf_printf(&v->why, "%smalformed: %s",
 			    v->missing.len > 0 ? "; " : "", v->malformed.p);
-		return;
+		return 0;
 	}
-	if (vf_dupidx_match(r->idx, c, &v->dup, &v->dupof)) {
+	v->state = NULL;
+	return 1;
+}
+
+/* The duplicate check's verdict, found (1) or not (0). */
+static void
+judge_dup(struct verdict *v, int found)
+{
+	if (found) {
 		v->state = "duplicate";
 		vf_buf_printf(&v->why, "duplicate of %s", v->dup.p);
 		return;
 	}
 	v->state = "accepted";
 	vf_buf_adds(&v->why, "complete, in scope and new");
+}
+
+static void
+judge(struct run *r, const struct vf_case *c, struct verdict *v)
+{
+	if (judge_own(r, c, v))
+		judge_dup(v, vf_dupidx_match(r->idx, c, &v->dup, &v->dupof));
 }
 
 static void
@@ -161,6 +277,7 @@ validate(const char *what, void *arg)
 	struct vf_case c;
 	char path[4096], id[VF_IDLEN], emsg[256];
 	const char *state;
+	const struct memo *m;
 	struct vf_buf line = { 0 };
 	int lk = -1, rc, loaded = 0, fd;
 
@@ -183,6 +300,22 @@ validate(const char *what, void *arg)
 		goto done;
 	if (strcmp(state, "received") != 0) {
 		warnx("%s: in %s, not received: left alone", what, state);
+		goto done;
+	}
+	/* -n: judged when the index read it; the duplicate check now. */
+	if (r->dryrun && (m = memo_find(r, state, path)) != NULL) {
+		vf_buf_add(&v.why, m->why.p, m->why.len);
+		if ((v.state = m->state) == NULL)
+			judge_dup(&v, vf_dupidx_match_at(r->idx, m->di, &v.dup,
+			    &v.dupof));
+		if (!vf_move_ok("received", v.state, m->kind,
+		    VF_BY_VALIDATE)) {
+			warnx("%s: the move table refuses received -> %s for "
+			    "this kind: left alone", path, v.state);
+			rc = EX_SOFTWARE;
+			goto done;
+		}
+		printf("%s\t%s\t%s\n", path, v.state, v.why.p);
 		goto done;
 	}
 	/*
@@ -278,9 +411,11 @@ main(int argc, char *argv[])
 	if ((rc = vf_walkat(&r.root, index_case, &r)) != 0)
 		goto done;
 	vf_dupidx_build(r.idx);
+	qsort(r.memo, r.nmemo, sizeof(*r.memo), memo_cmp);
 	rc = vf_each(argc - optind, argv + optind, validate, &r);
 	vf_fshut_stdout();
 done:
+	memo_free(&r);
 	vf_dupidx_free(r.idx);
 	vf_known_free(&r.known);
 	while (r.nscope > 0)

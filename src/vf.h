@@ -1752,7 +1752,7 @@ int	 vf_in_scope(const char *, char *const *, size_t);
  */
 struct vf_dupidx;
 struct vf_dupidx *vf_dupidx_new(const struct vf_known *);
-void	 vf_dupidx_add(struct vf_dupidx *, const struct vf_case *,
+size_t	 vf_dupidx_add(struct vf_dupidx *, const struct vf_case *,
 	    const char *);
 void	 vf_dupidx_build(struct vf_dupidx *);
 int	 vf_dupidx_match(const struct vf_dupidx *, const struct vf_case *,
@@ -1812,6 +1812,12 @@ int	vf_file_trusted(const struct stat *, const char *, char *, size_t);
 int	vf_headers_pick(const char *, size_t, const struct vf_limits *,
 	    const char *const *, struct vf_kv **, size_t *, const char **,
 	    int *);
+/*
+ * vf_dupidx_match for the case vf_dupidx_add returned i for, from the
+ * keys kept in the index (vf-validate -n: the case is not read again).
+ */
+int	vf_dupidx_match_at(const struct vf_dupidx *, size_t, struct vf_buf *,
+	    struct vf_buf *);
 #define VF_HEAD_PARTS	0x01
 int	vf_case_loadhead(struct vf_case *, int, const char *, int, char *,
 	    size_t);
