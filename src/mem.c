@@ -131,11 +131,21 @@ vf_buf_vprintf(struct vf_buf *b, const char *fmt, va_list ap)
 	va_list aq;
 	int n;
 
+	/*
+	 * Into the room there is first: most texts fit, and then the format
+	 * is run once, not once to measure and once to write.
+	 */
+	vf_buf_grow(b, 0);
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		errx(EX_SOFTWARE, "vf_buf_printf: bad format");
+	if ((size_t)n < b->cap - b->len) {
+		b->len += (size_t)n;
+		return;
+	}
+	b->p[b->len] = '\0';
 	vf_buf_grow(b, (size_t)n);
 	if (vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap) != n)
 		errx(EX_SOFTWARE, "vf_buf_printf: short");
