@@ -771,11 +771,11 @@ int
 vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
     char *err, size_t errlen)
 {
-	char first[HEAD_FIRST + 1];
-	struct vf_buf b = { 0 };
+	char first[HEAD_FIRST + 1], *buf = NULL;
 	struct stat st;
+	size_t size, want, got;
 	ssize_t n;
-	int fd, r, rc;
+	int fd, rc;
 
 	memset(c, 0, sizeof(*c));
 	if (errlen > 0)
@@ -802,29 +802,35 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 		goto done;
 	}
 	if ((flags & VF_HEAD_PARTS) == 0) {
-		if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1) {
-			rc = vf_errno_exit(errno);
-			(void)snprintf(err, errlen, "%s", strerror(errno));
-			goto done;
-		}
+		if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1)
+			goto readerr;
 		if ((rc = head_parse(c, first, (size_t)n, n < HEAD_FIRST ||
 		    n >= st.st_size, flags, err, errlen)) != -1)
 			goto done;
 	}
-	/* The head goes on past the first read (or every part is asked). */
-	r = vf_buf_readfd(&b, fd, CASE_MAX);
-	rc = r == -1 ? vf_errno_exit(errno) : 0;
-	if (r == -1)
-		(void)snprintf(err, errlen, "%s", strerror(errno));
-	if (r == 1) {
-		(void)snprintf(err, errlen, "larger than 256 MiB");
-		rc = EX_DATAERR;
+	/*
+	 * The head goes on past the first read: read on, four times as much
+	 * each time, until it ends (or the file does; every part is asked
+	 * for: the whole file at once).
+	 */
+	size = (size_t)st.st_size;
+	for (want = HEAD_FIRST, got = 0;;) {
+		want = (flags & VF_HEAD_PARTS) != 0 || want > size / 4 ?
+		    size : want * 4;
+		buf = vf_reallocarray(buf, want + 1, 1);
+		if ((n = vf_read_head(fd, buf, got, want)) == -1)
+			goto readerr;
+		got = (size_t)n;
+		if ((rc = head_parse(c, buf, got, got < want || want == size,
+		    flags, err, errlen)) != -1)
+			goto done;
 	}
-	if (rc == 0)
-		rc = head_parse(c, b.p, b.len, 1, flags, err, errlen);
+readerr:
+	rc = vf_errno_exit(errno);
+	(void)snprintf(err, errlen, "%s", strerror(errno));
 done:
 	(void)close(fd);
-	vf_buf_free(&b);
+	free(buf);
 	return rc;
 }
 
