@@ -245,7 +245,8 @@ longline(int dfd, const char *path, const char *name, const char *state)
 	int fd, flags = 0;
 
 	if ((fd = vf_openat(dfd, name, O_RDONLY | O_NONBLOCK, 0)) == -1) {
-		warn("%s", path);
+		if (!collecting)	/* said once, by the listing */
+			warn("%s", path);
 		return errno == ENOENT ? EX_NOINPUT : vf_errno_exit(errno);
 	}
 	n = vf_read_head(fd, buf, 0, HEAD_FIRST);
@@ -254,7 +255,8 @@ longline(int dfd, const char *path, const char *name, const char *state)
 		n = vf_read_head(fd, buf, (size_t)n, HEAD_MAX);
 	(void)close(fd);
 	if (n == -1) {
-		warn("%s", path);
+		if (!collecting)
+			warn("%s", path);
 		return EX_IOERR;
 	}
 	len = (size_t)n;
@@ -314,7 +316,8 @@ list(struct vf_root *root, const char *state)
 					(void)close(dfd);
 				continue;	/* no case has been here yet */
 			}
-			warn("%s/%s", root->path, rel);
+			if (!collecting)
+				warn("%s/%s", root->path, rel);
 			worst = errno == EACCES ? EX_NOPERM : EX_IOERR;
 			if (dfd != -1)
 				(void)close(dfd);
@@ -329,9 +332,10 @@ list(struct vf_root *root, const char *state)
 			    d->d_name[k] != 0x7f; k++)
 				;
 			if (d->d_name[k] != '\0') {
-				warnx("%s/%s: a file whose name holds a "
-				    "control character: not listed; rename it",
-				    root->path, rel);
+				if (!collecting)
+					warnx("%s/%s: a file whose name holds "
+					    "a control character: not listed; "
+					    "rename it", root->path, rel);
 				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
 				continue;
 			}
