@@ -26,7 +26,8 @@ struct memo {
 	char		*key;		/* "STATE/SUB/NAME" */
 	const char	*state;		/* the verdict; NULL: not a duplicate
 					   means accepted, see judge_own */
-	struct vf_buf	 why, missing, malformed;
+	char		*why;		/* exactly as long as it is: one a
+					   case in received */
 	size_t		 di;		/* the case's keys in the index */
 	int		 kind;
 };
@@ -51,6 +52,7 @@ struct verdict {
 
 static int	judge_own(struct run *, const struct vf_case *,
 		    struct verdict *);
+static void	verdict_free(struct verdict *);
 
 /* "STATE/SUB/NAME" of a case path: the memo's key. */
 static char *
@@ -98,7 +100,10 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 	if ((key = memo_key(state, path)) == NULL)
 		return;
 	memset(&v, 0, sizeof(v));
-	r->memo = vf_reallocarray(r->memo, r->nmemo + 1, sizeof(*r->memo));
+	/* Grown by powers of two: a memo a case in received. */
+	if ((r->nmemo & (r->nmemo - 1)) == 0)
+		r->memo = vf_reallocarray(r->memo, r->nmemo == 0 ? 1 :
+		    2 * r->nmemo, sizeof(*r->memo));
 	m = &r->memo[r->nmemo++];
 	memset(m, 0, sizeof(*m));
 	m->key = key;
@@ -106,9 +111,8 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 	m->kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
 	(void)judge_own(r, c, &v);
 	m->state = v.state;
-	m->why = v.why;
-	m->missing = v.missing;
-	m->malformed = v.malformed;
+	m->why = vf_strdup(v.why.p != NULL ? v.why.p : "");
+	verdict_free(&v);
 }
 
 static void
@@ -118,9 +122,7 @@ memo_free(struct run *r)
 
 	for (i = 0; i < r->nmemo; i++) {
 		free(r->memo[i].key);
-		vf_buf_free(&r->memo[i].why);
-		vf_buf_free(&r->memo[i].missing);
-		vf_buf_free(&r->memo[i].malformed);
+		free(r->memo[i].why);
 	}
 	free(r->memo);
 }
@@ -304,7 +306,7 @@ validate(const char *what, void *arg)
 	}
 	/* -n: judged when the index read it; the duplicate check now. */
 	if (r->dryrun && (m = memo_find(r, state, path)) != NULL) {
-		vf_buf_add(&v.why, m->why.p, m->why.len);
+		vf_buf_adds(&v.why, m->why);
 		if ((v.state = m->state) == NULL)
 			judge_dup(&v, vf_dupidx_match_at(r->idx, m->di, &v.dup,
 			    &v.dupof));
