@@ -14,7 +14,8 @@
 
 #include "vf.h"
 
-#define HEAD_FIRST	4096		/* most case headers fit */
+#define HEAD_FIRST	1024		/* most case headers fit (~650 bytes) */
+#define HEAD_NEXT	4096		/* nearly all */
 #define HEAD_MAX	65536		/* and none needs more */
 
 static int lflag;
@@ -252,6 +253,8 @@ longline(int dfd, const char *path, const char *name, const char *state)
 	n = vf_read_head(fd, buf, 0, HEAD_FIRST);
 	/* No empty line yet: the headers go on. */
 	if (n == HEAD_FIRST && strstr(buf, "\n\n") == NULL)
+		n = vf_read_head(fd, buf, (size_t)n, HEAD_NEXT);
+	if (n == HEAD_NEXT && strstr(buf, "\n\n") == NULL)
 		n = vf_read_head(fd, buf, (size_t)n, HEAD_MAX);
 	(void)close(fd);
 	if (n == -1) {
