@@ -234,10 +234,25 @@ vf_buf_readfd(struct vf_buf *b, int fd, size_t max)
 const struct vf_kv *
 vf_kv_find(const struct vf_kv *kv, size_t n, const char *name)
 {
-	size_t i;
+	const unsigned char *p, *q = (const unsigned char *)name;
+	size_t i, k;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/*
+		 * The first four bytes first: equal but for ASCII case, they
+		 * are equal but for bit 0x20. Most names a case holds start
+		 * "Vf-" and differ in the next, and the whole-tree tools look
+		 * a case's headers up by the hundred.
+		 */
+		p = (const unsigned char *)kv[i].name;
+		for (k = 0; k < 4; k++)
+			if (((p[k] ^ q[k]) & 0xdf) != 0 || p[k] == '\0' ||
+			    q[k] == '\0')
+				break;
+		if (k < 4 && ((p[k] ^ q[k]) & 0xdf) != 0)
+			continue;
 		if (strcasecmp(kv[i].name, name) == 0)
 			return &kv[i];
+	}
 	return NULL;
 }
