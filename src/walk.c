@@ -70,7 +70,7 @@ vf_walkat(struct vf_root *root, int (*fn)(int, const char *, const char *,
 	struct dirent *de;
 	char rel[64], path[4096];
 	DIR *d;
-	size_t i, k;
+	size_t i, k, pre, n;
 	int rc, worst = 0;
 
 	for (i = 0; vf_states[i] != NULL; i++)
@@ -81,6 +81,11 @@ vf_walkat(struct vf_root *root, int (*fn)(int, const char *, const char *,
 				worst = rc > worst ? rc : worst;
 				continue;
 			}
+			/* "ROOT/STATE/SUB/" once a folder, each name after it. */
+			rc = snprintf(path, sizeof(path), "%s/%s/", root->path,
+			    rel);
+			pre = rc > 0 && (size_t)rc < sizeof(path) ? (size_t)rc :
+			    sizeof(path);
 			while ((de = readdir(d)) != NULL) {
 				/*
 				 * Any name: a mail reader renames case files
@@ -89,10 +94,10 @@ vf_walkat(struct vf_root *root, int (*fn)(int, const char *, const char *,
 				 */
 				if (de->d_name[0] == '.')
 					continue;
-				if (snprintf(path, sizeof(path), "%s/%s/%s",
-				    root->path, rel, de->d_name) >=
-				    (int)sizeof(path))
+				if ((n = strlen(de->d_name)) >=
+				    sizeof(path) - pre)
 					continue;
+				memcpy(path + pre, de->d_name, n + 1);
 				if ((rc = fn(dirfd(d), de->d_name, path,
 				    vf_states[i], arg)) > worst)
 					worst = rc;
