@@ -62,11 +62,24 @@
 
 #define PREAMBLE	"This is a vf case file; see vf-case(5)."
 
+/* How much of the file a reader keeps (vf_case_loadhead). */
+#define RD_FULL		0	/* everything: vf_case_load */
+#define RD_HEAD		1	/* up to the end of the history part */
+#define RD_PARTS	2	/* every part's headers, no body */
+
 struct rd {
 	const char	*buf;
 	size_t		 len;
 	char		*err;
 	size_t		 errlen;
+	int		 mode;
+	/*
+	 * A head case's strings, one after the other (RD_HEAD, RD_PARTS):
+	 * each is a piece of the input plus a NUL where the input had a
+	 * colon or a line end, so len + a boundary's copy bounds them all.
+	 */
+	char		*arena;
+	size_t		 aoff, acap;
 };
 
 static int
@@ -105,6 +118,42 @@ static void	describe_append(struct vf_kv **, size_t *, const char *);
 static void	gen_norm(const struct vf_case *, struct vf_buf *);
 static void	describe_default(struct vf_buf *, const char *,
 		    const struct vf_kv *, size_t);
+
+/* n bytes at the arena's end; the bound above makes running out a bug. */
+static void
+arena_put(struct rd *r, const char *s, size_t n)
+{
+	if (n > r->acap - r->aoff)
+		errx(EX_SOFTWARE, "case reader: head arena overrun");
+	memcpy(r->arena + r->aoff, s, n);
+	r->aoff += n;
+}
+
+/* A copy of s[0..n) with a NUL: malloc'ed, or in a head case's arena. */
+static char *
+rd_str(struct rd *r, const char *s, size_t n)
+{
+	char *p;
+
+	if (r->arena == NULL)
+		return vf_strndup(s, n);
+	if (n >= r->acap - r->aoff)
+		errx(EX_SOFTWARE, "case reader: head arena overrun");
+	p = r->arena + r->aoff;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	r->aoff += n + 1;
+	return p;
+}
+
+/* A head case is read-only: nothing may be changed or written from it. */
+static void
+writable(const struct vf_case *c, const char *what)
+{
+	if (c->arena != NULL)
+		errx(EX_SOFTWARE, "%s: the case was read by vf_case_loadhead "
+		    "(its head only): read-only", what);
+}
 
 static int
 hdr_name_valid(const char *s)
@@ -161,6 +210,19 @@ kv_free(struct vf_kv *kv, size_t n)
 	free(kv);
 }
 
+/* The bytes of a header name: printable ASCII but ':'. */
+static const unsigned char hname[256] = {
+#define H8(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+		[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+	[0x21] = 1, [0x22] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1,
+	[0x26] = 1, [0x27] = 1, H8(0x28), H8(0x30), [0x38] = 1, [0x39] = 1,
+	[0x3b] = 1, [0x3c] = 1, [0x3d] = 1, [0x3e] = 1, [0x3f] = 1,
+	H8(0x40), H8(0x48), H8(0x50), H8(0x58), H8(0x60), H8(0x68),
+	H8(0x70), [0x78] = 1, [0x79] = 1, [0x7a] = 1, [0x7b] = 1,
+	[0x7c] = 1, [0x7d] = 1, [0x7e] = 1,
+#undef H8
+};
+
 /* The value without the white space (and folding) after the colon. */
 static const char *
 hdr_find(const struct vf_kv *h, size_t n, const char *name)
@@ -181,7 +243,7 @@ hdr_find(const struct vf_kv *h, size_t n, const char *name)
  * colon, continuation lines included, without the final LF.
  */
 static int
-headers(const struct rd *r, const char *s, const char *lim,
+headers(struct rd *r, const char *s, const char *lim,
     struct vf_kv **hdr, size_t *nhdr, const char **body)
 {
 	const char *q, *colon, *eol;
@@ -195,11 +257,11 @@ headers(const struct rd *r, const char *s, const char *lim,
 			*body = s + 1;
 			return 0;
 		}
-		for (q = s; q < lim && *q != ':'; q++)
-			if ((unsigned char)*q <= ' ' ||
-			    (unsigned char)*q >= 0x7f)
-				return bad(r, s, "malformed header line");
-		if (q == lim || q == s)
+		/* A name is printable ASCII but ':' (a table: every
+		   header of every case passes here). */
+		for (q = s; q < lim && hname[(unsigned char)*q]; q++)
+			;
+		if (q == lim || q == s || *q != ':')
 			return bad(r, s, "malformed header line");
 		colon = q;
 		for (;;) {
@@ -215,8 +277,8 @@ headers(const struct rd *r, const char *s, const char *lim,
 		if (*nhdr >= MAX_HDRS)
 			return bad(r, s, "more than %d header fields",
 			    MAX_HDRS);
-		kv_add(hdr, nhdr, &cap, vf_strndup(s, (size_t)(colon - s)),
-		    vf_strndup(colon + 1, (size_t)(eol - colon - 1)));
+		kv_add(hdr, nhdr, &cap, rd_str(r, s, (size_t)(colon - s)),
+		    rd_str(r, colon + 1, (size_t)(eol - colon - 1)));
 		s = q;
 	}
 }
@@ -238,12 +300,17 @@ boundary_of(const char *v)
 	char *res = NULL;
 
 	/* Unfold: a line end followed by white space is white space. */
-	for (p = v; *p != '\0'; p++)
-		if (*p != '\n')
-			vf_buf_addc(&u, *p);
-	if (u.p == NULL)
-		return NULL;
-	for (p = u.p; *p == ' ' || *p == '\t'; p++)
+	if (strchr(v, '\n') == NULL)
+		p = v;		/* one line, as the writer makes it */
+	else {
+		for (p = v; *p != '\0'; p++)
+			if (*p != '\n')
+				vf_buf_addc(&u, *p);
+		if (u.p == NULL)
+			return NULL;
+		p = u.p;
+	}
+	for (; *p == ' ' || *p == '\t'; p++)
 		;
 	if (strncasecmp(p, "multipart/mixed", 15) != 0)
 		goto out;
@@ -390,8 +457,65 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 	return 0;
 }
 
+/*
+ * The same into a head case's arena: a value is built where it will stay,
+ * its continuation lines appended after it, so that nothing is copied
+ * twice or allocated per field.
+ */
 static int
-parse_history(const struct rd *r, struct vf_case *c, const char *s,
+parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
+    size_t len)
+{
+	const char *end = s + len, *eol, *v;
+	size_t cap = 0, n;
+	char *name = NULL, *val = NULL;
+
+	if (len == 0)
+		return 0;
+	if (memchr(s, '\0', len) != NULL)
+		return bad(r, s, "NUL byte in the fields");
+	for (;;) {
+		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			eol = end;
+		if (s == eol)
+			return bad(r, s, "empty line in the fields");
+		if (*s == '\t') {
+			if (name == NULL)
+				return bad(r, s, "fields start with a "
+				    "continuation line");
+			arena_put(r, "\n", 1);
+			arena_put(r, s + 1, (size_t)(eol - s - 1));
+		} else {
+			for (v = s; v < eol && *v != ':'; v++)
+				;
+			n = (size_t)(v - s);
+			if (v + 1 >= eol || v[1] != ' ' ||
+			    !field_name_valid(s, n))
+				return bad(r, s, "not \"name: value\" in the "
+				    "fields");
+			if (name != NULL) {
+				arena_put(r, "", 1);
+				kv_add(&c->field, &c->nfield, &cap, name, val);
+				name = NULL;
+			}
+			if (c->nfield >= MAX_FIELDS)
+				return bad(r, s, "more than %d fields",
+				    MAX_FIELDS);
+			name = rd_str(r, s, n);
+			val = r->arena + r->aoff;
+			arena_put(r, v + 2, (size_t)(eol - v - 2));
+		}
+		if (eol == end)
+			break;
+		s = eol + 1;
+	}
+	arena_put(r, "", 1);
+	kv_add(&c->field, &c->nfield, &cap, name, val);
+	return 0;
+}
+
+static int
+parse_history(struct rd *r, struct vf_case *c, const char *s,
     size_t len)
 {
 	const char *end = s + len, *p, *eol;
@@ -409,7 +533,7 @@ parse_history(const struct rd *r, struct vf_case *c, const char *s,
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			eol = end;
-		c->hist[c->nhist++] = vf_strndup(s, (size_t)(eol - s));
+		c->hist[c->nhist++] = rd_str(r, s, (size_t)(eol - s));
 		if (eol == end)
 			break;
 		s = eol + 1;
@@ -426,7 +550,7 @@ role_of(const struct vf_cpart *p)
 }
 
 static int
-parse(const struct rd *r, struct vf_case *c)
+parse(struct rd *r, struct vf_case *c)
 {
 	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
 	const char *v, *pbody, *orig[2] = { NULL, NULL };
@@ -443,6 +567,12 @@ parse(const struct rd *r, struct vf_case *c)
 	    (c->boundary = boundary_of(v)) == NULL)
 		return bad(r, buf, "no multipart/mixed boundary");
 	blen = strlen(c->boundary);
+	if (r->arena != NULL) {
+		char *b = rd_str(r, c->boundary, blen);
+
+		free(c->boundary);
+		c->boundary = b;
+	}
 
 	s = next_delim(body, end, c->boundary, blen, &kind);
 	if (s == NULL)
@@ -453,7 +583,7 @@ parse(const struct rd *r, struct vf_case *c)
 	if (s > body) {
 		if (memchr(body, '\0', (size_t)(s - 1 - body)) != NULL)
 			return bad(r, body, "NUL byte in the preamble");
-		c->preamble = vf_strndup(body, (size_t)(s - 1 - body));
+		c->preamble = rd_str(r, body, (size_t)(s - 1 - body));
 	}
 	for (s += 2 + blen + 1;;) {
 		if ((q = next_delim(s, end, c->boundary, blen, &kind)) ==
@@ -479,23 +609,30 @@ parse(const struct rd *r, struct vf_case *c)
 		pt->len = (size_t)(q - 1 - pbody);
 		if (c->npart <= 2)
 			orig[c->npart - 1] = pbody;
-		pt->body = vf_malloc(pt->len + 1);
-		memcpy(pt->body, pbody, pt->len);
-		pt->body[pt->len] = '\0';
+		/* A head case keeps no body: the fields and history are
+		   parsed from the input, and the rest is not looked at. */
+		if (r->mode == RD_FULL) {
+			pt->body = vf_malloc(pt->len + 1);
+			memcpy(pt->body, pbody, pt->len);
+			pt->body[pt->len] = '\0';
+		}
 		if (hdr_find(pt->hdr, pt->nhdr, "Content-Type") == NULL ||
 		    hdr_find(pt->hdr, pt->nhdr, "Vf-Part") == NULL)
 			return bad(r, s, "part without Content-Type or "
 			    "Vf-Part");
+		/* The head ends with the history. */
+		if (r->mode == RD_HEAD && c->npart == 2)
+			break;
 		if (kind == 2) {
 			s = q + 2 + blen + 3;
 			break;
 		}
 		s = q + 2 + blen + 1;
 	}
-	if (s < end) {
+	if (r->mode != RD_HEAD && s < end) {
 		if (memchr(s, '\0', (size_t)(end - s)) != NULL)
 			return bad(r, s, "NUL byte in the epilogue");
-		c->epilogue = vf_strndup(s, (size_t)(end - s));
+		c->epilogue = rd_str(r, s, (size_t)(end - s));
 	}
 
 	if (c->npart < 2 || strcmp(role_of(&c->part[0]), VF_PART_FIELDS) != 0 ||
@@ -513,12 +650,20 @@ parse(const struct rd *r, struct vf_case *c)
 			    "last part");
 	if (c->npart > 2 && strcmp(role_of(&c->part[c->npart - 1]),
 	    VF_PART_NORMALIZED) == 0) {
-		c->norm = vf_malloc(sizeof(*c->norm));
-		*c->norm = c->part[--c->npart];
+		/* A head case neither keeps nor checks it: it is made from
+		   the fields, and a head case is never written. */
+		if (r->mode == RD_PARTS)
+			free(c->part[--c->npart].hdr);
+		else {
+			c->norm = vf_malloc(sizeof(*c->norm));
+			*c->norm = c->part[--c->npart];
+		}
 	} else
 		c->norm_unmade = 1;
 	/* The bodies in the input, so that errors have a line number. */
-	if ((rc = parse_fields(r, c, orig[0], c->part[0].len)) != 0 ||
+	if ((rc = r->arena != NULL ? parse_fields_arena(r, c, orig[0],
+	    c->part[0].len) : parse_fields(r, c, orig[0],
+	    c->part[0].len)) != 0 ||
 	    (rc = parse_history(r, c, orig[1], c->part[1].len)) != 0)
 		return rc;
 	if (c->norm != NULL) {
@@ -557,8 +702,135 @@ vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
 	r.len = buf != NULL ? len : 0;
 	r.err = err;
 	r.errlen = errlen;
+	r.mode = RD_FULL;
+	r.arena = NULL;
+	r.aoff = r.acap = 0;
 	if ((rc = parse(&r, c)) != 0)
 		vf_case_free(c);
+	return rc;
+}
+
+/*
+ * Parse the head of a case from buf[0..len); eof: len is the whole file.
+ * Cut short (not eof), only whole lines are parsed, and any error is -1:
+ * the caller reads the whole file and parses again, so that an error is
+ * always the one the whole file gives, never an artefact of the cut.
+ * What succeeds on whole lines succeeds alike on the whole file: every
+ * decision the parser makes looks at whole lines, up to the line that
+ * follows a header (the block's empty line must be there).
+ */
+static int
+head_parse(struct vf_case *c, const char *buf, size_t len, int eof,
+    int flags, char *err, size_t errlen)
+{
+	struct rd r;
+	const char *nl;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((flags & VF_HEAD_PARTS) != 0)
+		eof = 1;	/* the caller gave the whole file */
+	if (!eof) {
+		if (len == 0 || (nl = memrchr(buf, '\n', len)) == NULL)
+			return -1;
+		len = (size_t)(nl + 1 - buf);
+	}
+	r.buf = buf != NULL ? buf : "";
+	r.len = buf != NULL ? len : 0;
+	r.err = err;
+	r.errlen = errlen;
+	r.mode = (flags & VF_HEAD_PARTS) != 0 ? RD_PARTS : RD_HEAD;
+	r.aoff = 0;
+	r.acap = r.len + MAX_BOUNDARY + 16;
+	r.arena = c->arena = vf_malloc(r.acap);
+	if ((rc = parse(&r, c)) != 0) {
+		vf_case_free(c);
+		return eof ? rc : -1;
+	}
+	return 0;
+}
+
+int
+vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
+    size_t first, int flags, char *err, size_t errlen)
+{
+	int rc;
+
+	if (first < len && (flags & VF_HEAD_PARTS) == 0 &&
+	    (rc = head_parse(c, buf, first, 0, flags, err, errlen)) != -1)
+		return rc;
+	return head_parse(c, buf, len, 1, flags, err, errlen);
+}
+
+/* The first read: most heads (headers, fields, history) fit in it. */
+#define HEAD_FIRST	4096
+
+int
+vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
+    char *err, size_t errlen)
+{
+	char first[HEAD_FIRST + 1], *buf = NULL;
+	struct stat st;
+	size_t size, want, got;
+	ssize_t n;
+	int fd, rc;
+
+	memset(c, 0, sizeof(*c));
+	if (errlen > 0)
+		err[0] = '\0';
+	/* As vf_case_load: the same codes and messages. */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
+		rc = errno == ENOENT ? EX_NOINPUT : errno == ELOOP ?
+		    EX_DATAERR : vf_errno_exit(errno);
+		(void)snprintf(err, errlen, "%s", errno == ELOOP ?
+		    "a symbolic link, not a case file" : strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &st) == -1) {
+		rc = vf_errno_exit(errno);
+		(void)snprintf(err, errlen, "%s", strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
+	    CASE_MAX) {
+		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "larger than 256 MiB");
+		rc = EX_DATAERR;
+		goto done;
+	}
+	if ((flags & VF_HEAD_PARTS) == 0) {
+		if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1)
+			goto readerr;
+		if ((rc = head_parse(c, first, (size_t)n, n < HEAD_FIRST ||
+		    n >= st.st_size, flags, err, errlen)) != -1)
+			goto done;
+	}
+	/*
+	 * The head goes on past the first read: read on, four times as much
+	 * each time, until it ends (or the file does; every part is asked
+	 * for: the whole file at once).
+	 */
+	size = (size_t)st.st_size;
+	for (want = HEAD_FIRST, got = 0;;) {
+		want = (flags & VF_HEAD_PARTS) != 0 || want > size / 4 ?
+		    size : want * 4;
+		buf = vf_reallocarray(buf, want + 1, 1);
+		if ((n = vf_read_head(fd, buf, got, want)) == -1)
+			goto readerr;
+		got = (size_t)n;
+		if ((rc = head_parse(c, buf, got, got < want || want == size,
+		    flags, err, errlen)) != -1)
+			goto done;
+	}
+readerr:
+	rc = vf_errno_exit(errno);
+	(void)snprintf(err, errlen, "%s", strerror(errno));
+done:
+	(void)close(fd);
+	free(buf);
 	return rc;
 }
 
@@ -847,6 +1119,7 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	size_t nnh = 0;
 	int ctdone = 0;
 
+	writable(c, "vf_case_write");
 	if (bnd == NULL)
 		errx(EX_SOFTWARE, "vf_case_write: case without a boundary");
 	/*
@@ -1036,6 +1309,19 @@ void
 vf_case_free(struct vf_case *c)
 {
 	size_t i;
+
+	if (c->arena != NULL) {
+		/* Every string is in the arena; the arrays are not. */
+		free(c->hdr);
+		free(c->field);
+		free(c->hist);
+		for (i = 0; i < c->npart; i++)
+			free(c->part[i].hdr);
+		free(c->part);
+		free(c->arena);
+		memset(c, 0, sizeof(*c));
+		return;
+	}
 
 	kv_free(c->hdr, c->nhdr);
 	kv_free(c->field, c->nfield);
@@ -1294,6 +1580,7 @@ vf_case_set(struct vf_case *c, const char *name, const char *value)
 {
 	size_t i;
 
+	writable(c, "vf_case_set");
 	if (!hdr_name_valid(name) || strcasecmp(name, "Content-Type") == 0)
 		errx(EX_SOFTWARE, "vf_case_set: bad header name %s",
 		    name != NULL ? name : "(null)");
@@ -1324,6 +1611,7 @@ vf_case_field_set(struct vf_case *c, const char *name, const char *value)
 {
 	size_t i;
 
+	writable(c, "vf_case_field_set");
 	if (name == NULL || !field_name_valid(name, strlen(name)))
 		errx(EX_SOFTWARE, "vf_case_field_set: bad field name %s",
 		    name != NULL ? name : "(null)");
@@ -1348,6 +1636,7 @@ vf_case_field_del(struct vf_case *c, const char *name)
 {
 	size_t i, k;
 
+	writable(c, "vf_case_field_del");
 	c->norm_unmade = 0;
 	for (i = k = 0; i < c->nfield; i++) {
 		if (strcmp(c->field[i].name, name) == 0) {
@@ -1367,6 +1656,7 @@ vf_case_history(struct vf_case *c, const char *tool, const char *fmt, ...)
 	const char *p;
 	va_list ap;
 
+	writable(c, "vf_case_history");
 	va_start(ap, fmt);
 	vf_buf_vprintf(&t, fmt, ap);
 	va_end(ap);
@@ -1427,6 +1717,7 @@ add_part(struct vf_case *c, const char *role, const char *ctype,
 	struct vf_cpart *p;
 	size_t i;
 
+	writable(c, "vf_case_add_part");
 	if (role == NULL || !hdr_name_valid(role) ||
 	    strcmp(role, VF_PART_FIELDS) == 0 ||
 	    strcmp(role, VF_PART_HISTORY) == 0)
@@ -1517,6 +1808,7 @@ vf_cpart_get(const struct vf_cpart *p, const char *name)
 void
 vf_case_add(struct vf_case *c, const char *name, const char *value)
 {
+	writable(c, "vf_case_add");
 	if (!hdr_name_valid(name) || strcasecmp(name, "Content-Type") == 0)
 		errx(EX_SOFTWARE, "vf_case_add: bad header name %s",
 		    name != NULL ? name : "(null)");
@@ -1530,6 +1822,7 @@ vf_case_del(struct vf_case *c, const char *name)
 {
 	size_t i, k;
 
+	writable(c, "vf_case_del");
 	if (strcasecmp(name, "Content-Type") == 0)
 		errx(EX_SOFTWARE, "vf_case_del: Content-Type");
 	for (i = k = 0; i < c->nhdr; i++) {

@@ -28,6 +28,7 @@
  * erased by the next run.
  */
 #include <ctype.h>
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,11 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	size_t att = 0, scr = 0, hdrs = 0;
 	int keepname;
 
+	/* A head case lacks the bodies to erase, and its strings are not
+	   malloc'ed one by one: only a whole case is erased. */
+	if (c->arena != NULL)
+		errx(EX_SOFTWARE, "vf_erase_case: the case was read by its "
+		    "head only (vf_case_loadhead)");
 	vf_erase_free(e);
 	vf_timestamp(when, sizeof(when), 0);
 	keepname = published && vf_erase_credit(c);

@@ -78,8 +78,12 @@ vf_fields_find(const struct vf_fields *t, const char *name)
 
 	if (t == NULL || name == NULL)
 		return NULL;
+	/* The first byte first: it tells the table's groups apart
+	   (reporter., product., web., ...), and the whole-tree tools ask
+	   for every field of every case. */
 	for (i = 0; i < t->n; i++)
-		if (strcmp(t->f[i].name, name) == 0)
+		if (t->f[i].name[0] == name[0] &&
+		    strcmp(t->f[i].name, name) == 0)
 			return &t->f[i];
 	return NULL;
 }

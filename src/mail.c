@@ -112,15 +112,67 @@ add_field(struct vf_kv **kv, size_t *n, size_t *cap, const char *name,
  * there is no header block: the body starts there. *flags is set (not or-ed)
  * and also gets VF_PART_TRUNCATED when a limit dropped fields.
  */
+/* Is the name (nl bytes) one of want (NULL-ended; NULL: every name)? */
+static int
+wanted(const char *const *want, const char *name, size_t nl)
+{
+	if (want == NULL)
+		return 1;
+	for (; *want != NULL; want++)
+		if (strlen(*want) == nl && strncasecmp(*want, name, nl) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * add_field's verdict on a field not wanted (0 fits, -1 too long),
+ * nothing made.
+ */
+static int
+count_field(size_t nl, const char *v, const char *e, size_t max)
+{
+	const char *p;
+	size_t len = (size_t)(e - v);
+
+	for (p = v; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		len--;
+	return nl + 1 + len > max ? -1 : 0;
+}
+
+static int	headers_pick(const char *, size_t, const struct vf_limits *,
+		    const char *const *, struct vf_kv **, size_t *,
+		    const char **, int *);
+
 int
 vf_headers_parse(const char *msg, size_t len, const struct vf_limits *lim,
     struct vf_kv **kvp, size_t *np, const char **body, int *flags)
+{
+	return headers_pick(msg, len, lim, NULL, kvp, np, body, flags);
+}
+
+int
+vf_headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
+    const char *const *want, struct vf_kv **kvp, size_t *np,
+    const char **body, int *flags)
+{
+	return headers_pick(msg, len, lim, want, kvp, np, body, flags);
+}
+
+/*
+ * want: the names to keep (NULL: all). The others are parsed and counted
+ * against the limits alike, so that what is kept is what a parse of every
+ * field would give for those names.
+ */
+static int
+headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
+    const char *const *want, struct vf_kv **kvp, size_t *np,
+    const char **body, int *flags)
 {
 	struct vf_limits def;
 	struct vf_kv *kv = NULL;
 	const char *p, *e = msg + len, *le, *ce, *colon, *name = NULL;
 	const char *val = NULL, *vend = NULL;
-	size_t n = 0, cap = 0, nl = 0;
+	size_t n = 0, nall = 0, cap = 0, nl = 0;
 	int fl = 0, rc = 0, seen = 0;
 
 	if (lim == NULL) {
@@ -147,14 +199,16 @@ vf_headers_parse(const char *msg, size_t len, const struct vf_limits *lim,
 			continue;
 		}
 		if (name != NULL) {
-			if (n >= lim->headers) {
+			if (nall >= lim->headers) {
 				rc = EX_DATAERR;
 				fl |= VF_PART_TRUNCATED;
-			} else if (add_field(&kv, &n, &cap, name, nl, val, vend,
-			    lim->header) == -1) {
+			} else if ((wanted(want, name, nl) ? add_field(&kv, &n,
+			    &cap, name, nl, val, vend, lim->header) :
+			    count_field(nl, val, vend, lim->header)) == -1) {
 				rc = EX_DATAERR;
 				fl |= VF_PART_TRUNCATED;
-			}
+			} else
+				nall++;
 			name = NULL;
 		}
 		if (!seen && ce - p >= 5 && memcmp(p, "From ", 5) == 0) {
@@ -181,14 +235,16 @@ vf_headers_parse(const char *msg, size_t len, const struct vf_limits *lim,
 		vend = le;
 	}
 	if (name != NULL) {
-		if (n >= lim->headers) {
+		if (nall >= lim->headers) {
 			rc = EX_DATAERR;
 			fl |= VF_PART_TRUNCATED;
-		} else if (add_field(&kv, &n, &cap, name, nl, val, vend,
-		    lim->header) == -1) {
+		} else if ((wanted(want, name, nl) ? add_field(&kv, &n, &cap,
+		    name, nl, val, vend, lim->header) : count_field(nl, val,
+		    vend, lim->header)) == -1) {
 			rc = EX_DATAERR;
 			fl |= VF_PART_TRUNCATED;
-		}
+		} else
+			nall++;
 	}
 	*kvp = kv;
 	*np = n;

@@ -131,11 +131,21 @@ vf_buf_vprintf(struct vf_buf *b, const char *fmt, va_list ap)
 	va_list aq;
 	int n;
 
+	/*
+	 * Into the room there is first: most texts fit, and then the format
+	 * is run once, not once to measure and once to write.
+	 */
+	vf_buf_grow(b, 0);
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		errx(EX_SOFTWARE, "vf_buf_printf: bad format");
+	if ((size_t)n < b->cap - b->len) {
+		b->len += (size_t)n;
+		return;
+	}
+	b->p[b->len] = '\0';
 	vf_buf_grow(b, (size_t)n);
 	if (vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap) != n)
 		errx(EX_SOFTWARE, "vf_buf_printf: short");
@@ -224,10 +234,25 @@ vf_buf_readfd(struct vf_buf *b, int fd, size_t max)
 const struct vf_kv *
 vf_kv_find(const struct vf_kv *kv, size_t n, const char *name)
 {
-	size_t i;
+	const unsigned char *p, *q = (const unsigned char *)name;
+	size_t i, k;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/*
+		 * The first four bytes first: equal but for ASCII case, they
+		 * are equal but for bit 0x20. Most names a case holds start
+		 * "Vf-" and differ in the next, and the whole-tree tools look
+		 * a case's headers up by the hundred.
+		 */
+		p = (const unsigned char *)kv[i].name;
+		for (k = 0; k < 4; k++)
+			if (((p[k] ^ q[k]) & 0xdf) != 0 || p[k] == '\0' ||
+			    q[k] == '\0')
+				break;
+		if (k < 4 && ((p[k] ^ q[k]) & 0xdf) != 0)
+			continue;
 		if (strcasecmp(kv[i].name, name) == 0)
 			return &kv[i];
+	}
 	return NULL;
 }

@@ -796,6 +796,13 @@ vf_case_save(struct vf_root *root, char *path, size_t size,
 	size_t niov;
 	int rc, e;
 
+	/* Read by its head only: writing it would cut the case short. */
+	if (c->arena != NULL) {
+		warnx("%s: read by its head only (vf_case_loadhead): not "
+		    "written", path);
+		errno = EINVAL;
+		return EX_SOFTWARE;
+	}
 	if (locate(root, path, &l) == -1) {
 		warnx("%s: not a case file in %s", path, root->path);
 		errno = EINVAL;

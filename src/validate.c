@@ -165,20 +165,73 @@ list_add(struct vf_buf *b, const char *name)
 	vf_buf_adds(b, name);
 }
 
+/*
+ * The case's fields by name, hashed: the check looks up every field of
+ * the table (a hundred), and vf_case_field is a walk over the case's.
+ * The first field of a name wins, as in vf_case_field.
+ */
+struct fmap {
+	const struct vf_kv	**slot;
+	size_t			  mask;
+};
+
+static uint32_t
+fhash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+fmap_make(struct fmap *m, const struct vf_case *c)
+{
+	size_t i, n = 16, h;
+
+	while (n < 2 * c->nfield)
+		n *= 2;
+	m->slot = vf_calloc(n, sizeof(*m->slot));
+	m->mask = n - 1;
+	for (i = 0; i < c->nfield; i++) {
+		for (h = fhash(c->field[i].name) & m->mask; m->slot[h] != NULL;
+		    h = (h + 1) & m->mask)
+			if (strcmp(m->slot[h]->name, c->field[i].name) == 0)
+				break;
+		if (m->slot[h] == NULL)
+			m->slot[h] = &c->field[i];
+	}
+}
+
+static const char *
+fmap_get(const struct fmap *m, const char *name)
+{
+	size_t h;
+
+	for (h = fhash(name) & m->mask; m->slot[h] != NULL;
+	    h = (h + 1) & m->mask)
+		if (strcmp(m->slot[h]->name, name) == 0)
+			return m->slot[h]->value;
+	return NULL;
+}
+
 void
 vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
     struct vf_buf *missing, struct vf_buf *malformed)
 {
 	const struct vf_field *f, *g;
+	struct fmap m;
 	const char *v;
 	size_t i, k;
 	int ok;
 
+	fmap_make(&m, c);
 	for (i = 0; i < ft->n; i++) {
 		f = &ft->f[i];
 		if (f->class == VF_CLASS_STATUS)
 			continue;
-		v = vf_case_field(c, f->name);
+		v = fmap_get(&m, f->name);
 		if (given(v) && f->format != VF_FMT_YESNO &&
 		    (f->format != VF_FMT_PHONE || phone_digits(v) != 0) &&
 		    !format_ok(f->format, v))
@@ -195,7 +248,7 @@ vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
 			g = &ft->f[k];
 			if (g->group != NULL && strcmp(g->group, f->group) == 0 &&
 			    (g->required & kind) != 0 &&
-			    answered(g, vf_case_field(c, g->name)))
+			    answered(g, fmap_get(&m, g->name)))
 				ok = 1;
 		}
 		for (k = 0; k < i && !ok; k++) {
@@ -207,6 +260,7 @@ vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
 		if (!ok)
 			list_add(missing, f->name);
 	}
+	free(m.slot);
 }
 
 /* ---- scope ------------------------------------------------------------- */
@@ -352,7 +406,7 @@ vf_dupidx_new(const struct vf_known *k)
 	return x;
 }
 
-void
+size_t
 vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
     const char *state)
 {
@@ -364,6 +418,7 @@ vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
 	/* What was itself a duplicate, rejected or referred is no original. */
 	d->state_ok = strcmp(state, "duplicate") != 0 &&
 	    strcmp(state, "rejected") != 0 && strcmp(state, "referred") != 0;
+	return x->nc - 1;
 }
 
 static uint32_t
@@ -444,17 +499,16 @@ cwe_why(struct vf_buf *why, long a, long b)
  * What the case at hand duplicates: a list entry (in list order) before a
  * case (the earliest received). 1 and the Vf-Duplicate value, or 0.
  */
-int
-vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
-    struct vf_buf *out, struct vf_buf *of)
+static int
+match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
+    struct vf_buf *of)
 {
-	struct dkey d;
+	const struct dkey d = *dp;	/* read only: a view, not a copy */
 	const struct slot *s;
 	const struct vf_known_entry *e;
 	const struct dkey *o, *best = NULL;
 	int found = 0, byurl = 0;
 
-	dkey_make(&d, c);
 	if (x->size == 0)
 		goto done;
 	if (d.pkey != NULL) {
@@ -541,8 +595,27 @@ vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
 		found = 1;
 	}
 done:
+	return found;
+}
+
+int
+vf_dupidx_match(const struct vf_dupidx *x, const struct vf_case *c,
+    struct vf_buf *out, struct vf_buf *of)
+{
+	struct dkey d;
+	int found;
+
+	dkey_make(&d, c);
+	found = match(x, &d, out, of);
 	dkey_free(&d);
 	return found;
+}
+
+int
+vf_dupidx_match_at(const struct vf_dupidx *x, size_t i, struct vf_buf *out,
+    struct vf_buf *of)
+{
+	return i < x->nc ? match(x, &x->c[i], out, of) : 0;
 }
 
 void

@@ -13,6 +13,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -157,9 +158,15 @@ pending_since(const struct run *r, const char *id)
 	return oldest;
 }
 
-/* The first pass: decide, print flags, count the keys cases need. */
+/*
+ * The first pass: decide, print flags, count the keys cases need. Read
+ * only: each case by its headers, fields, history and part headers
+ * (vf_case_loadhead), no body; what is to change is read whole again
+ * under its lock (relock).
+ */
 static int
-look(const char *path, const char *state, void *arg)
+look(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
 {
 	struct run *r = arg;
 	struct vf_case c;
@@ -171,7 +178,8 @@ look(const char *path, const char *state, void *arg)
 	time_t since, pend;
 	int n, rc;
 
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) == EX_NOINPUT &&
+	if ((rc = vf_case_loadhead(&c, dfd, name, VF_HEAD_PARTS, emsg,
+	    sizeof(emsg))) == EX_NOINPUT &&
 	    (p = strrchr(path, '/')) != NULL && vf_id_valid(p + 1) &&
 	    vf_find(&r->root, p + 1, moved, sizeof(moved), &state) == 0) {
 		/*
@@ -183,7 +191,8 @@ look(const char *path, const char *state, void *arg)
 		 * its new state, which only counts its keys twice (kept).
 		 */
 		path = moved;
-		rc = vf_case_load(&c, path, emsg, sizeof(emsg));
+		rc = vf_case_loadhead(&c, AT_FDCWD, path, VF_HEAD_PARTS, emsg,
+		    sizeof(emsg));
 	}
 	if (rc == EX_NOINPUT && access(path, F_OK) == -1 && errno == ENOENT) {
 		warnx("%s: moved while vf-expire read the tree; run it again",
@@ -572,7 +581,7 @@ main(int argc, char *argv[])
 		keep_key(&r, k);
 	fail(&r, vf_outbox_scan(&r.root, &r.ob));
 
-	fail(&r, vf_walk(&r.root, look, &r));
+	fail(&r, vf_walkat(&r.root, look, &r));
 	for (i = 0; i < r.close.n; i++)
 		close_case(&r, r.close.v[i]);
 	tell(&r, "reminder", &r.remind);

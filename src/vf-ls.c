@@ -14,7 +14,8 @@
 
 #include "vf.h"
 
-#define HEAD_FIRST	4096		/* most case headers fit */
+#define HEAD_FIRST	1024		/* most case headers fit (~650 bytes) */
+#define HEAD_NEXT	4096		/* nearly all */
 #define HEAD_MAX	65536		/* and none needs more */
 
 static int lflag;
@@ -22,17 +23,105 @@ static int lflag;
 /*
  * With -l every file's Vf-Id is read anyway: two files of one case (a
  * mail reader's copy beside the case, which a look-up by the index never
- * sees) are told at the end, naming both.
+ * sees) are told at the end, naming both. The ids seen are a bit each, in
+ * one bitmap per year (a case id is YEAR-NUMBER, numbers counted from 1),
+ * so that the memory stays flat however large the tree; only the ids met
+ * twice are kept, and their files are found by a second pass over the
+ * folders listed, which only a tree with such a pair pays for.
  */
+#define BIT_MAX	(1UL << 24)	/* numbers past it: kept in a list */
+
+struct year {
+	unsigned	 y;
+	unsigned char	*bit;
+	size_t		 nbyte;
+};
+static struct year *years;
+static size_t nyears;
+static unsigned long long *big, *twice;	/* numbers past BIT_MAX; ids met
+					   twice (as year * 1e9 + number) */
+static size_t nbig, ntwice;
+
+static unsigned long long
+id_key(const char *id)
+{
+	return strtoull(id, NULL, 10) * 1000000000ULL +
+	    strtoull(id + 5, NULL, 10);
+}
+
+static void
+key_push(unsigned long long **v, size_t *n, unsigned long long k)
+{
+	/* Grown by powers of two: *n is the count. */
+	if ((*n & (*n - 1)) == 0)
+		*v = vf_reallocarray(*v, *n == 0 ? 1 : *n * 2, sizeof(**v));
+	(*v)[(*n)++] = k;
+}
+
+/* Note a valid id; a second sighting goes into twice[]. */
+static void
+seen_add(const char *id)
+{
+	unsigned long long k = id_key(id), num = k % 1000000000ULL;
+	unsigned y = (unsigned)(k / 1000000000ULL);
+	size_t i, need;
+	struct year *yr = NULL;
+
+	if (num >= BIT_MAX) {
+		key_push(&big, &nbig, k);
+		return;
+	}
+	for (i = 0; i < nyears; i++)
+		if (years[i].y == y)
+			yr = &years[i];
+	if (yr == NULL) {
+		years = vf_reallocarray(years, nyears + 1, sizeof(*years));
+		yr = &years[nyears++];
+		memset(yr, 0, sizeof(*yr));
+		yr->y = y;
+	}
+	if ((need = (size_t)(num / 8) + 1) > yr->nbyte) {
+		size_t n = yr->nbyte < 1024 ? 1024 : yr->nbyte;
+
+		while (n < need)
+			n *= 2;
+		yr->bit = vf_reallocarray(yr->bit, n, 1);
+		memset(yr->bit + yr->nbyte, 0, n - yr->nbyte);
+		yr->nbyte = n;
+	}
+	if (yr->bit[num / 8] & (1u << (num % 8)))
+		key_push(&twice, &ntwice, k);
+	yr->bit[num / 8] |= (unsigned char)(1u << (num % 8));
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a,
+	    y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+is_twice(const char *id)
+{
+	unsigned long long k = id_key(id);
+
+	return bsearch(&k, twice, ntwice, sizeof(*twice), key_cmp) != NULL;
+}
+
+/* The files of the ids met twice, found by the second pass. */
 struct seen {
 	char	*id;
 	char	*path;
 };
 static struct seen *seen;
 static size_t nseen;
+static int collecting;		/* the second pass: no listing */
 
 static void
-seen_add(const char *id, const char *path)
+seen_keep(const char *id, const char *path)
 {
 	seen = vf_reallocarray(seen, nseen + 1, sizeof(*seen));
 	seen[nseen].id = vf_strdup(id);
@@ -46,6 +135,20 @@ seen_cmp(const void *a, const void *b)
 	int c = strcmp(x->id, y->id);
 
 	return c != 0 ? c : strcmp(x->path, y->path);
+}
+
+/* The big numbers met twice join twice[]; then it is sorted. */
+static void
+twice_settle(void)
+{
+	size_t i;
+
+	qsort(big, nbig, sizeof(*big), key_cmp);
+	for (i = 1; i < nbig; i++)
+		if (big[i] == big[i - 1] && (ntwice == 0 ||
+		    twice[ntwice - 1] != big[i]))
+			key_push(&twice, &ntwice, big[i]);
+	qsort(twice, ntwice, sizeof(*twice), key_cmp);
 }
 
 /* EX_DATAERR when some case has two files, each pair named; else 0. */
@@ -68,6 +171,11 @@ seen_twice(void)
 		free(seen[i].path);
 	}
 	free(seen);
+	for (i = 0; i < nyears; i++)
+		free(years[i].bit);
+	free(years);
+	free(big);
+	free(twice);
 	return rc;
 }
 
@@ -78,24 +186,43 @@ usage(void)
 	exit(EX_USAGE);
 }
 
+/*
+ * The bytes vf_term_unsafe may stop at: C0 controls, DEL, and the lead
+ * bytes of the UTF-8 controls it knows (U+0080-009F, U+061C, U+200E...).
+ * Runs of other bytes go out as they are, in one fwrite.
+ */
+static int
+maybe_unsafe(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe2;
+}
+
 /* A field of the long line, tabs and terminal controls made harmless. */
 static void
 column(const char *s, int last)
 {
-	size_t i, n = strlen(s);
+	size_t i, k, n = strlen(s);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		for (k = i; k < n && !maybe_unsafe((unsigned char)s[k]); k++)
+			;
+		if (k > i) {
+			fwrite(s + i, 1, k - i, stdout);
+			if ((i = k) == n)
+				break;
+		}
 		if (s[i] == '\t')
 			putchar(' ');
 		else {
-			size_t k = vf_term_unsafe(s + i, n - i);
+			size_t u = vf_term_unsafe(s + i, n - i);
 
-			if (k > 0) {
+			if (u > 0) {
 				putchar('?');
-				i += k - 1;
+				i += u - 1;
 			} else
 				putchar(s[i]);
 		}
+	}
 	putchar(last ? '\n' : '\t');
 }
 
@@ -106,32 +233,38 @@ column(const char *s, int last)
 static int
 longline(int dfd, const char *path, const char *name, const char *state)
 {
+	static const char *const shown[] = { "Vf-Id", "Vf-Kind",
+	    "Vf-Received", "Vf-Problem", "Subject", NULL };
+	/* One buffer for the run (vf-ls has one thread). */
+	static char buf[HEAD_MAX + 1];
 	struct vf_limits lim;
 	struct vf_kv *h = NULL;
 	size_t nh = 0, i, len;
 	const char *body, *id = "?", *kind = "?", *when = "?", *prob = NULL;
-	char *buf, *subj = NULL;
+	char *subj = NULL;
 	ssize_t n;
 	int fd, flags = 0;
 
 	if ((fd = vf_openat(dfd, name, O_RDONLY | O_NONBLOCK, 0)) == -1) {
-		warn("%s", path);
+		if (!collecting)	/* said once, by the listing */
+			warn("%s", path);
 		return errno == ENOENT ? EX_NOINPUT : vf_errno_exit(errno);
 	}
-	buf = vf_malloc(HEAD_MAX + 1);
 	n = vf_read_head(fd, buf, 0, HEAD_FIRST);
 	/* No empty line yet: the headers go on. */
 	if (n == HEAD_FIRST && strstr(buf, "\n\n") == NULL)
+		n = vf_read_head(fd, buf, (size_t)n, HEAD_NEXT);
+	if (n == HEAD_NEXT && strstr(buf, "\n\n") == NULL)
 		n = vf_read_head(fd, buf, (size_t)n, HEAD_MAX);
 	(void)close(fd);
 	if (n == -1) {
-		warn("%s", path);
-		free(buf);
+		if (!collecting)
+			warn("%s", path);
 		return EX_IOERR;
 	}
 	len = (size_t)n;
 	vf_limits_default(&lim);
-	(void)vf_headers_parse(buf, len, &lim, &h, &nh, &body, &flags);
+	(void)vf_headers_pick(buf, len, &lim, shown, &h, &nh, &body, &flags);
 	for (i = 0; i < nh; i++) {
 		if (strcasecmp(h[i].name, "Vf-Id") == 0)
 			id = h[i].value;
@@ -144,8 +277,13 @@ longline(int dfd, const char *path, const char *name, const char *state)
 		else if (strcasecmp(h[i].name, "Subject") == 0 && subj == NULL)
 			subj = vf_oneline(vf_hdr_decode(h[i].value));
 	}
+	if (collecting) {
+		if (vf_id_valid(id) && is_twice(id))
+			seen_keep(id, path);
+		goto done;
+	}
 	if (vf_id_valid(id))
-		seen_add(id, path);
+		seen_add(id);
 	column(id, 0);
 	column(state, 0);
 	column(kind, 0);
@@ -153,9 +291,9 @@ longline(int dfd, const char *path, const char *name, const char *state)
 	if (prob != NULL)
 		fputs("! ", stdout);
 	column(subj != NULL ? subj : "", 1);
+done:
 	free(subj);
 	vf_headers_free(h, nh);
-	free(buf);
 	return 0;
 }
 
@@ -181,7 +319,8 @@ list(struct vf_root *root, const char *state)
 					(void)close(dfd);
 				continue;	/* no case has been here yet */
 			}
-			warn("%s/%s", root->path, rel);
+			if (!collecting)
+				warn("%s/%s", root->path, rel);
 			worst = errno == EACCES ? EX_NOPERM : EX_IOERR;
 			if (dfd != -1)
 				(void)close(dfd);
@@ -196,16 +335,17 @@ list(struct vf_root *root, const char *state)
 			    d->d_name[k] != 0x7f; k++)
 				;
 			if (d->d_name[k] != '\0') {
-				warnx("%s/%s: a file whose name holds a "
-				    "control character: not listed; rename it",
-				    root->path, rel);
+				if (!collecting)
+					warnx("%s/%s: a file whose name holds "
+					    "a control character: not listed; "
+					    "rename it", root->path, rel);
 				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
 				continue;
 			}
 			if (snprintf(path, sizeof(path), "%s/%s/%s",
 			    root->path, rel, d->d_name) >= (int)sizeof(path))
 				continue;
-			if (lflag) {
+			if (lflag || collecting) {
 				if ((rc = longline(dirfd(dp), path, d->d_name,
 				    state)) > worst)
 					worst = rc;
@@ -253,8 +393,17 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		if ((rc = list(&root, argv[i])) > worst)
 			worst = rc;
-	if (lflag && (rc = seen_twice()) > worst)
-		worst = rc;
+	if (lflag) {
+		twice_settle();
+		/* Only a tree with two files of a case pays for this. */
+		if (ntwice > 0) {
+			collecting = 1;
+			for (i = 0; i < argc; i++)
+				(void)list(&root, argv[i]);
+		}
+		if ((rc = seen_twice()) > worst)
+			worst = rc;
+	}
 	vf_fshut_stdout();
 	vf_root_close(&root);
 	return worst;

@@ -22,14 +22,17 @@ usage(void)
 	exit(EX_USAGE);
 }
 
+/* The top headers and the fields are all a count needs: the head. */
 static int
-count(const char *path, const char *state, void *arg)
+count(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
 {
 	struct vf_case c;
 	char emsg[256];
 	int rc;
 
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
+	if ((rc = vf_case_loadhead(&c, dfd, name, 0, emsg,
+	    sizeof(emsg))) != 0) {
 		warnx("%s: %s", path, emsg);
 		return rc;
 	}
@@ -82,7 +85,7 @@ main(int argc, char *argv[])
 			tables[nt] = vf_stats_tables[nt];
 	if ((rc = vf_root_open(&root, dir, 0)) != 0)
 		return rc;
-	worst = vf_walk(&root, count, &s);
+	worst = vf_walkat(&root, count, &s);
 	for (i = 0; i < nt; i++) {
 		if (nt > 1 && printf("%s# %s\n", i > 0 ? "\n" : "",
 		    tables[i]) < 0)

@@ -3,6 +3,7 @@
  * accepted, incomplete, undecided, referred or duplicate.
  */
 #include <err.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,23 @@
 
 #define TOOL	"vf-validate"
 
+/*
+ * With -n, what the index pass read of each case in received is judged
+ * there (all but the duplicate check, which needs the whole index) and
+ * kept, so that a dry run reads every case once: the verdict is then the
+ * memo's and the duplicate check is made from the keys the index holds.
+ * A real run reads each case whole under its lock: it writes it back.
+ */
+struct memo {
+	char		*key;		/* "STATE/SUB/NAME" */
+	const char	*state;		/* the verdict; NULL: not a duplicate
+					   means accepted, see judge_own */
+	char		*why;		/* exactly as long as it is: one a
+					   case in received */
+	size_t		 di;		/* the case's keys in the index */
+	int		 kind;
+};
+
 struct run {
 	struct vf_root		 root;
 	struct vf_config	 cfg;
@@ -23,12 +41,91 @@ struct run {
 	char			**scope;
 	size_t			 nscope;
 	int			 dryrun;
+	struct memo		*memo;
+	size_t			 nmemo;
 };
 
 struct verdict {
 	const char	*state;
 	struct vf_buf	 missing, malformed, dup, dupof, why;
 };
+
+static int	judge_own(struct run *, const struct vf_case *,
+		    struct verdict *);
+static void	verdict_free(struct verdict *);
+
+/* "STATE/SUB/NAME" of a case path: the memo's key. */
+static char *
+memo_key(const char *state, const char *path)
+{
+	struct vf_buf b = { 0 };
+	const char *name = strrchr(path, '/'), *sub;
+
+	if (name == NULL || name == path)
+		return NULL;
+	for (sub = name - 1; sub > path && sub[-1] != '/'; sub--)
+		;
+	vf_buf_printf(&b, "%s/%.*s", state, (int)(strlen(sub)), sub);
+	return vf_buf_take(&b, NULL);
+}
+
+static int
+memo_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct memo *)a)->key,
+	    ((const struct memo *)b)->key);
+}
+
+static const struct memo *
+memo_find(const struct run *r, const char *state, const char *path)
+{
+	struct memo k;
+	const struct memo *m;
+
+	if (r->nmemo == 0 || (k.key = memo_key(state, path)) == NULL)
+		return NULL;
+	m = bsearch(&k, r->memo, r->nmemo, sizeof(*r->memo), memo_cmp);
+	free(k.key);
+	return m;
+}
+
+static void
+memo_add(struct run *r, const struct vf_case *c, const char *state,
+    const char *path, size_t di)
+{
+	struct verdict v;
+	struct memo *m;
+	char *key;
+
+	if ((key = memo_key(state, path)) == NULL)
+		return;
+	memset(&v, 0, sizeof(v));
+	/* Grown by powers of two: a memo a case in received. */
+	if ((r->nmemo & (r->nmemo - 1)) == 0)
+		r->memo = vf_reallocarray(r->memo, r->nmemo == 0 ? 1 :
+		    2 * r->nmemo, sizeof(*r->memo));
+	m = &r->memo[r->nmemo++];
+	memset(m, 0, sizeof(*m));
+	m->key = key;
+	m->di = di;
+	m->kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
+	(void)judge_own(r, c, &v);
+	m->state = v.state;
+	m->why = vf_strdup(v.why.p != NULL ? v.why.p : "");
+	verdict_free(&v);
+}
+
+static void
+memo_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmemo; i++) {
+		free(r->memo[i].key);
+		free(r->memo[i].why);
+	}
+	free(r->memo);
+}
 
 static void
 usage(void)
@@ -37,13 +134,16 @@ usage(void)
 	exit(EX_USAGE);
 }
 
+/* The index needs the top headers and the fields: the head only. */
 static int
-index_case(const char *path, const char *state, void *arg)
+index_case(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
 {
 	struct run *r = arg;
 	struct vf_case c;
 	char emsg[256], moved[PATH_MAX];
 	const char *id = strrchr(path, '/');
+	size_t di;
 	int rc;
 
 	/*
@@ -53,23 +153,31 @@ index_case(const char *path, const char *state, void *arg)
 	 * it would go unnoticed. Met again in its new state, it is only in
 	 * the index twice, which matches as once.
 	 */
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) == EX_NOINPUT &&
-	    id != NULL && vf_id_valid(id + 1) &&
+	if ((rc = vf_case_loadhead(&c, dfd, name, 0, emsg,
+	    sizeof(emsg))) == EX_NOINPUT && id != NULL &&
+	    vf_id_valid(id + 1) &&
 	    vf_find(&r->root, id + 1, moved, sizeof(moved), &state) == 0)
-		rc = vf_case_load(&c, path = moved, emsg, sizeof(emsg));
+		rc = vf_case_loadhead(&c, AT_FDCWD, path = moved, 0, emsg,
+		    sizeof(emsg));
 	if (rc != 0) {
 		/* Not comparable, but no reason to stop checking others. */
 		warnx("%s: %s (not compared for duplicates)", path, emsg);
 		return 0;
 	}
-	vf_dupidx_add(r->idx, &c, state);
+	di = vf_dupidx_add(r->idx, &c, state);
+	if (r->dryrun && strcmp(state, "received") == 0)
+		memo_add(r, &c, state, path, di);
 	vf_case_free(&c);
 	return 0;
 }
 
-/* The verdict on a case in received, by the rules of vf-validate(1). */
-static void
-judge(struct run *r, const struct vf_case *c, struct verdict *v)
+/*
+ * The verdict on a case in received, by the rules of vf-validate(1), but
+ * the duplicate check: 1 when that is what is left to decide (v->state
+ * NULL), else 0 with the verdict made.
+ */
+static int
+judge_own(struct run *r, const struct vf_case *c, struct verdict *v)
 {
 	const char *url;
 	char *host = NULL, *canon;
@@ -78,7 +186,7 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 	if (kind == VF_KIND_UNKNOWN) {
 		v->state = "undecided";
 		vf_buf_adds(&v->why, "kind unknown: a staff decision");
-		return;
+		return 0;
 	}
 	vf_check_fields(&r->fields, c, kind, &v->missing, &v->malformed);
 	if (kind == VF_KIND_WEB && (url = vf_case_field(c, "web.url")) !=
@@ -89,7 +197,7 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 			vf_buf_printf(&v->why, "out of scope: %s is not under "
 			    ".jp nor a scope-domain", host);
 			free(host);
-			return;
+			return 0;
 		}
 		free(host);
 	}
@@ -100,15 +208,30 @@ judge(struct run *r, const struct vf_case *c, struct verdict *v)
 		if (v->malformed.len > 0)
 			vf_buf_printf(&v->why, "%smalformed: %s",
 			    v->missing.len > 0 ? "; " : "", v->malformed.p);
-		return;
+		return 0;
 	}
-	if (vf_dupidx_match(r->idx, c, &v->dup, &v->dupof)) {
+	v->state = NULL;
+	return 1;
+}
+
+/* The duplicate check's verdict, found (1) or not (0). */
+static void
+judge_dup(struct verdict *v, int found)
+{
+	if (found) {
 		v->state = "duplicate";
 		vf_buf_printf(&v->why, "duplicate of %s", v->dup.p);
 		return;
 	}
 	v->state = "accepted";
 	vf_buf_adds(&v->why, "complete, in scope and new");
+}
+
+static void
+judge(struct run *r, const struct vf_case *c, struct verdict *v)
+{
+	if (judge_own(r, c, v))
+		judge_dup(v, vf_dupidx_match(r->idx, c, &v->dup, &v->dupof));
 }
 
 static void
@@ -156,6 +279,7 @@ validate(const char *what, void *arg)
 	struct vf_case c;
 	char path[4096], id[VF_IDLEN], emsg[256];
 	const char *state;
+	const struct memo *m;
 	struct vf_buf line = { 0 };
 	int lk = -1, rc, loaded = 0, fd;
 
@@ -180,7 +304,29 @@ validate(const char *what, void *arg)
 		warnx("%s: in %s, not received: left alone", what, state);
 		goto done;
 	}
-	if ((rc = vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
+	/* -n: judged when the index read it; the duplicate check now. */
+	if (r->dryrun && (m = memo_find(r, state, path)) != NULL) {
+		vf_buf_adds(&v.why, m->why);
+		if ((v.state = m->state) == NULL)
+			judge_dup(&v, vf_dupidx_match_at(r->idx, m->di, &v.dup,
+			    &v.dupof));
+		if (!vf_move_ok("received", v.state, m->kind,
+		    VF_BY_VALIDATE)) {
+			warnx("%s: the move table refuses received -> %s for "
+			    "this kind: left alone", path, v.state);
+			rc = EX_SOFTWARE;
+			goto done;
+		}
+		printf("%s\t%s\t%s\n", path, v.state, v.why.p);
+		goto done;
+	}
+	/*
+	 * -n writes nothing: the head (headers and fields) is all a verdict
+	 * looks at. A real run reads the case whole, under its lock, for it
+	 * writes the case back.
+	 */
+	if ((rc = r->dryrun ? vf_case_loadhead(&c, AT_FDCWD, path, 0, emsg,
+	    sizeof(emsg)) : vf_case_load(&c, path, emsg, sizeof(emsg))) != 0) {
 		warnx("%s: %s", path, emsg);
 		goto done;
 	}
@@ -264,12 +410,14 @@ main(int argc, char *argv[])
 	}
 	/* One index for the run: the tree read once, the list once. */
 	r.idx = vf_dupidx_new(&r.known);
-	if ((rc = vf_walk(&r.root, index_case, &r)) != 0)
+	if ((rc = vf_walkat(&r.root, index_case, &r)) != 0)
 		goto done;
 	vf_dupidx_build(r.idx);
+	qsort(r.memo, r.nmemo, sizeof(*r.memo), memo_cmp);
 	rc = vf_each(argc - optind, argv + optind, validate, &r);
 	vf_fshut_stdout();
 done:
+	memo_free(&r);
 	vf_dupidx_free(r.idx);
 	vf_known_free(&r.known);
 	while (r.nscope > 0)

@@ -789,6 +789,8 @@ struct vf_case {
 	int		 norm_unmade;	/* read without one, fields unchanged
 					   since: none is written */
 	char		*epilogue;
+	char		*arena;		/* read by vf_case_loadhead: every
+					   string is in it; read-only */
 };
 
 /*
@@ -1783,7 +1785,7 @@ int	 vf_in_scope(const char *, char *const *, size_t);
  */
 struct vf_dupidx;
 struct vf_dupidx *vf_dupidx_new(const struct vf_known *);
-void	 vf_dupidx_add(struct vf_dupidx *, const struct vf_case *,
+size_t	 vf_dupidx_add(struct vf_dupidx *, const struct vf_case *,
 	    const char *);
 void	 vf_dupidx_build(struct vf_dupidx *);
 int	 vf_dupidx_match(const struct vf_dupidx *, const struct vf_case *,
@@ -1814,5 +1816,52 @@ int		 vf_case_history_last(const struct vf_case *, const char *,
  */
 struct stat;
 int	vf_file_trusted(const struct stat *, const char *, char *, size_t);
+
+/* ---- reader (case.c, walk.c) ---- */
+/*
+ * The head of a case file, for the tools that only look at the whole tree
+ * (vf-stats, vf-expire's first pass, vf-validate's index and -n): the top
+ * headers, the fields and the history, read in a few KiB and more only
+ * when they go on past them; nothing after the history is read. With
+ * VF_HEAD_PARTS the whole file is read and every part's headers are kept
+ * too (vf-expire needs the follow-ups' Vf-Received and Vf-Party), each
+ * part's body left NULL with its len kept. No other body is copied, and
+ * the normalized part is neither made nor checked. The same checks as
+ * vf_case_load on what it reads (an error there is vf_case_load's error,
+ * line number included), none on what it does not; so a file it accepts
+ * vf_case_load may still refuse. Opened at dirfd (AT_FDCWD: name is a
+ * path). 0, or vf_case_load's codes and messages.
+ *
+ * A head case is read-only: vf_case_save refuses it (EX_SOFTWARE), and
+ * vf_case_write, vf_case_iov and every setter abort (EX_SOFTWARE), so no
+ * tool can write a case cut short. vf_case_free frees it.
+ */
+/*
+ * vf_headers_parse keeping only the fields named in want (NULL-ended,
+ * ASCII case ignored); every other field is parsed and counted against
+ * the limits alike, so what is kept is what vf_headers_parse gives for
+ * those names, without a copy of the rest (vf-ls -l; mail.c).
+ */
+int	vf_headers_pick(const char *, size_t, const struct vf_limits *,
+	    const char *const *, struct vf_kv **, size_t *, const char **,
+	    int *);
+/*
+ * vf_dupidx_match for the case vf_dupidx_add returned i for, from the
+ * keys kept in the index (vf-validate -n: the case is not read again).
+ */
+int	vf_dupidx_match_at(const struct vf_dupidx *, size_t, struct vf_buf *,
+	    struct vf_buf *);
+#define VF_HEAD_PARTS	0x01
+int	vf_case_loadhead(struct vf_case *, int, const char *, int, char *,
+	    size_t);
+/* The same from memory, the first read taken as `first' bytes (tests). */
+int	vf_case_parsehead(struct vf_case *, const char *, size_t, size_t, int,
+	    char *, size_t);
+/*
+ * vf_walk with the folder's descriptor and the file's name as well, so
+ * that each case is opened relative to its folder.
+ */
+int	vf_walkat(struct vf_root *, int (*)(int, const char *, const char *,
+	    const char *, void *), void *);
 
 #endif

@@ -908,6 +908,295 @@ START_TEST(normalized_part)
 }
 END_TEST
 
+/*
+ * The head reader (vf_case_loadhead) against the whole one: what both read
+ * is the same, header for header, field for field, line for line; the
+ * parts after the history are not there (VF_HEAD_PARTS: their headers
+ * are, no body).
+ */
+static void
+same_kv(const struct vf_kv *a, size_t na, const struct vf_kv *b, size_t nb,
+    const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(na == nb, "%s: %zu against %zu", what, na, nb);
+	for (i = 0; i < na; i++) {
+		ck_assert_str_eq(a[i].name, b[i].name);
+		ck_assert_str_eq(a[i].value, b[i].value);
+	}
+}
+
+static void
+same_head(const struct vf_case *full, const struct vf_case *h, int parts)
+{
+	size_t i;
+
+	same_kv(full->hdr, full->nhdr, h->hdr, h->nhdr, "headers");
+	same_kv(full->field, full->nfield, h->field, h->nfield, "fields");
+	ck_assert_uint_eq(full->nhist, h->nhist);
+	for (i = 0; i < full->nhist; i++)
+		ck_assert_str_eq(full->hist[i], h->hist[i]);
+	ck_assert_str_eq(full->boundary, h->boundary);
+	ck_assert_ptr_null(h->norm);
+	ck_assert_ptr_nonnull(h->arena);
+	ck_assert_uint_eq(h->npart, parts ? full->npart : 2);
+	for (i = 0; i < h->npart; i++) {
+		same_kv(full->part[i].hdr, full->part[i].nhdr, h->part[i].hdr,
+		    h->part[i].nhdr, "part headers");
+		ck_assert_ptr_null(h->part[i].body);
+		if (i >= 2)
+			ck_assert_uint_eq(h->part[i].len, full->part[i].len);
+	}
+}
+
+/* Both head modes, first reads of every size, against vf_case_parse. */
+static void
+head_check(const char *buf, size_t len, size_t step)
+{
+	struct vf_case full, h;
+	char err[256], herr[256];
+	size_t first;
+	int rc, hrc;
+
+	rc = vf_case_parse(&full, buf, len, err, sizeof(err));
+	for (first = 1; first <= len + 1; first += step) {
+		hrc = vf_case_parsehead(&h, buf, len, first, 0, herr,
+		    sizeof(herr));
+		if (rc == 0) {
+			ck_assert_msg(hrc == 0, "first %zu: head refused what "
+			    "the whole reader accepts: %s", first, herr);
+			same_head(&full, &h, 0);
+			vf_case_free(&h);
+		} else if (hrc != 0)
+			/* What it refuses, the whole reader refuses alike
+			   when the fault is in what both read. */
+			ck_assert_int_eq(hrc, EX_DATAERR);
+		else
+			vf_case_free(&h);
+	}
+	hrc = vf_case_parsehead(&h, buf, len, len, VF_HEAD_PARTS, herr,
+	    sizeof(herr));
+	if (rc == 0) {
+		ck_assert_msg(hrc == 0, "parts: %s", herr);
+		same_head(&full, &h, 1);
+		vf_case_free(&h);
+	} else {
+		/* Every part is read: the same verdict and message. */
+		ck_assert_int_eq(hrc, rc);
+		ck_assert_str_eq(herr, err);
+	}
+	if (rc == 0)
+		vf_case_free(&full);
+}
+
+START_TEST(head_fixtures)
+{
+	static const char *const files[] = { "good.eml", "empty.eml",
+	    "garbage.eml", "nohdrend.eml", "noid.eml", "badid.eml",
+	    "noboundary.eml", "notmixed.eml", "torn.eml", "noclose.eml",
+	    "closenolf.eml", "badline.eml", "padded.eml", "nofields.eml",
+	    "twohist.eml", "norole.eml", "fieldsyntax.eml", "fieldname.eml",
+	    "fieldblank.eml", "fieldcont.eml", "hdrspace.eml", "hdrcont.eml",
+	    "mbox.eml", "nulhdr.eml", "nulfield.eml", "partnohdr.eml",
+	    "partnoblank.eml", "onlyclose.eml" };
+	struct vf_case full, h;
+	char err[256], herr[256], *buf;
+	size_t i, len, first;
+	int rc, hrc;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = fixture(files[i], &len);
+		head_check(buf, len, 1);
+		/*
+		 * A fault in the headers, the fields or the history is the
+		 * same error, message and line, whatever the first read.
+		 */
+		rc = vf_case_parse(&full, buf, len, err, sizeof(err));
+		for (first = 1; rc != 0 && first <= len + 1; first += 7) {
+			hrc = vf_case_parsehead(&h, buf, len, first, 0, herr,
+			    sizeof(herr));
+			if (hrc == 0) {
+				vf_case_free(&h);
+				continue;
+			}
+			ck_assert_msg(strcmp(herr, err) == 0, "%s, first "
+			    "%zu: \"%s\", the whole reader \"%s\"", files[i],
+			    first, herr, err);
+		}
+		if (rc == 0)
+			vf_case_free(&full);
+		free(buf);
+	}
+}
+END_TEST
+
+/* Every cut and every mutation of a good file, both readers. */
+START_TEST(head_cuts_mutations)
+{
+	static const char subst[] = { '\n', '\t', ' ', '-', ':', '\0', 'x' };
+	char *buf, keep;
+	size_t i, k, len;
+
+	buf = fixture("good.eml", &len);
+	for (i = 0; i <= len; i++)
+		head_check(buf, i, 97);
+	for (i = 0; i < len; i++) {
+		keep = buf[i];
+		for (k = 0; k < sizeof(subst); k++) {
+			if (subst[k] == keep)
+				continue;
+			buf[i] = subst[k];
+			head_check(buf, len, 211);
+		}
+		buf[i] = keep;
+	}
+	free(buf);
+}
+END_TEST
+
+/*
+ * A case whose history starts past the first read (a 15 KB field), with a
+ * 3 MB report after it and a damaged part after that: the head reader
+ * reads on to the end of the history and no further, so it accepts what
+ * the whole reader refuses for the damage past the history; VF_HEAD_PARTS
+ * reads every part and refuses it alike.
+ */
+START_TEST(head_large)
+{
+	struct vf_case c, h;
+	struct vf_buf out = { 0 }, big = { 0 };
+	char dir[PATH_MAX], p[PATH_MAX], err[256], herr[256], *at;
+	const char *t = getenv("TMPDIR");
+	size_t i;
+	int fd;
+
+	vf_case_init(&c, "2026-00007", "large", T);
+	for (i = 0; i < 400; i++)
+		vf_buf_printf(&big, "%sline %zu of a long proof of concept",
+		    i > 0 ? "\n" : "", i);
+	vf_case_field_set(&c, "vuln.reproduce", big.p);
+	vf_case_field_set(&c, "product.name", "\xef\xbc\xa6oo");
+	vf_case_history(&c, "test", "one");
+	vf_case_history(&c, "test", "two");
+	big.len = 0;
+	for (i = 0; i < 3 * 1024 * 1024 / 64; i++)
+		vf_buf_adds(&big, "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef012345678901234\n");
+	vf_case_add_part(&c, VF_PART_REPORT, "text/plain; charset=utf-8",
+	    NULL, 0, big.p, big.len);
+	vf_case_add_part(&c, VF_PART_NOTE, "text/plain; charset=utf-8",
+	    NULL, 0, "a note", 6);
+	vf_case_write(&c, &out);
+	vf_case_free(&c);
+	/* The history past twice the first read (4 KiB). */
+	ck_assert_uint_gt(strstr(out.p, "Vf-Part: history") - out.p, 8192);
+
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/2026-00007", dir);
+	ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600), -1);
+	ck_assert_int_eq(write(fd, out.p, out.len), (ssize_t)out.len);
+	close(fd);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, 0, herr,
+	    sizeof(herr)), 0);
+	same_head(&c, &h, 0);
+	vf_case_free(&h);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, VF_HEAD_PARTS,
+	    herr, sizeof(herr)), 0);
+	same_head(&c, &h, 1);
+	ck_assert_uint_eq(h.part[2].len, big.len);
+	vf_case_free(&h);
+	vf_case_free(&c);
+	head_check(out.p, out.len, 4093);
+
+	/* The note's boundary line damaged: past the history. */
+	at = strstr(out.p, "Vf-Part: note");
+	while (at > out.p && !(at[-1] == '\n' && at[0] == '-'))
+		at--;
+	at[2 + strcspn(at + 2, "\n")] = 'X';
+	ck_assert_int_ne(fd = open(p, O_WRONLY | O_TRUNC), -1);
+	ck_assert_int_eq(write(fd, out.p, out.len), (ssize_t)out.len);
+	close(fd);
+	ck_assert_int_eq(vf_case_load(&c, p, err, sizeof(err)), EX_DATAERR);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, 0, herr,
+	    sizeof(herr)), 0);
+	vf_case_free(&h);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, VF_HEAD_PARTS,
+	    herr, sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, err);
+
+	/* Missing, a directory, a link: vf_case_load's codes and words. */
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, dir, 0, herr,
+	    sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, "not a regular file");
+	ck_assert_int_eq(fd = open(dir, O_RDONLY | O_DIRECTORY), fd);
+	ck_assert_int_eq(vf_case_loadhead(&h, fd, "nosuch", 0, herr,
+	    sizeof(herr)), EX_NOINPUT);
+	fmt(p, "%s/link", dir);
+	ck_assert_int_eq(symlink("2026-00007", p), 0);
+	ck_assert_int_eq(vf_case_loadhead(&h, fd, "link", 0, herr,
+	    sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, "a symbolic link, not a case file");
+	close(fd);
+	ck_assert_int_eq(unlink(p), 0);
+	fmt(p, "%s/2026-00007", dir);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	vf_buf_free(&out);
+	vf_buf_free(&big);
+}
+END_TEST
+
+/* A head case is never written nor changed: each aborts, EX_SOFTWARE. */
+static struct vf_case *
+head_of_good(void)
+{
+	static struct vf_case h;
+	char err[256], *buf;
+	size_t len;
+
+	buf = fixture("good.eml", &len);
+	ck_assert_int_eq(vf_case_parsehead(&h, buf, len, len, 0, err,
+	    sizeof(err)), 0);
+	free(buf);
+	return &h;
+}
+
+START_TEST(head_write_aborts)
+{
+	struct vf_buf out = { 0 };
+
+	vf_case_write(head_of_good(), &out);
+}
+END_TEST
+
+START_TEST(head_set_aborts)
+{
+	vf_case_set(head_of_good(), "Vf-Kind", "web");
+}
+END_TEST
+
+START_TEST(head_field_aborts)
+{
+	vf_case_field_set(head_of_good(), "product.name", "x");
+}
+END_TEST
+
+START_TEST(head_history_aborts)
+{
+	vf_case_history(head_of_good(), "test", "x");
+}
+END_TEST
+
+START_TEST(head_part_aborts)
+{
+	vf_case_add_part(head_of_good(), VF_PART_NOTE, "text/plain", NULL, 0,
+	    "x", 1);
+}
+END_TEST
+
 static Suite *
 case_suite(void)
 {
@@ -937,6 +1226,14 @@ case_suite(void)
 	tcase_add_test(tc, every_prefix);
 	tcase_add_test(tc, every_mutation);
 	tcase_add_test(tc, load_files);
+	tcase_add_test(tc, head_fixtures);
+	tcase_add_test(tc, head_cuts_mutations);
+	tcase_add_test(tc, head_large);
+	tcase_add_exit_test(tc, head_write_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, head_set_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, head_field_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, head_history_aborts, EX_SOFTWARE);
+	tcase_add_exit_test(tc, head_part_aborts, EX_SOFTWARE);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
  * wrote differently.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "vf.h"
 #include "unit.h"
@@ -106,6 +107,62 @@ START_TEST(other_mail)
 }
 END_TEST
 
+/*
+ * vf_headers_pick (vf-ls -l) keeps of each message exactly the fields
+ * vf_headers_parse gives for the names asked, in order, values alike,
+ * with the same body and flags: folded fields, an mbox line, a field
+ * over the length limit, the count limit reached before a field asked.
+ */
+static void
+pick_same(const char *msg, const struct vf_limits *lim)
+{
+	static const char *const want[] = { "Vf-Id", "subject", NULL };
+	struct vf_kv *a = NULL, *b = NULL;
+	const char *ba, *bb;
+	size_t na = 0, nb = 0, i, k = 0;
+	int fa = 0, fb = 0, ra, rb;
+
+	ra = vf_headers_parse(msg, strlen(msg), lim, &a, &na, &ba, &fa);
+	rb = vf_headers_pick(msg, strlen(msg), lim, want, &b, &nb, &bb, &fb);
+	ck_assert_int_eq(ra, rb);
+	ck_assert_int_eq(fa, fb);
+	ck_assert_ptr_eq(ba, bb);
+	for (i = 0; i < na; i++) {
+		if (strcasecmp(a[i].name, "Vf-Id") != 0 &&
+		    strcasecmp(a[i].name, "Subject") != 0)
+			continue;
+		ck_assert_uint_lt(k, nb);
+		ck_assert_str_eq(a[i].name, b[k].name);
+		ck_assert_str_eq(a[i].value, b[k].value);
+		k++;
+	}
+	ck_assert_uint_eq(k, nb);
+	vf_headers_free(a, na);
+	vf_headers_free(b, nb);
+}
+
+START_TEST(pick_as_parse)
+{
+	struct vf_limits lim;
+	char big[600];
+
+	vf_limits_default(&lim);
+	pick_same("Date: x\nSubject: one\n two\nVf-Id: 2026-00001\n\nbody", &lim);
+	pick_same("From x@y Thu\nvf-id:  2026-00002 \nX: y\n\n", &lim);
+	pick_same(" bad start\nSubject: s\n\n", &lim);
+	pick_same("Subject: a\nnot a field\nVf-Id: 2026-00003\n", &lim);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	lim.header = 100;
+	pick_same((snprintf(big, sizeof(big), "X-Long: %0500d\nSubject: s\n"
+	    "Vf-Id: 2026-00004\n\n", 1), big), &lim);
+	lim.headers = 2;
+	pick_same("A: 1\nB: 2\nSubject: past the limit\nVf-Id: 2026-00005\n\n",
+	    &lim);
+	pick_same("Subject: 1\nVf-Id: 2026-00006\nC: 3\n\n", &lim);
+}
+END_TEST
+
 static Suite *
 mail_suite(void)
 {
@@ -114,6 +171,7 @@ mail_suite(void)
 
 	tcase_add_test(tc, same_mail);
 	tcase_add_test(tc, other_mail);
+	tcase_add_test(tc, pick_as_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }

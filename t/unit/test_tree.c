@@ -1342,6 +1342,42 @@ START_TEST(log_lines)
 }
 END_TEST
 
+/*
+ * A case read by its head (vf_case_loadhead) is not saved: vf_case_save
+ * refuses it with EX_SOFTWARE and the file stays as it was, byte for
+ * byte, so no tool can write a case cut after its history.
+ */
+START_TEST(save_refuses_head)
+{
+	struct vf_root r;
+	struct vf_case c;
+	struct vf_buf b = { 0 };
+	char path[PATH_MAX], err[256], *got;
+	size_t len;
+
+	open_root(&r);
+	case_bytes(&b, "2026-00003");
+	ck_assert_int_eq(vf_deliver(&r, "received", "2026-00003", b.p, b.len,
+	    path, sizeof(path)), 0);
+	ck_assert_int_eq(vf_case_loadhead(&c, AT_FDCWD, path, 0, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_save(&r, path, sizeof(path), &c, "test", 0),
+	    EX_SOFTWARE);
+	vf_case_free(&c);
+	ck_assert_int_eq(vf_case_loadhead(&c, AT_FDCWD, path, VF_HEAD_PARTS,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_save(&r, path, sizeof(path), &c, "test",
+	    VF_CASE_NEW), EX_SOFTWARE);
+	vf_case_free(&c);
+	got = slurp(path, &len);
+	ck_assert_uint_eq(len, b.len);
+	ck_assert_mem_eq(got, b.p, len);
+	free(got);
+	vf_buf_free(&b);
+	vf_root_close(&r);
+}
+END_TEST
+
 static Suite *
 tree_suite(void)
 {
@@ -1354,6 +1390,7 @@ tree_suite(void)
 	tcase_add_test(tc, root_env);
 	tcase_add_test(tc, state_make);
 	tcase_add_test(tc, deliver_basic);
+	tcase_add_test(tc, save_refuses_head);
 	tcase_add_test(tc, deliver_pieces);
 	tcase_add_test(tc, deliver_bad_names);
 	tcase_add_test(tc, deliver_full_disk);
