@@ -100,8 +100,7 @@ main(int argc, char *argv[])
 		warnx("%s", msg);
 		goto out;
 	}
-	if ((rc = vf_share_fields(&fields)) != 0)
-		goto out;
+	/* The field table is loaded by vf_intake, while gpg runs. */
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
 	if ((max = setting(&cfg, "max-message-size", 1024, 1LL << 34,
@@ -141,7 +140,8 @@ main(int argc, char *argv[])
 
 	in.root = &root;
 	in.cfg = &cfg;
-	in.fields = &fields;
+	in.fields = NULL;
+	in.fields_late = &fields;
 	in.tool = "vf-parse";
 	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
 		goto out;
