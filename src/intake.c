@@ -228,68 +228,19 @@ likely_whole(const char *msg, size_t len, const struct vf_limits *lim)
 	return enc;
 }
 
-/*
- * A thread with every signal blocked, so that the process's signals
- * (SIGALRM, SIGTERM) reach the main thread: 1 started, 0 not (EAGAIN),
- * and then the caller does the work in line.
- */
-static int
-thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t all, old;
-	int made;
-
-	(void)sigfillset(&all);
-	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	made = pthread_create(t, NULL, fn, arg) == 0;
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return made;
-}
-
 static void
 early_start(struct early *e, const char *raw, size_t len, const char *key)
 {
+	sigset_t all, old;
+
 	e->raw = raw;
 	e->len = len;
 	e->key = key;
-	/* No thread: add_original encrypts in line, as before. */
-	e->on = thread_start(&e->t, early_run, e);
-}
-
-/*
- * The field table (2M instructions to read and check, a third of a 4K
- * delivery) is loaded in a thread of its own while the main thread takes
- * the mail apart, which for PGP/MIME mail is mostly waiting for gpg to
- * decrypt it. Nothing uses the table before fields_join: the parse
- * (vf_report_extract) and the threading (sent_of) do not.
- */
-struct fields_job {
-	pthread_t		 t;
-	int			 on;
-	int			 rc;
-	struct vf_fields	*f;
-};
-
-static void *
-fields_run(void *arg)
-{
-	struct fields_job *j = arg;
-
-	j->rc = vf_share_fields(j->f);
-	return NULL;
-}
-
-static int
-fields_join(struct fields_job *j)
-{
-	int r;
-
-	if (j->on) {
-		if ((r = pthread_join(j->t, NULL)) != 0)
-			errc(EX_SOFTWARE, r, "pthread_join");
-		j->on = 0;
-	}
-	return j->rc;
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* No thread (EAGAIN): add_original encrypts in line, as before. */
+	e->on = pthread_create(&e->t, NULL, early_run, e) == 0;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Wait for the early encryption; 1 when there was one (rc and g set). */
@@ -1422,7 +1373,6 @@ int
 vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
-	struct fields_job fj;
 	const char *state, *fr, *msg;
 	char err[512], *norm;
 	size_t normlen, i;
@@ -1475,14 +1425,13 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		early_start(&ml.enc, raw, rawlen,
 		    vf_config_get(in->cfg, "office-key"));
 	/* The field table, while gpg runs (vf-parse leaves it to us). */
-	memset(&fj, 0, sizeof(fj));
 	if (in->fields == NULL) {
-		if ((fj.f = in->fields_late) == NULL) {
-			rc = EX_SOFTWARE;
+		if (in->fields_late == NULL ||
+		    (rc = vf_share_fields(in->fields_late)) != 0) {
+			rc = in->fields_late == NULL ? EX_SOFTWARE : rc;
 			goto done;
 		}
-		if (!(fj.on = thread_start(&fj.t, fields_run, &fj)))
-			(void)fields_run(&fj);
+		in->fields = in->fields_late;
 	}
 	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim,
 	    vf_config_get(in->cfg, "office-key"));
@@ -1496,11 +1445,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 			warnx("cannot run gpg (%s)", vf_gpg_program());
 		rc = rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 		goto done;
-	}
-	if (fj.f != NULL) {
-		if ((rc = fields_join(&fj)) != 0)
-			goto done;
-		in->fields = fj.f;
 	}
 	/* The raw From, for mail readers, where it is plain ASCII. */
 	if ((fr = ml.r.from_raw) != NULL && strlen(fr) < HDR_MAX &&
@@ -1533,7 +1477,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		rc = file_new(in, &ml);
 	}
 done:
-	(void)fields_join(&fj);
 	/* Not needed (kept as it came, a duplicate follow-up, an error). */
 	(void)early_join(&ml.enc);
 	vf_gpg_free(&ml.enc.g);

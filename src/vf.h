@@ -965,8 +965,8 @@ struct vf_intake {
 	const struct vf_fields	*fields;
 	/*
 	 * When fields is NULL: the table is loaded into this (vf_share_fields)
-	 * in a thread while the mail is taken apart and gpg runs, so that
-	 * they overlap; fields then points at it.
+	 * once the original's encryption has started, so that the two
+	 * overlap; fields then points at it.
 	 */
 	struct vf_fields	*fields_late;
 	struct vf_limits	 lim;
