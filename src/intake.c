@@ -23,54 +23,16 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sha2.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "vf.h"
 
 /* Header values copied from a mail are cut to this: one line, readable. */
 #define HDR_MAX	900
-
-/*
- * The original's encryption to the office key (a clear mail's one gpg
- * run) starts as soon as the mail is known to be new, and runs while
- * vf-parse loads the field table, takes the mail apart, reads the form,
- * reserves the number and builds the case: on two CPUs only gpg's run
- * and the case's write and fsyncs are left on the critical path
- * (doc/BENCH.md, "vf-parse: the original encrypted while the case is
- * built"). Before this, gpg started after all of that.
- *
- * A thread calling the unchanged vf_gpg_encrypt is the simplest way that
- * is correct at every size: gpg must be fed and drained the whole time it
- * runs (a 100K mail does not fit in a pipe, and gpg writes before it has
- * read everything), which vf_run's poll loop does. The thread reads only
- * the mail and the key, both left untouched until it is joined, and
- * writes only its own struct; it starts with every signal blocked, so
- * that SIGALRM (vf-parse's timeout) reaches the main thread, whose handler
- * kills every child vf_run has running (run.c). Nothing is written to
- * disk before the join.
- *
- * Mails above EARLY_MAX are encrypted after the parse as before: there
- * gpg's run dwarfs the parse, and its ciphertext would sit in memory
- * beside the parsed and decoded mail, raising the peak.
- */
-#define EARLY_MAX	(1024 * 1024)
-
-struct early {
-	pthread_t	 t;
-	int		 on;		/* started and not yet joined */
-	int		 rc;		/* vf_gpg_encrypt's */
-	const char	*raw;
-	size_t		 len;
-	const char	*key;
-	struct vf_gpg	 g;
-};
 
 /*
  * What one encrypted text piece's form says, when the report joins
@@ -84,7 +46,6 @@ struct apart {
 
 struct mail {
 	struct vf_report	 r;
-	struct early		 enc;		/* the original's encryption */
 	struct vf_form		 form;
 	struct apart		*ap;		/* r.apart: forms per piece */
 	size_t			 nap;
@@ -185,78 +146,6 @@ signature_line(const struct vf_report *r, char *buf, size_t size)
 		buf[size - 1] = '\0';
 }
 
-static void *
-early_run(void *arg)
-{
-	struct early *e = arg;
-
-	e->rc = vf_gpg_encrypt(e->raw, e->len, e->key, &e->g);
-	return NULL;
-}
-
-/*
- * Will the original most likely be kept as it came (r->whole: nothing but
- * ciphertext)? Then it is not encrypted early. Only a guess, and a wrong
- * one costs time, never a result: add_original encrypts after all when
- * nothing was started, and throws the early ciphertext away when the mail
- * turns out to be kept as it came. A root that is multipart/encrypted, or
- * an armoured message anywhere, counts as ciphertext.
- */
-static int
-likely_whole(const char *msg, size_t len, const struct vf_limits *lim)
-{
-	static const char arm[] = "-----BEGIN PGP MESSAGE-----";
-	struct vf_kv *h = NULL;
-	const char *body;
-	size_t n = 0, i;
-	char *t;
-	int fl = 0, enc = 0;
-
-	if (memmem(msg, len, arm, sizeof(arm) - 1) != NULL)
-		return 1;
-	/* Past a limit the fields before it are still there. */
-	(void)vf_headers_parse(msg, len, lim, &h, &n, &body, &fl);
-	for (i = 0; i < n; i++)
-		if (strcasecmp(h[i].name, "Content-Type") == 0) {
-			t = vf_hdr_token(h[i].value);
-			enc = t != NULL &&
-			    strncasecmp(t, "multipart/encrypted", 19) == 0;
-			free(t);
-			break;
-		}
-	vf_headers_free(h, n);
-	return enc;
-}
-
-static void
-early_start(struct early *e, const char *raw, size_t len, const char *key)
-{
-	sigset_t all, old;
-
-	e->raw = raw;
-	e->len = len;
-	e->key = key;
-	(void)sigfillset(&all);
-	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	/* No thread (EAGAIN): add_original encrypts in line, as before. */
-	e->on = pthread_create(&e->t, NULL, early_run, e) == 0;
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-/* Wait for the early encryption; 1 when there was one (rc and g set). */
-static int
-early_join(struct early *e)
-{
-	int r;
-
-	if (!e->on)
-		return 0;
-	if ((r = pthread_join(e->t, NULL)) != 0)
-		errc(EX_SOFTWARE, r, "pthread_join");
-	e->on = 0;
-	return 1;
-}
-
 /*
  * The original as a part: kept as it came when it is nothing but
  * ciphertext (it is then encrypted already, and re-encrypting would double
@@ -264,7 +153,7 @@ early_join(struct early *e)
  */
 static int
 add_original(struct vf_case *c, const struct vf_intake *in,
-    struct mail *ml, const char *id)
+    const struct mail *ml, const char *id)
 {
 	struct vf_kv h[4];
 	struct vf_gpg g;
@@ -296,15 +185,8 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		return 0;
 	}
 	key = vf_config_get(in->cfg, "office-key");
-	if (early_join(&ml->enc)) {
-		/* The same call, made earlier: its result, moved here. */
-		g = ml->enc.g;
-		memset(&ml->enc.g, 0, sizeof(ml->enc.g));
-		rc = ml->enc.rc;
-	} else {
-		memset(&g, 0, sizeof(g));
-		rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
-	}
+	memset(&g, 0, sizeof(g));
+	rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
 	if (rc != 0) {
 		if (rc == EX_CONFIG)
 			warnx("cannot encrypt to office-key %s: is its public "
@@ -1421,18 +1303,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		normlen = rawlen;
 		msg = raw;
 	}
-	if (rawlen <= EARLY_MAX && !likely_whole(msg, normlen, &in->lim))
-		early_start(&ml.enc, raw, rawlen,
-		    vf_config_get(in->cfg, "office-key"));
-	/* The field table, while gpg runs (vf-parse leaves it to us). */
-	if (in->fields == NULL) {
-		if (in->fields_late == NULL ||
-		    (rc = vf_share_fields(in->fields_late)) != 0) {
-			rc = in->fields_late == NULL ? EX_SOFTWARE : rc;
-			goto done;
-		}
-		in->fields = in->fields_late;
-	}
 	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim,
 	    vf_config_get(in->cfg, "office-key"));
 	if (rc != 0) {
@@ -1477,9 +1347,6 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		rc = file_new(in, &ml);
 	}
 done:
-	/* Not needed (kept as it came, a duplicate follow-up, an error). */
-	(void)early_join(&ml.enc);
-	vf_gpg_free(&ml.enc.g);
 	close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);

@@ -10,10 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -234,42 +232,16 @@ pump(struct chan *ch, size_t nch, const struct timespec *deadline)
 	}
 }
 
-/*
- * The children running now, for vf_run_kill from a signal handler. vf_run
- * may run in two threads at once (vf-parse encrypts the original in one
- * while the other parses, and the parse may verify or decrypt inline
- * PGP), so each run claims a slot with a lock-free compare-and-swap,
- * which a signal handler may read: 0 is free, -1 claimed but not yet
- * spawned, else the child's pid.
- */
-#define RUN_MAXKIDS	4
-static _Atomic pid_t running[RUN_MAXKIDS];
+/* The child running now, for vf_run_kill from a signal handler. */
+static volatile pid_t running = -1;
 
 void
 vf_run_kill(void)
 {
-	pid_t pid;
-	size_t i;
+	pid_t pid = running;
 
-	for (i = 0; i < RUN_MAXKIDS; i++)
-		if ((pid = atomic_load(&running[i])) > 0)
-			(void)kill(pid, SIGKILL);
-}
-
-/* A slot for this run's child; no more than RUN_MAXKIDS runs at once. */
-static _Atomic pid_t *
-run_claim(void)
-{
-	pid_t free_;
-	size_t i;
-
-	for (i = 0; i < RUN_MAXKIDS; i++) {
-		free_ = 0;
-		if (atomic_compare_exchange_strong(&running[i], &free_, -1))
-			return &running[i];
-	}
-	errx(EX_SOFTWARE, "vf_run: more than %d children at once",
-	    RUN_MAXKIDS);
+	if (pid > 0)
+		(void)kill(pid, SIGKILL);
 }
 
 int
@@ -346,7 +318,6 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 	int p[2], low, e, rc, r, fd, flags, wst, pipe_was_pending;
 	size_t i;
 	pid_t pid;
-	_Atomic pid_t *slot;
 
 	if (argv == NULL || argv[0] == NULL || nio > RUN_MAXIO)
 		errx(EX_SOFTWARE, "vf_run: bad arguments");
@@ -434,14 +405,11 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 	 * SIGPIPE is blocked while we write to the child, so that a child
 	 * that exits early gives us EPIPE instead of killing us; one that
 	 * we caused is consumed afterwards. The child starts with the
-	 * caller's mask and SIGPIPE at its default. The mask is this
-	 * thread's (pthread_sigmask): a SIGPIPE raised by write(2) is sent
-	 * to the thread that wrote, so each thread in vf_run guards and
-	 * consumes its own, and sigpending/sigtimedwait see this thread's.
+	 * caller's mask and SIGPIPE at its default.
 	 */
 	sigemptyset(&pipeset);
 	sigaddset(&pipeset, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipeset, &oldmask);
+	sigprocmask(SIG_BLOCK, &pipeset, &oldmask);
 	pipe_was_pending = sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGPIPE) == 1;
 	if (rc == 0 && ((e = posix_spawnattr_setsigmask(&attr,
@@ -452,13 +420,12 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 		rc = errno_exit(e);
 
 	pid = -1;
-	slot = run_claim();
 	if (rc == 0 && (e = posix_spawnp(&pid, argv[0], &fa, &attr, argv,
 	    environ)) != 0) {
 		rc = errno_exit(e);
 		pid = -1;
 	}
-	atomic_store(slot, pid > 0 ? pid : -1);
+	running = pid;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	/* Only the child may hold its ends, or we never see EOF. */
@@ -484,8 +451,7 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 		wst = 0;
 		if (reap(pid, &wst, dl, &late) == -1 && rc == 0)
 			rc = EX_OSERR;
-		/* Reaped: its pid may be anyone's now. */
-		atomic_store(slot, 0);
+		running = -1;
 		if (status != NULL)
 			*status = wst;
 		if (late && timedout != NULL)
@@ -500,7 +466,6 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 		    errno == EINTR)
 			;
 	}
-	atomic_store(slot, 0);
-	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	return rc;
 }

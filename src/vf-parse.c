@@ -100,7 +100,8 @@ main(int argc, char *argv[])
 		warnx("%s", msg);
 		goto out;
 	}
-	/* The field table is loaded by vf_intake, while gpg runs. */
+	if ((rc = vf_share_fields(&fields)) != 0)
+		goto out;
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
 	if ((max = setting(&cfg, "max-message-size", 1024, 1LL << 34,
@@ -140,8 +141,7 @@ main(int argc, char *argv[])
 
 	in.root = &root;
 	in.cfg = &cfg;
-	in.fields = NULL;
-	in.fields_late = &fields;
+	in.fields = &fields;
 	in.tool = "vf-parse";
 	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
 		goto out;

@@ -963,12 +963,6 @@ struct vf_intake {
 	struct vf_root		*root;
 	const struct vf_config	*cfg;
 	const struct vf_fields	*fields;
-	/*
-	 * When fields is NULL: the table is loaded into this (vf_share_fields)
-	 * once the original's encryption has started, so that the two
-	 * overlap; fields then points at it.
-	 */
-	struct vf_fields	*fields_late;
 	struct vf_limits	 lim;
 	const char		*tool;		/* for history and log */
 	char			 path[4096];	/* out: the case file */

@@ -454,42 +454,5 @@ grep -q 'cannot run gpg' "$work/err"
 ok $? "gpg cannot be run: says so"
 is "$(ncases)" "$before" "gpg cannot be run: nothing filed"
 
-# Two gpg at once (src/intake.c: the original's encryption starts before
-# the parse, and the parse verifies a clearsigned text): the original
-# still decrypts to the mail, and when both hang the timeout kills both.
-{
-	printf 'From: taro@example.jp\nSubject: clearsigned, encrypted early\n\n'
-	cat "$work/signed.txt"
-} >"$work/m16"
-p16=$(vf-parse <"$work/m16" 2>"$work/err")
-ok $? "clearsigned with the early encryption: exit 0"
-case $(header "$p16" Vf-Signature) in
-good*) ok 0 "clearsigned with the early encryption: signature checked" ;;
-*) ok 1 "clearsigned with the early encryption: signature '$(header "$p16" Vf-Signature)'" ;;
-esac
-sed -n '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/p' "$p16" \
-    >"$work/orig16.asc"
-gpg --batch --quiet --decrypt "$work/orig16.asc" >"$work/orig16" 2>/dev/null
-cmp -s "$work/orig16" "$work/m16"
-ok $? "clearsigned with the early encryption: original decrypts to the mail"
-printf '#!/bin/sh\necho $$ >>"%s/hang2.pids"\nexec sleep 60\n' "$work" \
-    >"$work/hang2"
-chmod +x "$work/hang2"
-: >"$work/hang2.pids"
-echo 'timeout 2' >>"$VF_ROOT/config"
-before=$(ncases)
-sed 's/^Subject: .*/Subject: two gpg hang/' "$work/m16" |
-    VF_GPG=$work/hang2 vf-parse >/dev/null 2>"$work/err"
-is $? 75 "two gpg hang: 75 after the timeout"
-is "$(ncases)" "$before" "two gpg hang: nothing filed"
-is "$(grep -c . "$work/hang2.pids")" 2 "two gpg hang: both were running"
-sleep 1
-alive=0
-while read -r pid; do
-	st=$(ps -o stat= -p "$pid" 2>/dev/null)
-	case $st in ""|Z*) ;; *) alive=$((alive + 1)) ;; esac
-done <"$work/hang2.pids"
-is "$alive" 0 "two gpg hang: both killed"
-cp "$work/config.good" "$VF_ROOT/config"
 
 done_testing
