@@ -64,13 +64,20 @@ UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
 SCRIPTS = bin/vf-demo bin/vf-send bin/vf-charts \
 	bin/vf-feed-nvd bin/vf-feed-osv bin/vf-feed-jvn
-MAN1 = $(wildcard share/man/*.1)
+# share/man/vf-feed-*.1 are links to vf-feed.1, installed as links.
+MAN1 = $(filter-out $(FEED_PAGES:%=share/man/%.1),$(wildcard share/man/*.1))
 MAN5 = $(wildcard share/man/*.5)
 MAN7 = $(wildcard share/man/*.7)
 # The converters share vf-feed.1; each name gets a link to it.
 FEED_PAGES = vf-feed-nvd vf-feed-osv vf-feed-jvn
 
-all: $(TOOLS)
+all: $(TOOLS) share-modes
+
+# The tools refuse a policy, template or field table that group or others
+# may write (vf_file_trusted): a checkout made under umask 002 would leave
+# the demo and the tests, which read share/ in place, unable to notify.
+share-modes:
+	@chmod -R go-w share
 
 # Rebuild everything when the flags change (plain, sanitizer, user CFLAGS).
 obj/flags: FORCE
@@ -202,5 +209,5 @@ clean:
 	rm -rf obj $(TOOLS) t/unit/*.t $(HELPERS)
 
 FORCE:
-.PHONY: all check units valgrind demo lint fuzz fuzzers bench install uninstall clean FORCE
+.PHONY: all check units valgrind demo lint fuzz fuzzers bench share-modes install uninstall clean FORCE
 .SUFFIXES:

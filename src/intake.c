@@ -816,9 +816,8 @@ same_addr(const char *a, const char *b)
 
 /*
  * Is the answer from the party the notice went to? The From address
- * against the address the notice was sent to (notice.c takes it from the
- * case: reporter.email for the reporter, Vf-Route-Address, else the
- * coordinator-address for the coordinator), and a signature against the
+ * against the address the notice was sent to (vf_party_address, which
+ * notice.c writes to), and a signature against the
  * key on record (the report's signer, else Vf-Reporter-Key; Vf-Route-Key,
  * else coordinator-key for the coordinator). A signature where no key is
  * on record is a key-mismatch too: nothing proves the key is theirs.
@@ -833,12 +832,11 @@ static const char *
 party_check(const struct vf_intake *in, const struct vf_case *c,
     const struct vf_report *r, const char *role)
 {
-	const char *addr, *key, *route;
-	char *from, *want;
+	const char *key, *route;
+	char *addr, *from, *want;
 	int same, mine;
 
 	if (strcmp(role, "reporter") == 0) {
-		addr = vf_case_field(c, "reporter.email");
 		/* The report's signer, else the key notices went to. */
 		if ((key = vf_case_get(c, "Vf-Signer")) == NULL)
 			key = vf_case_get(c, "Vf-Reporter-Key");
@@ -846,22 +844,18 @@ party_check(const struct vf_intake *in, const struct vf_case *c,
 		/* The route's, if the case is routed to that party. */
 		route = vf_case_get(c, "Vf-Route");
 		mine = route != NULL && strcmp(route, role) == 0;
-		addr = mine ? vf_case_get(c, "Vf-Route-Address") : NULL;
 		key = mine ? vf_case_get(c, "Vf-Route-Key") : NULL;
 		/* As notice.c falls back for the coordinator. */
 		if (strcmp(role, "coordinator") == 0 && (route == NULL ||
-		    mine)) {
-			if (addr == NULL)
-				addr = vf_config_get(in->cfg,
-				    "coordinator-address");
-			if (key == NULL)
-				key = vf_config_get(in->cfg,
-				    "coordinator-key");
-		}
+		    mine) && key == NULL)
+			key = vf_config_get(in->cfg, "coordinator-key");
 	}
+	/* Where notices to the party went: the same rule as vf-notify's. */
+	addr = vf_party_address(c, in->cfg, role);
 	from = r->from != NULL ? vf_addr_mailbox(r->from) : NULL;
 	want = addr != NULL ? vf_addr_ascii(addr) : NULL;
 	same = from != NULL && want != NULL && same_addr(from, want);
+	free(addr);
 	free(from);
 	free(want);
 	if (!same)

@@ -163,6 +163,11 @@ struct job {
 	char				 used[65];	/* key encrypted to */
 	const char			*used_src;
 	int				 clear;
+	char				 idbuf[VF_IDLEN];
+	int				 lk;		/* the case's lock */
+	/* The batch's gpg run: what it signs, what it gives back. */
+	const struct vf_buf		*bent;
+	struct vf_buf			*bpgp;
 };
 
 static int
@@ -490,25 +495,24 @@ party_keys(struct job *j)
 static int
 recipient(struct job *j)
 {
-	const char *a = NULL, *route = vf_case_get(&j->c, "Vf-Route");
+	const char *route = vf_case_get(&j->c, "Vf-Route");
+	char *a;
 
+	if (strcmp(j->role, "reporter") != 0 && route != NULL &&
+	    strcmp(route, j->role) != 0) {
+		warnx("VF#%s: routed to the %s (Vf-Route), not the %s: no %s "
+		    "notice", j->id, route, j->role, j->kd->name);
+		return EX_DATAERR;
+	}
+	a = vf_party_address(&j->c, j->n->cfg, j->role);
 	if (strcmp(j->role, "reporter") == 0) {
-		if ((a = vf_case_field(&j->c, "reporter.email")) == NULL) {
-			warnx("VF#%s: no reporter.email: the %s notice has no "
-			    "recipient", j->id, j->kd->name);
-			return EX_DATAERR;
-		}
-	} else {
-		if (route != NULL && strcmp(route, j->role) != 0) {
-			warnx("VF#%s: routed to the %s (Vf-Route), not the "
-			    "%s: no %s notice", j->id, route, j->role,
+		if (a == NULL) {
+			warnx("VF#%s: neither reporter.email nor a From "
+			    "address: the %s notice has no recipient", j->id,
 			    j->kd->name);
 			return EX_DATAERR;
 		}
-		if (route != NULL)
-			a = vf_case_get(&j->c, "Vf-Route-Address");
-		if (a == NULL && strcmp(j->role, "coordinator") == 0)
-			a = vf_config_get(j->n->cfg, "coordinator-address");
+	} else {
 		if (a == NULL) {
 			warnx("VF#%s: no address for the %s (Vf-Route-Address%s)",
 			    j->id, j->role, strcmp(j->role, "coordinator") == 0 ?
@@ -520,12 +524,41 @@ recipient(struct job *j)
 		j->to_name = j->route_name != NULL ?
 		    vf_strdup(j->route_name) : NULL;
 	}
-	if ((j->to = vf_addr_ascii(a)) == NULL) {
+	j->to = vf_addr_ascii(a);
+	free(a);
+	if (j->to == NULL) {
 		warnx("VF#%s: the %s's address is not an addr-spec: nothing "
 		    "is sent", j->id, j->role);
 		return EX_DATAERR;
 	}
 	return 0;
+}
+
+/*
+ * A field of a group (reporter.email@reach) is listed missing alone, the
+ * first of its group; any of the others would do, and the reporter must
+ * be told so, or one who has no e-mail to give cannot answer ("or a
+ * telephone or fax number", as IPA's form asks).
+ */
+static void
+alternatives(const struct job *j, const struct vf_field *f, struct vf_buf *o)
+{
+	const struct vf_fields *ft = j->n->fields;
+	const struct vf_field *g;
+	int ja = strcmp(j->lang, "ja") == 0, n = 0;
+	size_t k;
+
+	if (f->group == NULL)
+		return;
+	for (k = 0; k < ft->n; k++) {
+		g = &ft->f[k];
+		if (g == f || g->group == NULL || strcmp(g->group, f->group) != 0)
+			continue;
+		vf_buf_printf(o, "%s%s", n++ == 0 ? (ja ? "（または " : " (or ") :
+		    (ja ? "、" : ", "), ja ? g->ja[0] : g->en[0]);
+	}
+	if (n > 0)
+		vf_buf_adds(o, ja ? "）" : ")");
 }
 
 /* The lines of ${missing}: each named field's label, one a line. */
@@ -557,6 +590,8 @@ missing_text(struct job *j, struct vf_buf *o)
 			vf_buf_printf(o, "%s%s", strcmp(j->lang, "ja") == 0 ?
 			    "・" : "- ", strcmp(j->lang, "ja") == 0 ? f->ja[0] :
 			    f->en[0]);
+			if (i == 0)
+				alternatives(j, f, o);
 		}
 		free(list);
 	}
@@ -1324,19 +1359,27 @@ recorded_already(struct job *j, const char *mid)
 	return -1;
 }
 
-int
-vf_notice(struct vf_notify *n, const char *what)
-{
-	struct job j;
-	char id[VF_IDLEN], err[512], mid[256];
-	const char *host;
-	int rc, lk = -1;
+#define NOTICE_AGAIN	(-2)	/* the case has a notice in flight: drain */
 
-	n->made = 0;
-	n->path[0] = '\0';
-	memset(&j, 0, sizeof(j));
-	j.n = n;
-	if ((j.kd = kind_find(n->kind)) == NULL) {
+static int batch_has(const void *, const char *);
+
+/*
+ * Everything before the notice is made, nothing written: the case found,
+ * locked, loaded and checked, the Message-ID chosen. 0 to go on, -1
+ * nothing to make, NOTICE_AGAIN (not locked) when a batch has this case
+ * in flight, else the exit status.
+ */
+static int
+begin(struct job *j, struct vf_notify *n, const char *what)
+{
+	char err[512], mid[256];
+	const char *host;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	j->n = n;
+	j->lk = -1;
+	if ((j->kd = kind_find(n->kind)) == NULL) {
 		warnx("%s: no such notice kind", n->kind);
 		return EX_USAGE;
 	}
@@ -1348,60 +1391,305 @@ vf_notice(struct vf_notify *n, const char *what)
 		return EX_CONFIG;
 	}
 	host++;
-	if ((rc = vf_resolve(n->root, what, j.path, sizeof(j.path),
-	    &j.state)) != 0)
+	if ((rc = vf_resolve(n->root, what, j->path, sizeof(j->path),
+	    &j->state)) != 0)
 		return rc;
-	if (vf_path_state(n->root, j.path, id, sizeof(id)) == NULL)
+	if (vf_path_state(n->root, j->path, j->idbuf, sizeof(j->idbuf)) ==
+	    NULL)
 		return EX_NOINPUT;
-	if ((rc = vf_lock(n->root, id, &lk)) != 0)
+	/* Its lock is held by the batch's own notice of it: not twice. */
+	if (n->batch != NULL && batch_has(n->batch, j->idbuf))
+		return NOTICE_AGAIN;
+	if ((rc = vf_lock(n->root, j->idbuf, &j->lk)) != 0)
 		return rc;
 	/* Under the lock, where it is now: it may have moved meanwhile. */
-	if ((rc = vf_find(n->root, id, j.path, sizeof(j.path),
-	    &j.state)) != 0) {
-		warnx("%s: no such case", id);
-		goto out;
+	if ((rc = vf_find(n->root, j->idbuf, j->path, sizeof(j->path),
+	    &j->state)) != 0) {
+		warnx("%s: no such case", j->idbuf);
+		return rc;
 	}
-	if ((rc = vf_case_load(&j.c, j.path, err, sizeof(err))) != 0) {
-		warnx("%s: %s", j.path, err);
-		goto out;
+	if ((rc = vf_case_load(&j->c, j->path, err, sizeof(err))) != 0) {
+		warnx("%s: %s", j->path, err);
+		return rc;
 	}
 	/* Before anything is made or recorded (.sent, the outbox). */
-	if ((rc = vf_case_clock_ok(&j.c, j.path)) != 0)
-		goto out;
-	j.id = id;
-	j.kind = vf_kind_bit(vf_case_get(&j.c, "Vf-Kind"));
-	if ((rc = setup(&j)) != 0)
-		goto out;
-	if (recorded(&j, mid, sizeof(mid)) && !n->force) {
-		if ((rc = recorded_already(&j, mid)) != 0)
-			goto out;
+	if ((rc = vf_case_clock_ok(&j->c, j->path)) != 0)
+		return rc;
+	j->id = j->idbuf;
+	j->kind = vf_kind_bit(vf_case_get(&j->c, "Vf-Kind"));
+	if ((rc = setup(j)) != 0)
+		return rc;
+	if (recorded(j, mid, sizeof(mid)) && !n->force) {
+		if ((rc = recorded_already(j, mid)) != 0)
+			return rc;
 	}
-	if (!j.remake && (rc = vf_mail_msgid(j.msgid, sizeof(j.msgid), id,
-	    host)) != 0) {
+	if (!j->remake && (rc = vf_mail_msgid(j->msgid, sizeof(j->msgid),
+	    j->id, host)) != 0) {
 		warnx("office-address %s: no host to name mail after",
 		    vf_config_get(n->cfg, "office-address"));
-		rc = EX_CONFIG;
-		goto out;
+		return EX_CONFIG;
 	}
-	rc = make(&j);
+	return 0;
+}
+
+/*
+ * After make() (made set) or in its place: take back a .sent entry no
+ * case records, complete a move an interruption left, unlock.
+ */
+static int
+end(struct job *j, int rc, int made)
+{
+	char mid[256];
+
 	/*
 	 * Failed, and the case does not record this Message-ID (never
 	 * written, or taken back): .sent's entry of it is taken back too,
 	 * the tree as it was. A remade one the case records stays.
 	 */
-	if (rc > 0 && !j.remake && !names_msgid(&j.c, j.msgid))
-		(void)vf_sent_drop(n->root, j.msgid);
-out:
+	if (made && rc > 0 && !j->remake && !names_msgid(&j->c, j->msgid))
+		(void)vf_sent_drop(j->n->root, j->msgid);
 	if (rc == -1) {
 		/* Nothing to do; still, a move an interruption left. */
 		rc = 0;
-		if (j.kd->to != NULL && j.state != NULL &&
-		    strcmp(j.state, j.kd->from) == 0 && recorded(&j, mid,
+		if (j->kd->to != NULL && j->state != NULL &&
+		    strcmp(j->state, j->kd->from) == 0 && recorded(j, mid,
 		    sizeof(mid)))
-			rc = move_on(&j);
+			rc = move_on(j);
 	}
-	job_free(&j);
-	if (lk != -1)
-		vf_unlock(lk);
+	job_free(j);
+	if (j->lk != -1)
+		vf_unlock(j->lk);
+	j->lk = -1;
 	return rc;
+}
+
+int
+vf_notice(struct vf_notify *n, const char *what)
+{
+	struct job j;
+	int rc;
+
+	n->made = 0;
+	n->path[0] = '\0';
+	if ((rc = begin(&j, n, what)) != 0)
+		return end(&j, rc, 0);
+	return end(&j, make(&j), 1);
+}
+
+/*
+ * Many notices at once (vf-notify -j N): up to N notices in flight, each
+ * in a thread of its own that does what make() does beside gpg (the
+ * record, steps 1 and 2, written while gpg signs and encrypts, taken back
+ * if gpg fails), while the next case is read and its mail made ready.
+ * The mails are then put in the outbox, the cases moved on and the log
+ * written one notice at a time, in the order they were asked for (step
+ * 3, after that notice's record is on disk, as in vf_notice). Each
+ * notice's steps keep their order, so the crash promise is the
+ * one-at-a-time one: a notice is in the outbox only once recorded; one
+ * recorded but killed before the outbox (as many as N of them) is made
+ * again under its Message-ID by the next run, as vf_notice's would be.
+ * The records of two cases may reach the disk out of the order asked;
+ * each case's own history is in its order, and the log in the order
+ * asked. Each case in flight stays locked until it is filed; the same
+ * case asked for twice waits for its first notice to be filed.
+ */
+struct vf_notice_job {
+	struct job		 j;
+	int			 rc;	/* of begin, or of prepare */
+	int			 fast;	/* job_work running in gt */
+	struct vf_template	 t;
+	struct vf_buf		 ent;
+	struct vf_buf		 pgp;
+	struct bg		 gt;
+};
+
+struct vf_notice_batch {
+	struct vf_notify	 *n;
+	struct vf_notice_job	**ring;
+	size_t			  max, head, count;
+	void			(*made)(const struct vf_notify *, void *);
+	void			 *arg;
+};
+
+static int
+batch_has(const void *arg, const char *id)
+{
+	const struct vf_notice_batch *b = arg;
+	const struct vf_notice_job *q;
+	size_t i;
+
+	for (i = 0; i < b->count; i++) {
+		q = b->ring[(b->head + i) % b->max];
+		if (q->j.lk != -1 && strcmp(q->j.idbuf, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * In the notice's own thread, what make() does beside gpg: the record
+ * (steps 1 and 2) written while gpg signs and encrypts, taken back if gpg
+ * fails. 0: ready to file (compose, outbox, move); -1: the first key
+ * would not do, the rest is make()'s with the next; else the exit status.
+ */
+static int
+job_work(struct job *j)
+{
+	struct snap sn = { 0 };
+	struct bg b;
+	int grc, rrc, rc;
+
+	(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
+	j->used_src = j->cand[0].src;
+	snap_take(&sn, &j->c);
+	bg_start(&b, record, j);
+	grc = encrypt(j, j->bent, j->bpgp, 0, 1);
+	rrc = bg_join(&b);
+	if (rrc != 0 || grc == 0) {
+		/* Not recorded, so not sent; or recorded and sealed. */
+		snap_free(&sn);
+		return rrc != 0 ? (rrc > 0 ? rrc : EX_SOFTWARE) : 0;
+	}
+	snap_restore(&sn, &j->c);
+	snap_free(&sn);
+	if (grc != -1) {
+		/* gpg as a whole failed: the case back as it was. */
+		if ((rc = write_case(j)) == 0)
+			rc = grc;
+		return rc;
+	}
+	vf_case_history(&j->c, j->n->tool, "%s notice to %s %s not made: "
+	    "gpg could not use %s (%s)", j->kd->name, j->role, j->msgid,
+	    j->cand[0].fpr, j->cand[0].src);
+	if ((rc = write_case(j)) != 0)
+		return rc;
+	return -1;
+}
+
+/* begin(), and where the first key is a fingerprint, its thread. */
+static int
+job_start(struct vf_notice_job *q, struct vf_notify *n, const char *what)
+{
+	struct job *j = &q->j;
+
+	if ((q->rc = begin(j, n, what)) != 0)
+		return q->rc;
+	if (j->ncand == 0 || j->cand[0].block != NULL)
+		return 0;	/* made whole, in turn, by make() */
+	if ((q->rc = prepare(j, &q->t, &q->ent)) != 0)
+		return 0;
+	q->fast = 1;
+	j->bent = &q->ent;
+	j->bpgp = &q->pgp;
+	bg_start(&q->gt, job_work, j);
+	return 0;
+}
+
+/* In turn: what follows job_work, as make() does it. */
+static int
+job_file(struct vf_notice_job *q)
+{
+	struct job *j = &q->j;
+	int wrc, rc, hash = 0;
+
+	wrc = bg_join(&q->gt);
+	if (wrc == 0) {
+		if ((rc = compose(j, &q->t, &q->ent, &q->pgp, 0)) == 0)
+			rc = deliver_and_move(j);
+		return rc;
+	}
+	if (wrc != -1)
+		return wrc;
+	q->pgp.len = 0;
+	if ((rc = seal(j, &q->t, &q->ent, &q->pgp, 1, &hash)) != 0 ||
+	    (rc = compose(j, &q->t, &q->ent, &q->pgp, hash)) != 0 ||
+	    (rc = record(j)) != 0)
+		return rc;
+	return deliver_and_move(j);
+}
+
+/* File the oldest notice in flight; its exit status. */
+static int
+batch_next(struct vf_notice_batch *b)
+{
+	struct vf_notice_job *q = b->ring[b->head];
+	int rc;
+
+	b->head = (b->head + 1) % b->max;
+	b->count--;
+	b->n->made = 0;
+	b->n->path[0] = '\0';
+	if (q->rc != 0 && !q->fast)
+		rc = end(&q->j, q->rc, 0);
+	else if (q->fast)
+		rc = end(&q->j, job_file(q), 1);
+	else
+		rc = end(&q->j, make(&q->j), 1);
+	if (q->ent.p != NULL)
+		explicit_bzero(q->ent.p, q->ent.cap);
+	vf_buf_free(&q->ent);
+	vf_buf_free(&q->pgp);
+	vf_template_free(&q->t);
+	free(q);
+	if (rc == 0 && b->n->made && b->made != NULL)
+		b->made(b->n, b->arg);
+	return rc;
+}
+
+struct vf_notice_batch *
+vf_notice_batch(struct vf_notify *n, int jobs,
+    void (*made)(const struct vf_notify *, void *), void *arg)
+{
+	struct vf_notice_batch *b;
+
+	/* What caches itself on first use does so before any thread. */
+	(void)vf_now();
+	(void)vf_user();
+	b = vf_calloc(1, sizeof(*b));
+	b->n = n;
+	if (jobs > 1)
+		vf_gpg_sign_noseed(1);
+	b->max = jobs > 0 ? (size_t)jobs : 1;
+	b->ring = vf_reallocarray(NULL, b->max, sizeof(*b->ring));
+	b->made = made;
+	b->arg = arg;
+	n->batch = b;
+	return b;
+}
+
+int
+vf_notice_add(struct vf_notice_batch *b, const char *what)
+{
+	struct vf_notice_job *q;
+	int rc, worst = 0;
+
+	if (b->count == b->max && (rc = batch_next(b)) > worst)
+		worst = rc;
+	for (;;) {
+		q = vf_calloc(1, sizeof(*q));
+		if (job_start(q, b->n, what) != NOTICE_AGAIN)
+			break;
+		free(q);
+		while (b->count > 0)
+			if ((rc = batch_next(b)) > worst)
+				worst = rc;
+	}
+	b->ring[(b->head + b->count) % b->max] = q;
+	b->count++;
+	return worst;
+}
+
+int
+vf_notice_batch_end(struct vf_notice_batch *b)
+{
+	int rc, worst = 0;
+
+	while (b->count > 0)
+		if ((rc = batch_next(b)) > worst)
+			worst = rc;
+	b->n->batch = NULL;
+	vf_gpg_sign_noseed(0);
+	free(b->ring);
+	free(b);
+	return worst;
 }

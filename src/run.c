@@ -259,12 +259,14 @@ vf_run(char *const argv[], struct vf_io *io, size_t nio, int *status)
  * came too early, and a nap of 10 ms followed it in 19 deliveries of 20
  * (strace; doc/BENCH.md), a quarter of a delivery. A pidfd (Linux 5.3)
  * becomes readable the moment the child can be reaped, and poll waits
- * for that or the deadline; without one, naps that start at 0.25 ms.
+ * for that or the deadline; without one, naps that start at 50 us and
+ * double up to 10 ms (as bench/notify found for vf-notify, where the
+ * same nap followed half its gpg runs).
  */
 static int
 reap(pid_t pid, int *wst, const struct timespec *deadline, int *late)
 {
-	struct timespec nap = { 0, 250 * 1000 };
+	struct timespec nap = { 0, 50 * 1000 };
 	struct pollfd pfd;
 	pid_t r;
 	int pidfd = -1, ms;

@@ -4,6 +4,11 @@
  * delivery in progress (a delivery takes seconds), so it may go. Such a
  * file may hold a whole case, the reporter's details with it: removing it
  * is part of deleting them.
+ *
+ * The same holds for ROOT/.sent/HASH.PID.tmp, an entry of what the office
+ * sent (sent.c) that vf-notify was writing when it was killed: the entry
+ * itself is renamed into place only once whole, and nothing reads a name
+ * ending in ".tmp". Only such names go there; the entries stay.
  */
 #include <sys/stat.h>
 
@@ -18,12 +23,13 @@
 #include "vf.h"
 
 static int
-clean_dir(struct vf_root *root, const char *rel, time_t cut, int dryrun,
-    void (*fn)(const char *, void *), void *arg)
+clean_dir(struct vf_root *root, const char *rel, const char *suffix,
+    time_t cut, int dryrun, void (*fn)(const char *, void *), void *arg)
 {
 	struct dirent *de;
 	struct stat st;
 	char path[4096];
+	size_t n, sl = suffix != NULL ? strlen(suffix) : 0;
 	DIR *d;
 	int fd, rc = 0;
 
@@ -33,6 +39,10 @@ clean_dir(struct vf_root *root, const char *rel, time_t cut, int dryrun,
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n = strlen(de->d_name);
+		if (suffix != NULL && (n <= sl ||
+		    strcmp(de->d_name + n - sl, suffix) != 0))
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode) || st.st_mtime > cut)
@@ -64,13 +74,18 @@ vf_tmp_clean(struct vf_root *root, time_t max, int dryrun,
 
 	for (i = 0; vf_states[i] != NULL; i++) {
 		(void)snprintf(rel, sizeof(rel), "%s/tmp", vf_states[i]);
-		if ((rc = clean_dir(root, rel, cut, dryrun, fn, arg)) > worst)
+		if ((rc = clean_dir(root, rel, NULL, cut, dryrun, fn, arg)) >
+		    worst)
 			worst = rc;
 	}
 	for (i = 0; more[i] != NULL; i++) {
 		(void)snprintf(rel, sizeof(rel), "%s/tmp", more[i]);
-		if ((rc = clean_dir(root, rel, cut, dryrun, fn, arg)) > worst)
+		if ((rc = clean_dir(root, rel, NULL, cut, dryrun, fn, arg)) >
+		    worst)
 			worst = rc;
 	}
+	if ((rc = clean_dir(root, ".sent", ".tmp", cut, dryrun, fn, arg)) >
+	    worst)
+		worst = rc;
 	return worst;
 }

@@ -71,6 +71,42 @@ cwe_in(const char *s)
 	return 0;
 }
 
+/*
+ * A telephone or fax number, stored in NFKC (so "０３－５５５５－１２３４"
+ * is ASCII here): an optional '+', then digits with the separators people
+ * write ("03-5555-1234", "(03) 5555 1234", "+81.3.5555.1234"), 7 to 15
+ * digits in all (E.164 allows 15), and after it nothing, or anything after
+ * white space, a '/', ',' or ';', or a character not ASCII ("03-5555-1234
+ * (weekdays)", "03-5555-1234内線12", a second number after a '/'). Returns the number of digits of the number, 0 for a value with
+ * no digit at all ("なし", "N/A", "-": not an answer, so the group asks for
+ * another), -1 for digits that do not make a number ("03-5555-12a4").
+ */
+static int
+phone_digits(const char *v)
+{
+	const char *s = v, *last = NULL;
+	int digits = 0;
+
+	if (strpbrk(v, "0123456789") == NULL)
+		return 0;
+	if (*s == '+')
+		s++;
+	for (; *s != '\0' && strchr("0123456789 -.()", *s) != NULL; s++)
+		if (isdigit((unsigned char)*s)) {
+			digits++;
+			last = s;
+		}
+	if (last == NULL || digits < 7 || digits > 15)
+		return -1;
+	/* After the last digit: closing separators, then the end or a break. */
+	for (s = last + 1; *s == ')' || *s == '-' || *s == '.'; s++)
+		continue;
+	if (*s != '\0' && strchr(" \t\n/,;", *s) == NULL &&
+	    (unsigned char)*s < 0x80)
+		return -1;
+	return digits;
+}
+
 /* Is the value well-formed for its format? Yes/no answers are not here. */
 static int
 format_ok(enum vf_format fmt, const char *v)
@@ -95,6 +131,8 @@ format_ok(enum vf_format fmt, const char *v)
 		return date_ok(v);
 	case VF_FMT_CWE:
 		return cwe_in(v) != -1;
+	case VF_FMT_PHONE:
+		return phone_digits(v) > 0;
 	default:
 		return 1;
 	}
@@ -114,6 +152,8 @@ answered(const struct vf_field *f, const char *v)
 		return 0;
 	if (f->format == VF_FMT_YESNO)
 		return strcmp(v, "yes") == 0 || strcmp(v, "no") == 0;
+	if (f->format == VF_FMT_PHONE)
+		return phone_digits(v) != 0;
 	return 1;
 }
 
@@ -140,6 +180,7 @@ vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
 			continue;
 		v = vf_case_field(c, f->name);
 		if (given(v) && f->format != VF_FMT_YESNO &&
+		    (f->format != VF_FMT_PHONE || phone_digits(v) != 0) &&
 		    !format_ok(f->format, v))
 			list_add(malformed, f->name);
 		if ((f->required & kind) == 0 || answered(f, v))

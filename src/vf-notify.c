@@ -19,12 +19,13 @@ struct notify {
 	struct vf_config	cfg;
 	struct vf_fields	fields;
 	struct vf_policy	policy;
+	struct vf_notice_batch	*batch;
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: vf-notify -k kind [-f] [-l ja|en] "
+	fprintf(stderr, "usage: vf-notify -k kind [-f] [-j jobs] [-l ja|en] "
 	    "[-m file] [-p party] [-d root] [case ...]\n");
 	exit(EX_USAGE);
 }
@@ -38,6 +39,22 @@ notify(const char *what, void *arg)
 	if ((rc = vf_notice(&t->n, what)) == 0 && t->n.made)
 		printf("%s\n", t->n.path);
 	return rc;
+}
+
+static void
+made(const struct vf_notify *n, void *arg)
+{
+	(void)arg;
+	printf("%s\n", n->path);
+}
+
+/* -j: filed in order by the batch, which prints each mail made. */
+static int
+notify_batch(const char *what, void *arg)
+{
+	struct notify *t = arg;
+
+	return vf_notice_add(t->batch, what);
 }
 
 /* The office's text for a question or answer: UTF-8, at most 64 KiB. */
@@ -68,22 +85,28 @@ int
 main(int argc, char *argv[])
 {
 	struct notify t;
-	const char *dir = NULL, *mfile = NULL;
+	const char *dir = NULL, *mfile = NULL, *e;
 	char err[512];
-	int ch, rc;
+	int ch, rc, rc2, jobs = 1;
 
 	/* Past a file size limit a write fails (EFBIG, exit 75), the case as
 	   it was, rather than the signal killing the tool mid-write. */
 	signal(SIGXFSZ, SIG_IGN);
 	memset(&t, 0, sizeof(t));
 	t.n.tool = "vf-notify";
-	while ((ch = getopt(argc, argv, "d:fk:l:m:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:fj:k:l:m:p:")) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
 			break;
 		case 'f':
 			t.n.force = 1;
+			break;
+		case 'j':
+			jobs = (int)strtonum(optarg, 1, 64, &e);
+			if (e != NULL)
+				errx(EX_USAGE, "-j %s: want a number of gpg runs "
+				    "at once, 1 to 64", optarg);
 			break;
 		case 'k':
 			t.n.kind = optarg;
@@ -139,7 +162,14 @@ main(int argc, char *argv[])
 	t.n.cfg = &t.cfg;
 	t.n.fields = &t.fields;
 	t.n.policy = &t.policy;
-	rc = vf_each(argc - optind, argv + optind, notify, &t);
+	if (jobs == 1)
+		rc = vf_each(argc - optind, argv + optind, notify, &t);
+	else {
+		t.batch = vf_notice_batch(&t.n, jobs, made, NULL);
+		rc = vf_each(argc - optind, argv + optind, notify_batch, &t);
+		if ((rc2 = vf_notice_batch_end(t.batch)) > rc)
+			rc = rc2;
+	}
 	vf_fshut_stdout();
 done:
 	free((char *)t.n.message);

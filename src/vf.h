@@ -697,6 +697,21 @@ char	*vf_addr_ascii(const char *);
  */
 char	*vf_addr_mailbox(const char *);
 
+/* ---- where a party is written to (party.c) ---------------------------- */
+
+/*
+ * The address the case and configuration give for a party (reporter,
+ * coordinator, operator, vendor), as written, not yet in A-labels:
+ * reporter.email, else the mailbox of the case's From; the route's
+ * address for the party the case is routed to; the configuration's
+ * coordinator-address for the coordinator unless routed elsewhere.
+ * Malloc'ed; NULL when there is none.
+ */
+struct vf_case;
+struct vf_config;
+char	*vf_party_address(const struct vf_case *, const struct vf_config *,
+	    const char *);
+
 /* ---- the clock (clock.c) ---------------------------------------------- */
 
 /*
@@ -1214,6 +1229,7 @@ struct vf_notify {
 	const char		*message;	/* -m: the office's text */
 	char			 path[4096];	/* out: the outbox file */
 	int			 made;		/* out: a mail was made */
+	void			*batch;		/* vf_notice_batch's, or NULL */
 };
 
 /* The notice kinds, NULL-ended, and whether a name is one. */
@@ -1224,6 +1240,23 @@ int	 vf_notice_kind_valid(const char *);
  * to do: made is 0), or a sysexits code with a message on stderr.
  */
 int	 vf_notice(struct vf_notify *, const char *);
+
+/* ---- notify (notice.c): many notices, their gpg runs side by side ---- */
+/*
+ * vf_notice_batch(n, jobs, made, arg) starts a batch of up to `jobs' gpg
+ * runs at once; vf_notice_add(b, path) asks for one more notice (files
+ * the oldest in flight first when `jobs' are), vf_notice_batch_end(b)
+ * files the rest and frees b. Notices are filed in the order asked, each
+ * as vf_notice files it; made(n, arg) is called for each mail made (its
+ * path in n->path). Both return the worst exit status of what they filed.
+ */
+struct vf_notice_batch;
+struct vf_notice_batch *vf_notice_batch(struct vf_notify *, int,
+	    void (*)(const struct vf_notify *, void *), void *);
+int	 vf_notice_add(struct vf_notice_batch *, const char *);
+int	 vf_notice_batch_end(struct vf_notice_batch *);
+/* vf_gpg_sign_encrypt's runs without gpg's random seed file (gpg.c). */
+void	 vf_gpg_sign_noseed(int);
 
 /* ---- the end of a case (erase.c, expire.c, outbox.c, keyring.c, ...) -- */
 

@@ -22,7 +22,7 @@
 #
 # VF_KILL_N (runs per tool, 50) and VF_KILL_SEED (the delays) replay a
 # run; both are printed. VF_KILL_TOOLS (validate route decide notify
-# expire) picks the tools.
+# notifyj expire; notifyj is vf-notify -j 2) picks the tools.
 . "$(dirname "$0")/lib.sh"
 . "$top/t/notice.sh"
 
@@ -70,6 +70,7 @@ routed=$(vf-ls routed | xargs -n1 basename | sort | tr '\n' ' ')
 [ -n "$routed" ] || skip_all "setup: nothing routed"
 snap decide
 snap notify
+snap notifyj
 vf-decide close handled-elsewhere $ids >/dev/null 2>&1
 snap expire
 echo "# setup: $(vf-ls closed | grep -c .) of $ncase cases closed by vf-decide (not the unreachable one)"
@@ -80,6 +81,8 @@ cmd_validate="vf-validate $ids"
 cmd_route="vf-route $accepted"
 cmd_decide="vf-decide close handled-elsewhere $ids"
 cmd_notify="vf-notify -k coordinator $routed"
+# The batch (-j): both gpg runs under way before the first is filed.
+cmd_notifyj="vf-notify -j 2 -k coordinator $routed"
 cmd_expire="env VF_NOW=2027-01-10T00:00:00Z vf-expire"
 
 # One perl over the tree for each check, rather than a process a file:
@@ -258,7 +261,7 @@ kill_runs() {
 # The tools' runs side by side: most of a run is waiting (fsync, the
 # delay, gpg), not the processor.
 t_all=$(date +%s)
-tools=${VF_KILL_TOOLS:-validate route decide notify expire}
+tools=${VF_KILL_TOOLS:-validate route decide notify notifyj expire}
 for tool in $tools; do
 	kill_runs "$tool" >"$work/result-$tool" 2>&1 &
 done

@@ -463,4 +463,23 @@ is $? 64 "no kind: 64"
 vf-notify -k ack 2026-99999 "$id8" >/dev/null 2>&1
 is $? 66 "an unknown case among good ones: the worst status"
 
+# --- the missing notice: a missing group is asked for with its alternatives
+form software taro@example.jp
+sed -i '/^E-mail address:/d' "$work/form"
+gpg --batch --no-tty --quiet --local-user "<taro@example.jp>" \
+    --clearsign <"$work/form" >"$work/form.asc" 2>/dev/null
+p=$(mail taro@example.jp "$subj" "$work/form.asc" | vf-parse)
+idm=$(basename "$p")
+vf-validate "$idm" >/dev/null 2>&1
+is "$(vf-ls | grep "/$idm$" | sed "s|^$VF_ROOT/||; s|/.*||")" incomplete \
+    "setup: a report with no way to reach the reporter is incomplete"
+vf-notify -k missing "$idm" >"$work/out" 2>"$work/err"
+is $? 0 "missing: exit 0 (to the address the report came from)"
+open_as taro "$(cat "$work/out")"
+ok $? "missing: the reporter decrypts it"
+tr -d '\r' <"$work/text" | grep -q '^- E-mail address (or Phone, Fax)$'
+ok $? "missing: the reach group is asked for with its alternatives"
+grep -q '^To: taro@example.jp$' "$(cat "$work/out")"
+ok $? "missing: To is the From of the report, the form giving no address"
+
 done_testing

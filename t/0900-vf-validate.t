@@ -227,6 +227,41 @@ Vulnerability type: XSS (CWE-abc)')
 id=$(idof "$p")
 vf-validate "$id" >/dev/null 2>&1
 is "$(hdr "$id" Vf-Malformed)" web.type "CWE-abc: Vf-Malformed: web.type"
+# Telephone numbers: an optional '+', 7 to 15 digits with separators,
+# then the end or a break; full-width digits are NFKC'd by vf-parse.
+n=0
+for ph in '03-5555-0100' '(03) 5555 0100' '+81 3 5555 0100' \
+    '０３－５５５５－０１００' '03-5555-0100 (weekdays)' '03-5555-0100内線12' \
+    '03-5555-0100 / 090-1234-5678'; do
+	n=$((n + 1))
+	make_root phone$n	# a tree each: the same product is no duplicate
+	p=$(file software 'reporter\.email|reporter\.phone' "\$a\\
+Phone: $ph")
+	id=$(idof "$p")
+	vf-validate "$id" >/dev/null 2>&1
+	is "$(state "$id")" accepted "phone '$ph' alone reaches the reporter: accepted"
+done
+for ph in '03-5555-01a0' '123' '+81 3 5555 0100 0000 0000 0' 'x03-5555-0100'; do
+	p=$(file software reporter.phone "\$a\\
+Phone: $ph")
+	id=$(idof "$p")
+	vf-validate "$id" >/dev/null 2>&1
+	is "$(hdr "$id" Vf-Malformed)" reporter.phone "phone '$ph': Vf-Malformed: reporter.phone"
+done
+p=$(file software 'reporter\.email|reporter\.phone' '$a\
+Phone: なし\
+Fax: N/A')
+id=$(idof "$p")
+vf-validate "$id" >/dev/null 2>&1
+is "$(hdr "$id" Vf-Missing)" reporter.email "no e-mail and 'なし'/'N/A' for phone and fax: the reach group is missing"
+hdr "$id" Vf-Malformed | grep -q phone
+is $? 1 "'なし' is no answer, not a malformed number"
+make_root phone-none
+p=$(file software reporter.phone '$a\
+Phone: なし')
+id=$(idof "$p")
+vf-validate "$id" >/dev/null 2>&1
+is "$(state "$id")" accepted "an e-mail address and 'なし' for phone: accepted"
 p=$(file web 'web\.type|web\.url' '$a\
 URL of the web site: https://例え.jp/検索\
 Vulnerability type: Reflected cross-site scripting')
