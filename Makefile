@@ -163,6 +163,7 @@ obj/replay/fuzz_decrypted: obj/replay/fakegpg
 
 bench: all $(HELPERS)
 	VF_SHARE=$(CURDIR)/share sh bench/run
+	VF_SHARE=$(CURDIR)/share sh bench/scale
 	VF_SHARE=$(CURDIR)/share sh bench/notify
 	VF_SHARE=$(CURDIR)/share sh bench/end
 	VF_SHARE=$(CURDIR)/share sh bench/validate
