@@ -86,8 +86,9 @@ ok $? "its history says where vf had put it"
 if command -v strace >/dev/null; then
 	# LeakSanitizer cannot run under ptrace; each traced run must work.
 	st() {
+		# The tool itself, not make valgrind's wrapper (t/lib.sh).
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		    strace -f -y -e trace=getdents64 -o "$work/st" "$@" \
+		    PATH=$vfbin:$PATH strace -f -y -e trace=getdents64 -o "$work/st" "$@" \
 		    >/dev/null 2>"$work/st.err"
 		echo $? >"$work/st.rc"
 	}

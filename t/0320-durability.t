@@ -21,8 +21,9 @@ mail 'taro@example.jp' 'Software Vulnerability Report' "$work/body" >"$work/m1"
 # matter, one a line, numbered, in $work/calls.
 # LeakSanitizer cannot run under ptrace: off for the traced runs only.
 trace() {
+	# The tool itself, not make valgrind's wrapper (t/lib.sh).
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -f -y -qq -e trace=openat,openat2,fsync,fdatasync,linkat,renameat2,renameat,writev,write \
+	PATH=$vfbin:$PATH strace -f -y -qq -e trace=openat,openat2,fsync,fdatasync,linkat,renameat2,renameat,writev,write \
 	    -o "$work/st" vf-parse <"$1" >"$work/out" 2>"$work/err"
 	rc=$?
 	# A call another thread interrupts is split by strace into

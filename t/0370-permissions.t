@@ -38,8 +38,9 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
 		shift
 		# LeakSanitizer cannot run under ptrace: no leak check here
 		# (make SANITIZE=1 check has it everywhere else).
+		# The tool itself, not make valgrind's wrapper (t/lib.sh).
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		strace -f -y -qq -o "$work/strace.$n" \
+		PATH=$vfbin:$PATH strace -f -y -qq -o "$work/strace.$n" \
 		    -e trace=openat,open,creat,rename,renameat,renameat2,mkdir,mkdirat,link,linkat "$@"
 	}
 else

@@ -106,3 +106,44 @@ signed_by_office() {
 newest() { ls -t "$VF_ROOT"/outbox/new/* 2>/dev/null | sed -n 1p; }
 # count FILE PATTERN: lines matching.
 count() { grep -c -- "$2" "$1" 2>/dev/null || :; }
+
+# fault_tree [send]: the small tree t/0330 (kills) and t/0340 (faults)
+# work on, in $VF_ROOT (after make_keys coord taro and make_root): three
+# software reports signed by the reporter (distinct products, one lacking
+# a required field), one web report (no contact for its site: vf-route
+# makes it unreachable); and in $work/t-TOOL the tree each tool starts
+# from, each made by the tools before it: validate, route, decide, notify
+# and expire (after vf-decide closes them all). With "send", vf-notify
+# sends the coordinator notices first and $work/t-send is the tree with
+# them in the outbox. Sets ids, accepted and routed (ids, space-separated).
+fault_tree() {
+	for prod in Alpha Beta Gamma; do
+		form software taro@example.jp
+		sed -i "s/^Product name: .*/Product name: Example$prod/; s/page title/$prod title/" "$work/form"
+		[ "$prod" = Gamma ] && sed -i '/^Threat: /d' "$work/form"
+		gpg --batch --no-tty --quiet --local-user "<taro@example.jp>" \
+		    --clearsign <"$work/form" >"$work/form.asc" 2>/dev/null
+		mail taro@example.jp "$subj" "$work/form.asc" | vf-parse >/dev/null ||
+		    skip_all "cannot file a report"
+	done
+	report web >/dev/null || skip_all "cannot file a report"
+	ids=$(vf-ls | xargs -n1 basename | sort | tr '\n' ' ')
+	snap validate
+	vf-validate $ids >/dev/null 2>&1
+	accepted=$(vf-ls accepted | xargs -n1 basename | sort | tr '\n' ' ')
+	snap route
+	vf-route $accepted >/dev/null 2>&1
+	routed=$(vf-ls routed | xargs -n1 basename | sort | tr '\n' ' ')
+	[ -n "$routed" ] || skip_all "setup: nothing routed"
+	snap decide
+	snap notify
+	snap notifyj
+	if [ "${1:-}" = send ]; then
+		vf-notify -k coordinator $routed >/dev/null 2>&1
+		snap send
+	fi
+	vf-decide close handled-elsewhere $ids >/dev/null 2>&1
+	snap expire
+}
+# snap TOOL: a copy of the tree as it is now, for TOOL to start from.
+snap() { rm -rf "$work/t-$1"; cp -a "$VF_ROOT" "$work/t-$1"; }
