@@ -143,12 +143,14 @@ twice_settle(void)
 {
 	size_t i;
 
-	qsort(big, nbig, sizeof(*big), key_cmp);
+	if (nbig > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(big, nbig, sizeof(*big), key_cmp);
 	for (i = 1; i < nbig; i++)
 		if (big[i] == big[i - 1] && (ntwice == 0 ||
 		    twice[ntwice - 1] != big[i]))
 			key_push(&twice, &ntwice, big[i]);
-	qsort(twice, ntwice, sizeof(*twice), key_cmp);
+	if (ntwice > 1)
+		qsort(twice, ntwice, sizeof(*twice), key_cmp);
 }
 
 /* EX_DATAERR when some case has two files, each pair named; else 0. */
@@ -158,7 +160,8 @@ seen_twice(void)
 	size_t i;
 	int rc = 0;
 
-	qsort(seen, nseen, sizeof(*seen), seen_cmp);
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof(*seen), seen_cmp);
 	for (i = 1; i < nseen; i++)
 		if (strcmp(seen[i - 1].id, seen[i].id) == 0) {
 			warnx("%s and %s are two files of case %s; keep one, "

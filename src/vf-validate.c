@@ -413,7 +413,8 @@ main(int argc, char *argv[])
 	if ((rc = vf_walkat(&r.root, index_case, &r)) != 0)
 		goto done;
 	vf_dupidx_build(r.idx);
-	qsort(r.memo, r.nmemo, sizeof(*r.memo), memo_cmp);
+	if (r.nmemo > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(r.memo, r.nmemo, sizeof(*r.memo), memo_cmp);
 	rc = vf_each(argc - optind, argv + optind, validate, &r);
 	vf_fshut_stdout();
 done:
