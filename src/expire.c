@@ -99,6 +99,9 @@ vf_notice_parse(const char *v, struct vf_notice *nt)
 	if (v == NULL || sscanf(v, "%31s %15s %999s %31s", nt->kind, nt->role,
 	    mid, when) != 4 || vf_time_parse(when, &nt->mtime) == -1)
 		return -1;
+	/* Its outbox file's name, if the Message-ID is one of ours. */
+	if (vf_outbox_name(mid, nt->rel, sizeof(nt->rel)) == -1)
+		nt->rel[0] = '\0';
 	return 0;
 }
 

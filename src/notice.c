@@ -226,21 +226,6 @@ hist_names(const struct vf_case *c, const char *mid, const char *digest)
 	return 0;
 }
 
-/* The outbox file of a Message-ID: "vf.ID.HEX", its local part. */
-static int
-outbox_name(const char *mid, char *name, size_t size)
-{
-	const char *s = mid + (mid[0] == '<'), *at = strchr(s, '@');
-
-	if (at == NULL || (size_t)(at - s) + 1 > size || at == s)
-		return -1;
-	memcpy(name, s, (size_t)(at - s));
-	name[at - s] = '\0';
-	if (strncmp(name, "vf.", 3) != 0 || strchr(name, '/') != NULL)
-		return -1;
-	return 0;
-}
-
 /* Is the mail in outbox/new or outbox/cur (a reader may add ":2,S")? */
 static int
 in_outbox(struct vf_root *root, const char *name)
@@ -307,7 +292,7 @@ recorded(struct job *j, char *mid, size_t size)
 	}
 	if (!(j->kd->flags & K_AGAIN))
 		return found;
-	if (found && outbox_name(mid, name, sizeof(name)) == 0 &&
+	if (found && vf_outbox_name(mid, name, sizeof(name)) == 0 &&
 	    !in_outbox(j->n->root, name))
 		return 1;
 	days = vf_config_num(j->n->cfg, "reply-deadline-days", 1, 3650, 14,
@@ -982,7 +967,7 @@ deliver(struct job *j)
 	char name[300];
 	int rc;
 
-	if (outbox_name(j->msgid, name, sizeof(name)) == -1)
+	if (vf_outbox_name(j->msgid, name, sizeof(name)) == -1)
 		return EX_SOFTWARE;
 	if ((rc = vf_deliver(j->n->root, "outbox", name, j->mail.p,
 	    j->mail.len, j->n->path, sizeof(j->n->path))) != 0)
@@ -1343,7 +1328,7 @@ recorded_already(struct job *j, const char *mid)
 		    j->id, j->kd->name, j->role);
 		return -1;
 	}
-	if (outbox_name(mid, name, sizeof(name)) == -1) {
+	if (vf_outbox_name(mid, name, sizeof(name)) == -1) {
 		warnx("VF#%s: Vf-Notice names %s, not a Message-ID of ours",
 		    j->id, mid);
 		return EX_DATAERR;

@@ -109,6 +109,79 @@ vf_outbox_scan(struct vf_root *root, struct vf_outbox *ob)
 	return rc;
 }
 
+/* The outbox file of a Message-ID: "vf.ID.HEX", its local part. */
+int
+vf_outbox_name(const char *mid, char *name, size_t size)
+{
+	const char *s = mid + (mid[0] == '<'), *at = strchr(s, '@');
+
+	if (at == NULL || (size_t)(at - s) + 1 > size || at == s)
+		return -1;
+	memcpy(name, s, (size_t)(at - s));
+	name[at - s] = '\0';
+	if (strncmp(name, "vf.", 3) != 0 || strchr(name, '/') != NULL)
+		return -1;
+	return 0;
+}
+
+/* Did the scan see a file of this name (in new/ or cur/)? */
+static int
+seen(const struct vf_outbox *ob, const char *name)
+{
+	const char *b;
+	size_t i;
+
+	for (i = 0; i < ob->n; i++)
+		if ((b = strrchr(ob->v[i].rel, '/')) != NULL &&
+		    strcmp(b + 1, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+vf_outbox_unseen(struct vf_root *root, const struct vf_outbox *ob,
+    const struct vf_case *c, const char *role, int dryrun, size_t *removed,
+    int *fresh)
+{
+	struct vf_notice nt;
+	struct stat st;
+	char rel[sizeof(nt.rel) + 16];
+	size_t i;
+	int pass, rc = 0;
+
+	*removed = 0;
+	*fresh = 0;
+	/* Pass 0 looks for one not sent yet; only then pass 1 deletes. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->nhdr; i++) {
+			if (strcasecmp(c->hdr[i].name, "Vf-Notice") != 0 ||
+			    vf_notice_parse(c->hdr[i].value +
+			    strspn(c->hdr[i].value, " "), &nt) == -1 ||
+			    strcmp(nt.role, role) != 0 || nt.rel[0] == '\0' ||
+			    seen(ob, nt.rel))
+				continue;
+			(void)snprintf(rel, sizeof(rel), "outbox/%s/%s",
+			    pass == 0 ? "new" : "cur", nt.rel);
+			if (pass == 0) {
+				if (fstatat(root->fd, rel, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0) {
+					*fresh = 1;
+					return 0;
+				}
+				continue;
+			}
+			if (dryrun ? fstatat(root->fd, rel, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 :
+			    unlinkat(root->fd, rel, 0) == 0)
+				(*removed)++;
+			else if (errno != ENOENT) {
+				warn("%s/%s", root->path, rel);
+				rc = vf_errno_exit(errno);
+			}
+		}
+	return rc;
+}
+
 void
 vf_outbox_free(struct vf_outbox *ob)
 {

@@ -929,39 +929,38 @@ vf_move(struct vf_root *root, char *path, size_t size, const char *state)
 	return sync_dirs(root, to, l.rel);
 }
 
-/*
- * Wait up to $VF_LOCK_WAIT seconds (default 30) for the case's lock: long
- * enough for another tool to finish with the case, short enough that the
- * MTA's retry (EX_TEMPFAIL) takes over from a stuck holder.
- */
-int
-vf_lock(struct vf_root *root, const char *id, int *fdp)
+/* $VF_LOCK_WAIT, in seconds (default 30). */
+static long long
+lock_wait_seconds(void)
 {
-	char rel[64];
 	const char *s, *e;
-	long long wait = 30, tries, v;
-	struct timespec ts = { 0, 100000000L };
-	int fd, rc, made = 0;
+	long long v;
 
-	*fdp = -1;
-	if (!vf_id_valid(id)) {
-		warnx("vf_lock: bad case id");
-		errno = EINVAL;
-		return EX_SOFTWARE;
-	}
 	if ((s = getenv("VF_LOCK_WAIT")) != NULL && s[0] != '\0') {
 		v = strtonum(s, 0, 3600, &e);
 		if (e == NULL)
-			wait = v;
+			return v;
 	}
-	if ((rc = make_dir(root, ".lock", &made)) != 0)
-		return rc;
-	if (snprintf(rel, sizeof(rel), ".lock/%s", id) >= (int)sizeof(rel))
-		errx(EX_SOFTWARE, "vf_lock: name too long");
+	return 30;
+}
+
+/*
+ * Open ROOT/rel (made if missing) and wait up to $VF_LOCK_WAIT seconds for
+ * an exclusive flock on it. On EX_TEMPFAIL the message says who holds it
+ * (busy, a phrase) and errno is EWOULDBLOCK.
+ */
+static int
+lock_rel(struct vf_root *root, const char *rel, const char *busy, int *fdp)
+{
+	struct timespec ts = { 0, 100000000L };
+	long long tries;
+	int fd, rc;
+
+	*fdp = -1;
 	fd = vf_openat(root->fd, rel, O_RDWR | O_CREAT, 0600);
 	if (fd == -1)
 		return fail(root, rel);
-	for (tries = wait * 10;; tries--) {
+	for (tries = lock_wait_seconds() * 10;; tries--) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			break;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -970,8 +969,7 @@ vf_lock(struct vf_root *root, const char *id, int *fdp)
 			return rc;
 		}
 		if (tries <= 0) {
-			warnx("case %s is locked by another process; "
-			    "try again later", id);
+			warnx("%s; try again later", busy);
 			(void)close(fd);
 			errno = EWOULDBLOCK;
 			return EX_TEMPFAIL;
@@ -980,6 +978,58 @@ vf_lock(struct vf_root *root, const char *id, int *fdp)
 	}
 	*fdp = fd;
 	return 0;
+}
+
+/*
+ * Wait up to $VF_LOCK_WAIT seconds (default 30) for the case's lock: long
+ * enough for another tool to finish with the case, short enough that the
+ * MTA's retry (EX_TEMPFAIL) takes over from a stuck holder.
+ */
+int
+vf_lock(struct vf_root *root, const char *id, int *fdp)
+{
+	char rel[64], busy[96];
+	int rc, made = 0;
+
+	*fdp = -1;
+	if (!vf_id_valid(id)) {
+		warnx("vf_lock: bad case id");
+		errno = EINVAL;
+		return EX_SOFTWARE;
+	}
+	if ((rc = make_dir(root, ".lock", &made)) != 0)
+		return rc;
+	if (snprintf(rel, sizeof(rel), ".lock/%s", id) >= (int)sizeof(rel))
+		errx(EX_SOFTWARE, "vf_lock: name too long");
+	(void)snprintf(busy, sizeof(busy), "case %s is locked by another "
+	    "process", id);
+	return lock_rel(root, rel, busy, fdp);
+}
+
+/*
+ * The outbox's lock, ROOT/outbox/.lock: the one bin/vf-send holds while it
+ * hands mail to sendmail and moves it from new/ to cur/. Whoever deletes
+ * from the outbox holds it too, or a mail moved between its look at new/
+ * and its look at cur/ would be missed. No outbox: nothing to lock, *fd
+ * is -1 and the result 0.
+ */
+int
+vf_lock_outbox(struct vf_root *root, int *fdp)
+{
+	struct stat st;
+
+	*fdp = -1;
+	if (fstatat(root->fd, "outbox", &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return fail(root, "outbox");
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		warnx("%s/outbox: not a directory", root->path);
+		return EX_DATAERR;
+	}
+	return lock_rel(root, "outbox/.lock", "the outbox is in use (vf-send "
+	    "is sending it?)", fdp);
 }
 
 void

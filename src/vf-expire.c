@@ -45,6 +45,7 @@ struct run {
 	struct vf_fields	 ft;
 	struct vf_expire_cfg	 ec;
 	struct vf_outbox	 ob;
+	int			 oblock;	/* outbox/.lock, held */
 	struct key		*key;
 	size_t			 nkey;
 	struct list		 erase, remind, close, tellclosed;
@@ -404,8 +405,8 @@ erase_case(struct run *r, const char *path0)
 	struct vf_erase e = { 0 };
 	char path[4096], id[VF_IDLEN];
 	const char *state;
-	size_t notices = 0, keys = 0;
-	int lk, rc;
+	size_t notices = 0, more = 0, keys = 0;
+	int lk, rc, fresh;
 
 	if ((rc = relock(r, path0, path, sizeof(path), &state, &lk, id,
 	    &c)) != 0)
@@ -418,11 +419,27 @@ erase_case(struct run *r, const char *path0)
 	 * (both steps find nothing left to do the second time).
 	 */
 	vf_erase_keys(&c, &e);
-	if ((rc = drop_notices(r, id, &notices)) != 0 ||
+	/*
+	 * A notice to the reporter made since the outbox was read (the case
+	 * was not locked then): one not sent yet holds the erasure back as
+	 * at the first look; one sent already goes with the others.
+	 */
+	if ((rc = vf_outbox_unseen(&r->root, &r->ob, &c, "reporter",
+	    r->dryrun, &notices, &fresh)) != 0) {
+		fail(r, rc);
+		goto done;
+	}
+	if (fresh) {
+		say(path, "waiting", "reporter information kept until the "
+		    "notice to the reporter in outbox/new is sent");
+		goto done;
+	}
+	if ((rc = drop_notices(r, id, &more)) != 0 ||
 	    (rc = drop_keys(r, &e, &keys)) != 0) {
 		fail(r, rc);
 		goto done;
 	}
+	notices += more;
 	if (vf_erase_case(&c, &r->ft, vf_state_published(state), &e) == 0 &&
 	    notices == 0 && keys == 0)
 		goto done;
@@ -579,6 +596,18 @@ main(int argc, char *argv[])
 		keep_key(&r, k);
 	if ((k = vf_config_get(&r.cfg, "coordinator-key")) != NULL)
 		keep_key(&r, k);
+	/*
+	 * vf-send's lock on the outbox, from before it is read until the
+	 * last erasure: a notice vf-send moved from new/ to cur/ in between
+	 * would escape both looks, and its copy of the reporter's details
+	 * outlive the case's. A dry run deletes nothing and locks nothing.
+	 */
+	r.oblock = -1;
+	if (!r.dryrun && (rc = vf_lock_outbox(&r.root, &r.oblock)) != 0) {
+		warnx("%s: nothing done", r.root.path);
+		fail(&r, rc);
+		goto out;
+	}
 	fail(&r, vf_outbox_scan(&r.root, &r.ob));
 
 	fail(&r, vf_walkat(&r.root, look, &r));
@@ -588,12 +617,14 @@ main(int argc, char *argv[])
 	tell(&r, "closed", &r.tellclosed);
 	for (i = 0; i < r.erase.n; i++)
 		erase_case(&r, r.erase.v[i]);
+	vf_unlock(r.oblock);
 	if (r.keys_deleted) {
 		if ((rc = vf_keyring_scrub(&zeroed)) != 0)
 			fail(&r, rc);
 	}
 	fail(&r, vf_tmp_clean(&r.root, TMP_MAX_AGE, r.dryrun, removed, &r));
 
+out:
 	vf_fshut_stdout();
 	list_free(&r.erase);
 	list_free(&r.remind);

@@ -609,6 +609,11 @@ const char *vf_path_state(struct vf_root *, const char *, char *, size_t);
  */
 int	vf_lock(struct vf_root *, const char *, int *);
 void	vf_unlock(int);
+/*
+ * Take the outbox's lock (ROOT/outbox/.lock, flock: bin/vf-send's), with
+ * the same wait. *fd is -1 when there is no outbox (and 0 is returned).
+ */
+int	vf_lock_outbox(struct vf_root *, int *);
 
 /*
  * Allocate a new case identifier "YYYY-NNNNN" (UTC year, counter from 1,
@@ -1300,7 +1305,8 @@ struct vf_notice {
 	char		 role[16];
 	int		 pending;	/* outbox/new: not sent yet */
 	time_t		 mtime;		/* file time, or the header's TIME */
-	char		 rel[320];	/* outbox/new/NAME */
+	char		 rel[320];	/* outbox/new/NAME; from a header:
+					   NAME (or "") */
 };
 
 struct vf_outbox {
@@ -1312,6 +1318,16 @@ struct vf_outbox {
 int	 vf_outbox_scan(struct vf_root *, struct vf_outbox *);
 int	 vf_outbox_remove(struct vf_root *, const struct vf_notice *);
 void	 vf_outbox_free(struct vf_outbox *);
+/* The outbox file's name for a Message-ID of vf-notify's: 0, or -1. */
+int	 vf_outbox_name(const char *, char *, size_t);
+/*
+ * The notices to ROLE the case records (its Vf-Notice headers) that the
+ * scan did not see: made since. If one is in outbox/new (not sent yet),
+ * *fresh is 1 and nothing is done; else each in outbox/cur is deleted
+ * (counted only if dryrun) into *removed. 0, or an exit code.
+ */
+int	 vf_outbox_unseen(struct vf_root *, const struct vf_outbox *,
+	    const struct vf_case *, const char *, int, size_t *, int *);
 /* "KIND ROLE <MESSAGE-ID> TIME": 0, or -1. */
 int	 vf_notice_parse(const char *, struct vf_notice *);
 

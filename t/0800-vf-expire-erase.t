@@ -149,6 +149,15 @@ ackA=$(grep -l "^Vf-Id: $ida\$" "$VF_ROOT"/outbox/cur/* | xargs grep -l '^Vf-Not
 coordA=$(grep -l "^Vf-Id: $ida\$" "$VF_ROOT"/outbox/cur/* | xargs grep -l '^Vf-Notice: coordinator coordinator')
 test -n "$ackA" && test -n "$coordA" && test -n "$(ls "$VF_ROOT/outbox/new")"
 ok $? "setup: the ack to A and the coordinator notice sent, B's notice in outbox/new"
+# A notice made after vf-expire read the outbox (vf-notify, while
+# vf-expire ran) is known to it only by the case's Vf-Notice: hide the
+# ack to A (sent) and the notice to B (not sent) from the outbox scan,
+# which skips a file without a Vf-Id. The case's record must find both.
+for f in "$ackA" "$VF_ROOT"/outbox/new/*; do
+	sed -i '1,/^$/s/^Vf-Id: /X-Hidden-Vf-Id: /' "$f"
+done
+! grep -q "^Vf-Id: " "$ackA" "$VF_ROOT"/outbox/new/*
+ok $? "setup: the ack to A and the notice to B hidden from the scan"
 # Written yesterday by the clock the tools run by (VF_NOW; the file's
 # time is the machine's, which vf-expire reads as the notice's age).
 touch -d 2027-01-09T09:00:00Z "$VF_ROOT"/outbox/new/*
@@ -165,6 +174,22 @@ cmp -s "$work/before" "$work/after"
 ok $? "-n changes nothing"
 grep -q "	erased	would delete" "$work/dry"
 ok $? "-n says what it would delete"
+
+# vf-send's lock on the outbox held: vf-expire does nothing, says why,
+# and exits 75 (a notice moved from new/ to cur/ while vf-expire reads
+# the two would escape it).
+exec 8>>"$VF_ROOT/outbox/.lock"
+flock -n 8
+ok $? "setup: the outbox's lock held (as vf-send holds it)"
+snapshot >"$work/before"
+VF_LOCK_WAIT=0 vf-expire >"$work/out0" 2>"$work/err"
+is $? 75 "vf-expire while the outbox is locked: exit 75"
+grep -q "outbox is in use" "$work/err"
+ok $? "the message says the outbox is in use"
+snapshot >"$work/after"
+cmp -s "$work/before" "$work/after"
+ok $? "and nothing was changed"
+exec 8>&-
 
 vf-expire >"$work/out1" 2>"$work/err"
 is $? 0 "vf-expire: exit 0"

@@ -100,16 +100,6 @@ is() {
 	fi
 }
 skip() { ntest=$((ntest + 1)); echo "ok $ntest # SKIP $*"; }
-# todo STATUS DESCRIPTION WHY: a test of a known bug (TAP TODO): reported,
-# and by prove as "unexpectedly succeeded" once fixed, but no failure.
-todo() {
-	ntest=$((ntest + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $ntest - $2 # TODO $3"
-	else
-		echo "not ok $ntest - $2 # TODO $3"
-	fi
-}
 # The number of case files (anything in a state's new/ or cur/).
 ncases() {
 	find "$VF_ROOT" -path "$VF_ROOT/*/new/*" -type f -o \
