@@ -1022,26 +1022,31 @@ again:
 		ws = 0;
 		goto again;
 	}
-	if (n[j] == ':' || n[j] == '=' || n[j] == ']' || n[j] == '>' ||
-	    n[j] == ')' || n[j] == '?')
+	if (n[j] == ':' || n[j] == '=') {
+		/* Not a second one: "Formula: =1+1" keeps its '='. */
+		j++;
+		goto value;
+	} else if (n[j] == ']' || n[j] == '>' || n[j] == ')' || n[j] == '?')
 		j++;
 	else if ((k = at(n + j, len - j, "\xe3\x80\x91")) != 0 ||
 	    (k = at(n + j, len - j, "\xe3\x80\x8d")) != 0)
 		j += k;
-	else if (n[j] == '-' && (ws > 0 || j + 1 == len || isws(n[j + 1])))
+	else if (n[j] == '-' && (ws > 0 || j + 1 == len || isws(n[j + 1]))) {
 		j++;
-	else if (paren || marked)
+		goto value;
+	} else if (paren || marked)
 		return (long)j;
 	else if (ws > 0 && (!l->ascii || tab || ws >= 2 ||
 	    shaped(ix, n + j, len - j, l->format)))
 		return (long)j;
 	else
 		return -1;
-	/* "【氏名】：", "Name :- x" */
+	/* "【氏名】：", "[Name]: x", "同意しますか？：はい" */
 	while (j < len && isws(n[j]))
 		j++;
 	if (j < len && (n[j] == ':' || n[j] == '='))
 		j++;
+value:
 	while (j < len && isws(n[j]))
 		j++;
 	return (long)j;

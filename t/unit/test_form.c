@@ -723,6 +723,35 @@ START_TEST(label_decorations)
 }
 END_TEST
 
+/* A value that begins with a separator's character keeps it. */
+START_TEST(label_value_sep)
+{
+	static const struct {
+		const char	*line, *value;
+	} cases[] = {
+		{ "Name: =X", "=X" }, { "Name: = X", "= X" },
+		{ "Name = =X", "=X" }, { "氏名：＝X", "＝X" },
+		{ "Name: :X", ":X" }, { "Name:=X", "=X" },
+		{ "[Name]: =X", "=X" }, { "【氏名】：=X", "=X" },
+		{ "Name - =X", "=X" },
+	};
+	struct vf_form f;
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)snprintf(buf, sizeof(buf), "%s\n", cases[i].line);
+		parse(&f, 0, buf);
+		ck_assert_msg(f.n == 1 && strcmp(f.v[0].name,
+		    "reporter.name") == 0 && strcmp(f.v[0].value,
+		    cases[i].value) == 0, "\"%s\": %zu fields, %s=\"%s\"",
+		    cases[i].line, f.n, f.n ? f.v[0].name : "",
+		    f.n ? f.v[0].value : "");
+		vf_form_free(&f);
+	}
+}
+END_TEST
+
 START_TEST(label_not)
 {
 	/* Lines that begin with a label's word but are not label lines. */
@@ -1520,6 +1549,7 @@ form_suite(void)
 	tcase_add_test(tc, example_careless_en);
 	tcase_add_test(tc, example_followup);
 	tcase_add_test(tc, label_decorations);
+	tcase_add_test(tc, label_value_sep);
 	tcase_add_test(tc, label_not);
 	tcase_add_test(tc, label_shaped);
 	tcase_add_test(tc, label_longest);
