@@ -65,7 +65,11 @@ memo_key(const char *state, const char *path)
 		return NULL;
 	for (sub = name - 1; sub > path && sub[-1] != '/'; sub--)
 		;
-	vf_buf_printf(&b, "%s/%.*s", state, (int)(strlen(sub)), sub);
+	/* Not vf_buf_printf: this is made twice a case, and stdio's
+	   formatting cost more than the rest of the key. */
+	vf_buf_adds(&b, state);
+	vf_buf_addc(&b, '/');
+	vf_buf_adds(&b, sub);
 	return vf_buf_take(&b, NULL);
 }
 
