@@ -224,17 +224,24 @@ static const unsigned char hname[256] = {
 };
 
 /* The value without the white space (and folding) after the colon. */
+const char *
+vf_hdr_value(const struct vf_kv *kv)
+{
+	const char *v;
+
+	for (v = kv->value; *v == ' ' || *v == '\t' || *v == '\n'; v++)
+		;
+	return v;
+}
+
 static const char *
 hdr_find(const struct vf_kv *h, size_t n, const char *name)
 {
 	const struct vf_kv *kv;
-	const char *v;
 
 	if ((kv = vf_kv_find(h, n, name)) == NULL)
 		return NULL;
-	for (v = kv->value; *v == ' ' || *v == '\t' || *v == '\n'; v++)
-		;
-	return v;
+	return vf_hdr_value(kv);
 }
 
 /*

@@ -825,6 +825,8 @@ void		 vf_case_init(struct vf_case *, const char *, const char *,
 		    time_t);
 /* A top header (any case of name): raw value after the colon's white space. */
 const char	*vf_case_get(const struct vf_case *, const char *);
+/* A header's value as vf_case_get gives it (the blanks after ':' skipped). */
+const char	*vf_hdr_value(const struct vf_kv *);
 /*
  * Set (replace the first, or append) a top header. A value with CR or LF,
  * a name not [A-Za-z0-9-]+, or Content-Type aborts (EX_SOFTWARE): callers

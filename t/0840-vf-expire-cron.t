@@ -80,6 +80,10 @@ is $? 0 "the second run: exit 0"
 grep -v '	flag-\|	waiting	' "$work/cron.out" >"$work/changes"
 test -s "$work/changes"
 ok $((! $?)) "the second run does nothing but flag again"
-diff -r "$VF_ROOT" "$work/copy" >/dev/null
+# (but for the outbox's lock file, made by the first run that finds an
+# outbox to lock: the first made the outbox, through vf-notify)
+diff -r "$VF_ROOT" "$work/copy" | grep -v "^Only in $VF_ROOT/outbox: .lock\$" >"$work/diff"
+test ! -s "$work/diff"
 ok $? "and changes nothing"
+sed 's/^/#   /' "$work/diff" | head -5
 done_testing
