@@ -140,13 +140,14 @@ seen(const struct vf_outbox *ob, const char *name)
 
 int
 vf_outbox_unseen(struct vf_root *root, const struct vf_outbox *ob,
-    const struct vf_case *c, const char *role, int dryrun, size_t *removed,
-    int *fresh)
+    const struct vf_case *c, const char *role, time_t since, int dryrun,
+    size_t *removed, int *fresh)
 {
+	static const char *const sub[] = { "new", "cur" };
 	struct vf_notice nt;
 	struct stat st;
 	char rel[sizeof(nt.rel) + 16];
-	size_t i;
+	size_t i, k;
 	int pass, rc = 0;
 
 	*removed = 0;
@@ -160,23 +161,27 @@ vf_outbox_unseen(struct vf_root *root, const struct vf_outbox *ob,
 			    strcmp(nt.role, role) != 0 || nt.rel[0] == '\0' ||
 			    seen(ob, nt.rel))
 				continue;
-			(void)snprintf(rel, sizeof(rel), "outbox/%s/%s",
-			    pass == 0 ? "new" : "cur", nt.rel);
-			if (pass == 0) {
-				if (fstatat(root->fd, rel, &st,
-				    AT_SYMLINK_NOFOLLOW) == 0) {
-					*fresh = 1;
-					return 0;
+			for (k = 0; k < 2; k++) {
+				(void)snprintf(rel, sizeof(rel), "outbox/%s/%s",
+				    sub[k], nt.rel);
+				if (pass == 0) {
+					/* Unsent, and not for too long. */
+					if (k == 0 && fstatat(root->fd, rel,
+					    &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+					    st.st_mtime > since) {
+						*fresh = 1;
+						return 0;
+					}
+					continue;
 				}
-				continue;
-			}
-			if (dryrun ? fstatat(root->fd, rel, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0 :
-			    unlinkat(root->fd, rel, 0) == 0)
-				(*removed)++;
-			else if (errno != ENOENT) {
-				warn("%s/%s", root->path, rel);
-				rc = vf_errno_exit(errno);
+				if (dryrun ? fstatat(root->fd, rel, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0 :
+				    unlinkat(root->fd, rel, 0) == 0)
+					(*removed)++;
+				else if (errno != ENOENT) {
+					warn("%s/%s", root->path, rel);
+					rc = vf_errno_exit(errno);
+				}
 			}
 		}
 	return rc;

@@ -421,11 +421,13 @@ erase_case(struct run *r, const char *path0)
 	vf_erase_keys(&c, &e);
 	/*
 	 * A notice to the reporter made since the outbox was read (the case
-	 * was not locked then): one not sent yet holds the erasure back as
-	 * at the first look; one sent already goes with the others.
+	 * was not locked then), or one the outbox scan could not read: one
+	 * not sent yet holds the erasure back as at the first look, for as
+	 * long; one sent already goes with the others.
 	 */
 	if ((rc = vf_outbox_unseen(&r->root, &r->ob, &c, "reporter",
-	    r->dryrun, &notices, &fresh)) != 0) {
+	    r->ec.now - r->ec.notice_wait_days * DAY, r->dryrun, &notices,
+	    &fresh)) != 0) {
 		fail(r, rc);
 		goto done;
 	}

@@ -1324,12 +1324,14 @@ void	 vf_outbox_free(struct vf_outbox *);
 int	 vf_outbox_name(const char *, char *, size_t);
 /*
  * The notices to ROLE the case records (its Vf-Notice headers) that the
- * scan did not see: made since. If one is in outbox/new (not sent yet),
- * *fresh is 1 and nothing is done; else each in outbox/cur is deleted
- * (counted only if dryrun) into *removed. 0, or an exit code.
+ * scan did not see: made since. If one is in outbox/new (not sent yet)
+ * with a time after since, *fresh is 1 and nothing is done; else
+ * each in outbox/new or outbox/cur is deleted (only counted if dryrun)
+ * into *removed. 0, or an exit code.
  */
 int	 vf_outbox_unseen(struct vf_root *, const struct vf_outbox *,
-	    const struct vf_case *, const char *, int, size_t *, int *);
+	    const struct vf_case *, const char *, time_t, int, size_t *,
+	    int *);
 /* "KIND ROLE <MESSAGE-ID> TIME": 0, or -1. */
 int	 vf_notice_parse(const char *, struct vf_notice *);
 

@@ -198,6 +198,13 @@ grep -q "^$pa	erased	" "$work/out1"
 ok $? "A's published case is erased"
 grep -q "^$VF_ROOT/fixed/.*	waiting	" "$work/out1"
 ok $? "B's case waits while a notice to B is not sent"
+# Unsent for longer than notice-wait-days (7): the wait is over, for a
+# notice the scan could not read as for any other.
+touch -d 2027-01-01T09:00:00Z "$VF_ROOT"/outbox/new/*
+vf-expire -n >"$work/dry2" 2>"$work/err"
+grep -q "^$VF_ROOT/fixed/.*	erased	would delete .*notices to the reporter in the outbox (1)" "$work/dry2"
+ok $? "a notice to B unsent for 9 days no longer holds B's case back"
+touch -d 2027-01-09T09:00:00Z "$VF_ROOT"/outbox/new/*
 grep -q "^$VF_ROOT/published/.*	erased	.*kept: reporter.name" "$work/out1"
 ok $? "C's case is erased, the credit kept"
 gpg --batch -k "$A_FPR" >/dev/null 2>&1
