@@ -206,8 +206,15 @@ done
 r2=$(seq $((nrep1 + 1)) $((nrep1 + nrep2)) | sed 's/^/r/')
 fu=$(seq 1 $nfu | sed 's/^/f/')
 wave w2 $r2 $fu
-# Let the loops take every case as far as they go, then stop them.
+# Let the loops take every case as far as they go, then stop them: 5 s
+# more, and then as long as a case is still in received, accepted or
+# routed (a loaded machine runs the loops slowly), up to two minutes.
 sleep 5
+n=0
+while [ -n "$(vf-ls received accepted routed)" ] && [ $n -lt 120 ]; do
+	sleep 1
+	n=$((n + 1))
+done
 touch "$work/stop"
 wait
 # What the loops left in outbox/new, as the next cron runs would send it
