@@ -99,7 +99,23 @@ struct pat {
 	size_t		 sentence;	/* in the table */
 };
 
+/*
+ * Where an index keeps its many small strings and arrays (the sentence
+ * patterns alone are some seven hundred spellings): blocks handed out in
+ * order and freed together, not a malloc, a realloc and a free each.
+ */
+struct arena {
+	struct block	*b;		/* the newest block */
+};
+
+struct block {
+	struct block	*prev;
+	size_t		 used, cap;
+	max_align_t	 mem[];
+};
+
 struct index {
+	struct arena	 arena;
 	struct label	*lab;
 	size_t		 nlab;
 	size_t		*slot;		/* label index + 1; 0 is empty */
@@ -376,14 +392,47 @@ static int	answer_at(const struct index *, const char *, size_t, size_t *);
 
 /* ---- the label index --------------------------------------------------- */
 
-static uint32_t
-hash(const char *s, size_t n)
-{
-	uint32_t h = FNV_OFFSET;
+#define BLOCK_MIN	(16 * 1024)
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*s++) * FNV_PRIME;
-	return h;
+/* n bytes, aligned for any object, that live as long as the arena. */
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct block *b = a->b;
+	size_t cap;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > BLOCK_MIN / sizeof(max_align_t) ? n :
+		    BLOCK_MIN / sizeof(max_align_t);
+		b = vf_malloc(sizeof(*b) + cap * sizeof(max_align_t));
+		b->prev = a->b;
+		b->used = 0;
+		b->cap = cap;
+		a->b = b;
+	}
+	p = b->mem + b->used;
+	b->used += n;
+	return p;
+}
+
+/* n objects of size bytes: n is bounded by a pattern's length. */
+static void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+	return arena_alloc(a, n * size);
+}
+
+static void
+arena_free(struct arena *a)
+{
+	struct block *b;
+
+	while ((b = a->b) != NULL) {
+		a->b = b->prev;
+		free(b);
+	}
 }
 
 static const struct label *
@@ -420,29 +469,35 @@ index_add(struct index *ix, const char *label, size_t field)
 	struct label *l;
 	size_t i, n, used, m;
 	uint32_t h;
+	unsigned hi;
 	char *s;
 
 	n = strlen(label);
 	s = ix->mem + ix->used;
-	n = normalise(label, n, s, n, &used, 1);
-	if (n == 0 || lookup(ix, hash(s, n), s, n) != NULL)
+	if ((n = normalise(label, n, s, n, &used, 1)) == 0)
+		return;
+	/*
+	 * One pass: the hash of each prefix, the first PFX_DEPTH of them
+	 * into the filter, the last the label's. (A label seen before sets
+	 * the bits it set then.)
+	 */
+	for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+		hi |= (unsigned char)s[i];
+		if (i < PFX_DEPTH)
+			ix->pfx[pfx_bit(h) / 8] |= 1 << (pfx_bit(h) % 8);
+	}
+	if (lookup(ix, h, s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
 		return;
 	ix->used += n + 1;
-	for (h = FNV_OFFSET, i = 0; i < n && i < PFX_DEPTH; i++) {
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-		ix->pfx[pfx_bit(h) / 8] |= 1 << (pfx_bit(h) % 8);
-	}
 	l = &ix->lab[ix->nlab];
 	l->s = s;
 	l->len = n;
-	l->h = hash(s, n);
+	l->h = h;
 	l->field = field;
 	l->format = ix->fmt;
-	l->ascii = 1;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			l->ascii = 0;
+	l->ascii = hi < 0x80;
 	if (n > ix->maxlen)
 		ix->maxlen = n;
 	m = ix->nslot - 1;
@@ -502,18 +557,19 @@ index_build(struct index *ix, const struct vf_fields *t, int kind)
 
 /* A copy of s normalised for matching (never longer than s). */
 static char *
-norm_dup(const char *s, size_t n, size_t *len)
+norm_dup(struct arena *a, const char *s, size_t n, size_t *len)
 {
 	char *out;
 	size_t used;
 
-	out = vf_malloc(n + 1);
+	out = arena_alloc(a, n + 1);
 	*len = normalise(s, n, out, n, &used, 1);
 	return out;
 }
 
 static void
-words_add(struct words *ws, const struct vf_words *from, int flags)
+words_add(struct arena *a, struct words *ws, const struct vf_words *from,
+    int flags)
 {
 	const char *w;
 	struct word *d;
@@ -532,25 +588,13 @@ words_add(struct words *ws, const struct vf_words *from, int flags)
 			n--;
 		else
 			d->flags &= ~(W_SUFFIX | W_PREFIX);
-		d->w = norm_dup(w, n, &d->len);
-		if (d->len == 0) {
-			free(d->w);
+		d->w = norm_dup(a, w, n, &d->len);
+		if (d->len == 0)
 			continue;
-		}
 		if (d->len == 1 && (unsigned char)d->w[0] < 0x80)
 			d->flags |= W_WHOLE;
 		ws->n++;
 	}
-}
-
-static void
-words_free(struct words *ws)
-{
-	size_t i;
-
-	for (i = 0; i < ws->n; i++)
-		free(ws->v[i].w);
-	free(ws->v);
 }
 
 /*
@@ -588,22 +632,46 @@ key_add(struct stmt *m, const char *s, size_t n)
 	}
 }
 
-/* A literal of a pattern, normalised, without white space. */
+/*
+ * A literal of a pattern, normalised, without white space, as the next
+ * of a's alternatives (there is room for it).
+ */
 static void
-lit_build(struct atom *a, const char *s, size_t n)
+lit_build(struct arena *ar, struct atom *a, const char *s, size_t n)
 {
 	char *t;
 	size_t len, i, j;
 
-	t = norm_dup(s, n, &len);
+	t = norm_dup(ar, s, n, &len);
 	for (i = j = 0; i < len; i++)
 		if (!isws(t[i]))
 			t[j++] = t[i];
 	t[j] = '\0';
-	a->alt = vf_reallocarray(a->alt, a->n + 1, sizeof(*a->alt));
-	a->len = vf_reallocarray(a->len, a->n + 1, sizeof(*a->len));
 	a->alt[a->n] = t;
 	a->len[a->n++] = j;
+}
+
+/* How many times c occurs in the n bytes at s. */
+static size_t
+count_of(const char *s, size_t n, int c)
+{
+	const char *e = s + n;
+	size_t k = 0;
+
+	while ((s = memchr(s, c, (size_t)(e - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* Room for n alternatives in a. */
+static void
+atom_init(struct arena *ar, struct atom *a, size_t n)
+{
+	a->alt = arena_array(ar, n, sizeof(*a->alt));
+	a->len = arena_array(ar, n, sizeof(*a->len));
+	a->n = 0;
 }
 
 static size_t
@@ -616,29 +684,32 @@ run_bit(const char *p)
 
 /* A run of a pattern (the text between two '*') as atoms. */
 static void
-run_build(struct run *r, const char *s, size_t n)
+run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 {
 	const char *q = s, *close, *e;
 	struct atom *a;
 	size_t k, i, b;
 
+	/* At most a literal before each group, and one after the last. */
+	k = count_of(s, n, '{');
+	r->a = arena_array(ar, 2 * k + 1, sizeof(*r->a));
 	while (q < s + n) {
-		r->a = vf_reallocarray(r->a, r->n + 1, sizeof(*r->a));
 		a = &r->a[r->n++];
-		memset(a, 0, sizeof(*a));
 		if (*q != '{') {
 			for (k = 0; q + k < s + n && q[k] != '{'; k++)
 				;
-			lit_build(a, q, k);
+			atom_init(ar, a, 1);
+			lit_build(ar, a, q, k);
 			q += k;
 			continue;
 		}
 		if ((close = memchr(q, '}', (size_t)(s + n - q))) == NULL)
 			close = s + n;
+		atom_init(ar, a, count_of(q, (size_t)(close - q), ',') + 1);
 		for (q++; q <= close; q = e + 1) {
 			for (e = q; e < close && *e != ','; e++)
 				;
-			lit_build(a, q, (size_t)(e - q));
+			lit_build(ar, a, q, (size_t)(e - q));
 		}
 		q = close + (close < s + n);
 	}
@@ -653,8 +724,9 @@ run_build(struct run *r, const char *s, size_t n)
 			;
 		if (i < r->nbucket)
 			continue;
-		r->bucket = vf_reallocarray(r->bucket, r->nbucket + 1,
-		    sizeof(*r->bucket));
+		if (r->bucket == NULL)
+			r->bucket = arena_array(ar, r->a[0].n,
+			    sizeof(*r->bucket));
 		r->bucket[r->nbucket++] = b;
 	}
 }
@@ -668,18 +740,20 @@ pat_build(struct index *ix, const char *s, size_t sentence)
 	const unsigned char *u;
 	size_t i, n;
 
-	ix->pat = vf_reallocarray(ix->pat, ix->npat + 1, sizeof(*ix->pat));
+	/* index_words made room for every pattern. */
 	p = &ix->pat[ix->npat++];
 	memset(p, 0, sizeof(*p));
 	p->sentence = sentence;
+	n = strlen(s);
+	p->run = arena_array(&ix->arena, count_of(s, n, '*') + 1,
+	    sizeof(*p->run));
 	for (q = s; *q != '\0'; q = star + (*star != '\0')) {
 		if ((star = strchr(q, '*')) == NULL)
 			star = q + strlen(q);
 		if ((n = (size_t)(star - q)) == 0)
 			continue;
-		p->run = vf_reallocarray(p->run, p->nrun + 1, sizeof(*p->run));
 		memset(&p->run[p->nrun], 0, sizeof(*p->run));
-		run_build(&p->run[p->nrun++], q, n);
+		run_build(&ix->arena, &p->run[p->nrun++], q, n);
 	}
 	/* Where a statement could begin to match it: its first two bytes. */
 	a = p->nrun > 0 && p->run[0].n > 0 ? &p->run[0].a[0] : NULL;
@@ -704,11 +778,14 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 
 	ix->t = t;
 	ix->kind = kind;
-	words_add(&ix->heading, &t->heading, W_SUFFIX);
-	words_add(&ix->closing, &t->closing, W_PREFIX);
-	words_add(&ix->marker, &t->marker, 0);
-	words_add(&ix->answer, &t->yes, W_YES | W_SUFFIX);
-	words_add(&ix->answer, &t->no, W_SUFFIX);
+	words_add(&ix->arena, &ix->heading, &t->heading, W_SUFFIX);
+	words_add(&ix->arena, &ix->closing, &t->closing, W_PREFIX);
+	words_add(&ix->arena, &ix->marker, &t->marker, 0);
+	words_add(&ix->arena, &ix->answer, &t->yes, W_YES | W_SUFFIX);
+	words_add(&ix->arena, &ix->answer, &t->no, W_SUFFIX);
+	for (i = k = 0; i < t->ns; i++)
+		k += t->s[i].npat;
+	ix->pat = arena_array(&ix->arena, k, sizeof(*ix->pat));
 	for (i = 0; i < t->ns; i++) {
 		se = &t->s[i];
 		/* A sentence about no field of this kind says nothing. */
@@ -726,31 +803,14 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 static void
 index_free(struct index *ix)
 {
-	struct atom *a;
-	size_t i, j, k, l;
-
 	free(ix->mem);
 	free(ix->lab);
 	free(ix->slot);
-	words_free(&ix->heading);
-	words_free(&ix->closing);
-	words_free(&ix->marker);
-	words_free(&ix->answer);
-	for (i = 0; i < ix->npat; i++) {
-		for (j = 0; j < ix->pat[i].nrun; j++) {
-			for (k = 0; k < ix->pat[i].run[j].n; k++) {
-				a = &ix->pat[i].run[j].a[k];
-				for (l = 0; l < a->n; l++)
-					free(a->alt[l]);
-				free(a->alt);
-				free(a->len);
-			}
-			free(ix->pat[i].run[j].a);
-			free(ix->pat[i].run[j].bucket);
-		}
-		free(ix->pat[i].run);
-	}
-	free(ix->pat);
+	free(ix->heading.v);
+	free(ix->closing.v);
+	free(ix->marker.v);
+	free(ix->answer.v);
+	arena_free(&ix->arena);
 }
 
 /* ---- reading a line ---------------------------------------------------- */
