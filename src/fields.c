@@ -153,6 +153,26 @@ problem(char *err, size_t errlen, const char *file, size_t line,
 	return bad(err, errlen, file, line, "%s: \"%.40s\"", msg, text);
 }
 
+/*
+ * strsep(3) with one delimiter: the table is cut up some two thousand
+ * times at every start, and strsep's search for a set of them costs
+ * thrice strchr's.
+ */
+static char *
+cut(char **sp, int c)
+{
+	char *s = *sp, *e;
+
+	if (s == NULL)
+		return NULL;
+	if ((e = strchr(s, c)) != NULL) {
+		*e = '\0';
+		*sp = e + 1;
+	} else
+		*sp = NULL;
+	return s;
+}
+
 static int
 valid_name(const char *s)
 {
@@ -177,7 +197,7 @@ parse_kinds(char *s)
 
 	if (strcmp(s, "-") == 0)
 		return 0;
-	while ((tok = strsep(&s, ",")) != NULL) {
+	while ((tok = cut(&s, ',')) != NULL) {
 		if ((k = vf_kind_parse(tok)) == 0 || strcmp(tok,
 		    vf_kind_name(k)) != 0)
 			return -1;
@@ -355,7 +375,7 @@ parse_labels(char *ja, char *en, struct vf_field *f, char *err,
 		s = i == 0 ? ja : en;
 		if (i == 1)
 			f->en = f->ja + f->nja;
-		while ((tok = strsep(&s, "|")) != NULL) {
+		while ((tok = cut(&s, '|')) != NULL) {
 			if ((why = label_problem(tok)) != NULL)
 				return problem(err, errlen, file, line, why,
 				    "label", tok);
@@ -376,7 +396,7 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 	size_t n = 0;
 	int v;
 
-	while (n < 7 && (col[n] = strsep(&rest, ":")) != NULL)
+	while (n < 7 && (col[n] = cut(&rest, ':')) != NULL)
 		n++;
 	if (n < 7)
 		return bad(err, errlen, file, line,
@@ -428,19 +448,42 @@ struct entry {
 	size_t		 field;
 };
 
-/* FNV-1a, ASCII case-folded when fold is set (labels match so). */
+static int
+fold(int c)
+{
+	c = (unsigned char)c;
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+/* FNV-1a, ASCII case-folded when folding is set (labels match so). */
 static uint32_t
-key_hash(const char *s, int fold)
+key_hash(const char *s, int folding)
 {
 	uint32_t h = 2166136261u;
-	unsigned char c;
 
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (fold && c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 16777619u;
-	}
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned)(folding ? fold(*s) : (unsigned char)*s)) *
+		    16777619u;
+	return h;
+}
+
+/*
+ * The folded hash of every label, in table order (field by field, its
+ * Japanese then English labels): check_unique and check_words both ask.
+ */
+static uint32_t *
+label_hashes(const struct vf_fields *t)
+{
+	uint32_t *h;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += t->f[i].nja + t->f[i].nen;
+	h = vf_reallocarray(NULL, n, sizeof(*h));
+	for (i = n = 0; i < t->n; i++)
+		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++)
+			h[n++] = key_hash(j < t->f[i].nja ? t->f[i].ja[j] :
+			    t->f[i].en[j - t->f[i].nja], 1);
 	return h;
 }
 
@@ -449,13 +492,12 @@ key_hash(const char *s, int fold)
  * field when the string (ASCII case folded when fold) was there before.
  */
 static const struct entry *
-set_add(struct entry *set, size_t nset, const char *s, size_t field,
-    int fold)
+set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
+    size_t field, int fold)
 {
 	size_t i;
 
-	for (i = key_hash(s, fold) & (nset - 1); set[i].s != NULL;
-	    i = (i + 1) & (nset - 1))
+	for (i = h & (nset - 1); set[i].s != NULL; i = (i + 1) & (nset - 1))
 		if ((fold ? strcasecmp(set[i].s, s) : strcmp(set[i].s, s)) ==
 		    0)
 			return &set[i];
@@ -473,11 +515,12 @@ set_add(struct entry *set, size_t nset, const char *s, size_t field,
  * the second of the two.
  */
 static int
-check_unique(const struct vf_fields *t, const size_t *lines, char *err,
-    size_t errlen, const char *file)
+check_unique(const struct vf_fields *t, const size_t *lines,
+    const uint32_t *lh, char *err, size_t errlen, const char *file)
 {
 	const struct entry *e;
 	struct entry *set;
+	size_t nh = 0;
 	const char *l;
 	int *kinds;
 	size_t i, j, nl = 0, nset;
@@ -493,7 +536,8 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 	/* The kinds each label names so far, by the slot it has in set. */
 	kinds = vf_calloc(nset, sizeof(*kinds));
 	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, i, 0)->field != i)
+		if (set_add(set, nset, t->f[i].name, key_hash(t->f[i].name,
+		    0), i, 0)->field != i)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
 	if (rc == 0)
@@ -502,7 +546,7 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
 			l = j < t->f[i].nja ? t->f[i].ja[j] :
 			    t->f[i].en[j - t->f[i].nja];
-			e = set_add(set, nset, l, i, 1);
+			e = set_add(set, nset, l, lh[nh++], i, 1);
 			if (e->field != i &&
 			    (kinds[e - set] & t->f[i].kinds) != 0)
 				rc = bad(err, errlen, file, lines[i],
@@ -553,7 +597,7 @@ parse_words(char *s, struct vf_words *w, int star, char *err, size_t errlen,
 	size_t n;
 
 	w->w = vf_reallocarray(w->w, w->n + count_words(s), sizeof(*w->w));
-	while ((tok = strsep(&s, "|")) != NULL) {
+	while ((tok = cut(&s, '|')) != NULL) {
 		/* The word without the '*' of the syntax, if it has one. */
 		b = tok;
 		n = strlen(tok);
@@ -657,7 +701,7 @@ parse_sentence(char *answers, char *pats, struct vf_fields *t,
 	*pending = vf_reallocarray(*pending, t->ns, sizeof(**pending));
 	(*pending)[t->ns - 1] = answers;
 	st->pat = vf_reallocarray(NULL, count_words(pats), sizeof(*st->pat));
-	while ((tok = strsep(&pats, "|")) != NULL) {
+	while ((tok = cut(&pats, '|')) != NULL) {
 		if ((why = pattern_problem(tok)) != NULL)
 			return problem(err, errlen, file, line, why, "pattern",
 			    tok);
@@ -680,7 +724,7 @@ resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
 		n++;
 	st->field = vf_reallocarray(NULL, n, sizeof(*st->field));
 	st->yes = vf_reallocarray(NULL, n, 1);
-	while ((tok = strsep(&s, ",")) != NULL) {
+	while ((tok = cut(&s, ',')) != NULL) {
 		if ((v = strchr(tok, '=')) == NULL || (strcmp(v + 1,
 		    "yes") != 0 && strcmp(v + 1, "no") != 0))
 			return bad(err, errlen, file, line,
@@ -714,7 +758,7 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
 	char *col[4], *rest = line + 1;
 	size_t n = 0, i, want;
 
-	while (n < 4 && (col[n] = strsep(&rest, ":")) != NULL)
+	while (n < 4 && (col[n] = cut(&rest, ':')) != NULL)
 		n++;
 	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
 		if (strcmp(col[0], directives[i].name) == 0)
@@ -745,11 +789,12 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
  * with one still matches: the longest label that fits wins.)
  */
 static int
-check_words(const struct vf_fields *t, const size_t *lines, char *err,
-    size_t errlen, const char *file)
+check_words(const struct vf_fields *t, const size_t *lines,
+    const uint32_t *lh, char *err, size_t errlen, const char *file)
 {
 	const struct vf_field *f;
 	struct entry *set;
+	size_t nh = 0;
 	const char *l, *m;
 	size_t i, j, k, ll, ml, nset;
 	int rc = 0;
@@ -767,13 +812,14 @@ check_words(const struct vf_fields *t, const size_t *lines, char *err,
 	set = vf_reallocarray(NULL, nset, sizeof(*set));
 	memset(set, 0, nset * sizeof(*set));
 	for (k = 0; k < t->heading.n; k++)
-		(void)set_add(set, nset, t->heading.w[k], k, 1);
+		(void)set_add(set, nset, t->heading.w[k],
+		    key_hash(t->heading.w[k], 1), k, 1);
 	for (i = 0; rc == 0 && i < t->n; i++) {
 		f = &t->f[i];
 		for (j = 0; rc == 0 && j < f->nja + f->nen; j++) {
 			l = j < f->nja ? f->ja[j] : f->en[j - f->nja];
 			ll = strlen(l);
-			if (set_add(set, nset, l, SIZE_MAX, 1)->field !=
+			if (set_add(set, nset, l, lh[nh++], SIZE_MAX, 1)->field !=
 			    SIZE_MAX) {
 				rc = bad(err, errlen, file, lines[i],
 				    "label \"%.40s\" of %s is also a heading",
@@ -782,6 +828,9 @@ check_words(const struct vf_fields *t, const size_t *lines, char *err,
 			}
 			for (k = 0; k < t->marker.n; k++) {
 				m = t->marker.w[k];
+				/* Most differ in the first byte: no call. */
+				if (fold(l[0]) != fold(m[0]))
+					continue;
 				ml = strlen(m);
 				if (ml < ll && strncasecmp(l, m, ml) == 0) {
 					rc = bad(err, errlen, file, lines[i],
@@ -804,9 +853,10 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 	struct vf_field f;
 	size_t lineno = 0, *lines = NULL, *slines = NULL, i, cap = 0;
 	char *line, *rest = text, *p, **pending = NULL;
+	uint32_t *lh = NULL;
 	int rc = 0;
 
-	while (rc == 0 && (line = strsep(&rest, "\n")) != NULL) {
+	while (rc == 0 && (line = cut(&rest, '\n')) != NULL) {
 		lineno++;
 		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
 			*p = '\0';
@@ -845,9 +895,12 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 		rc = resolve_sentence(t, &t->s[i], pending[i], err, errlen,
 		    file, slines[i]);
 	if (rc == 0)
-		rc = check_unique(t, lines, err, errlen, file);
+		lh = label_hashes(t);
 	if (rc == 0)
-		rc = check_words(t, lines, err, errlen, file);
+		rc = check_unique(t, lines, lh, err, errlen, file);
+	if (rc == 0)
+		rc = check_words(t, lines, lh, err, errlen, file);
+	free(lh);
 	free(pending);
 	free(slines);
 	free(lines);
