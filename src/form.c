@@ -388,6 +388,13 @@ isalnum_(int c)
 }
 
 static int	box_at(const char *, size_t, size_t *);
+
+/* Every box begins so: most text is none, and quickly, with no call. */
+static int
+box_lead(int c)
+{
+	return (unsigned char)c == 0xe2 || c == '[' || c == '(';
+}
 static int	answer_at(const struct index *, const char *, size_t, size_t *);
 
 /* ---- the label index --------------------------------------------------- */
@@ -1351,9 +1358,7 @@ box_at(const char *p, size_t n, size_t *len)
 	char close;
 	int m = 0;
 
-	/* Every box begins so: most text is none, and quickly. */
-	if (n == 0 || ((unsigned char)p[0] != 0xe2 && p[0] != '[' &&
-	    p[0] != '('))
+	if (n == 0 || !box_lead(p[0]))
 		return -1;
 	for (i = 0; i < sizeof(marked) / sizeof(marked[0]); i++)
 		if ((*len = at(p, n, marked[i])) != 0)
@@ -2205,7 +2210,8 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 	else if (m->sline != NULL)
 		m->space = 1;
 	while (i < nl->len) {
-		if ((b = box_at(n + i, nl->len - i, &k)) >= 0) {
+		if (box_lead(n[i]) && (b = box_at(n + i, nl->len - i, &k)) >=
+		    0) {
 			stmt_end(st, nl, raw, rawlen, i);
 			stmt_start(st, raw, rawlen, i, b, quote);
 			i += k;
@@ -2224,10 +2230,13 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 				k++;
 		key_add(m, n + i, k);
 		i += k;
-		/* A sentence ends: 。 or . ! ? before white space. */
+		/*
+		 * A sentence ends: 。 or . ! ? before white space (or NUL,
+		 * which strchr(".!?", c) once found too).
+		 */
 		if (at(n + i - k, k, "\xe3\x80\x82") != 0 || (k == 1 &&
-		    strchr(".!?", n[i - 1]) != NULL && (i == nl->len ||
-		    isws(n[i])))) {
+		    (n[i - 1] == '.' || n[i - 1] == '!' || n[i - 1] == '?' ||
+		    n[i - 1] == '\0') && (i == nl->len || isws(n[i])))) {
 			stmt_end(st, nl, raw, rawlen, i);
 			continue;
 		}
