@@ -264,7 +264,7 @@ utf8_char(const unsigned char *p, size_t n, unsigned *cpp)
  * message takes what is checked ("label", "word", "pattern") for %s;
  * s is n bytes long.
  *
- * One pass over the text, eight ASCII bytes or one character at a time
+ * One pass over the text, a run of ASCII or one character at a time
  * (every label, word and pattern of the table is checked at every start
  * of vf-parse and vf-notify: a check a byte at a time, twice over, was a
  * tenth of vf-parse's instructions). The first character that is wrong
@@ -274,10 +274,8 @@ utf8_char(const unsigned char *p, size_t n, unsigned *cpp)
 static const char *
 text_problem(const char *s, size_t n, size_t max)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	const unsigned char *p = (const unsigned char *)s, *end;
 	const char *first = NULL;
-	uint64_t w;
 	unsigned cp;
 	size_t k;
 
@@ -285,31 +283,38 @@ text_problem(const char *s, size_t n, size_t max)
 		return "empty %s";
 	if (n > max)
 		return "%s too long";
-	for (end = p + n; p < end; p += k) {
+	for (end = p + n; p < end;) {
 		if (*p < 0x80) {
-			/* No high bit, no byte below 0x20, none 0x7f. */
-			if (end - p >= 8 && (memcpy(&w, p, 8), (w & high) ==
-			    0) && ((w - ones * 0x20) & ~w & high) == 0 &&
-			    (((w ^ ones * 0x7f) - ones) & ~(w ^ ones * 0x7f) &
-			    high) == 0) {
-				k = 8;
-				continue;
+			/* A run of printable ASCII, then maybe a control. */
+			while (p < end && *p >= 0x20 && *p < 0x7f)
+				p++;
+			if (p < end && *p < 0x80) {
+				if (first == NULL)
+					first = "control character in %s";
+				p++;
 			}
-			k = 1;
-			if ((*p < 0x20 || *p == 0x7f) && first == NULL)
-				first = "control character in %s";
 			continue;
 		}
-		if ((*p & 0xf0) == 0xe0 && end - p >= 3 &&
+		/*
+		 * Three bytes led by E1..EC, EE or EF, as Japanese is: never
+		 * too long a form, never a surrogate, so no decoding.
+		 */
+		if (*p >= 0xe1 && *p <= 0xef && *p != 0xed && end - p >= 3 &&
 		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-			/* Three bytes, as Japanese is: decoded here. */
-			k = 3;
-			cp = (unsigned)(*p & 0x0f) << 12 |
-			    (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-			if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
-				return "%s is not UTF-8";
-		} else if ((k = utf8_char(p, (size_t)(end - p), &cp)) == 0)
+			if (first == NULL && *p == 0xe3 && p[1] == 0x80 &&
+			    p[2] == 0x80)
+				first = "ideographic space in %s";
+			else if (first == NULL && *p == 0xef &&
+			    ((p[1] == 0xbc && p[2] >= 0x81) ||
+			    (p[1] == 0xbd && p[2] <= 0x9e)))
+				first = "full-width ASCII in %s (write it as "
+				    "ASCII)";
+			p += 3;
+			continue;
+		}
+		if ((k = utf8_char(p, (size_t)(end - p), &cp)) == 0)
 			return "%s is not UTF-8";
+		p += k;
 		if (first != NULL)
 			continue;
 		if (cp == 0x3000)
@@ -628,12 +633,21 @@ static const char *
 pattern_problem(const char *s)
 {
 	const char *why, *p;
-	size_t lit = 0, cur = 0, minlen = 0, spell = 1, alts = 0;
+	size_t lit = 0, cur = 0, minlen = 0, spell = 1, alts = 0, k;
 	int in = 0;
 
 	if ((why = text_problem(s, strlen(s), PATTERN_MAX_LEN)) != NULL)
 		return why;
 	for (p = s; *p != '\0'; p++) {
+		/* The bytes that are no syntax, at once. */
+		if ((k = strcspn(p, "{,}*")) > 0) {
+			if (in)
+				cur += k;
+			else
+				lit += k;
+			if (*(p += k) == '\0')
+				break;
+		}
 		switch (*p) {
 		case '{':
 			if (in)
@@ -670,11 +684,6 @@ pattern_problem(const char *s)
 				return "'**' in %s";
 			spell = 1;
 			break;
-		default:
-			if (in)
-				cur++;
-			else
-				lit++;
 		}
 	}
 	if (in)

@@ -305,7 +305,25 @@ normalise(const char *s, size_t n, char *out, size_t max, size_t *used,
 			}
 			continue;
 		}
-		/* Three bytes, as Japanese text is: decoded here, no call. */
+		/*
+		 * Three bytes led by E1..EC, EE or EF, as Japanese text is,
+		 * and none that folds (EF BC, EF BD: full-width ASCII; E3 80
+		 * 80: the ideographic space): copied as they are, with no
+		 * decoding, for none is too long a form.
+		 */
+		if (u[i] >= 0xe1 && u[i] <= 0xef && u[i] != 0xed &&
+		    n - i >= 3 && (u[i + 1] & 0xc0) == 0x80 &&
+		    (u[i + 2] & 0xc0) == 0x80 && !(u[i] == 0xef &&
+		    (u[i + 1] == 0xbc || u[i + 1] == 0xbd)) &&
+		    !(u[i] == 0xe3 && u[i + 1] == 0x80 && u[i + 2] == 0x80)) {
+			if (o + 3 > max)
+				break;
+			memcpy(out + o, u + i, 3);
+			o += 3;
+			i += 3;
+			continue;
+		}
+		/* Three bytes of another kind: decoded here, no call. */
 		if ((u[i] & 0xf0) == 0xe0 && n - i >= 3 &&
 		    (u[i + 1] & 0xc0) == 0x80 && (u[i + 2] & 0xc0) == 0x80 &&
 		    (cp = (uint32_t)(u[i] & 0x0f) << 12 |
@@ -474,7 +492,7 @@ static void
 index_add(struct index *ix, const char *label, size_t field)
 {
 	struct label *l;
-	size_t i, n, used, m;
+	size_t i, n, used, m, b;
 	uint32_t h;
 	unsigned hi;
 	char *s;
@@ -491,8 +509,10 @@ index_add(struct index *ix, const char *label, size_t field)
 	for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
 		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 		hi |= (unsigned char)s[i];
-		if (i < PFX_DEPTH)
-			ix->pfx[pfx_bit(h) / 8] |= 1 << (pfx_bit(h) % 8);
+		if (i < PFX_DEPTH) {
+			b = pfx_bit(h);
+			ix->pfx[b / 8] |= 1 << (b % 8);
+		}
 	}
 	if (lookup(ix, h, s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
@@ -646,14 +666,19 @@ key_add(struct stmt *m, const char *s, size_t n)
 static void
 lit_build(struct arena *ar, struct atom *a, const char *s, size_t n)
 {
-	char *t;
+	char *t, *ws;
 	size_t len, i, j;
 
 	t = norm_dup(ar, s, n, &len);
-	for (i = j = 0; i < len; i++)
-		if (!isws(t[i]))
-			t[j++] = t[i];
-	t[j] = '\0';
+	/* Most literals hold no white space: no pass over them. */
+	if ((ws = strpbrk(t, " \t")) == NULL)
+		j = len;
+	else {
+		for (i = j = (size_t)(ws - t); i < len; i++)
+			if (!isws(t[i]))
+				t[j++] = t[i];
+		t[j] = '\0';
+	}
 	a->alt[a->n] = t;
 	a->len[a->n++] = j;
 }
@@ -714,8 +739,8 @@ run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 			close = s + n;
 		atom_init(ar, a, count_of(q, (size_t)(close - q), ',') + 1);
 		for (q++; q <= close; q = e + 1) {
-			for (e = q; e < close && *e != ','; e++)
-				;
+			if ((e = memchr(q, ',', (size_t)(close - q))) == NULL)
+				e = close;
 			lit_build(ar, a, q, (size_t)(e - q));
 		}
 		q = close + (close < s + n);
