@@ -460,16 +460,33 @@ fold(int c)
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
-/* FNV-1a, ASCII case-folded when folding is set (labels match so). */
+/*
+ * FNV-1a over eight bytes at a time, ASCII case-folded when folding is
+ * set (labels match so): every label is hashed at every start, and a
+ * byte at a time that was a tenth of loading the table.
+ */
 static uint32_t
 key_hash(const char *s, int folding)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t h = 14695981039346656037ULL, w, t;
+	size_t n = strlen(s), k, i;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned)(folding ? fold(*s) : (unsigned char)*s)) *
-		    16777619u;
-	return h;
+	for (; n > 0; s += k, n -= k) {
+		if ((k = n < 8 ? n : 8) == 8)
+			memcpy(&w, s, 8);
+		else
+			for (w = 0, i = 0; i < k; i++)
+				w |= (uint64_t)(unsigned char)s[i] << 8 * i;
+		if (folding) {
+			/* 0x20 into the bytes from 'A' to 'Z', no other. */
+			t = w & ~high;
+			w |= ((t + ones * (0x80 - 'A')) &
+			    ~(t + ones * (0x7f - 'Z')) & ~w & high) >> 2;
+		}
+		h = (h ^ w) * 1099511628211ULL;
+	}
+	return (uint32_t)(h ^ h >> 32);
 }
 
 /*
