@@ -114,8 +114,24 @@ struct block {
 	max_align_t	 mem[];
 };
 
-struct index {
+/*
+ * What the indexes of every kind share: the words of the table's "@"
+ * lines and the sentence patterns, normalised once for the table, a
+ * sentence's patterns when an index first needs them (a report of unknown
+ * kind is read twice, with two indexes).
+ */
+struct shared {
 	struct arena	 arena;
+	int		 ready;		/* words made, pat allocated */
+	struct words	 heading, closing, marker, answer;
+	struct pat	*pat;		/* every sentence's, in table order */
+	size_t		*first;		/* per sentence: its first in pat */
+	char		*built;		/* per sentence: its patterns made */
+};
+
+struct index {
+	struct shared	*sh;		/* the table's, or its own (own) */
+	int		 own;
 	struct label	*lab;
 	size_t		 nlab;
 	size_t		*slot;		/* label index + 1; 0 is empty */
@@ -131,8 +147,8 @@ struct index {
 	uint8_t		 pfx[PFX_BITS / 8];
 	const struct vf_fields *t;
 	int		 kind;
-	struct words	 heading, closing, marker, answer;
-	struct pat	*pat;
+	struct words	 heading, closing, marker, answer;	/* sh's */
+	const struct pat **pat;		/* of the sentences of its kind */
 	size_t		 npat;
 	/*
 	 * The first two bytes of every spelling of a pattern's first run,
@@ -549,12 +565,17 @@ recognised(const struct vf_field *f, int kind)
 
 static void	index_words(struct index *, const struct vf_fields *, int);
 
+/* The index of kind, sharing sh's words and patterns (NULL: its own). */
 static void
-index_build(struct index *ix, const struct vf_fields *t, int kind)
+index_build(struct index *ix, const struct vf_fields *t, int kind,
+    struct shared *sh)
 {
 	size_t i, j, total = 0, bytes = 0;
 
 	memset(ix, 0, sizeof(*ix));
+	if ((ix->own = sh == NULL))
+		sh = vf_calloc(1, sizeof(*sh));
+	ix->sh = sh;
 	for (i = 0; i < t->n; i++) {
 		if (!recognised(&t->f[i], kind))
 			continue;
@@ -764,30 +785,33 @@ run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 }
 
 static void
-pat_build(struct index *ix, const char *s, size_t sentence)
+pat_build(struct arena *ar, struct pat *p, const char *s, size_t sentence)
 {
-	struct pat *p;
-	const struct atom *a;
 	const char *q, *star;
-	const unsigned char *u;
-	size_t i, n;
+	size_t n;
 
-	/* index_words made room for every pattern. */
-	p = &ix->pat[ix->npat++];
 	memset(p, 0, sizeof(*p));
 	p->sentence = sentence;
 	n = strlen(s);
-	p->run = arena_array(&ix->arena, count_of(s, n, '*') + 1,
-	    sizeof(*p->run));
+	p->run = arena_array(ar, count_of(s, n, '*') + 1, sizeof(*p->run));
 	for (q = s; *q != '\0'; q = star + (*star != '\0')) {
 		if ((star = strchr(q, '*')) == NULL)
 			star = q + strlen(q);
 		if ((n = (size_t)(star - q)) == 0)
 			continue;
 		memset(&p->run[p->nrun], 0, sizeof(*p->run));
-		run_build(&ix->arena, &p->run[p->nrun++], q, n);
+		run_build(ar, &p->run[p->nrun++], q, n);
 	}
-	/* Where a statement could begin to match it: its first two bytes. */
+}
+
+/* Where a statement could begin to match p: its first two bytes. */
+static void
+pat_lead(struct index *ix, const struct pat *p)
+{
+	const struct atom *a;
+	const unsigned char *u;
+	size_t i, n;
+
 	a = p->nrun > 0 && p->run[0].n > 0 ? &p->run[0].a[0] : NULL;
 	for (i = 0; a != NULL && i < a->n; i++) {
 		u = (const unsigned char *)a->alt[i];
@@ -802,22 +826,58 @@ pat_build(struct index *ix, const char *s, size_t sentence)
 		memset(ix->lead, 0xff, sizeof(ix->lead));
 }
 
+/* The words and room for the patterns, once for the table. */
+static void
+shared_init(struct shared *sh, const struct vf_fields *t)
+{
+	size_t i, k;
+
+	words_add(&sh->arena, &sh->heading, &t->heading, W_SUFFIX);
+	words_add(&sh->arena, &sh->closing, &t->closing, W_PREFIX);
+	words_add(&sh->arena, &sh->marker, &t->marker, 0);
+	words_add(&sh->arena, &sh->answer, &t->yes, W_YES | W_SUFFIX);
+	words_add(&sh->arena, &sh->answer, &t->no, W_SUFFIX);
+	sh->first = vf_reallocarray(NULL, t->ns + 1, sizeof(*sh->first));
+	sh->built = vf_calloc(t->ns + 1, 1);
+	for (i = k = 0; i < t->ns; i++) {
+		sh->first[i] = k;
+		k += t->s[i].npat;
+	}
+	sh->pat = arena_array(&sh->arena, k, sizeof(*sh->pat));
+	sh->ready = 1;
+}
+
+static void
+shared_free(struct shared *sh)
+{
+	free(sh->heading.v);
+	free(sh->closing.v);
+	free(sh->marker.v);
+	free(sh->answer.v);
+	free(sh->first);
+	free(sh->built);
+	arena_free(&sh->arena);
+}
+
 static void
 index_words(struct index *ix, const struct vf_fields *t, int kind)
 {
+	struct shared *sh = ix->sh;
 	const struct vf_sentence *se;
-	size_t i, j, k;
+	struct pat *p;
+	size_t i, j, k, n;
 
 	ix->t = t;
 	ix->kind = kind;
-	words_add(&ix->arena, &ix->heading, &t->heading, W_SUFFIX);
-	words_add(&ix->arena, &ix->closing, &t->closing, W_PREFIX);
-	words_add(&ix->arena, &ix->marker, &t->marker, 0);
-	words_add(&ix->arena, &ix->answer, &t->yes, W_YES | W_SUFFIX);
-	words_add(&ix->arena, &ix->answer, &t->no, W_SUFFIX);
-	for (i = k = 0; i < t->ns; i++)
-		k += t->s[i].npat;
-	ix->pat = arena_array(&ix->arena, k, sizeof(*ix->pat));
+	if (!sh->ready)
+		shared_init(sh, t);
+	ix->heading = sh->heading;
+	ix->closing = sh->closing;
+	ix->marker = sh->marker;
+	ix->answer = sh->answer;
+	for (i = n = 0; i < t->ns; i++)
+		n += t->s[i].npat;
+	ix->pat = vf_reallocarray(NULL, n, sizeof(*ix->pat));
 	for (i = 0; i < t->ns; i++) {
 		se = &t->s[i];
 		/* A sentence about no field of this kind says nothing. */
@@ -827,8 +887,14 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 				k++;
 		if (k == 0)
 			continue;
-		for (j = 0; j < se->npat; j++)
-			pat_build(ix, se->pat[j], i);
+		for (j = 0; j < se->npat; j++) {
+			p = &sh->pat[sh->first[i] + j];
+			if (!sh->built[i])
+				pat_build(&sh->arena, p, se->pat[j], i);
+			pat_lead(ix, p);
+			ix->pat[ix->npat++] = p;
+		}
+		sh->built[i] = 1;
 	}
 }
 
@@ -838,11 +904,11 @@ index_free(struct index *ix)
 	free(ix->mem);
 	free(ix->lab);
 	free(ix->slot);
-	free(ix->heading.v);
-	free(ix->closing.v);
-	free(ix->marker.v);
-	free(ix->answer.v);
-	arena_free(&ix->arena);
+	free(ix->pat);
+	if (ix->own) {
+		shared_free(ix->sh);
+		free(ix->sh);
+	}
 }
 
 /* ---- reading a line ---------------------------------------------------- */
@@ -2130,12 +2196,12 @@ stmt_flush(struct state *st, struct nline *nl)
 			st->head[b] = (int)i;
 		}
 		for (i = 0; i < ix->npat; i++) {
-			if (st->seen[ix->pat[i].sentence] ||
-			    !pat_match(&ix->pat[i], m, st->head, st->next,
+			if (st->seen[ix->pat[i]->sentence] ||
+			    !pat_match(ix->pat[i], m, st->head, st->next,
 			    &from, &to))
 				continue;
-			st->seen[ix->pat[i].sentence] = 1;
-			hit[nhit].sentence = ix->pat[i].sentence;
+			st->seen[ix->pat[i]->sentence] = 1;
+			hit[nhit].sentence = ix->pat[i]->sentence;
 			hit[nhit].from = from;
 			hit[nhit++].to = to;
 		}
@@ -2452,6 +2518,7 @@ decide(struct state *st, size_t f)
 /* The indexes of a loaded table, by kind: unknown, software, web, vendor. */
 struct vf_form_cache {
 	struct index	*ix[4];
+	struct shared	 sh;		/* what they share */
 };
 
 struct vf_form_cache *
@@ -2472,6 +2539,7 @@ vf_form_cache_free(struct vf_form_cache *c)
 			index_free(c->ix[i]);
 			free(c->ix[i]);
 		}
+	shared_free(&c->sh);
 	free(c);
 }
 
@@ -2504,12 +2572,12 @@ index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
 
 	*tmp = c == NULL || k < 0;
 	if (*tmp) {
-		index_build(local, t, kind);
+		index_build(local, t, kind, NULL);
 		return local;
 	}
 	if (c->ix[k] == NULL) {
 		c->ix[k] = vf_malloc(sizeof(*c->ix[k]));
-		index_build(c->ix[k], t, kind);
+		index_build(c->ix[k], t, kind, &c->sh);
 	}
 	return c->ix[k];
 }
