@@ -88,47 +88,11 @@ vf_fields_find(const struct vf_fields *t, const char *name)
 	return NULL;
 }
 
-static void
-field_free(struct vf_field *f)
-{
-	size_t i;
-
-	free(f->name);
-	free(f->group);
-	for (i = 0; i < f->nja; i++)
-		free(f->ja[i]);
-	free(f->ja);
-	for (i = 0; i < f->nen; i++)
-		free(f->en[i]);
-	free(f->en);
-	memset(f, 0, sizeof(*f));
-}
-
-static void
-words_free(struct vf_words *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->w[i]);
-	free(w->w);
-	w->w = NULL;
-	w->n = 0;
-}
-
-static void
-sentence_free(struct vf_sentence *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->npat; i++)
-		free(s->pat[i]);
-	free(s->pat);
-	free(s->field);
-	free(s->yes);
-	memset(s, 0, sizeof(*s));
-}
-
+/*
+ * Every string of a table points into its text (t->text), cut up in
+ * place: freeing it is freeing that and the arrays, a few dozen calls
+ * where a malloc per label made it a thousand, at every start.
+ */
 void
 vf_fields_free(struct vf_fields *t)
 {
@@ -137,22 +101,22 @@ vf_fields_free(struct vf_fields *t)
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->n; i++)
-		field_free(&t->f[i]);
+		free(t->f[i].ja);	/* and en, the rest of its array */
 	free(t->f);
-	t->f = NULL;
-	t->n = 0;
-	words_free(&t->heading);
-	words_free(&t->closing);
-	words_free(&t->marker);
-	words_free(&t->yes);
-	words_free(&t->no);
-	for (i = 0; i < t->ns; i++)
-		sentence_free(&t->s[i]);
+	free(t->heading.w);
+	free(t->closing.w);
+	free(t->marker.w);
+	free(t->yes.w);
+	free(t->no.w);
+	for (i = 0; i < t->ns; i++) {
+		free(t->s[i].pat);
+		free(t->s[i].field);
+		free(t->s[i].yes);
+	}
 	free(t->s);
-	t->s = NULL;
-	t->ns = 0;
 	vf_form_cache_free(t->cache);
-	t->cache = NULL;
+	free(t->text);
+	memset(t, 0, sizeof(*t));
 }
 
 static int	bad(char *, size_t, const char *, size_t, const char *, ...)
@@ -189,6 +153,26 @@ problem(char *err, size_t errlen, const char *file, size_t line,
 	return bad(err, errlen, file, line, "%s: \"%.40s\"", msg, text);
 }
 
+/*
+ * strsep(3) with one delimiter: the table is cut up some two thousand
+ * times at every start, and strsep's search for a set of them costs
+ * thrice strchr's.
+ */
+static char *
+cut(char **sp, int c)
+{
+	char *s = *sp, *e;
+
+	if (s == NULL)
+		return NULL;
+	if ((e = strchr(s, c)) != NULL) {
+		*e = '\0';
+		*sp = e + 1;
+	} else
+		*sp = NULL;
+	return s;
+}
+
 static int
 valid_name(const char *s)
 {
@@ -213,7 +197,7 @@ parse_kinds(char *s)
 
 	if (strcmp(s, "-") == 0)
 		return 0;
-	while ((tok = strsep(&s, ",")) != NULL) {
+	while ((tok = cut(&s, ',')) != NULL) {
 		if ((k = vf_kind_parse(tok)) == 0 || strcmp(tok,
 		    vf_kind_name(k)) != 0)
 			return -1;
@@ -233,86 +217,114 @@ parse_enum(const char *s, const char *const *names, size_t n)
 	return -1;
 }
 
-/* Well-formed UTF-8, shortest forms, no surrogates. */
-static int
-utf8_ok(const unsigned char *p)
+/*
+ * The character at p, of at most n bytes: its length, 0 if it is not
+ * well-formed UTF-8 (shortest forms, no surrogates).
+ */
+static size_t
+utf8_char(const unsigned char *p, size_t n, unsigned *cpp)
 {
 	unsigned cp;
-	int n, i;
+	size_t k, i;
 
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
+	if (*p < 0x80) {
+		*cpp = *p;
+		return 1;
 	}
-	return 1;
+	if ((*p & 0xe0) == 0xc0) {
+		k = 2;
+		cp = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		k = 3;
+		cp = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		k = 4;
+		cp = *p & 0x07;
+	} else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) ||
+	    (k == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cpp = cp;
+	return k;
 }
 
 /*
  * What the parser's matching could never find, or NULL: text that is
  * not UTF-8, holds control characters, or full-width ASCII or the
  * ideographic space, which the parser folds before it compares. The
- * message takes what is checked ("label", "word", "pattern") for %s.
+ * message takes what is checked ("label", "word", "pattern") for %s;
+ * s is n bytes long.
+ *
+ * One pass over the text, a run of ASCII or one character at a time
+ * (every label, word and pattern of the table is checked at every start
+ * of vf-parse and vf-notify: a check a byte at a time, twice over, was a
+ * tenth of vf-parse's instructions). The first character that is wrong
+ * is remembered, for "not UTF-8" and a space at either end are said
+ * before it, whatever comes first.
  */
 static const char *
-text_problem(const char *s, size_t max)
+text_problem(const char *s, size_t n, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
+	const unsigned char *p = (const unsigned char *)s, *end;
+	const char *first = NULL;
+	unsigned cp;
+	size_t k;
 
 	if (n == 0)
 		return "empty %s";
 	if (n > max)
 		return "%s too long";
-	if (!utf8_ok(p))
-		return "%s is not UTF-8";
-	if (p[0] == ' ' || p[n - 1] == ' ')
-		return "%s begins or ends with a space";
-	/*
-	 * A character at a time: the text is valid UTF-8 now, so a lead
-	 * byte says how long its character is, and neither a control byte
-	 * nor E3 or EF can be a continuation byte. (Byte by byte this loop
-	 * was a tenth of vf-parse's instructions at every start: the labels
-	 * are mostly Japanese, three bytes a character.)
-	 */
-	while (*p != '\0') {
+	for (end = p + n; p < end;) {
 		if (*p < 0x80) {
-			if (*p < 0x20 || *p == 0x7f)
-				return "control character in %s";
-			p++;
+			/* A run of printable ASCII, then maybe a control. */
+			while (p < end && *p >= 0x20 && *p < 0x7f)
+				p++;
+			if (p < end && *p < 0x80) {
+				if (first == NULL)
+					first = "control character in %s";
+				p++;
+			}
 			continue;
 		}
-		/* U+3000 is E3 80 80; U+FF01..U+FF5E is EF BC 81..EF BD 9E. */
-		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
-			return "ideographic space in %s";
-		if (p[0] == 0xef && ((p[1] == 0xbc && p[2] >= 0x81) ||
-		    (p[1] == 0xbd && p[2] <= 0x9e)))
-			return "full-width ASCII in %s (write it as ASCII)";
-		p += *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+		/*
+		 * Three bytes led by E1..EC, EE or EF, as Japanese is: never
+		 * too long a form, never a surrogate, so no decoding.
+		 */
+		if (*p >= 0xe1 && *p <= 0xef && *p != 0xed && end - p >= 3 &&
+		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+			if (first == NULL && *p == 0xe3 && p[1] == 0x80 &&
+			    p[2] == 0x80)
+				first = "ideographic space in %s";
+			else if (first == NULL && *p == 0xef &&
+			    ((p[1] == 0xbc && p[2] >= 0x81) ||
+			    (p[1] == 0xbd && p[2] <= 0x9e)))
+				first = "full-width ASCII in %s (write it as "
+				    "ASCII)";
+			p += 3;
+			continue;
+		}
+		if ((k = utf8_char(p, (size_t)(end - p), &cp)) == 0)
+			return "%s is not UTF-8";
+		p += k;
+		if (first != NULL)
+			continue;
+		if (cp == 0x3000)
+			first = "ideographic space in %s";
+		else if (cp >= 0xff01 && cp <= 0xff5e)
+			first = "full-width ASCII in %s (write it as ASCII)";
 	}
-	return NULL;
+	if (s[0] == ' ' || s[n - 1] == ' ')
+		return "%s begins or ends with a space";
+	return first;
 }
 
 /*
@@ -327,7 +339,7 @@ label_problem(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	const char *why;
 
-	if ((why = text_problem(s, LABEL_MAX_LEN)) != NULL)
+	if ((why = text_problem(s, strlen(s), LABEL_MAX_LEN)) != NULL)
 		return why;
 	if (strchr("0123456789([<>{*-+#.,;=", p[0]) != NULL)
 		return "%s begins with numbering or a bullet";
@@ -342,23 +354,41 @@ label_problem(const char *s)
 	return NULL;
 }
 
-static int
-parse_labels(char *s, char ***out, size_t *nout, char *err, size_t errlen,
-    const char *file, size_t line)
+/* The words of s, '|'-separated. */
+static size_t
+count_words(const char *s)
 {
-	char *tok;
-	const char *why, *p;
 	size_t n = 1;
 
-	for (p = s; (p = strchr(p, '|')) != NULL; p++)
+	for (; (s = strchr(s, '|')) != NULL; s++)
 		n++;
-	*out = vf_reallocarray(NULL, n, sizeof(**out));
-	*nout = 0;
-	while ((tok = strsep(&s, "|")) != NULL) {
-		if ((why = label_problem(tok)) != NULL)
-			return problem(err, errlen, file, line, why, "label",
-			    tok);
-		(*out)[(*nout)++] = vf_strdup(tok);
+	return n;
+}
+
+/* The labels of both languages, in one array: f->en is its tail. */
+static int
+parse_labels(char *ja, char *en, struct vf_field *f, char *err,
+    size_t errlen, const char *file, size_t line)
+{
+	char *tok, *s;
+	const char *why;
+	size_t i;
+
+	f->ja = vf_reallocarray(NULL, count_words(ja) + count_words(en),
+	    sizeof(*f->ja));
+	for (i = 0; i < 2; i++) {
+		s = i == 0 ? ja : en;
+		if (i == 1)
+			f->en = f->ja + f->nja;
+		while ((tok = cut(&s, '|')) != NULL) {
+			if ((why = label_problem(tok)) != NULL)
+				return problem(err, errlen, file, line, why,
+				    "label", tok);
+			if (i == 0)
+				f->ja[f->nja++] = tok;
+			else
+				f->en[f->nen++] = tok;
+		}
 	}
 	return 0;
 }
@@ -369,9 +399,9 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 {
 	char *col[7], *rest = s, *grp;
 	size_t n = 0;
-	int v, rc;
+	int v;
 
-	while (n < 7 && (col[n] = strsep(&rest, ":")) != NULL)
+	while (n < 7 && (col[n] = cut(&rest, ':')) != NULL)
 		n++;
 	if (n < 7)
 		return bad(err, errlen, file, line,
@@ -412,15 +442,9 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 		return bad(err, errlen, file, line, "unknown format \"%.32s\"",
 		    col[4]);
 	f->format = (enum vf_format)v;
-	f->name = vf_strdup(col[0]);
-	f->group = grp != NULL ? vf_strdup(grp) : NULL;
-	if ((rc = parse_labels(col[5], &f->ja, &f->nja, err, errlen, file,
-	    line)) != 0)
-		return rc;
-	if ((rc = parse_labels(col[6], &f->en, &f->nen, err, errlen, file,
-	    line)) != 0)
-		return rc;
-	return 0;
+	f->name = col[0];
+	f->group = grp;
+	return parse_labels(col[5], col[6], f, err, errlen, file, line);
 }
 
 /* A name or label, with the field and line it is on. */
@@ -429,19 +453,59 @@ struct entry {
 	size_t		 field;
 };
 
-/* FNV-1a, ASCII case-folded when fold is set (labels match so). */
-static uint32_t
-key_hash(const char *s, int fold)
+static int
+fold(int c)
 {
-	uint32_t h = 2166136261u;
-	unsigned char c;
+	c = (unsigned char)c;
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
 
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (fold && c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 16777619u;
+/*
+ * FNV-1a over eight bytes at a time, ASCII case-folded when folding is
+ * set (labels match so): every label is hashed at every start, and a
+ * byte at a time that was a tenth of loading the table.
+ */
+static uint32_t
+key_hash(const char *s, int folding)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t h = 14695981039346656037ULL, w, t;
+	size_t n = strlen(s), k, i;
+
+	for (; n > 0; s += k, n -= k) {
+		if ((k = n < 8 ? n : 8) == 8)
+			memcpy(&w, s, 8);
+		else
+			for (w = 0, i = 0; i < k; i++)
+				w |= (uint64_t)(unsigned char)s[i] << 8 * i;
+		if (folding) {
+			/* 0x20 into the bytes from 'A' to 'Z', no other. */
+			t = w & ~high;
+			w |= ((t + ones * (0x80 - 'A')) &
+			    ~(t + ones * (0x7f - 'Z')) & ~w & high) >> 2;
+		}
+		h = (h ^ w) * 1099511628211ULL;
 	}
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/*
+ * The folded hash of every label, in table order (field by field, its
+ * Japanese then English labels): check_unique and check_words both ask.
+ */
+static uint32_t *
+label_hashes(const struct vf_fields *t)
+{
+	uint32_t *h;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += t->f[i].nja + t->f[i].nen;
+	h = vf_reallocarray(NULL, n, sizeof(*h));
+	for (i = n = 0; i < t->n; i++)
+		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++)
+			h[n++] = key_hash(j < t->f[i].nja ? t->f[i].ja[j] :
+			    t->f[i].en[j - t->f[i].nja], 1);
 	return h;
 }
 
@@ -450,13 +514,12 @@ key_hash(const char *s, int fold)
  * field when the string (ASCII case folded when fold) was there before.
  */
 static const struct entry *
-set_add(struct entry *set, size_t nset, const char *s, size_t field,
-    int fold)
+set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
+    size_t field, int fold)
 {
 	size_t i;
 
-	for (i = key_hash(s, fold) & (nset - 1); set[i].s != NULL;
-	    i = (i + 1) & (nset - 1))
+	for (i = h & (nset - 1); set[i].s != NULL; i = (i + 1) & (nset - 1))
 		if ((fold ? strcasecmp(set[i].s, s) : strcmp(set[i].s, s)) ==
 		    0)
 			return &set[i];
@@ -474,11 +537,12 @@ set_add(struct entry *set, size_t nset, const char *s, size_t field,
  * the second of the two.
  */
 static int
-check_unique(const struct vf_fields *t, const size_t *lines, char *err,
-    size_t errlen, const char *file)
+check_unique(const struct vf_fields *t, const size_t *lines,
+    const uint32_t *lh, char *err, size_t errlen, const char *file)
 {
 	const struct entry *e;
 	struct entry *set;
+	size_t nh = 0;
 	const char *l;
 	int *kinds;
 	size_t i, j, nl = 0, nset;
@@ -494,7 +558,8 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 	/* The kinds each label names so far, by the slot it has in set. */
 	kinds = vf_calloc(nset, sizeof(*kinds));
 	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, i, 0)->field != i)
+		if (set_add(set, nset, t->f[i].name, key_hash(t->f[i].name,
+		    0), i, 0)->field != i)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
 	if (rc == 0)
@@ -503,7 +568,7 @@ check_unique(const struct vf_fields *t, const size_t *lines, char *err,
 		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
 			l = j < t->f[i].nja ? t->f[i].ja[j] :
 			    t->f[i].en[j - t->f[i].nja];
-			e = set_add(set, nset, l, i, 1);
+			e = set_add(set, nset, l, lh[nh++], i, 1);
 			if (e->field != i &&
 			    (kinds[e - set] & t->f[i].kinds) != 0)
 				rc = bad(err, errlen, file, lines[i],
@@ -549,28 +614,30 @@ static int
 parse_words(char *s, struct vf_words *w, int star, char *err, size_t errlen,
     const char *file, size_t line)
 {
-	char *tok, *body, *b;
-	const char *why;
+	char *tok;
+	const char *why, *b;
 	size_t n;
 
-	while ((tok = strsep(&s, "|")) != NULL) {
-		body = vf_strdup(tok);
-		n = strlen(body);
-		if ((star & STAR_TAIL) && n > 1 && body[n - 1] == '*')
-			body[n - 1] = '\0';
-		b = body + ((star & STAR_LEAD) && body[0] == '*' &&
-		    body[1] != '\0');
-		why = text_problem(b, LABEL_MAX_LEN);
-		if (why == NULL && star != 0 && strchr(b, '*') != NULL)
+	w->w = vf_reallocarray(w->w, w->n + count_words(s), sizeof(*w->w));
+	while ((tok = cut(&s, '|')) != NULL) {
+		/* The word without the '*' of the syntax, if it has one. */
+		b = tok;
+		n = strlen(tok);
+		if ((star & STAR_TAIL) && n > 1 && b[n - 1] == '*')
+			n--;
+		if ((star & STAR_LEAD) && b[0] == '*' && n > 1) {
+			b++;
+			n--;
+		}
+		why = text_problem(b, n, LABEL_MAX_LEN);
+		if (why == NULL && star != 0 && memchr(b, '*', n) != NULL)
 			why = star == STAR_LEAD ?
 			    "'*' in a %s but at its start" :
 			    "'*' in a %s but at its end";
-		free(body);
 		if (why != NULL)
 			return problem(err, errlen, file, line, why, "word",
 			    tok);
-		w->w = vf_reallocarray(w->w, w->n + 1, sizeof(*w->w));
-		w->w[w->n++] = vf_strdup(tok);
+		w->w[w->n++] = tok;
 	}
 	return 0;
 }
@@ -583,12 +650,21 @@ static const char *
 pattern_problem(const char *s)
 {
 	const char *why, *p;
-	size_t lit = 0, cur = 0, minlen = 0, spell = 1, alts = 0;
+	size_t lit = 0, cur = 0, minlen = 0, spell = 1, alts = 0, k;
 	int in = 0;
 
-	if ((why = text_problem(s, PATTERN_MAX_LEN)) != NULL)
+	if ((why = text_problem(s, strlen(s), PATTERN_MAX_LEN)) != NULL)
 		return why;
 	for (p = s; *p != '\0'; p++) {
+		/* The bytes that are no syntax, at once. */
+		if ((k = strcspn(p, "{,}*")) > 0) {
+			if (in)
+				cur += k;
+			else
+				lit += k;
+			if (*(p += k) == '\0')
+				break;
+		}
 		switch (*p) {
 		case '{':
 			if (in)
@@ -625,11 +701,6 @@ pattern_problem(const char *s)
 				return "'**' in %s";
 			spell = 1;
 			break;
-		default:
-			if (in)
-				cur++;
-			else
-				lit++;
 		}
 	}
 	if (in)
@@ -654,14 +725,13 @@ parse_sentence(char *answers, char *pats, struct vf_fields *t,
 	st = &t->s[t->ns++];
 	memset(st, 0, sizeof(*st));
 	*pending = vf_reallocarray(*pending, t->ns, sizeof(**pending));
-	(*pending)[t->ns - 1] = vf_strdup(answers);
-	while ((tok = strsep(&pats, "|")) != NULL) {
+	(*pending)[t->ns - 1] = answers;
+	st->pat = vf_reallocarray(NULL, count_words(pats), sizeof(*st->pat));
+	while ((tok = cut(&pats, '|')) != NULL) {
 		if ((why = pattern_problem(tok)) != NULL)
 			return problem(err, errlen, file, line, why, "pattern",
 			    tok);
-		st->pat = vf_reallocarray(st->pat, st->npat + 1,
-		    sizeof(*st->pat));
-		st->pat[st->npat++] = vf_strdup(tok);
+		st->pat[st->npat++] = tok;
 	}
 	return 0;
 }
@@ -672,10 +742,15 @@ resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
     char *err, size_t errlen, const char *file, size_t line)
 {
 	const struct vf_field *f;
+	const char *p;
 	char *tok, *v;
-	size_t i;
+	size_t i, n = 1;
 
-	while ((tok = strsep(&s, ",")) != NULL) {
+	for (p = s; (p = strchr(p, ',')) != NULL; p++)
+		n++;
+	st->field = vf_reallocarray(NULL, n, sizeof(*st->field));
+	st->yes = vf_reallocarray(NULL, n, 1);
+	while ((tok = cut(&s, ',')) != NULL) {
 		if ((v = strchr(tok, '=')) == NULL || (strcmp(v + 1,
 		    "yes") != 0 && strcmp(v + 1, "no") != 0))
 			return bad(err, errlen, file, line,
@@ -693,9 +768,6 @@ resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
 			if (st->field[i] == (size_t)(f - t->f))
 				return bad(err, errlen, file, line,
 				    "sentence answers %s twice", f->name);
-		st->field = vf_reallocarray(st->field, st->nfield + 1,
-		    sizeof(*st->field));
-		st->yes = vf_reallocarray(st->yes, st->nfield + 1, 1);
 		st->field[st->nfield] = (size_t)(f - t->f);
 		st->yes[st->nfield++] = strcmp(v, "yes") == 0;
 	}
@@ -712,7 +784,7 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
 	char *col[4], *rest = line + 1;
 	size_t n = 0, i, want;
 
-	while (n < 4 && (col[n] = strsep(&rest, ":")) != NULL)
+	while (n < 4 && (col[n] = cut(&rest, ':')) != NULL)
 		n++;
 	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
 		if (strcmp(col[0], directives[i].name) == 0)
@@ -743,11 +815,12 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
  * with one still matches: the longest label that fits wins.)
  */
 static int
-check_words(const struct vf_fields *t, const size_t *lines, char *err,
-    size_t errlen, const char *file)
+check_words(const struct vf_fields *t, const size_t *lines,
+    const uint32_t *lh, char *err, size_t errlen, const char *file)
 {
 	const struct vf_field *f;
 	struct entry *set;
+	size_t nh = 0;
 	const char *l, *m;
 	size_t i, j, k, ll, ml, nset;
 	int rc = 0;
@@ -765,13 +838,14 @@ check_words(const struct vf_fields *t, const size_t *lines, char *err,
 	set = vf_reallocarray(NULL, nset, sizeof(*set));
 	memset(set, 0, nset * sizeof(*set));
 	for (k = 0; k < t->heading.n; k++)
-		(void)set_add(set, nset, t->heading.w[k], k, 1);
+		(void)set_add(set, nset, t->heading.w[k],
+		    key_hash(t->heading.w[k], 1), k, 1);
 	for (i = 0; rc == 0 && i < t->n; i++) {
 		f = &t->f[i];
 		for (j = 0; rc == 0 && j < f->nja + f->nen; j++) {
 			l = j < f->nja ? f->ja[j] : f->en[j - f->nja];
 			ll = strlen(l);
-			if (set_add(set, nset, l, SIZE_MAX, 1)->field !=
+			if (set_add(set, nset, l, lh[nh++], SIZE_MAX, 1)->field !=
 			    SIZE_MAX) {
 				rc = bad(err, errlen, file, lines[i],
 				    "label \"%.40s\" of %s is also a heading",
@@ -780,6 +854,9 @@ check_words(const struct vf_fields *t, const size_t *lines, char *err,
 			}
 			for (k = 0; k < t->marker.n; k++) {
 				m = t->marker.w[k];
+				/* Most differ in the first byte: no call. */
+				if (fold(l[0]) != fold(m[0]))
+					continue;
 				ml = strlen(m);
 				if (ml < ll && strncasecmp(l, m, ml) == 0) {
 					rc = bad(err, errlen, file, lines[i],
@@ -800,11 +877,12 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
     size_t errlen)
 {
 	struct vf_field f;
-	size_t lineno = 0, *lines = NULL, *slines = NULL, i;
+	size_t lineno = 0, *lines = NULL, *slines = NULL, i, cap = 0;
 	char *line, *rest = text, *p, **pending = NULL;
+	uint32_t *lh = NULL;
 	int rc = 0;
 
-	while (rc == 0 && (line = strsep(&rest, "\n")) != NULL) {
+	while (rc == 0 && (line = cut(&rest, '\n')) != NULL) {
 		lineno++;
 		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
 			*p = '\0';
@@ -825,11 +903,14 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 		memset(&f, 0, sizeof(f));
 		if ((rc = parse_line(line, &f, err, errlen, file,
 		    lineno)) != 0) {
-			field_free(&f);
+			free(f.ja);
 			break;
 		}
-		t->f = vf_reallocarray(t->f, t->n + 1, sizeof(*t->f));
-		lines = vf_reallocarray(lines, t->n + 1, sizeof(*lines));
+		if (t->n == cap) {
+			cap = cap == 0 ? 64 : 2 * cap;
+			t->f = vf_reallocarray(t->f, cap, sizeof(*t->f));
+			lines = vf_reallocarray(lines, cap, sizeof(*lines));
+		}
 		lines[t->n] = lineno;
 		t->f[t->n++] = f;
 	}
@@ -840,11 +921,12 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 		rc = resolve_sentence(t, &t->s[i], pending[i], err, errlen,
 		    file, slines[i]);
 	if (rc == 0)
-		rc = check_unique(t, lines, err, errlen, file);
+		lh = label_hashes(t);
 	if (rc == 0)
-		rc = check_words(t, lines, err, errlen, file);
-	for (i = 0; i < t->ns; i++)
-		free(pending != NULL ? pending[i] : NULL);
+		rc = check_unique(t, lines, lh, err, errlen, file);
+	if (rc == 0)
+		rc = check_words(t, lines, lh, err, errlen, file);
+	free(lh);
 	free(pending);
 	free(slines);
 	free(lines);
@@ -889,10 +971,10 @@ vf_fields_load(struct vf_fields *t, const char *path, char *err,
 	}
 	/* Diagnostics name the table as "fields:LINE:", the way it is known. */
 	file = (file = strrchr(path, '/')) != NULL ? file + 1 : path;
-	if ((rc = parse_table(t, b.p, file, err, errlen)) != 0)
+	t->text = vf_buf_take(&b, NULL);
+	if ((rc = parse_table(t, t->text, file, err, errlen)) != 0)
 		vf_fields_free(t);
 	else
 		t->cache = vf_form_cache_new();
-	vf_buf_free(&b);
 	return rc;
 }

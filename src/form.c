@@ -99,7 +99,39 @@ struct pat {
 	size_t		 sentence;	/* in the table */
 };
 
+/*
+ * Where an index keeps its many small strings and arrays (the sentence
+ * patterns alone are some seven hundred spellings): blocks handed out in
+ * order and freed together, not a malloc, a realloc and a free each.
+ */
+struct arena {
+	struct block	*b;		/* the newest block */
+};
+
+struct block {
+	struct block	*prev;
+	size_t		 used, cap;
+	max_align_t	 mem[];
+};
+
+/*
+ * What the indexes of every kind share: the words of the table's "@"
+ * lines and the sentence patterns, normalised once for the table, a
+ * sentence's patterns when an index first needs them (a report of unknown
+ * kind is read twice, with two indexes).
+ */
+struct shared {
+	struct arena	 arena;
+	int		 ready;		/* words made, pat allocated */
+	struct words	 heading, closing, marker, answer;
+	struct pat	*pat;		/* every sentence's, in table order */
+	size_t		*first;		/* per sentence: its first in pat */
+	char		*built;		/* per sentence: its patterns made */
+};
+
 struct index {
+	struct shared	*sh;		/* the table's, or its own (own) */
+	int		 own;
 	struct label	*lab;
 	size_t		 nlab;
 	size_t		*slot;		/* label index + 1; 0 is empty */
@@ -115,8 +147,8 @@ struct index {
 	uint8_t		 pfx[PFX_BITS / 8];
 	const struct vf_fields *t;
 	int		 kind;
-	struct words	 heading, closing, marker, answer;
-	struct pat	*pat;
+	struct words	 heading, closing, marker, answer;	/* sh's */
+	const struct pat **pat;		/* of the sentences of its kind */
 	size_t		 npat;
 	/*
 	 * The first two bytes of every spelling of a pattern's first run,
@@ -289,7 +321,25 @@ normalise(const char *s, size_t n, char *out, size_t max, size_t *used,
 			}
 			continue;
 		}
-		/* Three bytes, as Japanese text is: decoded here, no call. */
+		/*
+		 * Three bytes led by E1..EC, EE or EF, as Japanese text is,
+		 * and none that folds (EF BC, EF BD: full-width ASCII; E3 80
+		 * 80: the ideographic space): copied as they are, with no
+		 * decoding, for none is too long a form.
+		 */
+		if (u[i] >= 0xe1 && u[i] <= 0xef && u[i] != 0xed &&
+		    n - i >= 3 && (u[i + 1] & 0xc0) == 0x80 &&
+		    (u[i + 2] & 0xc0) == 0x80 && !(u[i] == 0xef &&
+		    (u[i + 1] == 0xbc || u[i + 1] == 0xbd)) &&
+		    !(u[i] == 0xe3 && u[i + 1] == 0x80 && u[i + 2] == 0x80)) {
+			if (o + 3 > max)
+				break;
+			memcpy(out + o, u + i, 3);
+			o += 3;
+			i += 3;
+			continue;
+		}
+		/* Three bytes of another kind: decoded here, no call. */
 		if ((u[i] & 0xf0) == 0xe0 && n - i >= 3 &&
 		    (u[i + 1] & 0xc0) == 0x80 && (u[i + 2] & 0xc0) == 0x80 &&
 		    (cp = (uint32_t)(u[i] & 0x0f) << 12 |
@@ -372,18 +422,58 @@ isalnum_(int c)
 }
 
 static int	box_at(const char *, size_t, size_t *);
+
+/* Every box begins so: most text is none, and quickly, with no call. */
+static int
+box_lead(int c)
+{
+	return (unsigned char)c == 0xe2 || c == '[' || c == '(';
+}
 static int	answer_at(const struct index *, const char *, size_t, size_t *);
 
 /* ---- the label index --------------------------------------------------- */
 
-static uint32_t
-hash(const char *s, size_t n)
-{
-	uint32_t h = FNV_OFFSET;
+#define BLOCK_MIN	(16 * 1024)
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*s++) * FNV_PRIME;
-	return h;
+/* n bytes, aligned for any object, that live as long as the arena. */
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct block *b = a->b;
+	size_t cap;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > BLOCK_MIN / sizeof(max_align_t) ? n :
+		    BLOCK_MIN / sizeof(max_align_t);
+		b = vf_malloc(sizeof(*b) + cap * sizeof(max_align_t));
+		b->prev = a->b;
+		b->used = 0;
+		b->cap = cap;
+		a->b = b;
+	}
+	p = b->mem + b->used;
+	b->used += n;
+	return p;
+}
+
+/* n objects of size bytes: n is bounded by a pattern's length. */
+static void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+	return arena_alloc(a, n * size);
+}
+
+static void
+arena_free(struct arena *a)
+{
+	struct block *b;
+
+	while ((b = a->b) != NULL) {
+		a->b = b->prev;
+		free(b);
+	}
 }
 
 static const struct label *
@@ -418,31 +508,39 @@ static void
 index_add(struct index *ix, const char *label, size_t field)
 {
 	struct label *l;
-	size_t i, n, used, m;
+	size_t i, n, used, m, b;
 	uint32_t h;
+	unsigned hi;
 	char *s;
 
 	n = strlen(label);
 	s = ix->mem + ix->used;
-	n = normalise(label, n, s, n, &used, 1);
-	if (n == 0 || lookup(ix, hash(s, n), s, n) != NULL)
+	if ((n = normalise(label, n, s, n, &used, 1)) == 0)
+		return;
+	/*
+	 * One pass: the hash of each prefix, the first PFX_DEPTH of them
+	 * into the filter, the last the label's. (A label seen before sets
+	 * the bits it set then.)
+	 */
+	for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+		hi |= (unsigned char)s[i];
+		if (i < PFX_DEPTH) {
+			b = pfx_bit(h);
+			ix->pfx[b / 8] |= 1 << (b % 8);
+		}
+	}
+	if (lookup(ix, h, s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
 		return;
 	ix->used += n + 1;
-	for (h = FNV_OFFSET, i = 0; i < n && i < PFX_DEPTH; i++) {
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-		ix->pfx[pfx_bit(h) / 8] |= 1 << (pfx_bit(h) % 8);
-	}
 	l = &ix->lab[ix->nlab];
 	l->s = s;
 	l->len = n;
-	l->h = hash(s, n);
+	l->h = h;
 	l->field = field;
 	l->format = ix->fmt;
-	l->ascii = 1;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			l->ascii = 0;
+	l->ascii = hi < 0x80;
 	if (n > ix->maxlen)
 		ix->maxlen = n;
 	m = ix->nslot - 1;
@@ -467,12 +565,17 @@ recognised(const struct vf_field *f, int kind)
 
 static void	index_words(struct index *, const struct vf_fields *, int);
 
+/* The index of kind, sharing sh's words and patterns (NULL: its own). */
 static void
-index_build(struct index *ix, const struct vf_fields *t, int kind)
+index_build(struct index *ix, const struct vf_fields *t, int kind,
+    struct shared *sh)
 {
 	size_t i, j, total = 0, bytes = 0;
 
 	memset(ix, 0, sizeof(*ix));
+	if ((ix->own = sh == NULL))
+		sh = vf_calloc(1, sizeof(*sh));
+	ix->sh = sh;
 	for (i = 0; i < t->n; i++) {
 		if (!recognised(&t->f[i], kind))
 			continue;
@@ -502,18 +605,19 @@ index_build(struct index *ix, const struct vf_fields *t, int kind)
 
 /* A copy of s normalised for matching (never longer than s). */
 static char *
-norm_dup(const char *s, size_t n, size_t *len)
+norm_dup(struct arena *a, const char *s, size_t n, size_t *len)
 {
 	char *out;
 	size_t used;
 
-	out = vf_malloc(n + 1);
+	out = arena_alloc(a, n + 1);
 	*len = normalise(s, n, out, n, &used, 1);
 	return out;
 }
 
 static void
-words_add(struct words *ws, const struct vf_words *from, int flags)
+words_add(struct arena *a, struct words *ws, const struct vf_words *from,
+    int flags)
 {
 	const char *w;
 	struct word *d;
@@ -532,25 +636,13 @@ words_add(struct words *ws, const struct vf_words *from, int flags)
 			n--;
 		else
 			d->flags &= ~(W_SUFFIX | W_PREFIX);
-		d->w = norm_dup(w, n, &d->len);
-		if (d->len == 0) {
-			free(d->w);
+		d->w = norm_dup(a, w, n, &d->len);
+		if (d->len == 0)
 			continue;
-		}
 		if (d->len == 1 && (unsigned char)d->w[0] < 0x80)
 			d->flags |= W_WHOLE;
 		ws->n++;
 	}
-}
-
-static void
-words_free(struct words *ws)
-{
-	size_t i;
-
-	for (i = 0; i < ws->n; i++)
-		free(ws->v[i].w);
-	free(ws->v);
 }
 
 /*
@@ -588,22 +680,51 @@ key_add(struct stmt *m, const char *s, size_t n)
 	}
 }
 
-/* A literal of a pattern, normalised, without white space. */
+/*
+ * A literal of a pattern, normalised, without white space, as the next
+ * of a's alternatives (there is room for it).
+ */
 static void
-lit_build(struct atom *a, const char *s, size_t n)
+lit_build(struct arena *ar, struct atom *a, const char *s, size_t n)
 {
-	char *t;
+	char *t, *ws;
 	size_t len, i, j;
 
-	t = norm_dup(s, n, &len);
-	for (i = j = 0; i < len; i++)
-		if (!isws(t[i]))
-			t[j++] = t[i];
-	t[j] = '\0';
-	a->alt = vf_reallocarray(a->alt, a->n + 1, sizeof(*a->alt));
-	a->len = vf_reallocarray(a->len, a->n + 1, sizeof(*a->len));
+	t = norm_dup(ar, s, n, &len);
+	/* Most literals hold no white space: no pass over them. */
+	if ((ws = strpbrk(t, " \t")) == NULL)
+		j = len;
+	else {
+		for (i = j = (size_t)(ws - t); i < len; i++)
+			if (!isws(t[i]))
+				t[j++] = t[i];
+		t[j] = '\0';
+	}
 	a->alt[a->n] = t;
 	a->len[a->n++] = j;
+}
+
+/* How many times c occurs in the n bytes at s. */
+static size_t
+count_of(const char *s, size_t n, int c)
+{
+	const char *e = s + n;
+	size_t k = 0;
+
+	while ((s = memchr(s, c, (size_t)(e - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* Room for n alternatives in a. */
+static void
+atom_init(struct arena *ar, struct atom *a, size_t n)
+{
+	a->alt = arena_array(ar, n, sizeof(*a->alt));
+	a->len = arena_array(ar, n, sizeof(*a->len));
+	a->n = 0;
 }
 
 static size_t
@@ -616,29 +737,32 @@ run_bit(const char *p)
 
 /* A run of a pattern (the text between two '*') as atoms. */
 static void
-run_build(struct run *r, const char *s, size_t n)
+run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 {
 	const char *q = s, *close, *e;
 	struct atom *a;
 	size_t k, i, b;
 
+	/* At most a literal before each group, and one after the last. */
+	k = count_of(s, n, '{');
+	r->a = arena_array(ar, 2 * k + 1, sizeof(*r->a));
 	while (q < s + n) {
-		r->a = vf_reallocarray(r->a, r->n + 1, sizeof(*r->a));
 		a = &r->a[r->n++];
-		memset(a, 0, sizeof(*a));
 		if (*q != '{') {
 			for (k = 0; q + k < s + n && q[k] != '{'; k++)
 				;
-			lit_build(a, q, k);
+			atom_init(ar, a, 1);
+			lit_build(ar, a, q, k);
 			q += k;
 			continue;
 		}
 		if ((close = memchr(q, '}', (size_t)(s + n - q))) == NULL)
 			close = s + n;
+		atom_init(ar, a, count_of(q, (size_t)(close - q), ',') + 1);
 		for (q++; q <= close; q = e + 1) {
-			for (e = q; e < close && *e != ','; e++)
-				;
-			lit_build(a, q, (size_t)(e - q));
+			if ((e = memchr(q, ',', (size_t)(close - q))) == NULL)
+				e = close;
+			lit_build(ar, a, q, (size_t)(e - q));
 		}
 		q = close + (close < s + n);
 	}
@@ -653,35 +777,41 @@ run_build(struct run *r, const char *s, size_t n)
 			;
 		if (i < r->nbucket)
 			continue;
-		r->bucket = vf_reallocarray(r->bucket, r->nbucket + 1,
-		    sizeof(*r->bucket));
+		if (r->bucket == NULL)
+			r->bucket = arena_array(ar, r->a[0].n,
+			    sizeof(*r->bucket));
 		r->bucket[r->nbucket++] = b;
 	}
 }
 
 static void
-pat_build(struct index *ix, const char *s, size_t sentence)
+pat_build(struct arena *ar, struct pat *p, const char *s, size_t sentence)
 {
-	struct pat *p;
-	const struct atom *a;
 	const char *q, *star;
-	const unsigned char *u;
-	size_t i, n;
+	size_t n;
 
-	ix->pat = vf_reallocarray(ix->pat, ix->npat + 1, sizeof(*ix->pat));
-	p = &ix->pat[ix->npat++];
 	memset(p, 0, sizeof(*p));
 	p->sentence = sentence;
+	n = strlen(s);
+	p->run = arena_array(ar, count_of(s, n, '*') + 1, sizeof(*p->run));
 	for (q = s; *q != '\0'; q = star + (*star != '\0')) {
 		if ((star = strchr(q, '*')) == NULL)
 			star = q + strlen(q);
 		if ((n = (size_t)(star - q)) == 0)
 			continue;
-		p->run = vf_reallocarray(p->run, p->nrun + 1, sizeof(*p->run));
 		memset(&p->run[p->nrun], 0, sizeof(*p->run));
-		run_build(&p->run[p->nrun++], q, n);
+		run_build(ar, &p->run[p->nrun++], q, n);
 	}
-	/* Where a statement could begin to match it: its first two bytes. */
+}
+
+/* Where a statement could begin to match p: its first two bytes. */
+static void
+pat_lead(struct index *ix, const struct pat *p)
+{
+	const struct atom *a;
+	const unsigned char *u;
+	size_t i, n;
+
 	a = p->nrun > 0 && p->run[0].n > 0 ? &p->run[0].a[0] : NULL;
 	for (i = 0; a != NULL && i < a->n; i++) {
 		u = (const unsigned char *)a->alt[i];
@@ -696,19 +826,58 @@ pat_build(struct index *ix, const char *s, size_t sentence)
 		memset(ix->lead, 0xff, sizeof(ix->lead));
 }
 
+/* The words and room for the patterns, once for the table. */
+static void
+shared_init(struct shared *sh, const struct vf_fields *t)
+{
+	size_t i, k;
+
+	words_add(&sh->arena, &sh->heading, &t->heading, W_SUFFIX);
+	words_add(&sh->arena, &sh->closing, &t->closing, W_PREFIX);
+	words_add(&sh->arena, &sh->marker, &t->marker, 0);
+	words_add(&sh->arena, &sh->answer, &t->yes, W_YES | W_SUFFIX);
+	words_add(&sh->arena, &sh->answer, &t->no, W_SUFFIX);
+	sh->first = vf_reallocarray(NULL, t->ns + 1, sizeof(*sh->first));
+	sh->built = vf_calloc(t->ns + 1, 1);
+	for (i = k = 0; i < t->ns; i++) {
+		sh->first[i] = k;
+		k += t->s[i].npat;
+	}
+	sh->pat = arena_array(&sh->arena, k, sizeof(*sh->pat));
+	sh->ready = 1;
+}
+
+static void
+shared_free(struct shared *sh)
+{
+	free(sh->heading.v);
+	free(sh->closing.v);
+	free(sh->marker.v);
+	free(sh->answer.v);
+	free(sh->first);
+	free(sh->built);
+	arena_free(&sh->arena);
+}
+
 static void
 index_words(struct index *ix, const struct vf_fields *t, int kind)
 {
+	struct shared *sh = ix->sh;
 	const struct vf_sentence *se;
-	size_t i, j, k;
+	struct pat *p;
+	size_t i, j, k, n;
 
 	ix->t = t;
 	ix->kind = kind;
-	words_add(&ix->heading, &t->heading, W_SUFFIX);
-	words_add(&ix->closing, &t->closing, W_PREFIX);
-	words_add(&ix->marker, &t->marker, 0);
-	words_add(&ix->answer, &t->yes, W_YES | W_SUFFIX);
-	words_add(&ix->answer, &t->no, W_SUFFIX);
+	if (!sh->ready)
+		shared_init(sh, t);
+	ix->heading = sh->heading;
+	ix->closing = sh->closing;
+	ix->marker = sh->marker;
+	ix->answer = sh->answer;
+	for (i = n = 0; i < t->ns; i++)
+		n += t->s[i].npat;
+	ix->pat = vf_reallocarray(NULL, n, sizeof(*ix->pat));
 	for (i = 0; i < t->ns; i++) {
 		se = &t->s[i];
 		/* A sentence about no field of this kind says nothing. */
@@ -718,39 +887,28 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 				k++;
 		if (k == 0)
 			continue;
-		for (j = 0; j < se->npat; j++)
-			pat_build(ix, se->pat[j], i);
+		for (j = 0; j < se->npat; j++) {
+			p = &sh->pat[sh->first[i] + j];
+			if (!sh->built[i])
+				pat_build(&sh->arena, p, se->pat[j], i);
+			pat_lead(ix, p);
+			ix->pat[ix->npat++] = p;
+		}
+		sh->built[i] = 1;
 	}
 }
 
 static void
 index_free(struct index *ix)
 {
-	struct atom *a;
-	size_t i, j, k, l;
-
 	free(ix->mem);
 	free(ix->lab);
 	free(ix->slot);
-	words_free(&ix->heading);
-	words_free(&ix->closing);
-	words_free(&ix->marker);
-	words_free(&ix->answer);
-	for (i = 0; i < ix->npat; i++) {
-		for (j = 0; j < ix->pat[i].nrun; j++) {
-			for (k = 0; k < ix->pat[i].run[j].n; k++) {
-				a = &ix->pat[i].run[j].a[k];
-				for (l = 0; l < a->n; l++)
-					free(a->alt[l]);
-				free(a->alt);
-				free(a->len);
-			}
-			free(ix->pat[i].run[j].a);
-			free(ix->pat[i].run[j].bucket);
-		}
-		free(ix->pat[i].run);
-	}
 	free(ix->pat);
+	if (ix->own) {
+		shared_free(ix->sh);
+		free(ix->sh);
+	}
 }
 
 /* ---- reading a line ---------------------------------------------------- */
@@ -1296,9 +1454,7 @@ box_at(const char *p, size_t n, size_t *len)
 	char close;
 	int m = 0;
 
-	/* Every box begins so: most text is none, and quickly. */
-	if (n == 0 || ((unsigned char)p[0] != 0xe2 && p[0] != '[' &&
-	    p[0] != '('))
+	if (n == 0 || !box_lead(p[0]))
 		return -1;
 	for (i = 0; i < sizeof(marked) / sizeof(marked[0]); i++)
 		if ((*len = at(p, n, marked[i])) != 0)
@@ -2045,12 +2201,12 @@ stmt_flush(struct state *st, struct nline *nl)
 			st->head[b] = (int)i;
 		}
 		for (i = 0; i < ix->npat; i++) {
-			if (st->seen[ix->pat[i].sentence] ||
-			    !pat_match(&ix->pat[i], m, st->head, st->next,
+			if (st->seen[ix->pat[i]->sentence] ||
+			    !pat_match(ix->pat[i], m, st->head, st->next,
 			    &from, &to))
 				continue;
-			st->seen[ix->pat[i].sentence] = 1;
-			hit[nhit].sentence = ix->pat[i].sentence;
+			st->seen[ix->pat[i]->sentence] = 1;
+			hit[nhit].sentence = ix->pat[i]->sentence;
 			hit[nhit].from = from;
 			hit[nhit++].to = to;
 		}
@@ -2150,7 +2306,8 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 	else if (m->sline != NULL)
 		m->space = 1;
 	while (i < nl->len) {
-		if ((b = box_at(n + i, nl->len - i, &k)) >= 0) {
+		if (box_lead(n[i]) && (b = box_at(n + i, nl->len - i, &k)) >=
+		    0) {
 			stmt_end(st, nl, raw, rawlen, i);
 			stmt_start(st, raw, rawlen, i, b, quote);
 			i += k;
@@ -2169,10 +2326,13 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 				k++;
 		key_add(m, n + i, k);
 		i += k;
-		/* A sentence ends: 。 or . ! ? before white space. */
+		/*
+		 * A sentence ends: 。 or . ! ? before white space (or NUL,
+		 * which strchr(".!?", c) once found too).
+		 */
 		if (at(n + i - k, k, "\xe3\x80\x82") != 0 || (k == 1 &&
-		    strchr(".!?", n[i - 1]) != NULL && (i == nl->len ||
-		    isws(n[i])))) {
+		    (n[i - 1] == '.' || n[i - 1] == '!' || n[i - 1] == '?' ||
+		    n[i - 1] == '\0') && (i == nl->len || isws(n[i])))) {
 			stmt_end(st, nl, raw, rawlen, i);
 			continue;
 		}
@@ -2363,6 +2523,7 @@ decide(struct state *st, size_t f)
 /* The indexes of a loaded table, by kind: unknown, software, web, vendor. */
 struct vf_form_cache {
 	struct index	*ix[4];
+	struct shared	 sh;		/* what they share */
 };
 
 struct vf_form_cache *
@@ -2383,6 +2544,7 @@ vf_form_cache_free(struct vf_form_cache *c)
 			index_free(c->ix[i]);
 			free(c->ix[i]);
 		}
+	shared_free(&c->sh);
 	free(c);
 }
 
@@ -2415,12 +2577,12 @@ index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
 
 	*tmp = c == NULL || k < 0;
 	if (*tmp) {
-		index_build(local, t, kind);
+		index_build(local, t, kind, NULL);
 		return local;
 	}
 	if (c->ix[k] == NULL) {
 		c->ix[k] = vf_malloc(sizeof(*c->ix[k]));
-		index_build(c->ix[k], t, kind);
+		index_build(c->ix[k], t, kind, &c->sh);
 	}
 	return c->ix[k];
 }
