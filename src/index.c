@@ -282,7 +282,13 @@ found_at(struct vf_root *root, const char *id, const char *rel, char *other,
 
 	if ((fd = entry_open(root, id, O_RDWR | O_CREAT)) == -1)
 		return 0;
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1 || entry_read(fd, &en) == -1) {
+	/*
+	 * Under the lock, the file must still be where it was found: a tool
+	 * may have moved the case (and said where) between the reader's look
+	 * and this lock, and the look is then no news, nor a second file.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 || entry_read(fd, &en) == -1 ||
+	    !verify(root, rel, id)) {
 		(void)close(fd);
 		return 0;
 	}
@@ -319,7 +325,9 @@ found_want(struct vf_root *root, const char *id, const char *rel)
 
 	if ((fd = entry_open(root, id, O_RDWR)) == -1)
 		return;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && entry_read(fd, &en) == 0) {
+	/* As in found_at: what the scan saw may have moved since. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && entry_read(fd, &en) == 0 &&
+	    (strcmp(rel, "!") == 0 || verify(root, rel, id))) {
 		if (strcmp(en.put, rel) == 0)
 			en.seen[0] = '\0';
 		else if (en.put[0] == '\0' || strcmp(en.put, "-") == 0)
@@ -455,6 +463,29 @@ rebuild(struct vf_root *root, const char *want, char *want_rel, size_t size)
 }
 
 /*
+ * The case is where vf put it, not where it was last seen: forget that,
+ * but only under the entry's lock and if the entry is still what was
+ * read. Written without them, the old "put" would overwrite where a tool
+ * that moved the case meanwhile had just said it put it (the soak found
+ * cases the index named in a state they had left).
+ */
+static void
+seen_clear(struct vf_root *root, const char *id, const struct entry *was)
+{
+	struct entry en;
+	int fd;
+
+	if ((fd = entry_open(root, id, O_RDWR)) == -1)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && entry_read(fd, &en) == 0 &&
+	    strcmp(en.put, was->put) == 0 && strcmp(en.seen, was->seen) == 0) {
+		en.seen[0] = '\0';
+		entry_write(fd, &en);
+	}
+	(void)close(fd);
+}
+
+/*
  * The entry first (where the case was last found, then where vf put
  * it), then STATE/new/ID in every state (a case moved by hand), and only
  * then a scan of the tree, which every later look-up is spared.
@@ -489,7 +520,7 @@ vf_find(struct vf_root *root, const char *id, char *path, size_t size,
 		return fill(root, en.seen, path, size, statep);
 	if (en.put[0] != '\0' && verify(root, en.put, id)) {
 		if (en.seen[0] != '\0')
-			vf_index_put(root, id, en.put);
+			seen_clear(root, id, &en);
 		return fill(root, en.put, path, size, statep);
 	}
 	for (i = 0; vf_states[i] != NULL; i++) {

@@ -304,7 +304,8 @@ while read -r f; do
 	for pat in 'vf-parse: received' 'vf-validate: ' 'vf-route: ' \
 	    'moved from routed to waiting' 'vf-decide: .*close'; do
 		[ "$(grep -c -- "$pat" "$work/h")" -le 1 ] ||
-		    { dup=1; echo "$id history: $pat" >>"$work/why"; }
+		    { dup=1; echo "$id history: $pat" >>"$work/why";
+		      grep -- "$pat" "$work/h" | sed 's/^/  /' >>"$work/why"; }
 	done
 	n=$(grep -c 'vf-parse: follow-up received' "$work/h")
 	[ "$n" -eq "$(grep -c '^Vf-Part: followup$' "$f")" ] ||
