@@ -165,6 +165,9 @@ struct job {
 	int				 clear;
 	char				 idbuf[VF_IDLEN];
 	int				 lk;		/* the case's lock */
+	/* gpg started before the text is made (begin); NULL once used. */
+	struct vf_gpg_pending		*early;
+	struct vf_gpg			 eg;
 	/* The batch's gpg run: what it signs, what it gives back. */
 	const struct vf_buf		*bent;
 	struct vf_buf			*bpgp;
@@ -656,30 +659,45 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
 {
 	const char *office = vf_config_get(j->n->cfg, "office-key");
 	const char *rcpt[2];
-	struct vf_gpg g;
+	struct vf_gpg own, *g;
 	char filefpr[41];
 	size_t i, nr;
 	int rc;
 
-	memset(&g, 0, sizeof(g));
+	memset(&own, 0, sizeof(own));
+	g = &own;
 	for (i = from; i < j->ncand && (!one || i == from); i++) {
 		nr = 0;
 		if (j->cand[i].block == NULL)
 			rcpt[nr++] = j->cand[i].fpr;
 		/* The office's copy in outbox/cur must open for the office. */
 		rcpt[nr++] = office;
-		rc = vf_gpg_sign_encrypt(ent->p, ent->len, office, rcpt, nr,
-		    j->cand[i].block, j->cand[i].blocklen, &g, NULL, filefpr);
+		if (i == 0 && j->early != NULL) {
+			/*
+			 * Started by begin with this very key and the
+			 * office's; its output goes into j->eg.
+			 */
+			g = &j->eg;
+			rc = vf_gpg_sign_encrypt_finish(j->early, ent->p,
+			    ent->len, g, NULL, filefpr);
+			j->early = NULL;
+		} else {
+			g = &own;
+			rc = vf_gpg_sign_encrypt(ent->p, ent->len, office,
+			    rcpt, nr, j->cand[i].block, j->cand[i].blocklen, g,
+			    NULL, filefpr);
+		}
 		if (rc == 0) {
 			(void)strlcpy(j->used, j->cand[i].block != NULL ?
 			    filefpr : j->cand[i].fpr, sizeof(j->used));
 			j->used_src = j->cand[i].src;
-			vf_buf_add(pgp, g.out.p, g.out.len);
-			vf_gpg_free(&g);
+			vf_buf_add(pgp, g->out.p, g->out.len);
+			vf_gpg_free(g);
+			vf_gpg_free(&own);
 			return 0;
 		}
 		/* An unusable recipient key: the next one may do. */
-		if (rc == EX_CONFIG && (g.st.inv_recp ||
+		if (rc == EX_CONFIG && (g->st.inv_recp ||
 		    j->cand[i].block != NULL))
 			continue;
 		if (rc == EX_CONFIG)
@@ -689,10 +707,11 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
 			warnx("cannot run gpg");
 		else
 			warnx("gpg failed to sign and encrypt; try again later");
-		vf_gpg_free(&g);
+		vf_gpg_free(g);
+		vf_gpg_free(&own);
 		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 	}
-	vf_gpg_free(&g);
+	vf_gpg_free(&own);
 	j->used[0] = '\0';
 	j->used_src = NULL;
 	return -1;
@@ -1070,20 +1089,42 @@ process_rules(struct job *j)
 	return 0;
 }
 
-/* Whose view, who asked, which key is needed, in which language. */
-static int
-setup(struct job *j)
+/* Who gets it, who asked, the keys, whether one is needed. */
+static void
+setup_who(struct job *j)
 {
 	const struct vf_notify *n = j->n;
-	const char *v;
-	char err[512];
-	int rc, sw = (j->kind & SW) != 0;
+	int sw = (j->kind & SW) != 0;
 
 	j->role = j->kd->role != NULL ? j->kd->role : sw ? "coordinator" :
 	    "operator";
 	j->asker = n->party != NULL ? n->party : sw ? "vendor" : "operator";
-	if ((rc = process_rules(j)) != 0)
-		return rc;
+	if (strcmp(j->role, "reporter") == 0) {
+		reporter_keys(j);
+		/* Unclear or unstated counts as "encrypt": fail closed. */
+		j->need_key = yesno(&j->c, "contact.encrypt") != 0;
+	} else {
+		party_keys(j);
+		j->need_key = !(j->kd->flags & K_CLEAR);
+	}
+	if ((j->kd->flags & K_MESSAGE) && n->message != NULL) {
+		char d[SHA256_DIGEST_STRING_LENGTH];
+
+		SHA256Data((const uint8_t *)n->message, strlen(n->message), d);
+		memcpy(j->digest, d, 16);
+		j->digest[16] = '\0';
+	}
+}
+
+/* The process's rules, whose view, the recipient, in which language. */
+static int
+setup_view(struct job *j)
+{
+	const struct vf_notify *n = j->n;
+	const char *v;
+	char err[512];
+	int rc;
+
 	if ((rc = vf_view_make(&j->view, n->policy, n->fields, &j->c,
 	    j->state, j->role, err, sizeof(err))) != 0) {
 		warnx("VF#%s: %s", j->id, err);
@@ -1102,14 +1143,6 @@ setup(struct job *j)
 		vf_view_restrict(&j->view, n->fields, restricted);
 	if ((rc = recipient(j)) != 0)
 		return rc;
-	if (strcmp(j->role, "reporter") == 0) {
-		reporter_keys(j);
-		/* Unclear or unstated counts as "encrypt": fail closed. */
-		j->need_key = yesno(&j->c, "contact.encrypt") != 0;
-	} else {
-		party_keys(j);
-		j->need_key = !(j->kd->flags & K_CLEAR);
-	}
 	j->lang = n->lang;
 	if (j->lang == NULL && strcmp(j->role, "reporter") != 0 &&
 	    (v = vf_case_get(&j->c, "Vf-Route-Lang")) != NULL &&
@@ -1118,13 +1151,6 @@ setup(struct job *j)
 	if (j->lang == NULL)
 		j->lang = j->view.lang[0] != '\0' ? j->view.lang :
 		    vf_case_lang(&j->c);
-	if ((j->kd->flags & K_MESSAGE) && n->message != NULL) {
-		char d[SHA256_DIGEST_STRING_LENGTH];
-
-		SHA256Data((const uint8_t *)n->message, strlen(n->message), d);
-		memcpy(j->digest, d, 16);
-		j->digest[16] = '\0';
-	}
 	return 0;
 }
 
@@ -1133,6 +1159,10 @@ job_free(struct job *j)
 {
 	size_t i;
 
+	/* Started, and its text never came: killed and reaped here. */
+	vf_gpg_cancel(j->early);
+	j->early = NULL;
+	vf_gpg_free(&j->eg);
 	for (i = 0; i < j->ncand; i++)
 		free(j->cand[i].block);
 	vf_view_free(&j->view);
@@ -1359,6 +1389,13 @@ recorded_already(struct job *j, const char *mid)
 	return -1;
 }
 
+/* The field table and the policy, loaded when first needed (n->load). */
+static int
+share(struct vf_notify *n)
+{
+	return n->load != NULL ? n->load(n) : 0;
+}
+
 #define NOTICE_AGAIN	(-2)	/* the case has a notice in flight: drain */
 
 static int batch_has(const void *, const char *);
@@ -1370,11 +1407,11 @@ static int batch_has(const void *, const char *);
  * in flight, else the exit status.
  */
 static int
-begin(struct job *j, struct vf_notify *n, const char *what)
+begin(struct job *j, struct vf_notify *n, const char *what, int early)
 {
 	char err[512], mid[256];
-	const char *host;
-	int rc;
+	const char *host, *rcpt[2];
+	int rc, viewed = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->n = n;
@@ -1417,9 +1454,17 @@ begin(struct job *j, struct vf_notify *n, const char *what)
 		return rc;
 	j->id = j->idbuf;
 	j->kind = vf_kind_bit(vf_case_get(&j->c, "Vf-Kind"));
-	if ((rc = setup(j)) != 0)
+	setup_who(j);
+	/* A relayed question asks the policy whose consent it needs. */
+	if ((j->kd->flags & K_RELAY) && (rc = share(n)) != 0)
+		return rc;
+	if ((rc = process_rules(j)) != 0)
 		return rc;
 	if (recorded(j, mid, sizeof(mid)) && !n->force) {
+		/* The view's verdict first, as for any notice. */
+		if ((rc = share(n)) != 0 || (rc = setup_view(j)) != 0)
+			return rc;
+		viewed = 1;
 		if ((rc = recorded_already(j, mid)) != 0)
 			return rc;
 	}
@@ -1429,6 +1474,23 @@ begin(struct job *j, struct vf_notify *n, const char *what)
 		    vf_config_get(n->cfg, "office-address"));
 		return EX_CONFIG;
 	}
+	/*
+	 * The key is known: gpg starts now, and spends its first
+	 * milliseconds starting and reaching its agent while the field
+	 * table and the policy are loaded (the first case), the view made
+	 * and the template filled; its text comes in make(). Nothing is
+	 * written before that; any failure until then kills and reaps it
+	 * (job_free). Not in a batch: its gpg runs start in their thread.
+	 */
+	if (early && j->ncand > 0 && j->cand[0].block == NULL) {
+		rcpt[0] = j->cand[0].fpr;
+		rcpt[1] = vf_config_get(n->cfg, "office-key");
+		if (vf_gpg_sign_encrypt_start(rcpt[1], rcpt, 2, NULL, 0,
+		    &j->eg, &j->early) != 0)
+			j->early = NULL;	/* make() runs it whole */
+	}
+	if (!viewed && ((rc = share(n)) != 0 || (rc = setup_view(j)) != 0))
+		return rc;
 	return 0;
 }
 
@@ -1471,7 +1533,7 @@ vf_notice(struct vf_notify *n, const char *what)
 
 	n->made = 0;
 	n->path[0] = '\0';
-	if ((rc = begin(&j, n, what)) != 0)
+	if ((rc = begin(&j, n, what, 1)) != 0)
 		return end(&j, rc, 0);
 	return end(&j, make(&j), 1);
 }
@@ -1572,7 +1634,7 @@ job_start(struct vf_notice_job *q, struct vf_notify *n, const char *what)
 {
 	struct job *j = &q->j;
 
-	if ((q->rc = begin(j, n, what)) != 0)
+	if ((q->rc = begin(j, n, what, 0)) != 0)
 		return q->rc;
 	if (j->ncand == 0 || j->cand[0].block != NULL)
 		return 0;	/* made whole, in turn, by make() */

@@ -20,6 +20,8 @@ struct notify {
 	struct vf_fields	fields;
 	struct vf_policy	policy;
 	struct vf_notice_batch	*batch;
+	int			 loaded;	/* share_load ran */
+	int			 loadrc;	/* and returned this */
 };
 
 static void
@@ -39,6 +41,24 @@ notify(const char *what, void *arg)
 	if ((rc = vf_notice(&t->n, what)) == 0 && t->n.made)
 		printf("%s\n", t->n.path);
 	return rc;
+}
+
+/*
+ * The field table and the policy, loaded when the first notice needs
+ * them: after its gpg has started (notice.c), so that the two overlap.
+ * A table that cannot be read fails every notice, said once.
+ */
+static int
+share_load(struct vf_notify *n)
+{
+	struct notify *t = (struct notify *)(void *)n;
+
+	if (!t->loaded) {
+		t->loaded = 1;
+		if ((t->loadrc = vf_share_fields(&t->fields)) == 0)
+			t->loadrc = vf_share_policy(&t->policy, &t->fields);
+	}
+	return t->loadrc;
 }
 
 static void
@@ -154,10 +174,7 @@ main(int argc, char *argv[])
 		warnx("%s", err);
 		goto done;
 	}
-	if ((rc = vf_share_fields(&t.fields)) != 0)
-		goto done;
-	if ((rc = vf_share_policy(&t.policy, &t.fields)) != 0)
-		goto done;
+	t.n.load = share_load;
 	t.n.root = &t.root;
 	t.n.cfg = &t.cfg;
 	t.n.fields = &t.fields;
