@@ -165,6 +165,9 @@ struct job {
 	int				 clear;
 	char				 idbuf[VF_IDLEN];
 	int				 lk;		/* the case's lock */
+	char				 outpath[4096];	/* the mail made */
+	int				 made;
+	int				 late;	/* make may leave the filing */
 	/* gpg started before the text is made (begin); NULL once used. */
 	struct vf_gpg_pending		*early;
 	struct vf_gpg			 eg;
@@ -1004,9 +1007,9 @@ deliver(struct job *j)
 	if (outbox_name(j->msgid, name, sizeof(name)) == -1)
 		return EX_SOFTWARE;
 	if ((rc = vf_deliver(j->n->root, "outbox", name, j->mail.p,
-	    j->mail.len, j->n->path, sizeof(j->n->path))) != 0)
+	    j->mail.len, j->outpath, sizeof(j->outpath))) != 0)
 		return rc;
-	j->n->made = 1;
+	j->made = 1;
 	return 0;
 }
 
@@ -1221,6 +1224,17 @@ bg_join(struct bg *b)
 	return b->rc;
 }
 
+/*
+ * A notice whose outbox, move and log (steps 3 and 4) are done in a
+ * thread while the next notice of the same run begins (vf_notice).
+ */
+struct late {
+	struct bg	 b;
+	struct job	 j;
+};
+
+#define FILE_LATE	(-3)	/* make: recorded and sealed, to be filed */
+
 /* The case's headers and history as they were, to take a record back. */
 struct snap {
 	struct vf_kv	*hdr;
@@ -1324,7 +1338,7 @@ make(struct job *j)
 		}
 		if (grc == 0) {
 			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0)
-				rc = deliver_and_move(j);
+				rc = j->late ? FILE_LATE : deliver_and_move(j);
 			goto done;
 		}
 		snap_restore(&sn, &j->c);
@@ -1350,7 +1364,7 @@ make(struct job *j)
 	    (rc = compose(j, &t, &ent, &pgp, hash)) != 0 ||
 	    (rc = record(j)) != 0)
 		goto done;
-	rc = deliver_and_move(j);
+	rc = j->late ? FILE_LATE : deliver_and_move(j);
 done:
 	snap_free(&sn);
 	if (ent.p != NULL)
@@ -1436,6 +1450,10 @@ begin(struct job *j, struct vf_notify *n, const char *what, int early)
 		return EX_NOINPUT;
 	/* Its lock is held by the batch's own notice of it: not twice. */
 	if (n->batch != NULL && batch_has(n->batch, j->idbuf))
+		return NOTICE_AGAIN;
+	/* Or by the notice before, still being filed. */
+	if (n->filing != NULL &&
+	    strcmp(((struct late *)n->filing)->j.idbuf, j->idbuf) == 0)
 		return NOTICE_AGAIN;
 	if ((rc = vf_lock(n->root, j->idbuf, &j->lk)) != 0)
 		return rc;
@@ -1525,17 +1543,83 @@ end(struct job *j, int rc, int made)
 	return rc;
 }
 
+/* The mail a notice made, where the caller looks for it. */
+static void
+publish(struct job *j)
+{
+	j->n->made = 0;
+	j->n->path[0] = '\0';
+	if (j->made) {
+		(void)strlcpy(j->n->path, j->outpath, sizeof(j->n->path));
+		j->n->made = 1;
+	}
+}
+
+/* In the filing thread: steps 3 and 4, the log, the unlock. */
+static int
+file_late(struct job *j)
+{
+	return end(j, deliver_and_move(j), 1);
+}
+
+int
+vf_notice_flush(struct vf_notify *n)
+{
+	struct late *l = n->filing;
+	int rc;
+
+	if (l == NULL)
+		return 0;
+	n->filing = NULL;
+	rc = bg_join(&l->b);
+	publish(&l->j);
+	if (rc == 0 && n->made)
+		n->print(n);
+	free(l);
+	return rc;
+}
+
+/*
+ * With n->print set, a notice recorded and sealed is filed (steps 3 and
+ * 4, in that order, after its record is on disk as always) in a thread
+ * while the next notice of the run begins: its case read, its gpg
+ * started, its record written. The one before is waited for at the end
+ * of each call, so that at most one is being filed and the mails are
+ * printed and logged in the order asked; the crash promise is the
+ * batch's (a notice recorded but not yet in the outbox is made again
+ * by the next run). The same case twice waits for its first filing.
+ */
 int
 vf_notice(struct vf_notify *n, const char *what)
 {
-	struct job j;
-	int rc;
+	struct late *l;
+	struct job *j;
+	int rc, f, frc = 0, began = 0;
 
-	n->made = 0;
-	n->path[0] = '\0';
-	if ((rc = begin(&j, n, what, 1)) != 0)
-		return end(&j, rc, 0);
-	return end(&j, make(&j), 1);
+	l = vf_calloc(1, sizeof(*l));
+	j = &l->j;
+	if ((rc = begin(j, n, what, 1)) == NOTICE_AGAIN) {
+		frc = vf_notice_flush(n);
+		rc = begin(j, n, what, 1);
+	}
+	if (rc == 0) {
+		began = 1;
+		j->late = n->print != NULL;
+		rc = make(j);
+	}
+	if ((f = vf_notice_flush(n)) > frc)
+		frc = f;
+	if (rc == FILE_LATE) {
+		bg_start(&l->b, file_late, j);
+		n->filing = l;
+		return frc;
+	}
+	rc = end(j, rc, began);
+	publish(j);
+	if (rc == 0 && n->made && n->print != NULL)
+		n->print(n);
+	free(l);
+	return rc > frc ? rc : frc;
 }
 
 /*
@@ -1687,6 +1771,7 @@ batch_next(struct vf_notice_batch *b)
 		rc = end(&q->j, job_file(q), 1);
 	else
 		rc = end(&q->j, make(&q->j), 1);
+	publish(&q->j);
 	if (q->ent.p != NULL)
 		explicit_bzero(q->ent.p, q->ent.cap);
 	vf_buf_free(&q->ent);

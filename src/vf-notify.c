@@ -36,11 +36,15 @@ static int
 notify(const char *what, void *arg)
 {
 	struct notify *t = arg;
-	int rc;
 
-	if ((rc = vf_notice(&t->n, what)) == 0 && t->n.made)
-		printf("%s\n", t->n.path);
-	return rc;
+	return vf_notice(&t->n, what);
+}
+
+/* Each mail made, as vf_notice files it. */
+static void
+print(const struct vf_notify *n)
+{
+	printf("%s\n", n->path);
 }
 
 /*
@@ -179,9 +183,12 @@ main(int argc, char *argv[])
 	t.n.cfg = &t.cfg;
 	t.n.fields = &t.fields;
 	t.n.policy = &t.policy;
-	if (jobs == 1)
+	if (jobs == 1) {
+		t.n.print = print;
 		rc = vf_each(argc - optind, argv + optind, notify, &t);
-	else {
+		if ((rc2 = vf_notice_flush(&t.n)) > rc)
+			rc = rc2;
+	} else {
 		t.batch = vf_notice_batch(&t.n, jobs, made, NULL);
 		rc = vf_each(argc - optind, argv + optind, notify_batch, &t);
 		if ((rc2 = vf_notice_batch_end(t.batch)) > rc)

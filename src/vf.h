@@ -1265,6 +1265,13 @@ struct vf_notify {
 	 * call. NULL: loaded already.
 	 */
 	int			(*load)(struct vf_notify *);
+	/*
+	 * Called with path set for each mail made, in the order asked.
+	 * Set, vf_notice may leave a notice's filing (outbox, move, log)
+	 * running when it returns: vf_notice_flush waits for it.
+	 */
+	void			(*print)(const struct vf_notify *);
+	void			*filing;	/* vf_notice's, or NULL */
 };
 
 /* The notice kinds, NULL-ended, and whether a name is one. */
@@ -1275,6 +1282,8 @@ int	 vf_notice_kind_valid(const char *);
  * to do: made is 0), or a sysexits code with a message on stderr.
  */
 int	 vf_notice(struct vf_notify *, const char *);
+/* The notice vf_notice left being filed, waited for: 0 or its status. */
+int	 vf_notice_flush(struct vf_notify *);
 
 /* ---- notify (notice.c): many notices, their gpg runs side by side ---- */
 /*
