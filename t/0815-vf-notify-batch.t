@@ -77,13 +77,17 @@ norm() {
 	    sed -e 's/^[0-9T:Z-]* //' -e 's/<vf\.[0-9-]*\.[0-9a-f]*@/<MID@/g' \
 	    -e 's/ [0-9]\{4\}-[0-9-]*T[0-9:]*Z$//'
 }
-same=0
-for c in $ids; do
-	norm "$work/one/waiting/new/$c" >"$work/h1"
-	norm "$work/many/waiting/new/$c" >"$work/hj"
-	cmp -s "$work/h1" "$work/hj" && same=$((same + 1))
-done
-is "$same" 6 "-j 3: each case's history and notice as one at a time made them"
+# samehist TREE: how many cases' histories are one at a time's.
+samehist() {
+	same=0
+	for c in $ids; do
+		norm "$work/one/waiting/new/$c" >"$work/h1"
+		norm "$work/$1/waiting/new/$c" >"$work/hj"
+		cmp -s "$work/h1" "$work/hj" && same=$((same + 1))
+	done
+	echo "$same"
+}
+is "$(samehist many)" 6 "-j 3: each case's history and notice as one at a time made them"
 for c in $ids; do
 	f=$work/many/waiting/new/$c
 	a=$(grep -n 'vf-notify: coordinator notice to coordinator' "$f" | cut -d: -f1)
@@ -115,13 +119,7 @@ grep -q "made already" "$work/seq.err"
 ok $? "-j 1: the case given twice is made once, the second time says so"
 grep -q "locked" "$work/seq.err"
 is $? 1 "-j 1: the case given twice does not wait for its own lock"
-same=0
-for c in $ids; do
-	norm "$work/one/waiting/new/$c" >"$work/h1"
-	norm "$work/seq/waiting/new/$c" >"$work/hj"
-	cmp -s "$work/h1" "$work/hj" && same=$((same + 1))
-done
-is "$same" 6 "-j 1: each case's history and notice as one at a time made them"
+is "$(samehist seq)" 6 "-j 1: each case's history and notice as one at a time made them"
 is "$(logorder "$work/seq/log")" "$(logorder "$work/one/log")" "-j 1: the log's lines in the same order as one at a time"
 VF_ROOT=$work/many
 
