@@ -25,7 +25,11 @@
  * outbox/new nor outbox/cur was interrupted after 2: it is made again
  * under the same Message-ID, which no one has seen (in whichever of its
  * states the case is); one recorded and in the outbox whose move did not
- * happen is moved. Steps 1 and 2 are written while gpg works (make()).
+ * happen is moved. Steps 1 and 2 are written while gpg works (make()),
+ * and gpg itself is started as soon as the key is known (begin()), its
+ * text given once the view and the template are done; over many cases
+ * steps 3 and 4 of one notice are done while the next begins
+ * (vf_notice). Neither changes the order above for any one notice.
  *
  * Encryption: to the recipient's key, by fingerprint only (gpg.c never
  * looks a key up). Where there is none, only a reporter who said mail
