@@ -603,17 +603,31 @@ vf_gpg_config(const struct vf_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* A gpg run started, its input to come (vf_run_start). */
+struct vf_gpg_pending {
+	struct vf_child	*child;
+	struct vf_io	 io[5];
+	size_t		 nio;
+	size_t		 ist;		/* the status descriptor's entry */
+	int		 hasout;
+	/* vf_gpg_sign_encrypt_start's, for its finish. */
+	int		 enc;
+	int		 keyfile;
+	const char	*skip[GPG_MAXARG];
+	size_t		 nskip;
+};
+
 /*
- * Run gpg with the fixed head of its argument vector and then args.
- * stdin gets in, fd 4 sig (when not NULL), stdout goes to out (or
- * /dev/null), stderr and status into g. The status is appended to
- * g->status; *statusover is set when it did not fit. Every run is counted
- * in g->runs, and one past gpg-timeout is killed (timedout set).
+ * Start gpg with the fixed head of its argument vector and then args:
+ * fd 4 gets sig (when not NULL), stdout goes to out (or /dev/null),
+ * stderr and status into g; stdin waits for gpg_finish. The status is
+ * appended to g->status. Every run is counted in g->runs, and one past
+ * gpg-timeout (counted from here) is killed.
  */
 static int
-gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
-    size_t inlen, const char *sig, size_t siglen, struct vf_buf *out,
-    size_t outmax, int *outover, int *statusover)
+gpg_start(struct vf_gpg *g, const char *const *args, const char *sig,
+    size_t siglen, struct vf_buf *out, size_t outmax,
+    struct vf_gpg_pending **pp)
 {
 	/*
 	 * --no-options comes first: gpg looks for it before it reads any
@@ -627,10 +641,12 @@ gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
 	    "--no-auto-key-import", "--no-auto-key-locate",
 	    "--pinentry-mode", "error", NULL };
 	char *argv[GPG_MAXARG];
-	struct vf_io io[5];
-	size_t n = 0, nio = 0, i, ist;
-	int rc, late;
+	struct vf_gpg_pending *p;
+	struct vf_io *io;
+	size_t n = 0, nio = 0, i;
+	int rc;
 
+	*pp = NULL;
 	argv[n++] = (char *)vf_gpg_program();
 	/* An absolute path, or posix_spawnp would search PATH for it. */
 	if (argv[0][0] != '/')
@@ -644,19 +660,21 @@ gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
 	}
 	argv[n] = NULL;
 
-	memset(io, 0, sizeof(io));
+	p = vf_calloc(1, sizeof(*p));
+	io = p->io;
 	io[nio].fd = 0;
-	io[nio].in = in != NULL ? in : "";
-	io[nio++].inlen = in != NULL ? inlen : 0;
+	io[nio].in = "";
+	io[nio++].inlen = 0;
 	if (out != NULL) {
 		io[nio].fd = 1;
 		io[nio].out = out;
 		io[nio++].max = outmax;
+		p->hasout = 1;
 	}
 	io[nio].fd = 2;
 	io[nio].out = &g->err;
 	io[nio++].max = GPG_ERRMAX;
-	ist = nio;
+	p->ist = nio;
 	io[nio].fd = 3;
 	io[nio].out = &g->status;
 	/* Appending: the limit counts the whole buffer. */
@@ -666,19 +684,67 @@ gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
 		io[nio].in = sig;
 		io[nio++].inlen = siglen;
 	}
+	p->nio = nio;
 	g->err.len = 0;
 	if (g->err.p != NULL)
 		g->err.p[0] = '\0';
 	g->runs++;
-	rc = vf_run_limit(argv, io, nio, &g->wstatus, timeout_s * 1000,
-	    &late);
+	if ((rc = vf_run_start(argv, io, nio, timeout_s * 1000,
+	    &p->child)) != 0) {
+		free(p);
+		return rc;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Give the started gpg its input (in, or nothing) and wait for it. */
+static int
+gpg_finish(struct vf_gpg_pending *p, struct vf_gpg *g, const char *in,
+    size_t inlen, int *outover, int *statusover)
+{
+	int rc, late;
+
+	p->io[0].in = in != NULL ? in : "";
+	p->io[0].inlen = in != NULL ? inlen : 0;
+	rc = vf_run_finish(p->child, &g->wstatus, &late);
 	if (late)
 		g->timedout = 1;
-	if (out != NULL && outover != NULL)
-		*outover = io[1].over;
+	if (p->hasout && outover != NULL)
+		*outover = p->io[1].over;
 	if (statusover != NULL)
-		*statusover = io[ist].over;
+		*statusover = p->io[p->ist].over;
+	free(p);
 	return rc;
+}
+
+void
+vf_gpg_cancel(struct vf_gpg_pending *p)
+{
+	if (p == NULL)
+		return;
+	vf_run_cancel(p->child);
+	free(p);
+}
+
+/*
+ * Run gpg with the fixed head of its argument vector and then args.
+ * stdin gets in, fd 4 sig (when not NULL), stdout goes to out (or
+ * /dev/null), stderr and status into g. The status is appended to
+ * g->status; *statusover is set when it did not fit. Every run is counted
+ * in g->runs, and one past gpg-timeout is killed (timedout set).
+ */
+static int
+gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
+    size_t inlen, const char *sig, size_t siglen, struct vf_buf *out,
+    size_t outmax, int *outover, int *statusover)
+{
+	struct vf_gpg_pending *p;
+	int rc;
+
+	if ((rc = gpg_start(g, args, sig, siglen, out, outmax, &p)) != 0)
+		return rc;
+	return gpg_finish(p, g, in, inlen, outover, statusover);
 }
 
 static void
@@ -1165,20 +1231,22 @@ vf_gpg_sign_noseed(int on)
 	sign_noseed = on;
 }
 
+/*
+ * The first half of vf_gpg_sign_encrypt: gpg started with its signer and
+ * recipients, so that it loads its keys and reaches the agent while the
+ * caller makes the text it is to sign.
+ */
 int
-vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
-    const char *const *rcpt, size_t nrcpt, const char *keyfile,
-    size_t keylen, struct vf_gpg *g, int *hash, char *filefpr)
+vf_gpg_sign_encrypt_start(const char *signer, const char *const *rcpt,
+    size_t nrcpt, const char *keyfile, size_t keylen, struct vf_gpg *g,
+    struct vf_gpg_pending **pp)
 {
-	const char *args[GPG_MAXARG], *s, *skip[GPG_MAXARG];
-	size_t na = 0, i, len, max, nskip = 0;
-	int rc, enc = nrcpt > 0 || keyfile != NULL, over, statusover;
+	const char *args[GPG_MAXARG], *skip[GPG_MAXARG];
+	size_t na = 0, i, nskip = 0;
+	int rc, enc = nrcpt > 0 || keyfile != NULL;
 
+	*pp = NULL;
 	reset(g);
-	if (hash != NULL)
-		*hash = 0;
-	if (filefpr != NULL)
-		filefpr[0] = '\0';
 	if (!is_fpr(signer) || nrcpt > 8)
 		return EX_CONFIG;
 	/* gpg_run's head already keeps gpg off the network and the agent
@@ -1213,10 +1281,34 @@ vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
 	}
 	args[na] = NULL;
 
-	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
+	/* The output's limit is set by finish, which knows the input. */
+	if ((rc = gpg_start(g, args, keyfile, keylen, &g->out, 0, pp)) != 0)
+		return rc;
+	(*pp)->enc = enc;
+	(*pp)->keyfile = keyfile != NULL;
+	memcpy((*pp)->skip, skip, nskip * sizeof(skip[0]));
+	(*pp)->nskip = nskip;
+	return 0;
+}
+
+/* The second half: the text to sign given, gpg waited for, as below. */
+int
+vf_gpg_sign_encrypt_finish(struct vf_gpg_pending *p, const char *in,
+    size_t n, struct vf_gpg *g, int *hash, char *filefpr)
+{
+	const char *s, *skip[GPG_MAXARG];
+	size_t len, nskip = p->nskip;
+	int rc, enc = p->enc, keyfile = p->keyfile, over, statusover;
+
+	if (hash != NULL)
+		*hash = 0;
+	if (filefpr != NULL)
+		filefpr[0] = '\0';
+	/* gpg_finish frees p. */
+	memcpy(skip, p->skip, nskip * sizeof(skip[0]));
+	p->io[1].max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
 	over = statusover = 0;
-	if ((rc = gpg_run(g, args, in, n, keyfile, keylen, &g->out, max,
-	    &over, &statusover)) != 0)
+	if ((rc = gpg_finish(p, g, in, n, &over, &statusover)) != 0)
 		return rc;
 	over = over || statusover;
 	if (WIFSIGNALED(g->wstatus))
@@ -1231,7 +1323,7 @@ vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
 		if (hash != NULL && len > 5 && sscanf(s, " %*s %*d %d", hash) !=
 		    1)
 			*hash = 0;
-		if (filefpr != NULL && keyfile != NULL)
+		if (filefpr != NULL && keyfile)
 			considered(&g->status, skip, nskip, filefpr);
 		return 0;
 	}
@@ -1240,10 +1332,28 @@ vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
 		g->out.p[0] = '\0';
 	if (g->st.inv_recp || status_line(&g->status, "INV_SGNR", &len))
 		return EX_CONFIG;
-	if (keyfile != NULL && !g->st.end_encryption &&
+	if (keyfile && !g->st.end_encryption &&
 	    status_line(&g->status, "KEY_CONSIDERED", &len) == NULL)
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
+}
+
+int
+vf_gpg_sign_encrypt(const char *in, size_t n, const char *signer,
+    const char *const *rcpt, size_t nrcpt, const char *keyfile,
+    size_t keylen, struct vf_gpg *g, int *hash, char *filefpr)
+{
+	struct vf_gpg_pending *p;
+	int rc;
+
+	if (hash != NULL)
+		*hash = 0;
+	if (filefpr != NULL)
+		filefpr[0] = '\0';
+	if ((rc = vf_gpg_sign_encrypt_start(signer, rcpt, nrcpt, keyfile,
+	    keylen, g, &p)) != 0)
+		return rc;
+	return vf_gpg_sign_encrypt_finish(p, in, n, g, hash, filefpr);
 }
 
 /*

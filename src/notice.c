@@ -25,7 +25,11 @@
  * outbox/new nor outbox/cur was interrupted after 2: it is made again
  * under the same Message-ID, which no one has seen (in whichever of its
  * states the case is); one recorded and in the outbox whose move did not
- * happen is moved. Steps 1 and 2 are written while gpg works (make()).
+ * happen is moved. Steps 1 and 2 are written while gpg works (make()),
+ * and gpg itself is started as soon as the key is known (begin()), its
+ * text given once the view and the template are done; over many cases
+ * steps 3 and 4 of one notice are done while the next begins
+ * (vf_notice). Neither changes the order above for any one notice.
  *
  * Encryption: to the recipient's key, by fingerprint only (gpg.c never
  * looks a key up). Where there is none, only a reporter who said mail
@@ -165,6 +169,12 @@ struct job {
 	int				 clear;
 	char				 idbuf[VF_IDLEN];
 	int				 lk;		/* the case's lock */
+	char				 outpath[4096];	/* the mail made */
+	int				 made;
+	int				 late;	/* make may leave the filing */
+	/* gpg started before the text is made (begin); NULL once used. */
+	struct vf_gpg_pending		*early;
+	struct vf_gpg			 eg;
 	/* The batch's gpg run: what it signs, what it gives back. */
 	const struct vf_buf		*bent;
 	struct vf_buf			*bpgp;
@@ -641,30 +651,45 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
 {
 	const char *office = vf_config_get(j->n->cfg, "office-key");
 	const char *rcpt[2];
-	struct vf_gpg g;
+	struct vf_gpg own, *g;
 	char filefpr[41];
 	size_t i, nr;
 	int rc;
 
-	memset(&g, 0, sizeof(g));
+	memset(&own, 0, sizeof(own));
+	g = &own;
 	for (i = from; i < j->ncand && (!one || i == from); i++) {
 		nr = 0;
 		if (j->cand[i].block == NULL)
 			rcpt[nr++] = j->cand[i].fpr;
 		/* The office's copy in outbox/cur must open for the office. */
 		rcpt[nr++] = office;
-		rc = vf_gpg_sign_encrypt(ent->p, ent->len, office, rcpt, nr,
-		    j->cand[i].block, j->cand[i].blocklen, &g, NULL, filefpr);
+		if (i == 0 && j->early != NULL) {
+			/*
+			 * Started by begin with this very key and the
+			 * office's; its output goes into j->eg.
+			 */
+			g = &j->eg;
+			rc = vf_gpg_sign_encrypt_finish(j->early, ent->p,
+			    ent->len, g, NULL, filefpr);
+			j->early = NULL;
+		} else {
+			g = &own;
+			rc = vf_gpg_sign_encrypt(ent->p, ent->len, office,
+			    rcpt, nr, j->cand[i].block, j->cand[i].blocklen, g,
+			    NULL, filefpr);
+		}
 		if (rc == 0) {
 			(void)strlcpy(j->used, j->cand[i].block != NULL ?
 			    filefpr : j->cand[i].fpr, sizeof(j->used));
 			j->used_src = j->cand[i].src;
-			vf_buf_add(pgp, g.out.p, g.out.len);
-			vf_gpg_free(&g);
+			vf_buf_add(pgp, g->out.p, g->out.len);
+			vf_gpg_free(g);
+			vf_gpg_free(&own);
 			return 0;
 		}
 		/* An unusable recipient key: the next one may do. */
-		if (rc == EX_CONFIG && (g.st.inv_recp ||
+		if (rc == EX_CONFIG && (g->st.inv_recp ||
 		    j->cand[i].block != NULL))
 			continue;
 		if (rc == EX_CONFIG)
@@ -674,10 +699,11 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
 			warnx("cannot run gpg");
 		else
 			warnx("gpg failed to sign and encrypt; try again later");
-		vf_gpg_free(&g);
+		vf_gpg_free(g);
+		vf_gpg_free(&own);
 		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
 	}
-	vf_gpg_free(&g);
+	vf_gpg_free(&own);
 	j->used[0] = '\0';
 	j->used_src = NULL;
 	return -1;
@@ -970,9 +996,9 @@ deliver(struct job *j)
 	if (vf_outbox_name(j->msgid, name, sizeof(name)) == -1)
 		return EX_SOFTWARE;
 	if ((rc = vf_deliver(j->n->root, "outbox", name, j->mail.p,
-	    j->mail.len, j->n->path, sizeof(j->n->path))) != 0)
+	    j->mail.len, j->outpath, sizeof(j->outpath))) != 0)
 		return rc;
-	j->n->made = 1;
+	j->made = 1;
 	return 0;
 }
 
@@ -1055,20 +1081,42 @@ process_rules(struct job *j)
 	return 0;
 }
 
-/* Whose view, who asked, which key is needed, in which language. */
-static int
-setup(struct job *j)
+/* Who gets it, who asked, the keys, whether one is needed. */
+static void
+setup_who(struct job *j)
 {
 	const struct vf_notify *n = j->n;
-	const char *v;
-	char err[512];
-	int rc, sw = (j->kind & SW) != 0;
+	int sw = (j->kind & SW) != 0;
 
 	j->role = j->kd->role != NULL ? j->kd->role : sw ? "coordinator" :
 	    "operator";
 	j->asker = n->party != NULL ? n->party : sw ? "vendor" : "operator";
-	if ((rc = process_rules(j)) != 0)
-		return rc;
+	if (strcmp(j->role, "reporter") == 0) {
+		reporter_keys(j);
+		/* Unclear or unstated counts as "encrypt": fail closed. */
+		j->need_key = yesno(&j->c, "contact.encrypt") != 0;
+	} else {
+		party_keys(j);
+		j->need_key = !(j->kd->flags & K_CLEAR);
+	}
+	if ((j->kd->flags & K_MESSAGE) && n->message != NULL) {
+		char d[SHA256_DIGEST_STRING_LENGTH];
+
+		SHA256Data((const uint8_t *)n->message, strlen(n->message), d);
+		memcpy(j->digest, d, 16);
+		j->digest[16] = '\0';
+	}
+}
+
+/* The process's rules, whose view, the recipient, in which language. */
+static int
+setup_view(struct job *j)
+{
+	const struct vf_notify *n = j->n;
+	const char *v;
+	char err[512];
+	int rc;
+
 	if ((rc = vf_view_make(&j->view, n->policy, n->fields, &j->c,
 	    j->state, j->role, err, sizeof(err))) != 0) {
 		warnx("VF#%s: %s", j->id, err);
@@ -1087,14 +1135,6 @@ setup(struct job *j)
 		vf_view_restrict(&j->view, n->fields, restricted);
 	if ((rc = recipient(j)) != 0)
 		return rc;
-	if (strcmp(j->role, "reporter") == 0) {
-		reporter_keys(j);
-		/* Unclear or unstated counts as "encrypt": fail closed. */
-		j->need_key = yesno(&j->c, "contact.encrypt") != 0;
-	} else {
-		party_keys(j);
-		j->need_key = !(j->kd->flags & K_CLEAR);
-	}
 	j->lang = n->lang;
 	if (j->lang == NULL && strcmp(j->role, "reporter") != 0 &&
 	    (v = vf_case_get(&j->c, "Vf-Route-Lang")) != NULL &&
@@ -1103,13 +1143,6 @@ setup(struct job *j)
 	if (j->lang == NULL)
 		j->lang = j->view.lang[0] != '\0' ? j->view.lang :
 		    vf_case_lang(&j->c);
-	if ((j->kd->flags & K_MESSAGE) && n->message != NULL) {
-		char d[SHA256_DIGEST_STRING_LENGTH];
-
-		SHA256Data((const uint8_t *)n->message, strlen(n->message), d);
-		memcpy(j->digest, d, 16);
-		j->digest[16] = '\0';
-	}
 	return 0;
 }
 
@@ -1118,6 +1151,10 @@ job_free(struct job *j)
 {
 	size_t i;
 
+	/* Started, and its text never came: killed and reaped here. */
+	vf_gpg_cancel(j->early);
+	j->early = NULL;
+	vf_gpg_free(&j->eg);
 	for (i = 0; i < j->ncand; i++)
 		free(j->cand[i].block);
 	vf_view_free(&j->view);
@@ -1175,6 +1212,17 @@ bg_join(struct bg *b)
 	b->running = 0;
 	return b->rc;
 }
+
+/*
+ * A notice whose outbox, move and log (steps 3 and 4) are done in a
+ * thread while the next notice of the same run begins (vf_notice).
+ */
+struct late {
+	struct bg	 b;
+	struct job	 j;
+};
+
+#define FILE_LATE	(-3)	/* make: recorded and sealed, to be filed */
 
 /* The case's headers and history as they were, to take a record back. */
 struct snap {
@@ -1279,7 +1327,7 @@ make(struct job *j)
 		}
 		if (grc == 0) {
 			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0)
-				rc = deliver_and_move(j);
+				rc = j->late ? FILE_LATE : deliver_and_move(j);
 			goto done;
 		}
 		snap_restore(&sn, &j->c);
@@ -1305,7 +1353,7 @@ make(struct job *j)
 	    (rc = compose(j, &t, &ent, &pgp, hash)) != 0 ||
 	    (rc = record(j)) != 0)
 		goto done;
-	rc = deliver_and_move(j);
+	rc = j->late ? FILE_LATE : deliver_and_move(j);
 done:
 	snap_free(&sn);
 	if (ent.p != NULL)
@@ -1344,6 +1392,13 @@ recorded_already(struct job *j, const char *mid)
 	return -1;
 }
 
+/* The field table and the policy, loaded when first needed (n->load). */
+static int
+share(struct vf_notify *n)
+{
+	return n->load != NULL ? n->load(n) : 0;
+}
+
 #define NOTICE_AGAIN	(-2)	/* the case has a notice in flight: drain */
 
 static int batch_has(const void *, const char *);
@@ -1355,11 +1410,11 @@ static int batch_has(const void *, const char *);
  * in flight, else the exit status.
  */
 static int
-begin(struct job *j, struct vf_notify *n, const char *what)
+begin(struct job *j, struct vf_notify *n, const char *what, int early)
 {
 	char err[512], mid[256];
-	const char *host;
-	int rc;
+	const char *host, *rcpt[2];
+	int rc, viewed = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->n = n;
@@ -1385,6 +1440,10 @@ begin(struct job *j, struct vf_notify *n, const char *what)
 	/* Its lock is held by the batch's own notice of it: not twice. */
 	if (n->batch != NULL && batch_has(n->batch, j->idbuf))
 		return NOTICE_AGAIN;
+	/* Or by the notice before, still being filed. */
+	if (n->filing != NULL &&
+	    strcmp(((struct late *)n->filing)->j.idbuf, j->idbuf) == 0)
+		return NOTICE_AGAIN;
 	if ((rc = vf_lock(n->root, j->idbuf, &j->lk)) != 0)
 		return rc;
 	/* Under the lock, where it is now: it may have moved meanwhile. */
@@ -1402,9 +1461,17 @@ begin(struct job *j, struct vf_notify *n, const char *what)
 		return rc;
 	j->id = j->idbuf;
 	j->kind = vf_kind_bit(vf_case_get(&j->c, "Vf-Kind"));
-	if ((rc = setup(j)) != 0)
+	setup_who(j);
+	/* A relayed question asks the policy whose consent it needs. */
+	if ((j->kd->flags & K_RELAY) && (rc = share(n)) != 0)
+		return rc;
+	if ((rc = process_rules(j)) != 0)
 		return rc;
 	if (recorded(j, mid, sizeof(mid)) && !n->force) {
+		/* The view's verdict first, as for any notice. */
+		if ((rc = share(n)) != 0 || (rc = setup_view(j)) != 0)
+			return rc;
+		viewed = 1;
 		if ((rc = recorded_already(j, mid)) != 0)
 			return rc;
 	}
@@ -1414,6 +1481,23 @@ begin(struct job *j, struct vf_notify *n, const char *what)
 		    vf_config_get(n->cfg, "office-address"));
 		return EX_CONFIG;
 	}
+	/*
+	 * The key is known: gpg starts now, and spends its first
+	 * milliseconds starting and reaching its agent while the field
+	 * table and the policy are loaded (the first case), the view made
+	 * and the template filled; its text comes in make(). Nothing is
+	 * written before that; any failure until then kills and reaps it
+	 * (job_free). Not in a batch: its gpg runs start in their thread.
+	 */
+	if (early && j->ncand > 0 && j->cand[0].block == NULL) {
+		rcpt[0] = j->cand[0].fpr;
+		rcpt[1] = vf_config_get(n->cfg, "office-key");
+		if (vf_gpg_sign_encrypt_start(rcpt[1], rcpt, 2, NULL, 0,
+		    &j->eg, &j->early) != 0)
+			j->early = NULL;	/* make() runs it whole */
+	}
+	if (!viewed && ((rc = share(n)) != 0 || (rc = setup_view(j)) != 0))
+		return rc;
 	return 0;
 }
 
@@ -1448,17 +1532,83 @@ end(struct job *j, int rc, int made)
 	return rc;
 }
 
+/* The mail a notice made, where the caller looks for it. */
+static void
+publish(struct job *j)
+{
+	j->n->made = 0;
+	j->n->path[0] = '\0';
+	if (j->made) {
+		(void)strlcpy(j->n->path, j->outpath, sizeof(j->n->path));
+		j->n->made = 1;
+	}
+}
+
+/* In the filing thread: steps 3 and 4, the log, the unlock. */
+static int
+file_late(struct job *j)
+{
+	return end(j, deliver_and_move(j), 1);
+}
+
+int
+vf_notice_flush(struct vf_notify *n)
+{
+	struct late *l = n->filing;
+	int rc;
+
+	if (l == NULL)
+		return 0;
+	n->filing = NULL;
+	rc = bg_join(&l->b);
+	publish(&l->j);
+	if (rc == 0 && n->made)
+		n->print(n);
+	free(l);
+	return rc;
+}
+
+/*
+ * With n->print set, a notice recorded and sealed is filed (steps 3 and
+ * 4, in that order, after its record is on disk as always) in a thread
+ * while the next notice of the run begins: its case read, its gpg
+ * started, its record written. The one before is waited for at the end
+ * of each call, so that at most one is being filed and the mails are
+ * printed and logged in the order asked; the crash promise is the
+ * batch's (a notice recorded but not yet in the outbox is made again
+ * by the next run). The same case twice waits for its first filing.
+ */
 int
 vf_notice(struct vf_notify *n, const char *what)
 {
-	struct job j;
-	int rc;
+	struct late *l;
+	struct job *j;
+	int rc, f, frc = 0, began = 0;
 
-	n->made = 0;
-	n->path[0] = '\0';
-	if ((rc = begin(&j, n, what)) != 0)
-		return end(&j, rc, 0);
-	return end(&j, make(&j), 1);
+	l = vf_calloc(1, sizeof(*l));
+	j = &l->j;
+	if ((rc = begin(j, n, what, 1)) == NOTICE_AGAIN) {
+		frc = vf_notice_flush(n);
+		rc = begin(j, n, what, 1);
+	}
+	if (rc == 0) {
+		began = 1;
+		j->late = n->print != NULL;
+		rc = make(j);
+	}
+	if ((f = vf_notice_flush(n)) > frc)
+		frc = f;
+	if (rc == FILE_LATE) {
+		bg_start(&l->b, file_late, j);
+		n->filing = l;
+		return frc;
+	}
+	rc = end(j, rc, began);
+	publish(j);
+	if (rc == 0 && n->made && n->print != NULL)
+		n->print(n);
+	free(l);
+	return rc > frc ? rc : frc;
 }
 
 /*
@@ -1557,7 +1707,7 @@ job_start(struct vf_notice_job *q, struct vf_notify *n, const char *what)
 {
 	struct job *j = &q->j;
 
-	if ((q->rc = begin(j, n, what)) != 0)
+	if ((q->rc = begin(j, n, what, 0)) != 0)
 		return q->rc;
 	if (j->ncand == 0 || j->cand[0].block != NULL)
 		return 0;	/* made whole, in turn, by make() */
@@ -1610,6 +1760,7 @@ batch_next(struct vf_notice_batch *b)
 		rc = end(&q->j, job_file(q), 1);
 	else
 		rc = end(&q->j, make(&q->j), 1);
+	publish(&q->j);
 	if (q->ent.p != NULL)
 		explicit_bzero(q->ent.p, q->ent.cap);
 	vf_buf_free(&q->ent);

@@ -305,24 +305,83 @@ reap(pid_t pid, int *wst, const struct timespec *deadline, int *late)
 	return 0;
 }
 
+/* A child started by vf_run_start, its input still to come. */
+struct vf_child {
+	struct chan	 ch[RUN_MAXIO];
+	size_t		 nio;
+	pid_t		 pid;
+	struct timespec	 deadline;
+	struct timespec	*dl;
+	sigset_t	 pipeset;
+	sigset_t	 oldmask;
+	int		 pipe_was_pending;
+	int		 late;
+};
+
+/* SIGPIPE back as it was (one we caused consumed), and c freed. */
+static void
+child_done(struct vf_child *c)
+{
+	sigset_t pending;
+
+	if (!c->pipe_was_pending && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1) {
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&c->pipeset, NULL, &zero) == -1 &&
+		    errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	free(c);
+}
+
 int
 vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
     int ms, int *timedout)
 {
-	struct timespec deadline, *dl = NULL;
-	int late = 0;
+	struct vf_child *c;
+	int rc;
+
+	if (status != NULL)
+		*status = 0;
+	if (timedout != NULL)
+		*timedout = 0;
+	if ((rc = vf_run_start(argv, io, nio, ms, &c)) != 0)
+		return rc;
+	return vf_run_finish(c, status, timedout);
+}
+
+/*
+ * The first half of vf_run_limit: the child spawned, its descriptors
+ * ready, nothing written or read yet. What the io entries point to (an
+ * input, an output buffer, a limit) may still change until
+ * vf_run_finish, which feeds and drains them; the io array itself must
+ * stay where it is. The deadline runs from here. SIGPIPE stays blocked
+ * in this thread until vf_run_finish or vf_run_cancel.
+ */
+int
+vf_run_start(char *const argv[], struct vf_io *io, size_t nio, int ms,
+    struct vf_child **cp)
+{
+	struct vf_child *c;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t pipeset, oldmask, pending;
-	struct chan ch[RUN_MAXIO];
+	sigset_t pending;
+	struct chan *ch;
 	int cfd[RUN_MAXIO];		/* the child's ends, in us */
 	unsigned char named[RUN_MAXFD];
-	int p[2], low, e, rc, r, fd, flags, wst, pipe_was_pending;
+	int p[2], low, e, rc, fd, flags;
 	size_t i;
 	pid_t pid;
 
+	*cp = NULL;
 	if (argv == NULL || argv[0] == NULL || nio > RUN_MAXIO)
 		errx(EX_SOFTWARE, "vf_run: bad arguments");
+	c = vf_calloc(1, sizeof(*c));
+	ch = c->ch;
+	c->nio = nio;
+	c->pid = -1;
 	memset(named, 0, sizeof(named));
 	low = 3;
 	for (i = 0; i < nio; i++) {
@@ -338,24 +397,23 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 		ch[i].off = 0;
 		cfd[i] = -1;
 	}
-	if (status != NULL)
-		*status = 0;
-	if (timedout != NULL)
-		*timedout = 0;
-	if (ms > 0 && clock_gettime(CLOCK_MONOTONIC, &deadline) == 0) {
-		deadline.tv_sec += ms / 1000;
-		deadline.tv_nsec += (long)(ms % 1000) * 1000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
+	if (ms > 0 && clock_gettime(CLOCK_MONOTONIC, &c->deadline) == 0) {
+		c->deadline.tv_sec += ms / 1000;
+		c->deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+		if (c->deadline.tv_nsec >= 1000000000) {
+			c->deadline.tv_sec++;
+			c->deadline.tv_nsec -= 1000000000;
 		}
-		dl = &deadline;
+		c->dl = &c->deadline;
 	}
 
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0) {
+		free(c);
 		return errno_exit(e);
+	}
 	if ((e = posix_spawnattr_init(&attr)) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
+		free(c);
 		return errno_exit(e);
 	}
 	rc = 0;
@@ -409,14 +467,14 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 	 * we caused is consumed afterwards. The child starts with the
 	 * caller's mask and SIGPIPE at its default.
 	 */
-	sigemptyset(&pipeset);
-	sigaddset(&pipeset, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipeset, &oldmask);
-	pipe_was_pending = sigpending(&pending) == 0 &&
+	sigemptyset(&c->pipeset);
+	sigaddset(&c->pipeset, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &c->pipeset, &c->oldmask);
+	c->pipe_was_pending = sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGPIPE) == 1;
 	if (rc == 0 && ((e = posix_spawnattr_setsigmask(&attr,
-	    &oldmask)) != 0 ||
-	    (e = posix_spawnattr_setsigdefault(&attr, &pipeset)) != 0 ||
+	    &c->oldmask)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&attr, &c->pipeset)) != 0 ||
 	    (e = posix_spawnattr_setflags(&attr,
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0))
 		rc = errno_exit(e);
@@ -428,46 +486,78 @@ vf_run_limit(char *const argv[], struct vf_io *io, size_t nio, int *status,
 		pid = -1;
 	}
 	running = pid;
+	c->pid = pid;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	/* Only the child may hold its ends, or we never see EOF. */
 	for (i = 0; i < nio; i++)
 		xclose(&cfd[i]);
-
-	if (rc == 0) {
-		for (i = 0; i < nio && rc == 0; i++)
-			if (nonblock(ch[i].fd) == -1)
-				rc = EX_OSERR;
-		if (rc == 0 && (r = pump(ch, nio, dl)) == -1)
+	for (i = 0; i < nio && rc == 0; i++)
+		if (nonblock(ch[i].fd) == -1)
 			rc = EX_OSERR;
-		else if (rc == 0 && r == 1) {
-			late = 1;
-			(void)kill(pid, SIGKILL);
-		}
+	if (rc != 0) {
+		/* After an error the child sees EOF or EPIPE and ends. */
+		vf_run_cancel(c);
+		return rc;
 	}
-	/* After an error the child sees EOF or EPIPE and ends by itself. */
-	for (i = 0; i < nio; i++)
-		xclose(&ch[i].fd);
+	*cp = c;
+	return 0;
+}
 
-	if (pid != -1) {
+/* Close our ends, reap the child (killed first if late), end c. */
+static int
+child_reap(struct vf_child *c, int *status, int *timedout)
+{
+	int wst, rc = 0;
+	size_t i;
+
+	for (i = 0; i < c->nio; i++)
+		xclose(&c->ch[i].fd);
+	if (c->pid != -1) {
 		wst = 0;
-		if (reap(pid, &wst, dl, &late) == -1 && rc == 0)
+		if (reap(c->pid, &wst, c->dl, &c->late) == -1)
 			rc = EX_OSERR;
 		running = -1;
 		if (status != NULL)
 			*status = wst;
-		if (late && timedout != NULL)
+		if (c->late && timedout != NULL)
 			*timedout = 1;
 	}
-
-	if (!pipe_was_pending && sigpending(&pending) == 0 &&
-	    sigismember(&pending, SIGPIPE) == 1) {
-		struct timespec zero = { 0, 0 };
-
-		while (sigtimedwait(&pipeset, NULL, &zero) == -1 &&
-		    errno == EINTR)
-			;
-	}
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	child_done(c);
 	return rc;
+}
+
+/*
+ * The second half: feed and drain the child's descriptors, wait for it
+ * (killed past the deadline), and free c. As vf_run_limit returns.
+ */
+int
+vf_run_finish(struct vf_child *c, int *status, int *timedout)
+{
+	int r, rc = 0, rrc;
+
+	if (status != NULL)
+		*status = 0;
+	if (timedout != NULL)
+		*timedout = 0;
+	if ((r = pump(c->ch, c->nio, c->dl)) == -1)
+		rc = EX_OSERR;
+	else if (r == 1) {
+		c->late = 1;
+		(void)kill(c->pid, SIGKILL);
+	}
+	/* After an error the child sees EOF or EPIPE and ends by itself. */
+	rrc = child_reap(c, status, timedout);
+	return rc != 0 ? rc : rrc;
+}
+
+/* A child not wanted after all: killed, reaped, c freed. */
+void
+vf_run_cancel(struct vf_child *c)
+{
+	if (c->pid != -1) {
+		(void)kill(c->pid, SIGKILL);
+		c->late = 1;
+	}
+	(void)child_reap(c, NULL, NULL);
 }

@@ -20,6 +20,8 @@ struct notify {
 	struct vf_fields	fields;
 	struct vf_policy	policy;
 	struct vf_notice_batch	*batch;
+	int			 loaded;	/* share_load ran */
+	int			 loadrc;	/* and returned this */
 };
 
 static void
@@ -34,11 +36,33 @@ static int
 notify(const char *what, void *arg)
 {
 	struct notify *t = arg;
-	int rc;
 
-	if ((rc = vf_notice(&t->n, what)) == 0 && t->n.made)
-		printf("%s\n", t->n.path);
-	return rc;
+	return vf_notice(&t->n, what);
+}
+
+/* Each mail made, as vf_notice files it. */
+static void
+print(const struct vf_notify *n)
+{
+	printf("%s\n", n->path);
+}
+
+/*
+ * The field table and the policy, loaded when the first notice needs
+ * them: after its gpg has started (notice.c), so that the two overlap.
+ * A table that cannot be read fails every notice, said once.
+ */
+static int
+share_load(struct vf_notify *n)
+{
+	struct notify *t = (struct notify *)(void *)n;
+
+	if (!t->loaded) {
+		t->loaded = 1;
+		if ((t->loadrc = vf_share_fields(&t->fields)) == 0)
+			t->loadrc = vf_share_policy(&t->policy, &t->fields);
+	}
+	return t->loadrc;
 }
 
 static void
@@ -154,17 +178,17 @@ main(int argc, char *argv[])
 		warnx("%s", err);
 		goto done;
 	}
-	if ((rc = vf_share_fields(&t.fields)) != 0)
-		goto done;
-	if ((rc = vf_share_policy(&t.policy, &t.fields)) != 0)
-		goto done;
+	t.n.load = share_load;
 	t.n.root = &t.root;
 	t.n.cfg = &t.cfg;
 	t.n.fields = &t.fields;
 	t.n.policy = &t.policy;
-	if (jobs == 1)
+	if (jobs == 1) {
+		t.n.print = print;
 		rc = vf_each(argc - optind, argv + optind, notify, &t);
-	else {
+		if ((rc2 = vf_notice_flush(&t.n)) > rc)
+			rc = rc2;
+	} else {
 		t.batch = vf_notice_batch(&t.n, jobs, made, NULL);
 		rc = vf_each(argc - optind, argv + optind, notify_batch, &t);
 		if ((rc2 = vf_notice_batch_end(t.batch)) > rc)

@@ -212,6 +212,20 @@ int	 vf_run(char *const [], struct vf_io *, size_t, int *);
  */
 int	 vf_run_limit(char *const [], struct vf_io *, size_t, int *, int,
 	    int *);
+/*
+ * vf_run_limit in two halves, for a child that has work to do before it
+ * reads its input (gpg starts, reads its keyring and reaches its agent):
+ * start spawns it, io in place but not yet fed (what the entries point
+ * to may change until finish; the array must stay put), the deadline
+ * running; finish feeds, drains and waits as vf_run_limit does; cancel
+ * kills and reaps it. Each frees the child; SIGPIPE stays blocked in the
+ * calling thread in between.
+ */
+struct vf_child;
+int	 vf_run_start(char *const [], struct vf_io *, size_t, int,
+	    struct vf_child **);
+int	 vf_run_finish(struct vf_child *, int *, int *);
+void	 vf_run_cancel(struct vf_child *);
 /* Kill the child vf_run is waiting for, if any (async-signal-safe). */
 void	 vf_run_kill(void);
 
@@ -1225,6 +1239,19 @@ int	 vf_mail_compose(struct vf_buf *, const struct vf_mailhdr *,
 int	 vf_gpg_sign_encrypt(const char *, size_t, const char *,
 	    const char *const *, size_t, const char *, size_t,
 	    struct vf_gpg *, int *, char *);
+/*
+ * The same in two halves: start runs gpg with the signer and recipients
+ * (and key file), which it reads and checks while the caller makes the
+ * text; finish gives it the text, waits and returns as above; cancel
+ * kills and reaps a started one whose text will not come. Each frees the
+ * pending run. One at a time per thread (SIGPIPE, vf_run_start).
+ */
+struct vf_gpg_pending;
+int	 vf_gpg_sign_encrypt_start(const char *, const char *const *, size_t,
+	    const char *, size_t, struct vf_gpg *, struct vf_gpg_pending **);
+int	 vf_gpg_sign_encrypt_finish(struct vf_gpg_pending *, const char *,
+	    size_t, struct vf_gpg *, int *, char *);
+void	 vf_gpg_cancel(struct vf_gpg_pending *);
 
 /* Notices (notice.c): one mail about one case into the outbox. */
 struct vf_notify {
@@ -1241,6 +1268,19 @@ struct vf_notify {
 	char			 path[4096];	/* out: the outbox file */
 	int			 made;		/* out: a mail was made */
 	void			*batch;		/* vf_notice_batch's, or NULL */
+	/*
+	 * Fills fields and policy, once, when a notice first needs them
+	 * (after its gpg has started); 0 or the exit status, the same each
+	 * call. NULL: loaded already.
+	 */
+	int			(*load)(struct vf_notify *);
+	/*
+	 * Called with path set for each mail made, in the order asked.
+	 * Set, vf_notice may leave a notice's filing (outbox, move, log)
+	 * running when it returns: vf_notice_flush waits for it.
+	 */
+	void			(*print)(const struct vf_notify *);
+	void			*filing;	/* vf_notice's, or NULL */
 };
 
 /* The notice kinds, NULL-ended, and whether a name is one. */
@@ -1251,6 +1291,8 @@ int	 vf_notice_kind_valid(const char *);
  * to do: made is 0), or a sysexits code with a message on stderr.
  */
 int	 vf_notice(struct vf_notify *, const char *);
+/* The notice vf_notice left being filed, waited for: 0 or its status. */
+int	 vf_notice_flush(struct vf_notify *);
 
 /* ---- notify (notice.c): many notices, their gpg runs side by side ---- */
 /*

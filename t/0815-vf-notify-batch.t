@@ -77,13 +77,17 @@ norm() {
 	    sed -e 's/^[0-9T:Z-]* //' -e 's/<vf\.[0-9-]*\.[0-9a-f]*@/<MID@/g' \
 	    -e 's/ [0-9]\{4\}-[0-9-]*T[0-9:]*Z$//'
 }
-same=0
-for c in $ids; do
-	norm "$work/one/waiting/new/$c" >"$work/h1"
-	norm "$work/many/waiting/new/$c" >"$work/hj"
-	cmp -s "$work/h1" "$work/hj" && same=$((same + 1))
-done
-is "$same" 6 "-j 3: each case's history and notice as one at a time made them"
+# samehist TREE: how many cases' histories are one at a time's.
+samehist() {
+	same=0
+	for c in $ids; do
+		norm "$work/one/waiting/new/$c" >"$work/h1"
+		norm "$work/$1/waiting/new/$c" >"$work/hj"
+		cmp -s "$work/h1" "$work/hj" && same=$((same + 1))
+	done
+	echo "$same"
+}
+is "$(samehist many)" 6 "-j 3: each case's history and notice as one at a time made them"
 for c in $ids; do
 	f=$work/many/waiting/new/$c
 	a=$(grep -n 'vf-notify: coordinator notice to coordinator' "$f" | cut -d: -f1)
@@ -102,6 +106,22 @@ for c in $ids; do
 	    cmp -s "$work/t1" "$work/text" && same=$((same + 1))
 done
 is "$same" 6 "-j 3: each mail decrypts, signed by the office, to the text one at a time made"
+
+# One vf-notify, one gpg run at a time (-j 1): each notice filed while
+# the next begins; the same as one at a time.
+VF_ROOT=$work/seq
+tree seq || skip_all "cannot file the reports"
+vf-notify -k coordinator <"$work/list" >"$work/seq.out" 2>"$work/seq.err"
+is "$?" "$rc1" "-j 1: the exit status of the worst case, as one at a time ($rc1)"
+is "$(order "$work/seq.out")" "$want" "-j 1: the mails printed in the order the cases were given"
+is "$(ls "$work/seq/outbox/new" | wc -l | tr -d ' ')" 6 "-j 1: six mails in the outbox, one per case"
+grep -q "made already" "$work/seq.err"
+ok $? "-j 1: the case given twice is made once, the second time says so"
+grep -q "locked" "$work/seq.err"
+is $? 1 "-j 1: the case given twice does not wait for its own lock"
+is "$(samehist seq)" 6 "-j 1: each case's history and notice as one at a time made them"
+is "$(logorder "$work/seq/log")" "$(logorder "$work/one/log")" "-j 1: the log's lines in the same order as one at a time"
+VF_ROOT=$work/many
 
 # Twice: nothing more.
 cp "$work/many/log" "$work/log.before"
