@@ -467,6 +467,15 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 		errno = e;
 		return vf_errno_exit(e);
 	}
+	/*
+	 * Where the case is, said before it is there: once linked, a tool
+	 * may see it in new/, move it and say where it put it, and this
+	 * entry written after that would name the place it left. If the
+	 * link fails the entry names a file that is not there, which any
+	 * look-up verifies (the index is a hint).
+	 */
+	if (vf_state_valid(state) && vf_name_id(name, id, sizeof(id)))
+		vf_index_put(root, id, dst);
 	if (linkat(root->fd, tmp, root->fd, dst, 0) == -1) {
 		e = errno;
 		if (e == EEXIST) {
@@ -493,8 +502,6 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 		errno = e;
 		return rc;
 	}
-	if (vf_state_valid(state) && vf_name_id(name, id, sizeof(id)))
-		vf_index_put(root, id, dst);
 	(void)snprintf(path, pathsize, "%s/%s", root->path, dst);
 	return 0;
 }
