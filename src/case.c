@@ -556,11 +556,14 @@ role_of(const struct vf_cpart *p)
 	return r != NULL ? r : "";
 }
 
+/* The roles of the first parts, as parse found them (role_of for more). */
+#define NROLE	16
+
 static int
 parse(struct rd *r, struct vf_case *c)
 {
 	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
-	const char *v, *pbody, *orig[2] = { NULL, NULL };
+	const char *v, *pbody, *orig[2] = { NULL, NULL }, *role[NROLE];
 	struct vf_cpart *pt;
 	size_t blen, cap = 0, i;
 	int kind, rc;
@@ -624,9 +627,11 @@ parse(struct rd *r, struct vf_case *c)
 			pt->body[pt->len] = '\0';
 		}
 		if (hdr_find(pt->hdr, pt->nhdr, "Content-Type") == NULL ||
-		    hdr_find(pt->hdr, pt->nhdr, "Vf-Part") == NULL)
+		    (v = hdr_find(pt->hdr, pt->nhdr, "Vf-Part")) == NULL)
 			return bad(r, s, "part without Content-Type or "
 			    "Vf-Part");
+		if (c->npart <= NROLE)
+			role[c->npart - 1] = v;
 		/* The head ends with the history. */
 		if (r->mode == RD_HEAD && c->npart == 2)
 			break;
@@ -642,20 +647,21 @@ parse(struct rd *r, struct vf_case *c)
 		c->epilogue = rd_str(r, s, (size_t)(end - s));
 	}
 
-	if (c->npart < 2 || strcmp(role_of(&c->part[0]), VF_PART_FIELDS) != 0 ||
-	    strcmp(role_of(&c->part[1]), VF_PART_HISTORY) != 0)
+#define ROLE(i)	((i) < NROLE ? role[i] : role_of(&c->part[i]))
+	if (c->npart < 2 || strcmp(ROLE(0), VF_PART_FIELDS) != 0 ||
+	    strcmp(ROLE(1), VF_PART_HISTORY) != 0)
 		return bad(r, body, "the first parts are not the fields and "
 		    "the history");
 	for (i = 2; i < c->npart; i++)
-		if (strcmp(role_of(&c->part[i]), VF_PART_FIELDS) == 0 ||
-		    strcmp(role_of(&c->part[i]), VF_PART_HISTORY) == 0)
+		if (strcmp(ROLE(i), VF_PART_FIELDS) == 0 ||
+		    strcmp(ROLE(i), VF_PART_HISTORY) == 0)
 			return bad(r, body, "a second fields or history part");
 	/* The normalized part is derived: last, and out of part[]. */
 	for (i = 2; i + 1 < c->npart; i++)
-		if (strcmp(role_of(&c->part[i]), VF_PART_NORMALIZED) == 0)
+		if (strcmp(ROLE(i), VF_PART_NORMALIZED) == 0)
 			return bad(r, body, "the normalized part is not the "
 			    "last part");
-	if (c->npart > 2 && strcmp(role_of(&c->part[c->npart - 1]),
+	if (c->npart > 2 && strcmp(ROLE(c->npart - 1),
 	    VF_PART_NORMALIZED) == 0) {
 		/* A head case neither keeps nor checks it: it is made from
 		   the fields, and a head case is never written. */
@@ -686,6 +692,7 @@ parse(struct rd *r, struct vf_case *c)
 			    "NFKC form of the fields: it is made from them, "
 			    "delete it and the next tool writes it again");
 	}
+#undef ROLE
 	/* From here on field[] and hist[] are what counts. */
 	for (i = 0; i < 2; i++) {
 		free(c->part[i].body);

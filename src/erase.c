@@ -466,17 +466,35 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 		if ((n[0] | 0x20) == 'v' && (n[1] | 0x20) == 'f' &&
 		    n[2] == '-') {
 			n += 3;
-			if (strcasecmp(n, "Message-Id") == 0 ||
-			    strcasecmp(n, "Reporter-Key") == 0 ||
-			    strcasecmp(n, "Signer") == 0 ||
-			    strcasecmp(n, "Proposes") == 0)
-				return 1;
-			if (sig == NULL && strcasecmp(n, "Signature") == 0)
-				sig = vf_hdr_value(&c->hdr[i]);
-			else if (id == NULL && strcasecmp(n, "Id") == 0)
-				id = vf_hdr_value(&c->hdr[i]);
-			else if (kind == NULL && strcasecmp(n, "Kind") == 0)
-				kind = vf_hdr_value(&c->hdr[i]);
+			/* By the first letter: one comparison a header. */
+			switch (*n | 0x20) {
+			case 'm':
+				if (strcasecmp(n, "Message-Id") == 0)
+					return 1;
+				break;
+			case 'r':
+				if (strcasecmp(n, "Reporter-Key") == 0)
+					return 1;
+				break;
+			case 'p':
+				if (strcasecmp(n, "Proposes") == 0)
+					return 1;
+				break;
+			case 's':
+				if (strcasecmp(n, "Signer") == 0)
+					return 1;
+				if (sig == NULL && strcasecmp(n, "Signature") == 0)
+					sig = vf_hdr_value(&c->hdr[i]);
+				break;
+			case 'i':
+				if (id == NULL && strcasecmp(n, "Id") == 0)
+					id = vf_hdr_value(&c->hdr[i]);
+				break;
+			case 'k':
+				if (kind == NULL && strcasecmp(n, "Kind") == 0)
+					kind = vf_hdr_value(&c->hdr[i]);
+				break;
+			}
 		} else if (from == NULL && strcasecmp(n, "From") == 0)
 			from = vf_hdr_value(&c->hdr[i]);
 		else if (subject == NULL && strcasecmp(n, "Subject") == 0)
