@@ -186,11 +186,17 @@ field_name_valid(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Room for first entries at the start: a case's top headers and fields
+ * are some 10 to 40, a part's about 5, and every step of growth is a
+ * realloc for every case a whole-tree tool reads.
+ */
 static void
-kv_add(struct vf_kv **kv, size_t *n, size_t *cap, char *name, char *value)
+kv_add(struct vf_kv **kv, size_t *n, size_t *cap, size_t first, char *name,
+    char *value)
 {
 	if (*n >= *cap) {
-		*cap = *cap < 8 ? 8 : *cap * 2;
+		*cap = *cap < first ? first : *cap * 2;
 		*kv = vf_reallocarray(*kv, *cap, sizeof(**kv));
 	}
 	(*kv)[*n].name = name;
@@ -250,7 +256,7 @@ hdr_find(const struct vf_kv *h, size_t n, const char *name)
  * colon, continuation lines included, without the final LF.
  */
 static int
-headers(struct rd *r, const char *s, const char *lim,
+headers(struct rd *r, const char *s, const char *lim, size_t first,
     struct vf_kv **hdr, size_t *nhdr, const char **body)
 {
 	const char *q, *colon, *eol;
@@ -284,7 +290,8 @@ headers(struct rd *r, const char *s, const char *lim,
 		if (*nhdr >= MAX_HDRS)
 			return bad(r, s, "more than %d header fields",
 			    MAX_HDRS);
-		kv_add(hdr, nhdr, &cap, rd_str(r, s, (size_t)(colon - s)),
+		kv_add(hdr, nhdr, &cap, first, rd_str(r, s,
+		    (size_t)(colon - s)),
 		    rd_str(r, colon + 1, (size_t)(eol - colon - 1)));
 		s = q;
 	}
@@ -443,7 +450,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 				    "fields");
 			}
 			if (name != NULL) {
-				kv_add(&c->field, &c->nfield, &cap, name,
+				kv_add(&c->field, &c->nfield, &cap, 32, name,
 				    vf_buf_take(&cur, NULL));
 				name = NULL;
 			}
@@ -460,7 +467,8 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 			break;
 		s = eol + 1;
 	}
-	kv_add(&c->field, &c->nfield, &cap, name, vf_buf_take(&cur, NULL));
+	kv_add(&c->field, &c->nfield, &cap, 32, name,
+	    vf_buf_take(&cur, NULL));
 	return 0;
 }
 
@@ -502,7 +510,8 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 				    "fields");
 			if (name != NULL) {
 				arena_put(r, "", 1);
-				kv_add(&c->field, &c->nfield, &cap, name, val);
+				kv_add(&c->field, &c->nfield, &cap, 32, name,
+				    val);
 				name = NULL;
 			}
 			if (c->nfield >= MAX_FIELDS)
@@ -517,7 +526,7 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 		s = eol + 1;
 	}
 	arena_put(r, "", 1);
-	kv_add(&c->field, &c->nfield, &cap, name, val);
+	kv_add(&c->field, &c->nfield, &cap, 32, name, val);
 	return 0;
 }
 
@@ -568,7 +577,7 @@ parse(struct rd *r, struct vf_case *c)
 	size_t blen, cap = 0, i;
 	int kind, rc;
 
-	if ((rc = headers(r, buf, end, &c->hdr, &c->nhdr, &body)) != 0)
+	if ((rc = headers(r, buf, end, 32, &c->hdr, &c->nhdr, &body)) != 0)
 		return rc;
 	if ((v = hdr_find(c->hdr, c->nhdr, "Vf-Id")) == NULL ||
 	    !vf_id_valid(v))
@@ -611,7 +620,7 @@ parse(struct rd *r, struct vf_case *c)
 		}
 		pt = &c->part[c->npart++];
 		memset(pt, 0, sizeof(*pt));
-		if ((rc = headers(r, s, q, &pt->hdr, &pt->nhdr, &pbody)) != 0)
+		if ((rc = headers(r, s, q, 8, &pt->hdr, &pt->nhdr, &pbody)) != 0)
 			return rc;
 		if (q <= pbody)
 			return bad(r, q, "part without a line end before the "
@@ -781,15 +790,37 @@ vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
 /* The first read: most heads (headers, fields, history) fit in it. */
 #define HEAD_FIRST	4096
 
+/*
+ * Is fd a regular file of at most CASE_MAX bytes? 0 (and its size), or
+ * an exit code with vf_case_load's words in err.
+ */
+static int
+head_file(int fd, size_t *size, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1) {
+		(void)snprintf(err, errlen, "%s", strerror(errno));
+		return vf_errno_exit(errno);
+	}
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
+	    CASE_MAX) {
+		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "larger than 256 MiB");
+		return EX_DATAERR;
+	}
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
 int
 vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
     char *err, size_t errlen)
 {
 	char first[HEAD_FIRST + 1], *buf = NULL;
-	struct stat st;
 	size_t size, want, got;
 	ssize_t n;
-	int fd, rc;
+	int fd, rc, e;
 
 	memset(c, 0, sizeof(*c));
 	if (errlen > 0)
@@ -803,31 +834,36 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 		    "a symbolic link, not a case file" : strerror(errno));
 		return rc;
 	}
-	if (fstat(fd, &st) == -1) {
-		rc = vf_errno_exit(errno);
-		(void)snprintf(err, errlen, "%s", strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
-	    CASE_MAX) {
-		(void)snprintf(err, errlen, "%s", !S_ISREG(st.st_mode) ?
-		    "not a regular file" : "larger than 256 MiB");
-		rc = EX_DATAERR;
-		goto done;
-	}
-	if ((flags & VF_HEAD_PARTS) == 0) {
-		if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1)
+	/*
+	 * Read first, fstat only if the file goes on past the first read
+	 * or is not what a case is: most case files a whole-tree tool reads
+	 * are whole in it, and a syscall fewer a case is a tenth of such a
+	 * tool's time. A short read is the end of a regular file; anything
+	 * else (a directory, a FIFO, a device) fails to read or to parse,
+	 * and is then told apart by fstat, with vf_case_load's words.
+	 */
+	if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1) {
+		if ((rc = head_file(fd, &size, err, errlen)) == 0)
 			goto readerr;
-		if ((rc = head_parse(c, first, (size_t)n, n < HEAD_FIRST ||
-		    n >= st.st_size, flags, err, errlen)) != -1)
-			goto done;
+		goto done;
 	}
+	if (n < HEAD_FIRST) {
+		rc = head_parse(c, first, (size_t)n, 1, flags, err, errlen);
+		/* fstat says nothing (err kept) of a regular file. */
+		if (rc != 0 && (e = head_file(fd, &size, err, errlen)) != 0)
+			rc = e;
+		goto done;
+	}
+	if ((rc = head_file(fd, &size, err, errlen)) != 0)
+		goto done;
+	if ((flags & VF_HEAD_PARTS) == 0 && (rc = head_parse(c, first,
+	    (size_t)n, (size_t)n >= size, flags, err, errlen)) != -1)
+		goto done;
 	/*
 	 * The head goes on past the first read: read on, four times as much
 	 * each time, until it ends (or the file does; every part is asked
 	 * for: the whole file at once).
 	 */
-	size = (size_t)st.st_size;
 	for (want = HEAD_FIRST, got = 0;;) {
 		want = (flags & VF_HEAD_PARTS) != 0 || want > size / 4 ?
 		    size : want * 4;

@@ -72,15 +72,20 @@ vf_read_head(int fd, char *buf, size_t off, size_t max)
 {
 	ssize_t n;
 
+	/*
+	 * A short read is the end of a regular file (only a signal could
+	 * cut one short, and EINTR is retried): no second pread to hear it
+	 * say 0, which for a whole-tree tool was a syscall more a case.
+	 */
 	while (off < max) {
 		n = pread(fd, buf + off, max - off, (off_t)off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return -1;
-		if (n == 0)
-			break;
 		off += (size_t)n;
+		if (n == 0 || off < max)
+			break;
 	}
 	buf[off] = '\0';
 	return (ssize_t)off;

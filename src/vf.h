@@ -601,8 +601,9 @@ void	vf_index_put(struct vf_root *, const char *, const char *);
 /* The case id a file name gives ("ID", "ID:2,FLAGS"): 1, or 0 if none. */
 int	vf_name_id(const char *, char *, size_t);
 /*
- * Read the file at fd from off up to max bytes (or its end) into buf,
- * NUL-terminated (buf holds max + 1): the length in buf, or -1 and errno.
+ * Read the file at fd from off up to max bytes (or its end: a short read
+ * is taken for it, as it is for a regular file) into buf, NUL-terminated
+ * (buf holds max + 1): the length in buf, or -1 and errno.
  */
 ssize_t	vf_read_head(int, char *, size_t, size_t);
 /* The Vf-Id of the case file open at fd, read from its first 8 KiB: 1/0. */

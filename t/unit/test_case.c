@@ -1131,6 +1131,21 @@ START_TEST(head_large)
 	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, dir, 0, herr,
 	    sizeof(herr)), EX_DATAERR);
 	ck_assert_str_eq(herr, "not a regular file");
+	/* A FIFO (pread fails on it): not a case file, in those words, read
+	   by its head or by its parts. */
+	fmt(p, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, 0, herr,
+	    sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, "not a regular file");
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, VF_HEAD_PARTS,
+	    herr, sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, "not a regular file");
+	ck_assert_int_eq(unlink(p), 0);
+	/* A device reads as empty (pread works on it): the same. */
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, "/dev/null", 0,
+	    herr, sizeof(herr)), EX_DATAERR);
+	ck_assert_str_eq(herr, "not a regular file");
 	ck_assert_int_eq(fd = open(dir, O_RDONLY | O_DIRECTORY), fd);
 	ck_assert_int_eq(vf_case_loadhead(&h, fd, "nosuch", 0, herr,
 	    sizeof(herr)), EX_NOINPUT);
