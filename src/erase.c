@@ -427,6 +427,13 @@ erased_subject(const struct vf_case *c, char *buf, size_t size)
 	return buf;
 }
 
+/* Header names equal but for ASCII case, the first letter first (cheap). */
+static int
+same(const char *a, const char *b)
+{
+	return (a[0] | 0x20) == (b[0] | 0x20) && strcasecmp(a, b) == 0;
+}
+
 /* s past prefix p, or NULL. */
 static const char *
 skip(const char *s, const char *p)
@@ -447,10 +454,15 @@ int
 vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
     int published)
 {
-	const char *v, *n, *role, *from = NULL, *sig = NULL, *subject = NULL;
-	const char *id = NULL, *kind = NULL;
+	/* Vf- headers erasing leaves none of; those whose value counts. */
+	static const char *const gone[] = { "Message-Id", "Reporter-Key",
+	    "Signer", "Proposes" };
+	static const char *const want[] = { "Signature", "Id", "Kind" };
+	const char *got[3] = { NULL, NULL, NULL };
+	const char *v, *n, *role, *from = NULL, *subject = NULL;
+	const char *sig, *id, *kind;
 	int keepname = published && vf_erase_credit(c);
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < c->nfield; i++)
 		if (field_goes(c, ft, i, keepname))
@@ -466,40 +478,20 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 		if ((n[0] | 0x20) == 'v' && (n[1] | 0x20) == 'f' &&
 		    n[2] == '-') {
 			n += 3;
-			/* By the first letter: one comparison a header. */
-			switch (*n | 0x20) {
-			case 'm':
-				if (strcasecmp(n, "Message-Id") == 0)
+			for (k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+				if (same(n, gone[k]))
 					return 1;
-				break;
-			case 'r':
-				if (strcasecmp(n, "Reporter-Key") == 0)
-					return 1;
-				break;
-			case 'p':
-				if (strcasecmp(n, "Proposes") == 0)
-					return 1;
-				break;
-			case 's':
-				if (strcasecmp(n, "Signer") == 0)
-					return 1;
-				if (sig == NULL && strcasecmp(n, "Signature") == 0)
-					sig = vf_hdr_value(&c->hdr[i]);
-				break;
-			case 'i':
-				if (id == NULL && strcasecmp(n, "Id") == 0)
-					id = vf_hdr_value(&c->hdr[i]);
-				break;
-			case 'k':
-				if (kind == NULL && strcasecmp(n, "Kind") == 0)
-					kind = vf_hdr_value(&c->hdr[i]);
-				break;
-			}
+			for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+				if (got[k] == NULL && same(n, want[k]))
+					got[k] = vf_hdr_value(&c->hdr[i]);
 		} else if (from == NULL && strcasecmp(n, "From") == 0)
 			from = vf_hdr_value(&c->hdr[i]);
 		else if (subject == NULL && strcasecmp(n, "Subject") == 0)
 			subject = vf_hdr_value(&c->hdr[i]);
 	}
+	sig = got[0];
+	id = got[1];
+	kind = got[2];
 	if (from == NULL || strcmp(from, "vf <vf@localhost>") != 0)
 		return 1;
 	if (sig != NULL && (v = strchr(sig, ' ')) != NULL &&
