@@ -413,16 +413,32 @@ field_goes(const struct vf_case *c, const struct vf_fields *ft, size_t i,
 	    strcmp(c->field[i].name, "consent.publish-name") == 0));
 }
 
-/* "[VF#ID] KIND report": what is left of the reporter's subject. */
+/*
+ * "[VF#ID] KIND report": what is left of the reporter's subject, made by
+ * erased_subject and recognised by is_erased_subject from these pieces.
+ */
+#define SUBJ_OPEN	"[VF#"
+#define SUBJ_MID	"] "
+#define SUBJ_CLOSE	" report"
+
+static const char *
+subj_id(const char *id)
+{
+	return id != NULL ? id : "?";
+}
+
+static const char *
+subj_kind(const char *kind)
+{
+	return kind != NULL && vf_kind_parse(kind) ? kind : "unknown";
+}
+
 static const char *
 erased_subject(const struct vf_case *c, char *buf, size_t size)
 {
-	const char *id = vf_case_get(c, "Vf-Id");
-	const char *kind = vf_case_get(c, "Vf-Kind");
-
-	if (snprintf(buf, size, "[VF#%s] %s report", id != NULL ? id : "?",
-	    kind != NULL && vf_kind_parse(kind) ? kind : "unknown") >=
-	    (int)size)
+	if (snprintf(buf, size, SUBJ_OPEN "%s" SUBJ_MID "%s" SUBJ_CLOSE,
+	    subj_id(vf_case_get(c, "Vf-Id")),
+	    subj_kind(vf_case_get(c, "Vf-Kind"))) >= (int)size)
 		buf[0] = '\0';
 	return buf;
 }
@@ -440,7 +456,16 @@ skip(const char *s, const char *p)
 {
 	size_t n = strlen(p);
 
-	return strncmp(s, p, n) == 0 ? s + n : NULL;
+	return s != NULL && strncmp(s, p, n) == 0 ? s + n : NULL;
+}
+
+/* Is s erased_subject's, compared piece by piece (not printed)? */
+static int
+is_erased_subject(const char *s, const char *id, const char *kind)
+{
+	s = skip(skip(skip(skip(s, SUBJ_OPEN), subj_id(id)), SUBJ_MID),
+	    subj_kind(kind));
+	return s != NULL && strcmp(s, SUBJ_CLOSE) == 0;
 }
 
 /*
@@ -497,12 +522,7 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 	if (sig != NULL && (v = strchr(sig, ' ')) != NULL &&
 	    strcmp(v, " deleted") != 0)
 		return 1;
-	/* erased_subject's "[VF#ID] KIND report", compared, not printed. */
-	if (subject == NULL || strncmp(subject, "[VF#", 4) != 0 ||
-	    (v = skip(subject + 4, id != NULL ? id : "?")) == NULL ||
-	    (v = skip(v, "] ")) == NULL || (v = skip(v, kind != NULL &&
-	    vf_kind_parse(kind) ? kind : "unknown")) == NULL ||
-	    strcmp(v, " report") != 0)
+	if (!is_erased_subject(subject, id, kind))
 		return 1;
 	for (i = 2; i < c->npart; i++) {
 		role = role_of(&c->part[i]);
