@@ -115,18 +115,23 @@ check: all units $(HELPERS)
 
 # Every test file that runs the built tools, under valgrind's memcheck
 # (t/lib.sh VF_VALGRIND): no error, no definite leak. Checking every run
-# is far too slow for CI (the six tool tests alone took 464 CPU-seconds,
-# the whole suite runs about 7,500 tools), so within each test file the
-# 1st, N+1st, 2N+1st ... run of each tool is checked (VF_VALGRIND_EVERY):
-# every file checks every tool it runs at least once, and the long ones
-# (crash, kill, soak, corpora) one run in N: with N=100 about 210 of the
-# 7,500 runs, 345 CPU-seconds, 316 s here at a load of 3 to 5 (against
-# 235 CPU-seconds for the same files unchecked; doc/BENCH.md). t/helper/vg-summary prints what was checked and fails on any
-# error or definite leak in a report, also of a run whose exit status its
-# test ignores (a killed tool, a soak loop). Not covered: the runs traced
-# with strace (t/0220, t/0320, t/0370), which are the tool without the
-# wrapper; the tests that run no built tool (VALGRIND_SKIP); the tools'
-# openat2 path (valgrind 3.19 lacks it, the tools fall back). Every run:
+# is far too slow for CI (the suite runs about 8,700 tools, at 0.3 to 1
+# CPU-second each under memcheck), so within each test file a run is
+# checked when it is the first of its tool run in its way (its option
+# letters and the lower-case words among its arguments: "vf-notify -k
+# ack", "vf-decide publish"), and the 1st, N+1st, 2N+1st ... run of each
+# tool besides (VF_VALGRIND_EVERY): every file checks every tool in every
+# way it runs it at least once, and the long ones (crash, kill, soak,
+# corpora) one run in N more: with N=100 about 380 of the 8,700 runs
+# (doc/BENCH.md). t/helper/vg-summary prints what was checked and fails on
+# any error or definite leak in a report, also of a run whose exit status
+# its test ignores (a killed tool, a soak loop). Every run is under
+# AddressSanitizer and UBSan in `make SANITIZE=1 check` (leaks included);
+# what memcheck adds is the use of uninitialised memory. Not covered: the
+# runs traced with strace (t/0220, t/0320, t/0370), which are the tool
+# without the wrapper; the tests that run no built tool (VALGRIND_SKIP);
+# the tools' openat2 path (valgrind 3.19 lacks it, the tools fall back).
+# Every run of one file:
 #   make valgrind VALGRIND_EVERY=1 VALGRIND_TESTS=t/0810-vf-notify.t
 VALGRIND_EVERY ?= 100
 VALGRIND_SKIP = t/0500-fuzz-regress.t t/0600-man.t t/0700-install.t \

@@ -18,15 +18,20 @@ chmod 700 "$work"
 # error or a definite leak makes the run exit 99, and valgrind's report is
 # kept in obj/valgrind/TEST/ (the Makefile's valgrind target fails on any
 # report that is not empty, so that a test ignoring a tool's exit status,
-# as the kill and soak tests do, still fails the stage). VF_VALGRIND_EVERY=N
-# (default 1): only the 1st, N+1st, 2N+1st ... run of each tool within one
-# test file goes under memcheck, the others run as they are; so every test
-# file checks every tool it runs at least once, in the same runs each time
-# for a test that runs its tools in a fixed order. Each run is listed in
-# obj/valgrind/TEST/runs ("TOOL checked" or "TOOL plain") for the
-# coverage summary. VF_VALGRIND=count lists the runs and checks none (to
-# choose N). A test that traces a tool (strace) runs "$vfbin/TOOL", the
-# tool itself: the wrapper's own files are no part of what it traces.
+# as the kill and soak tests do, still fails the stage). Within one test
+# file a run goes under memcheck when it is the first run of its tool in
+# its way (the option letters and the words among its arguments, in order:
+# "-k ack", not the paths, ids and dates; another way is another path
+# through the tool), and every VF_VALGRIND_EVERY=N
+# th run of each tool besides (the 1st, N+1st, 2N+1st ...; default 1, so
+# every run); the others run as they are. So every test file checks every
+# tool it runs, in every way it runs it, at least once, in the same runs
+# each time for a test that runs its tools in a fixed order. Each run is
+# listed in obj/valgrind/TEST/runs ("TOOL checked OPTIONS" or "TOOL plain
+# OPTIONS") for the coverage summary. VF_VALGRIND=count checks none and
+# writes "would" for the runs it would have checked (to choose N). A test
+# that traces a tool (strace) runs "$vfbin/TOOL", the tool itself: the
+# wrapper's own files are no part of what it traces.
 vfbin=$top/bin
 if [ "${VF_VALGRIND:-0}" != 0 ]; then
 	vgdir=$top/obj/valgrind/$(basename "$0" .t)
@@ -34,19 +39,36 @@ if [ "${VF_VALGRIND:-0}" != 0 ]; then
 	mkdir -p "$work/vg" "$vgdir"
 	: >"$vgdir/runs"
 	every=${VF_VALGRIND_EVERY:-1}
-	[ "$VF_VALGRIND" = count ] && every=0
+	yes=checked
+	[ "$VF_VALGRIND" = count ] && yes=would
 	for t in "$top"/bin/*; do
 		# Only the tools built from C; scripts run as they are.
 		head -c 4 "$t" 2>/dev/null | grep -q 'ELF' || continue
 		cat >"$work/vg/${t##*/}" <<VG
 #!/bin/sh
-# The how-manieth run of this tool in this test, counted under a lock
-# (the soak and kill tests run tools at once); the lock's descriptor is
-# closed before the tool runs.
-n=\$( { flock 9; n=\$(grep -c '^${t##*/} ' "$vgdir/runs"); 
-	if [ $every -gt 0 ] && [ \$((n % $every)) -eq 0 ]; then k=checked; else k=plain; fi
-	echo "${t##*/} \$k" >>"$vgdir/runs"; echo \$k; } 9>>"$vgdir/runs")
-[ "\$n" = checked ] || exec "$t" "\$@"
+# The way this tool is run: each argument that starts with '-', cut to its
+# letter (a long one at its '='), and each that is a lower-case word (a
+# kind, an audience, a decision: not a path, an id or a date), joined by
+# ','; "-" when there are none.
+o=
+for a; do
+	case \$a in
+	--) break ;;
+	--*=*) a=\${a%%=*} ;;
+	--?*) ;;
+	-?*) a=\${a%"\${a#??}"} ;;
+	*[!a-z]*) continue ;;
+	esac
+	o=\$o\${o:+,}\$a
+done
+# Whether to check it, decided and written under a lock (the soak and
+# kill tests run tools at once); the lock's descriptor is closed before
+# the tool runs.
+k=\$( { flock 9; awk -v t="${t##*/}" -v o="\${o:--}" -v every=$every \
+	-v yes=$yes -v f="$vgdir/runs" '\$1 == t { n++; if (\$3 == o) m++ }
+	    END { k = (m == 0 || (every > 0 && n % every == 0)) ? yes : "plain"
+		print t, k, o >>f; print k }' "$vgdir/runs"; } 9>>"$vgdir/runs")
+[ "\$k" = checked ] || exec "$t" "\$@"
 exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
     --suppressions="$top/t/valgrind.supp" \\
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
