@@ -206,6 +206,7 @@ struct state {
 					   position in it, -1: none */
 	int			*next;	/* per position: the one before in
 					   its bucket */
+	size_t			 nnext;	/* room in next */
 	size_t			 cur;	/* field being read, if mode */
 	enum mode		 mode;
 	int			 quote;	/* quote depth of its label line */
@@ -2194,7 +2195,17 @@ stmt_flush(struct state *st, struct nline *nl)
 
 	if (m->key.len > 0 && ix->npat > 0 &&
 	    stmt_candidate(ix, m->key.p, m->key.len)) {
-		/* The statement's positions by their first two bytes. */
+		/*
+		 * The statement's positions by their first two bytes. A key
+		 * ends past STMT_MAX by its last character, which malformed
+		 * text (a lead byte and a long run of continuation bytes)
+		 * can make long: room for all of it.
+		 */
+		if (m->key.len > st->nnext) {
+			st->nnext = m->key.len;
+			st->next = vf_reallocarray(st->next, st->nnext,
+			    sizeof(*st->next));
+		}
 		for (i = 0; i + 1 < m->key.len; i++) {
 			b = run_bit(m->key.p + i);
 			st->next[i] = st->head[b];
@@ -2614,7 +2625,8 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	st.hit = vf_calloc(t->ns + 1, sizeof(*st.hit));
 	st.head = vf_reallocarray(NULL, RUN_BITS, sizeof(*st.head));
 	memset(st.head, 0xff, RUN_BITS * sizeof(*st.head));
-	st.next = vf_reallocarray(NULL, STMT_MAX + 8, sizeof(*st.next));
+	st.nnext = STMT_MAX + 8;
+	st.next = vf_reallocarray(NULL, st.nnext, sizeof(*st.next));
 	st.stmt.box = -1;
 	nl = vf_malloc(sizeof(*nl));
 
