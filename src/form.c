@@ -2317,6 +2317,17 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 	else if (m->sline != NULL)
 		m->space = 1;
 	while (i < nl->len) {
+		/*
+		 * A statement whose key is full takes no more text: only a
+		 * box or a sentence's end can change anything, and each
+		 * begins with one of these bytes (or NUL, as nl->n ends), none
+		 * a continuation byte, so each is where the steps below would
+		 * stand. A long log in a value is skipped so, not stepped
+		 * through a character at a time.
+		 */
+		if (m->sline != NULL && m->key.len >= STMT_MAX &&
+		    (i += strcspn(n + i, "[(.!?\xe2\xe3")) >= nl->len)
+			break;
 		if (box_lead(n[i]) && (b = box_at(n + i, nl->len - i, &k)) >=
 		    0) {
 			stmt_end(st, nl, raw, rawlen, i);
