@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,26 @@ vf_utf8_valid(const char *s, size_t n)
 
 static const char fffd[] = "\xef\xbf\xbd";
 
+/*
+ * How many of the n bytes at s, a multiple of 8, are ASCII (and, if nul,
+ * none NUL) before the first 8 that are not: mail is mostly ASCII, and
+ * the passes below step over it a word at a time, then on byte by byte.
+ */
+static size_t
+ascii_words(const unsigned char *s, size_t n, int nul)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		if ((w & high) != 0 || (nul && ((w - ones) & ~w & high) != 0))
+			break;
+	}
+	return i;
+}
+
 /* Append s as UTF-8: invalid sequences and NUL become U+FFFD. */
 static void
 utf8_clean(struct vf_buf *o, const unsigned char *s, size_t n)
@@ -242,6 +263,8 @@ utf8_clean(struct vf_buf *o, const unsigned char *s, size_t n)
 
 	vf_buf_grow(o, n + 16);
 	for (i = run = 0; i < n; ) {
+		if ((i += ascii_words(s + i, n - i, 1)) == n)
+			break;
 		if (s[i] >= 0x80 && (l = u8seq(s + i, n - i, &skip)) > 0) {
 			i += l;
 			continue;
@@ -270,6 +293,8 @@ u8_stat(const unsigned char *s, size_t n, struct u8stat *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < n; ) {
+		if ((i += ascii_words(s + i, n - i, 0)) == n)
+			break;
 		if (s[i] < 0x80) {
 			i++;
 			continue;
@@ -418,7 +443,7 @@ has8bit(const unsigned char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = ascii_words(s, n, 0); i < n; i++)
 		if (s[i] >= 0x80)
 			return 1;
 	return 0;

@@ -151,6 +151,12 @@ struct index {
 	const struct pat **pat;		/* of the sentences of its kind */
 	size_t		 npat;
 	/*
+	 * The bytes a marker begins and ends with, and a heading ends
+	 * with, as bit sets: most lines of a long report (a log) neither
+	 * begin nor end so, and are told apart with no word compared.
+	 */
+	uint8_t		 mfirst[32], mlast[32], hlast[32];
+	/*
 	 * The first two bytes of every spelling of a pattern's first run,
 	 * as a bit set: a statement holding none of them matches nothing.
 	 */
@@ -206,6 +212,7 @@ struct state {
 					   position in it, -1: none */
 	int			*next;	/* per position: the one before in
 					   its bucket */
+	size_t			 nnext;	/* room in next */
 	size_t			 cur;	/* field being read, if mode */
 	enum mode		 mode;
 	int			 quote;	/* quote depth of its label line */
@@ -502,6 +509,18 @@ pfx_has(const struct index *ix, uint32_t h)
 	size_t b = pfx_bit(h);
 
 	return ix->pfx[b / 8] & (1 << (b % 8));
+}
+
+static void
+byte_set(uint8_t *set, int c)
+{
+	set[(unsigned char)c / 8] |= 1 << ((unsigned char)c % 8);
+}
+
+static int
+byte_has(const uint8_t *set, int c)
+{
+	return set[(unsigned char)c / 8] & (1 << ((unsigned char)c % 8));
 }
 
 static void
@@ -875,6 +894,13 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 	ix->closing = sh->closing;
 	ix->marker = sh->marker;
 	ix->answer = sh->answer;
+	/* words_add keeps no empty word. */
+	for (i = 0; i < ix->marker.n; i++) {
+		byte_set(ix->mfirst, ix->marker.v[i].w[0]);
+		byte_set(ix->mlast, ix->marker.v[i].w[ix->marker.v[i].len - 1]);
+	}
+	for (i = 0; i < ix->heading.n; i++)
+		byte_set(ix->hlast, ix->heading.v[i].w[ix->heading.v[i].len - 1]);
 	for (i = n = 0; i < t->ns; i++)
 		n += t->s[i].npat;
 	ix->pat = vf_reallocarray(NULL, n, sizeof(*ix->pat));
@@ -1014,6 +1040,8 @@ marker_at(const struct index *ix, const char *p, size_t n)
 	size_t i, o, k, c, best = 0;
 
 	o = one_of(p, n, open_brackets);
+	if (o >= n || !byte_has(ix->mfirst, p[o]))
+		return 0;
 	for (i = 0; i < ix->marker.n; i++) {
 		m = &ix->marker.v[i];
 		if ((k = at(p + o, n - o, m->w)) == 0)
@@ -1050,7 +1078,7 @@ strip_prefix(const struct index *ix, const struct nline *nl, int *quote,
 {
 	const char *n = nl->n;
 	size_t p = 0, k, i, len = nl->len;
-	int r, moved;
+	int r, moved, c;
 
 	*quote = *pf = 0;
 	for (; p < len && (isws(n[p]) || n[p] == '>'); p++)
@@ -1066,7 +1094,10 @@ strip_prefix(const struct index *ix, const struct nline *nl, int *quote,
 			p += k;
 			moved = 1;
 		}
-		for (i = 0; i < sizeof(bullets) / sizeof(bullets[0]); i++)
+		/* Every bullet begins with one of these bytes. */
+		c = p < len ? (unsigned char)n[p] : 0;
+		for (i = 0; (c >= 0xe2 || c == '*' || c == '+' || c == '-') &&
+		    i < sizeof(bullets) / sizeof(bullets[0]); i++)
 			if ((k = at(n + p, len - p, bullets[i])) != 0) {
 				p += k;
 				moved = 1;
@@ -1275,7 +1306,8 @@ is_heading(const struct index *ix, const struct nline *nl, size_t start,
 		}
 	}
 	/* "届出者情報の取扱い*": a marker after it, as after a label. */
-	for (i = 0; i < ix->marker.n; i++) {
+	for (i = 0; len > 0 && byte_has(ix->mlast, n[len - 1]) &&
+	    i < ix->marker.n; i++) {
 		w = &ix->marker.v[i];
 		if (w->len < len && memcmp(n + len - w->len, w->w,
 		    w->len) == 0) {
@@ -1298,6 +1330,9 @@ is_heading(const struct index *ix, const struct nline *nl, size_t start,
 		if (len == 0)
 			return 0;
 	}
+	/* Each way of matching ends with a heading's last byte. */
+	if (!byte_has(ix->hlast, n[len - 1]))
+		return 0;
 	for (i = 0; i < ix->heading.n; i++) {
 		w = &ix->heading.v[i];
 		k = w->len;
@@ -2194,7 +2229,17 @@ stmt_flush(struct state *st, struct nline *nl)
 
 	if (m->key.len > 0 && ix->npat > 0 &&
 	    stmt_candidate(ix, m->key.p, m->key.len)) {
-		/* The statement's positions by their first two bytes. */
+		/*
+		 * The statement's positions by their first two bytes. A key
+		 * ends past STMT_MAX by its last character, which malformed
+		 * text (a lead byte and a long run of continuation bytes)
+		 * can make long: room for all of it.
+		 */
+		if (m->key.len > st->nnext) {
+			st->nnext = m->key.len;
+			st->next = vf_reallocarray(st->next, st->nnext,
+			    sizeof(*st->next));
+		}
 		for (i = 0; i + 1 < m->key.len; i++) {
 			b = run_bit(m->key.p + i);
 			st->next[i] = st->head[b];
@@ -2306,6 +2351,17 @@ stmt_line(struct state *st, struct nline *nl, const char *raw,
 	else if (m->sline != NULL)
 		m->space = 1;
 	while (i < nl->len) {
+		/*
+		 * A statement whose key is full takes no more text: only a
+		 * box or a sentence's end can change anything, and each
+		 * begins with one of these bytes (or NUL, as nl->n ends), none
+		 * a continuation byte, so each is where the steps below would
+		 * stand. A long log in a value is skipped so, not stepped
+		 * through a character at a time.
+		 */
+		if (m->sline != NULL && m->key.len >= STMT_MAX &&
+		    (i += strcspn(n + i, "[(.!?\xe2\xe3")) >= nl->len)
+			break;
 		if (box_lead(n[i]) && (b = box_at(n + i, nl->len - i, &k)) >=
 		    0) {
 			stmt_end(st, nl, raw, rawlen, i);
@@ -2614,7 +2670,8 @@ parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,
 	st.hit = vf_calloc(t->ns + 1, sizeof(*st.hit));
 	st.head = vf_reallocarray(NULL, RUN_BITS, sizeof(*st.head));
 	memset(st.head, 0xff, RUN_BITS * sizeof(*st.head));
-	st.next = vf_reallocarray(NULL, STMT_MAX + 8, sizeof(*st.next));
+	st.nnext = STMT_MAX + 8;
+	st.next = vf_reallocarray(NULL, st.nnext, sizeof(*st.next));
 	st.stmt.box = -1;
 	nl = vf_malloc(sizeof(*nl));
 

@@ -330,14 +330,22 @@ feed(struct feed *f, const char *p, size_t n)
 	f->n += n;
 }
 
-/* The line at p: its length without the line end; *next after it. */
+/*
+ * The line at p: its length without the line end; *next after it. cr:
+ * the mail holds a CR somewhere; most hold none, and their lines are
+ * found by memchr, not a byte at a time.
+ */
 static size_t
-line_at(const char *p, const char *e, const char **next)
+line_at(const char *p, const char *e, const char **next, int cr)
 {
 	const char *q;
 
-	for (q = p; q < e && *q != '\n' && *q != '\r'; q++)
-		;
+	if (!cr) {
+		if ((q = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			q = e;
+	} else
+		for (q = p; q < e && *q != '\n' && *q != '\r'; q++)
+			;
 	*next = q;
 	if (q < e && *q == '\r' && q + 1 < e && q[1] == '\n')
 		*next = q + 2;
@@ -363,16 +371,16 @@ vf_mail_digest(const char *m, size_t len, char *digest)
 	static const char hex[] = "0123456789abcdef";
 	uint8_t bin[SHA256_DIGEST_SIZE];
 	size_t n, nl, blank = 0;
-	int skip = 0, inhdr = 1;
+	int skip = 0, inhdr = 1, cr = len > 0 && memchr(m, '\r', len) != NULL;
 
 	sha256_init(&f->ctx);
 	f->n = 0;
 	if (len >= 5 && memcmp(p, "From ", 5) == 0) {
-		(void)line_at(p, e, &next);
+		(void)line_at(p, e, &next, cr);
 		p = next;
 	}
 	for (; p < e; p = next) {
-		n = line_at(p, e, &next);
+		n = line_at(p, e, &next, cr);
 		if (inhdr) {
 			if (n == 0) {
 				inhdr = 0;

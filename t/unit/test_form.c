@@ -1490,6 +1490,33 @@ START_TEST(hostile_big)
 }
 END_TEST
 
+/*
+ * A statement's last character may take its key past STMT_MAX, and in
+ * malformed text (a lead byte, then a long run of continuation bytes)
+ * by far: the positions of all of it are indexed, never past their room.
+ */
+START_TEST(hostile_long_character)
+{
+	struct vf_form f;
+	struct vf_buf b = { 0 };
+	size_t i;
+
+	/* 954 bytes of key, then on the next line a "character" of 1001. */
+	vf_buf_adds(&b, SW "開発者には連絡先を伝えないでください");
+	for (i = 0; i < 300; i++)
+		vf_buf_adds(&b, "あ");
+	vf_buf_adds(&b, "\n\xe4");
+	for (i = 0; i < 1000; i++)
+		vf_buf_addc(&b, '\x80');
+	vf_buf_adds(&b, "\n");
+	memset(&f, 0, sizeof(f));
+	(void)vf_form_parse(&f, &T, b.p, b.len);
+	EQ(&f, "consent.vendor", "no");
+	vf_form_free(&f);
+	vf_buf_free(&b);
+}
+END_TEST
+
 START_TEST(hostile_random)
 {
 	static const char *const bits[] = {
@@ -1573,6 +1600,7 @@ form_suite(void)
 	tcase_add_test(tc, value_paragraph_sentence);
 	tcase_add_test(tc, kind_shared_labels);
 	tcase_add_test(tc, hostile_big);
+	tcase_add_test(tc, hostile_long_character);
 	tcase_add_test(tc, hostile_random);
 	suite_add_tcase(s, tc);
 	return s;
