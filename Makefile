@@ -98,7 +98,7 @@ bin/%: obj/%.o obj/libvf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) $(DEP_LIBS)
 
 # vf-notify loads libidn2 only for a domain in U-labels (src/idnlazy.c):
-# mapping it and libunistring at each start was about 0.5 ms of CPU
+# mapping it and libunistring at each start was about 0.2 ms of CPU
 # before gpg could start, per notice (doc/BENCH.md). --as-needed then
 # leaves -lidn2 out of the link.
 bin/vf-notify: obj/vf-notify.o obj/idnlazy.o obj/libvf.a
