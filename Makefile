@@ -58,7 +58,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
 TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))
-LIB_SRC = $(filter-out $(TOOLS_SRC),$(wildcard src/*.c))
+# src/idnlazy.c is vf-notify's alone (below): in libvf.a it would stand in
+# for libidn2 in every tool.
+LIB_SRC = $(filter-out $(TOOLS_SRC) src/idnlazy.c,$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
 UNITS = $(patsubst t/unit/test_%.c,t/unit/%.t,$(UNIT_SRC))
@@ -94,6 +96,14 @@ obj/libvf.a: $(LIB_OBJ)
 
 bin/%: obj/%.o obj/libvf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) $(DEP_LIBS)
+
+# vf-notify loads libidn2 only for a domain in U-labels (src/idnlazy.c):
+# mapping it and libunistring at each start was about 0.2 ms of CPU
+# before gpg could start, per notice (doc/BENCH.md). --as-needed then
+# leaves -lidn2 out of the link.
+bin/vf-notify: obj/vf-notify.o obj/idnlazy.o obj/libvf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/idnlazy.o obj/libvf.a $(BSD_LIBS) \
+	    $(DEP_LIBS)
 
 t/unit/%.t: t/unit/test_%.c t/unit/unit.h obj/libvf.a
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \

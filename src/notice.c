@@ -641,6 +641,25 @@ fill(struct job *j, const struct vf_template *t)
 }
 
 /*
+ * gpg's output, the sealed notice (armored ciphertext, or the clear-signed
+ * text that goes out in clear), into o: taken, not copied, when o is empty.
+ * vf_gpg_free wipes its output buffer whole, as it must for a plaintext;
+ * this one is no secret, and its 64 KiB and more of read buffer were wiped
+ * after every gpg run, on the path from gpg's exit to the outbox.
+ */
+static void
+sealed(struct vf_buf *o, struct vf_gpg *g)
+{
+	if (o->len != 0 || g->out.p == NULL) {
+		vf_buf_add(o, g->out.p != NULL ? g->out.p : "", g->out.len);
+		return;
+	}
+	vf_buf_free(o);
+	*o = g->out;
+	memset(&g->out, 0, sizeof(g->out));
+}
+
+/*
  * Sign and encrypt the entity to the first candidate key gpg can use,
  * from candidate `from' on (only that one when `one' is set). 0 done; -1
  * no candidate worked (used[] empty); else the exit status.
@@ -683,7 +702,7 @@ encrypt(struct job *j, const struct vf_buf *ent, struct vf_buf *pgp,
 			(void)strlcpy(j->used, j->cand[i].block != NULL ?
 			    filefpr : j->cand[i].fpr, sizeof(j->used));
 			j->used_src = j->cand[i].src;
-			vf_buf_add(pgp, g->out.p, g->out.len);
+			sealed(pgp, g);
 			vf_gpg_free(g);
 			vf_gpg_free(&own);
 			return 0;
@@ -721,7 +740,7 @@ sign_only(struct job *j, const struct vf_buf *ent, struct vf_buf *sig,
 	rc = vf_gpg_sign_encrypt(ent->p, ent->len, office, NULL, 0, NULL, 0,
 	    &g, hash, NULL);
 	if (rc == 0)
-		vf_buf_add(sig, g.out.p, g.out.len);
+		sealed(sig, &g);
 	else if (rc == EX_CONFIG)
 		warnx("gpg cannot sign with office-key %s", office);
 	else

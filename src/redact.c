@@ -100,8 +100,10 @@ vf_case_lang(const struct vf_case *c)
 	return jp >= 4 && jp * 5 >= jp + latin ? "ja" : "en";
 }
 
+/* lang: vf_case_lang's answer, worked out once a view (it counts every
+   letter of the report). */
 static char *
-derive(const struct vf_case *c, const char *state, int i)
+derive(const struct vf_case *c, const char *state, const char *lang, int i)
 {
 	const char *v;
 
@@ -124,7 +126,7 @@ derive(const struct vf_case *c, const char *state, int i)
 			return NULL;
 		return vf_strndup(v, 10);
 	default:
-		v = vf_case_lang(c);
+		v = lang;
 		break;
 	}
 	return v != NULL ? vf_strdup(v) : NULL;
@@ -209,7 +211,7 @@ vf_view_make(struct vf_view *w, const struct vf_policy *p,
 	kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
 	memcpy(w->lang, vf_case_lang(c), 3);
 	for (i = 0; i < NDERIVED; i++)
-		w->own[i] = derive(c, state, (int)i);
+		w->own[i] = derive(c, state, w->lang, (int)i);
 	/* case.* first, then the rest, each in table order. */
 	for (i = 0; i < t->n && rc == 0; i++) {
 		f = &t->f[i];
