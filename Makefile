@@ -58,8 +58,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 TOOLS_SRC = $(wildcard src/vf-*.c)
 TOOLS = $(patsubst src/%.c,bin/%,$(TOOLS_SRC))
-# src/idnlazy.c is vf-notify's alone (below): in libvf.a it would stand in
-# for libidn2 in every tool.
+# src/idnlazy.c is linked only into the tools below: in libvf.a it would
+# stand in for libidn2 in every tool.
 LIB_SRC = $(filter-out $(TOOLS_SRC) src/idnlazy.c,$(wildcard src/*.c))
 LIB_OBJ = $(patsubst src/%.c,obj/%.o,$(LIB_SRC))
 UNIT_SRC = $(wildcard t/unit/test_*.c)
@@ -97,11 +97,13 @@ obj/libvf.a: $(LIB_OBJ)
 bin/%: obj/%.o obj/libvf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libvf.a $(BSD_LIBS) $(DEP_LIBS)
 
-# vf-notify loads libidn2 only for a domain in U-labels (src/idnlazy.c):
-# mapping it and libunistring at each start was about 0.2 ms of CPU
-# before gpg could start, per notice (doc/BENCH.md). --as-needed then
-# leaves -lidn2 out of the link.
-bin/vf-notify: obj/vf-notify.o obj/idnlazy.o obj/libvf.a
+# vf-notify and vf-parse load libidn2 only for a domain in U-labels
+# (src/idnlazy.c): mapping it and libunistring at each start was about
+# 0.2 ms of CPU before gpg could start, per notice and per delivery
+# (doc/BENCH.md). --as-needed then leaves -lidn2 out of the link. The
+# tools that read the whole tree start once a run: linked as they were.
+LAZY_IDN = bin/vf-notify bin/vf-parse
+$(LAZY_IDN): bin/%: obj/%.o obj/idnlazy.o obj/libvf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/idnlazy.o obj/libvf.a $(BSD_LIBS) \
 	    $(DEP_LIBS)
 

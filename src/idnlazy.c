@@ -1,14 +1,14 @@
 /*
  * libidn2, loaded when a tool first needs it rather than at every start.
  *
- * Linked into vf-notify only (Makefile; not part of libvf.a): its two
- * entry points stand in for libidn2's, so the link leaves libidn2 and
- * libunistring out (--as-needed) and the dynamic loader no longer maps
- * and relocates them before main. They cost each start about 0.2 ms of
+ * Linked into vf-notify and vf-parse only (Makefile LAZY_IDN; not part
+ * of libvf.a): its two entry points stand in for libidn2's, so the link
+ * leaves libidn2 and libunistring out (--as-needed) and the dynamic
+ * loader no longer maps and relocates them before main. They cost each start about 0.2 ms of
  * CPU (doc/BENCH.md, notify branch), on the path before gpg starts, and
- * a notice needs them only for a domain in U-labels (src/addr.c,
- * src/host.c convert only what is not ASCII): the first such call loads
- * the library, with the symbol versions the tools link against.
+ * a notice or a delivery needs them only for a domain in U-labels
+ * (src/addr.c, src/host.c convert only what is not ASCII): the first such
+ * call loads the library, with the symbol versions the tools link against.
  */
 #include <dlfcn.h>
 #include <err.h>

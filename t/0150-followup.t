@@ -169,7 +169,7 @@ replyto() {
 		printf 'From: %s\nSubject: Re: your mail\nIn-Reply-To: %s\n' "$1" "$mid"
 		printf 'References: <x.1@example.jp> %s\nMessage-ID: <rt.%s@example.jp>\n\n' "$mid" "$(date +%s%N)"
 		cat "$work/rt.txt"
-	} | vf-parse
+	} | ${vfparse:-vf-parse}
 }
 out=$(replyto 'Taro <taro@example.jp>' 'REPLY-OK' taro)
 is "$out" "$(path_of "$ids")" "a .sent Message-ID threads, with no tag in the subject"
@@ -185,6 +185,23 @@ is "$(partof "$(path_of "$ids")" REPLY-ELSEWHERE Vf-Party-Check)" address-mismat
 replyto 'taro@example.jp' 'REPLY-UNSIGNED' >/dev/null
 is "$(partof "$(path_of "$ids")" REPLY-UNSIGNED Vf-Party-Check)" unsigned \
     "the right address, no signature: unsigned"
+# vf-parse loads libidn2 only for a domain in U-labels (src/idnlazy.c):
+# the tool itself, not a wrapper.
+vfparse=$vfbin/vf-parse
+LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.ascii replyto 'taro@example.jp' \
+    'REPLY-ASCII' >/dev/null
+! cat "$work"/ld.ascii.* | grep -q 'file=libidn2.*by .*vf-parse'
+ok $? "an ASCII From checked: vf-parse loads no libidn2"
+rm -f "$work"/ld.ascii.*
+"$casefix" "$ids" -f 'reporter.email: taro@例え.jp' >/dev/null
+LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.idn replyto 'taro@xn--r8jz45g.jp' \
+    'REPLY-IDN' >/dev/null
+is "$(partof "$(path_of "$ids")" REPLY-IDN Vf-Party-Check)" unsigned \
+    "the reporter's address in U-labels, the reply's From in A-labels: the same"
+cat "$work"/ld.idn.* | grep -q 'file=libidn2.*by .*vf-parse'
+ok $? "and vf-parse loaded libidn2 for it"
+"$casefix" "$ids" -f 'reporter.email: taro@example.jp' >/dev/null
+vfparse=
 replyto 'taro@example.jp' 'REPLY-STRANGER
 Version: 0.0.1' stranger >/dev/null
 ps=$(path_of "$ids")
