@@ -236,14 +236,16 @@ vf_utf8_valid(const char *s, size_t n)
 static const char fffd[] = "\xef\xbf\xbd";
 
 /*
- * How many of the n bytes at s, a multiple of 8, are ASCII (and, if nul,
- * none NUL) before the first 8 that are not: mail is mostly ASCII, and
- * the passes below step over it a word at a time, then on byte by byte.
+ * How many of the n bytes at s are ASCII (and, if nul, none NUL) before
+ * the first that is not: mail and a report's long values are mostly
+ * ASCII, and the passes over them step eight bytes at a time (stepped
+ * one by one, a 100K mail cost 4 instructions a byte in each pass).
  */
-static size_t
-ascii_words(const unsigned char *s, size_t n, int nul)
+size_t
+vf_ascii_span(const void *p, size_t n, int nul)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	const unsigned char *s = p;
 	uint64_t w;
 	size_t i;
 
@@ -252,6 +254,8 @@ ascii_words(const unsigned char *s, size_t n, int nul)
 		if ((w & high) != 0 || (nul && ((w - ones) & ~w & high) != 0))
 			break;
 	}
+	while (i < n && s[i] < 0x80 && (!nul || s[i] != '\0'))
+		i++;
 	return i;
 }
 
@@ -263,7 +267,7 @@ utf8_clean(struct vf_buf *o, const unsigned char *s, size_t n)
 
 	vf_buf_grow(o, n + 16);
 	for (i = run = 0; i < n; ) {
-		if ((i += ascii_words(s + i, n - i, 1)) == n)
+		if ((i += vf_ascii_span(s + i, n - i, 1)) == n)
 			break;
 		if (s[i] >= 0x80 && (l = u8seq(s + i, n - i, &skip)) > 0) {
 			i += l;
@@ -293,7 +297,7 @@ u8_stat(const unsigned char *s, size_t n, struct u8stat *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < n; ) {
-		if ((i += ascii_words(s + i, n - i, 0)) == n)
+		if ((i += vf_ascii_span(s + i, n - i, 0)) == n)
 			break;
 		if (s[i] < 0x80) {
 			i++;
@@ -443,7 +447,7 @@ has8bit(const unsigned char *s, size_t n)
 {
 	size_t i;
 
-	for (i = ascii_words(s, n, 0); i < n; i++)
+	for (i = vf_ascii_span(s, n, 0); i < n; i++)
 		if (s[i] >= 0x80)
 			return 1;
 	return 0;

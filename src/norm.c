@@ -5,7 +5,6 @@
  * written; these forms are computed from it (utf8proc does Unicode's
  * normalisation: no hand-made tables).
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,27 +31,6 @@ nfkc_add(struct vf_buf *b, const char *s, size_t n)
 }
 
 /*
- * The first non-ASCII byte of s[i..len), or len: eight bytes tested at
- * once, for the long values are mostly ASCII (a log: 4 instructions a
- * byte when stepped one by one).
- */
-static size_t
-ascii_end(const char *s, size_t i, size_t len)
-{
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t w;
-
-	for (; len - i >= 8; i += 8) {
-		memcpy(&w, s + i, 8);
-		if ((w & high) != 0)
-			break;
-	}
-	while (i < len && (unsigned char)s[i] < 0x80)
-		i++;
-	return i;
-}
-
-/*
  * NFKC of s, malloc'ed; NULL when s is not valid UTF-8 (the case file's
  * text always is). Out of memory exits 75, as everywhere.
  *
@@ -74,7 +52,7 @@ vf_nfkc(const char *s)
 	size_t pos = 0, j, start, e, len;
 
 	len = strlen(s);
-	j = ascii_end(s, 0, len);
+	j = vf_ascii_span(s, len, 0);
 	vf_buf_grow(&b, len + 1);
 	while (s[j] != '\0') {
 		/* s[j] is the first non-ASCII byte at or after pos. */
@@ -87,7 +65,7 @@ vf_nfkc(const char *s)
 			return NULL;
 		}
 		pos = e;
-		j = ascii_end(s, e, len);
+		j = e + vf_ascii_span(s + e, len - e, 0);
 	}
 	vf_buf_add(&b, s + pos, j - pos);
 	return vf_buf_take(&b, &len);

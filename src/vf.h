@@ -182,6 +182,7 @@ char	*vf_hdr_token(const char *);
 char	*vf_to_utf8(const char *, size_t, const char *, size_t *,
 	    const char **);
 int	 vf_utf8_valid(const char *, size_t);
+size_t	 vf_ascii_span(const void *, size_t, int);
 
 /* ---- running programs (run.c) ------------------------------------------ */
 

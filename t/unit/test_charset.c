@@ -346,6 +346,32 @@ START_TEST(linear)
 }
 END_TEST
 
+/*
+ * vf_ascii_span against the byte-at-a-time answer: a stop byte (0x80 or
+ * above; NUL when asked) at every offset of every length up to 40 and
+ * at every alignment, so that the eight-byte steps and the tail agree.
+ */
+START_TEST(ascii_span)
+{
+	static const unsigned char stops[] = { 0x80, 0xe3, 0xff, 0x00 };
+	unsigned char buf[48];
+	size_t n, at, a, want, k;
+	int nul;
+
+	for (a = 0; a < 8; a++)
+		for (n = 0; n + a <= 40; n++)
+			for (at = 0; at <= n; at++)
+				for (k = 0; k < sizeof(stops); k++)
+					for (nul = 0; nul <= 1; nul++) {
+		memset(buf, 'a', sizeof(buf));
+		if (at < n)
+			buf[a + at] = stops[k];
+		want = at < n && (stops[k] != 0 || nul) ? at : n;
+		ck_assert_uint_eq(vf_ascii_span(buf + a, n, nul), want);
+					}
+}
+END_TEST
+
 static Suite *
 charset_suite(void)
 {
@@ -365,6 +391,7 @@ charset_suite(void)
 	tcase_add_test(tc, windows);
 	tcase_add_test(tc, random_bytes);
 	tcase_add_test(tc, linear);
+	tcase_add_test(tc, ascii_span);
 	suite_add_tcase(s, tc);
 	return s;
 }
