@@ -80,6 +80,8 @@ struct rd {
 	 */
 	char		*arena;
 	size_t		 aoff, acap;
+	/* No NUL byte anywhere in buf: the checks for one are skipped. */
+	int		 nonul;
 };
 
 static int
@@ -119,17 +121,29 @@ static void	gen_norm(const struct vf_case *, struct vf_buf *);
 static void	describe_default(struct vf_buf *, const char *,
 		    const struct vf_kv *, size_t);
 
-/* n bytes at the arena's end; the bound above makes running out a bug. */
-static void
-arena_put(struct rd *r, const char *s, size_t n)
+/*
+ * A head case's arena starts with a copy of the input (buf[0..len) and a
+ * NUL), so that a string of the input stays where it is: rd_str cuts it
+ * with a NUL over the byte after it (a colon or a line end, which no
+ * string keeps) instead of copying it. What is not in the input (the
+ * boundary) is appended after the copy; the bound above makes running
+ * out a bug.
+ */
+static char *
+rd_copy(struct rd *r, const char *s, size_t n)
 {
-	if (n > r->acap - r->aoff)
+	char *p;
+
+	if (n >= r->acap - r->aoff)
 		errx(EX_SOFTWARE, "case reader: head arena overrun");
-	memcpy(r->arena + r->aoff, s, n);
-	r->aoff += n;
+	p = r->arena + r->aoff;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	r->aoff += n + 1;
+	return p;
 }
 
-/* A copy of s[0..n) with a NUL: malloc'ed, or in a head case's arena. */
+/* s[0..n) of the input with a NUL: malloc'ed, or in place in the arena. */
 static char *
 rd_str(struct rd *r, const char *s, size_t n)
 {
@@ -137,12 +151,10 @@ rd_str(struct rd *r, const char *s, size_t n)
 
 	if (r->arena == NULL)
 		return vf_strndup(s, n);
-	if (n >= r->acap - r->aoff)
-		errx(EX_SOFTWARE, "case reader: head arena overrun");
-	p = r->arena + r->aoff;
-	memcpy(p, s, n);
+	if (s < r->buf || n > r->len || (size_t)(s - r->buf) > r->len - n)
+		errx(EX_SOFTWARE, "case reader: a string outside the input");
+	p = r->arena + (s - r->buf);
 	p[n] = '\0';
-	r->aoff += n + 1;
 	return p;
 }
 
@@ -184,6 +196,42 @@ field_name_valid(const char *s, size_t n)
 		return 0;
 	}
 	return 1;
+}
+
+/* The bytes of a field name: 1 a letter or digit, 2 '.', '_' or '-'. */
+static const unsigned char fname[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['.'] = 2, ['_'] = 2, ['-'] = 2,
+};
+
+/*
+ * The colon of a fields line s[0..eol) that starts "name: " with a valid
+ * name (field_name_valid), or NULL. One pass: the bytes before the first
+ * colon are all name bytes exactly when the first byte that is not one
+ * is that colon.
+ */
+static const char *
+field_name_end(const char *s, const char *eol)
+{
+	const char *v;
+
+	for (v = s; v < eol && fname[(unsigned char)*v] != 0; v++)
+		;
+	if (v == s || v >= eol - 1 || *v != ':' || v[1] != ' ' ||
+	    v - s > MAX_NAME || fname[(unsigned char)*s] != 1)
+		return NULL;
+	return v;
 }
 
 /*
@@ -285,7 +333,8 @@ headers(struct rd *r, const char *s, const char *lim, size_t first,
 				continue;
 			break;
 		}
-		if (memchr(colon + 1, '\0', (size_t)(eol - colon - 1)) != NULL)
+		if (!r->nonul && memchr(colon + 1, '\0',
+		    (size_t)(eol - colon - 1)) != NULL)
 			return bad(r, s, "NUL byte in a header");
 		if (*nhdr >= MAX_HDRS)
 			return bad(r, s, "more than %d header fields",
@@ -422,7 +471,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the fields");
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
@@ -439,11 +488,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 			vf_buf_addc(&cur, '\n');
 			vf_buf_add(&cur, s + 1, (size_t)(eol - s - 1));
 		} else {
-			for (v = s; v < eol && *v != ':'; v++)
-				;
-			n = (size_t)(v - s);
-			if (v + 1 >= eol || v[1] != ' ' ||
-			    !field_name_valid(s, n)) {
+			if ((v = field_name_end(s, eol)) == NULL) {
 				free(name);
 				vf_buf_free(&cur);
 				return bad(r, s, "not \"name: value\" in the "
@@ -459,6 +504,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 				return bad(r, s, "more than %d fields",
 				    MAX_FIELDS);
 			}
+			n = (size_t)(v - s);
 			name = vf_strndup(s, n);
 			cur.len = 0;
 			vf_buf_add(&cur, v + 2, (size_t)(eol - v - 2));
@@ -473,9 +519,9 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 }
 
 /*
- * The same into a head case's arena: a value is built where it will stay,
- * its continuation lines appended after it, so that nothing is copied
- * twice or allocated per field.
+ * The same in a head case's arena, where the input is copied: a value
+ * stays where it is, its continuation lines moved up over their tabs, so
+ * that nothing is copied a field or allocated.
  */
 static int
 parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
@@ -483,11 +529,11 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 {
 	const char *end = s + len, *eol, *v;
 	size_t cap = 0, n;
-	char *name = NULL, *val = NULL;
+	char *name = NULL, *val = NULL, *w = NULL;
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the fields");
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
@@ -498,18 +544,17 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 			if (name == NULL)
 				return bad(r, s, "fields start with a "
 				    "continuation line");
-			arena_put(r, "\n", 1);
-			arena_put(r, s + 1, (size_t)(eol - s - 1));
+			/* From the input: w is behind s in the copy. */
+			*w++ = '\n';
+			memcpy(w, s + 1, (size_t)(eol - s - 1));
+			w += eol - s - 1;
 		} else {
-			for (v = s; v < eol && *v != ':'; v++)
-				;
-			n = (size_t)(v - s);
-			if (v + 1 >= eol || v[1] != ' ' ||
-			    !field_name_valid(s, n))
+			if ((v = field_name_end(s, eol)) == NULL)
 				return bad(r, s, "not \"name: value\" in the "
 				    "fields");
+			n = (size_t)(v - s);
 			if (name != NULL) {
-				arena_put(r, "", 1);
+				*w = '\0';
 				kv_add(&c->field, &c->nfield, &cap, 32, name,
 				    val);
 				name = NULL;
@@ -518,14 +563,14 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 				return bad(r, s, "more than %d fields",
 				    MAX_FIELDS);
 			name = rd_str(r, s, n);
-			val = r->arena + r->aoff;
-			arena_put(r, v + 2, (size_t)(eol - v - 2));
+			val = r->arena + (v + 2 - r->buf);
+			w = val + (eol - v - 2);
 		}
 		if (eol == end)
 			break;
 		s = eol + 1;
 	}
-	arena_put(r, "", 1);
+	*w = '\0';
 	kv_add(&c->field, &c->nfield, &cap, 32, name, val);
 	return 0;
 }
@@ -539,7 +584,7 @@ parse_history(struct rd *r, struct vf_case *c, const char *s,
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the history");
 	for (p = s; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		n++;
@@ -587,7 +632,7 @@ parse(struct rd *r, struct vf_case *c)
 		return bad(r, buf, "no multipart/mixed boundary");
 	blen = strlen(c->boundary);
 	if (r->arena != NULL) {
-		char *b = rd_str(r, c->boundary, blen);
+		char *b = rd_copy(r, c->boundary, blen);
 
 		free(c->boundary);
 		c->boundary = b;
@@ -600,7 +645,8 @@ parse(struct rd *r, struct vf_case *c)
 		return bad(r, s, "the first boundary line is not an opening "
 		    "one");
 	if (s > body) {
-		if (memchr(body, '\0', (size_t)(s - 1 - body)) != NULL)
+		if (!r->nonul && memchr(body, '\0',
+		    (size_t)(s - 1 - body)) != NULL)
 			return bad(r, body, "NUL byte in the preamble");
 		c->preamble = rd_str(r, body, (size_t)(s - 1 - body));
 	}
@@ -651,7 +697,8 @@ parse(struct rd *r, struct vf_case *c)
 		s = q + 2 + blen + 1;
 	}
 	if (r->mode != RD_HEAD && s < end) {
-		if (memchr(s, '\0', (size_t)(end - s)) != NULL)
+		if (!r->nonul && memchr(s, '\0', (size_t)(end - s)) !=
+		    NULL)
 			return bad(r, s, "NUL byte in the epilogue");
 		c->epilogue = rd_str(r, s, (size_t)(end - s));
 	}
@@ -728,6 +775,7 @@ vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
 	r.mode = RD_FULL;
 	r.arena = NULL;
 	r.aoff = r.acap = 0;
+	r.nonul = 0;	/* the bodies may hold one: each piece is checked */
 	if ((rc = parse(&r, c)) != 0)
 		vf_case_free(c);
 	return rc;
@@ -765,9 +813,13 @@ head_parse(struct vf_case *c, const char *buf, size_t len, int eof,
 	r.err = err;
 	r.errlen = errlen;
 	r.mode = (flags & VF_HEAD_PARTS) != 0 ? RD_PARTS : RD_HEAD;
-	r.aoff = 0;
 	r.acap = r.len + MAX_BOUNDARY + 16;
 	r.arena = c->arena = vf_malloc(r.acap);
+	memcpy(r.arena, r.buf, r.len);
+	r.arena[r.len] = '\0';
+	r.aoff = r.len + 1;
+	/* One look for a NUL, not one a header, field and line. */
+	r.nonul = memchr(r.buf, '\0', r.len) == NULL;
 	if ((rc = parse(&r, c)) != 0) {
 		vf_case_free(c);
 		return eof ? rc : -1;
