@@ -425,22 +425,57 @@ delim(const char *s, const char *lim, const char *b, size_t blen)
 	return -1;
 }
 
-/* The first line from s (a line start) on that starts with "--B". */
-static const char *
-next_delim(const char *s, const char *lim, const char *b, size_t blen,
-    int *kind)
-{
-	int k;
+/*
+ * "\n--B", found by Horspool's rule: the table is made once a case, and
+ * a search steps over the text by up to the needle's length (some 40
+ * bytes) where a memchr and a compare a line cost more than the parse's
+ * every other step, and memmem makes its table again at every call.
+ */
+struct dfind {
+	char		nd[3 + MAX_BOUNDARY];
+	size_t		m;
+	unsigned char	shift[256];
+};
 
-	while (s != NULL && s < lim) {
-		if ((k = delim(s, lim, b, blen)) != 0) {
-			*kind = k;
-			return s;
-		}
-		if ((s = memchr(s, '\n', (size_t)(lim - s))) != NULL)
-			s++;
-	}
+static void
+dfind_init(struct dfind *f, const char *b, size_t blen)
+{
+	size_t i;
+
+	f->nd[0] = '\n';
+	f->nd[1] = f->nd[2] = '-';
+	memcpy(f->nd + 3, b, blen);
+	f->m = 3 + blen;
+	memset(f->shift, (int)f->m, sizeof(f->shift));
+	for (i = 0; i + 1 < f->m; i++)
+		f->shift[(unsigned char)f->nd[i]] = (unsigned char)(f->m - 1 - i);
+}
+
+/*
+ * The first line from s (a line start) on that starts with "--B": s
+ * itself, or after it the line where "\n--B" is first found.
+ */
+static const char *
+next_delim(const char *s, const char *lim, const struct dfind *f, int *kind)
+{
+	const char *b = f->nd + 3;
+	size_t m = f->m, blen = m - 3;
+	unsigned char c, last = (unsigned char)f->nd[m - 1];
+
 	*kind = 0;
+	if (s == NULL || s >= lim)
+		return NULL;
+	if ((*kind = delim(s, lim, b, blen)) != 0)
+		return s;
+	while ((size_t)(lim - s) >= m) {
+		c = (unsigned char)s[m - 1];
+		if (c == last && *s == '\n' && memcmp(s + 1, f->nd + 1,
+		    m - 2) == 0) {
+			*kind = delim(s + 1, lim, b, blen);
+			return s + 1;
+		}
+		s += f->shift[c];
+	}
 	return NULL;
 }
 
@@ -619,6 +654,7 @@ parse(struct rd *r, struct vf_case *c)
 	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
 	const char *v, *pbody, *orig[2] = { NULL, NULL }, *role[NROLE];
 	struct vf_cpart *pt;
+	struct dfind df;
 	size_t blen, cap = 0, i;
 	int kind, rc;
 
@@ -638,7 +674,8 @@ parse(struct rd *r, struct vf_case *c)
 		c->boundary = b;
 	}
 
-	s = next_delim(body, end, c->boundary, blen, &kind);
+	dfind_init(&df, c->boundary, blen);
+	s = next_delim(body, end, &df, &kind);
 	if (s == NULL)
 		return bad(r, end, "no boundary line in the body");
 	if (kind != 1)
@@ -651,7 +688,7 @@ parse(struct rd *r, struct vf_case *c)
 		c->preamble = rd_str(r, body, (size_t)(s - 1 - body));
 	}
 	for (s += 2 + blen + 1;;) {
-		if ((q = next_delim(s, end, c->boundary, blen, &kind)) ==
+		if ((q = next_delim(s, end, &df, &kind)) ==
 		    NULL)
 			return bad(r, end, "no closing boundary: the file is "
 			    "cut short");
