@@ -878,6 +878,12 @@ vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
 
 /* The first read: most heads (headers, fields, history) fit in it. */
 #define HEAD_FIRST	4096
+/*
+ * The first read when every part is asked for: most case files are whole
+ * in it, so that they are read in one pread, with no fstat to learn
+ * their size and no second read (vf-expire reads every case so).
+ */
+#define PARTS_FIRST	16384
 
 /*
  * Is fd a regular file of at most CASE_MAX bytes? 0 (and its size), or
@@ -906,8 +912,9 @@ int
 vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
     char *err, size_t errlen)
 {
-	char first[HEAD_FIRST + 1], *buf = NULL;
-	size_t size, want, got;
+	char first[PARTS_FIRST + 1], *buf = NULL;
+	size_t size, want, got, cap1 = (flags & VF_HEAD_PARTS) != 0 ?
+	    PARTS_FIRST : HEAD_FIRST;
 	ssize_t n;
 	int fd, rc, e;
 
@@ -931,12 +938,12 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	 * else (a directory, a FIFO, a device) fails to read or to parse,
 	 * and is then told apart by fstat, with vf_case_load's words.
 	 */
-	if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1) {
+	if ((n = vf_read_head(fd, first, 0, cap1)) == -1) {
 		if ((rc = head_file(fd, &size, err, errlen)) == 0)
 			goto readerr;
 		goto done;
 	}
-	if (n < HEAD_FIRST) {
+	if ((size_t)n < cap1) {
 		rc = head_parse(c, first, (size_t)n, 1, flags, err, errlen);
 		/* fstat says nothing (err kept) of a regular file. */
 		if (rc != 0 && (e = head_file(fd, &size, err, errlen)) != 0)
@@ -957,6 +964,11 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 		want = (flags & VF_HEAD_PARTS) != 0 || want > size / 4 ?
 		    size : want * 4;
 		buf = vf_reallocarray(buf, want + 1, 1);
+		/* Every part: what the first read has is not read again. */
+		if ((flags & VF_HEAD_PARTS) != 0 && got == 0) {
+			got = (size_t)n < want ? (size_t)n : want;
+			memcpy(buf, first, got);
+		}
 		if ((n = vf_read_head(fd, buf, got, want)) == -1)
 			goto readerr;
 		got = (size_t)n;
