@@ -298,17 +298,45 @@ hdr_find(const struct vf_kv *h, size_t n, const char *name)
 	return vf_hdr_value(kv);
 }
 
+/* The headers the parser itself looks up, as headers() finds them. */
+#define H_CTYPE		0	/* Content-Type */
+#define H_PART		1	/* Vf-Part */
+#define H_ID		2	/* Vf-Id */
+#define H_N		3
+
+/* Which of them the name s[0..n) is (ASCII case aside), or -1. */
+static int
+hdr_known(const char *s, size_t n)
+{
+	switch (n) {
+	case 12:
+		return strncasecmp(s, "Content-Type", 12) == 0 ? H_CTYPE : -1;
+	case 7:
+		return strncasecmp(s, "Vf-Part", 7) == 0 ? H_PART : -1;
+	case 5:
+		return strncasecmp(s, "Vf-Id", 5) == 0 ? H_ID : -1;
+	default:
+		return -1;
+	}
+}
+
 /*
  * Header fields from s up to lim, through the empty line that ends them;
  * *body is set past that line. Values are kept raw: what follows the
- * colon, continuation lines included, without the final LF.
+ * colon, continuation lines included, without the final LF. got[H_*] is
+ * set to what hdr_find would give for those names (the first of a name),
+ * so that the parser does not walk the block again for each.
  */
 static int
 headers(struct rd *r, const char *s, const char *lim, size_t first,
-    struct vf_kv **hdr, size_t *nhdr, const char **body)
+    struct vf_kv **hdr, size_t *nhdr, const char **body,
+    const char *got[H_N])
 {
 	const char *q, *colon, *eol;
 	size_t cap = 0;
+	int k;
+
+	got[H_CTYPE] = got[H_PART] = got[H_ID] = NULL;
 
 	for (;;) {
 		if (s >= lim)
@@ -342,6 +370,9 @@ headers(struct rd *r, const char *s, const char *lim, size_t first,
 		kv_add(hdr, nhdr, &cap, first, rd_str(r, s,
 		    (size_t)(colon - s)),
 		    rd_str(r, colon + 1, (size_t)(eol - colon - 1)));
+		if ((k = hdr_known(s, (size_t)(colon - s))) != -1 &&
+		    got[k] == NULL)
+			got[k] = vf_hdr_value(&(*hdr)[*nhdr - 1]);
 		s = q;
 	}
 }
@@ -654,16 +685,18 @@ parse(struct rd *r, struct vf_case *c)
 	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
 	const char *v, *pbody, *orig[2] = { NULL, NULL }, *role[NROLE];
 	struct vf_cpart *pt;
+	const char *got[H_N];
 	struct dfind df;
 	size_t blen, cap = 0, i;
 	int kind, rc;
 
-	if ((rc = headers(r, buf, end, 32, &c->hdr, &c->nhdr, &body)) != 0)
+	if ((rc = headers(r, buf, end, 32, &c->hdr, &c->nhdr, &body,
+	    got)) != 0)
 		return rc;
-	if ((v = hdr_find(c->hdr, c->nhdr, "Vf-Id")) == NULL ||
+	if ((v = got[H_ID]) == NULL ||
 	    !vf_id_valid(v))
 		return bad(r, buf, "no valid Vf-Id header: not a vf case file");
-	if ((v = hdr_find(c->hdr, c->nhdr, "Content-Type")) == NULL ||
+	if ((v = got[H_CTYPE]) == NULL ||
 	    (c->boundary = boundary_of(v)) == NULL)
 		return bad(r, buf, "no multipart/mixed boundary");
 	blen = strlen(c->boundary);
@@ -703,7 +736,8 @@ parse(struct rd *r, struct vf_case *c)
 		}
 		pt = &c->part[c->npart++];
 		memset(pt, 0, sizeof(*pt));
-		if ((rc = headers(r, s, q, 8, &pt->hdr, &pt->nhdr, &pbody)) != 0)
+		if ((rc = headers(r, s, q, 8, &pt->hdr, &pt->nhdr, &pbody,
+		    got)) != 0)
 			return rc;
 		if (q <= pbody)
 			return bad(r, q, "part without a line end before the "
@@ -718,8 +752,7 @@ parse(struct rd *r, struct vf_case *c)
 			memcpy(pt->body, pbody, pt->len);
 			pt->body[pt->len] = '\0';
 		}
-		if (hdr_find(pt->hdr, pt->nhdr, "Content-Type") == NULL ||
-		    (v = hdr_find(pt->hdr, pt->nhdr, "Vf-Part")) == NULL)
+		if (got[H_CTYPE] == NULL || (v = got[H_PART]) == NULL)
 			return bad(r, s, "part without Content-Type or "
 			    "Vf-Part");
 		if (c->npart <= NROLE)
