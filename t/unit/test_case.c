@@ -1093,7 +1093,7 @@ START_TEST(head_cuts_mutations)
 END_TEST
 
 /*
- * A case whose history starts past the first read (a 15 KB field), with a
+ * A case whose history starts past the first read (a 30 KB field), with a
  * 3 MB report after it and a damaged part after that: the head reader
  * reads on to the end of the history and no further, so it accepts what
  * the whole reader refuses for the damage past the history; VF_HEAD_PARTS
@@ -1109,7 +1109,7 @@ START_TEST(head_large)
 	int fd;
 
 	vf_case_init(&c, "2026-00007", "large", T);
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < 800; i++)
 		vf_buf_printf(&big, "%sline %zu of a long proof of concept",
 		    i > 0 ? "\n" : "", i);
 	vf_case_field_set(&c, "vuln.reproduce", big.p);
@@ -1126,8 +1126,8 @@ START_TEST(head_large)
 	    NULL, 0, "a note", 6);
 	vf_case_write(&c, &out);
 	vf_case_free(&c);
-	/* The history past twice the first read (4 KiB). */
-	ck_assert_uint_gt(strstr(out.p, "Vf-Part: history") - out.p, 8192);
+	/* The history past twice the first read (8 KiB). */
+	ck_assert_uint_gt(strstr(out.p, "Vf-Part: history") - out.p, 16384);
 
 	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -1202,14 +1202,14 @@ START_TEST(head_large)
 END_TEST
 
 /*
- * Every part asked for: files about the first read's sizes (4 KiB for the
+ * Every part asked for: files about the first read's sizes (8 KiB for the
  * head, 16 KiB for every part) read whole in one read or more, the same
  * as vf_case_load gives.
  */
 START_TEST(parts_first_read)
 {
-	static const size_t sizes[] = { 4095, 4096, 4097, 8192, 16383, 16384,
-	    16385, 20000, 65536 };
+	static const size_t sizes[] = { 4095, 4096, 4097, 8191, 8192, 8193,
+	    16383, 16384, 16385, 20000, 65536 };
 	struct vf_case c, full, h;
 	struct vf_buf out = { 0 }, note = { 0 };
 	char dir[PATH_MAX], p[PATH_MAX], err[256], herr[256];
