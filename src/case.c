@@ -1810,11 +1810,21 @@ vf_case_set(struct vf_case *c, const char *name, const char *value)
 const char *
 vf_case_field(const struct vf_case *c, const char *name)
 {
-	size_t i;
+	size_t i, n;
 
 	/* Field names are the table's, exactly: no case folding here. */
+	if (c->arena == NULL) {
+		for (i = 0; i < c->nfield; i++)
+			if (strcmp(c->field[i].name, name) == 0)
+				return c->field[i].value;
+		return NULL;
+	}
+	/* A head case's value starts past the name's NUL and the blank
+	   (parse_fields_arena): names of another length are not read. */
+	n = strlen(name);
 	for (i = 0; i < c->nfield; i++)
-		if (strcmp(c->field[i].name, name) == 0)
+		if ((size_t)(c->field[i].value - c->field[i].name) == n + 2 &&
+		    strcmp(c->field[i].name, name) == 0)
 			return c->field[i].value;
 	return NULL;
 }

@@ -929,9 +929,9 @@ same_kv(const struct vf_kv *a, size_t na, const struct vf_kv *b, size_t nb,
 }
 
 /*
- * vf_case_get alike on both (a head case compares a name's length
- * first): each header's name as written, in capitals, one byte longer
- * and one shorter, and a name no case has.
+ * vf_case_get and vf_case_field alike on both (a head case compares a
+ * name's length first): each header's name as written, in capitals, one
+ * byte longer and one shorter, and a name no case has; each field's.
  */
 static void
 same_get(const struct vf_case *full, const struct vf_case *h)
@@ -956,6 +956,25 @@ same_get(const struct vf_case *full, const struct vf_case *h)
 			b = vf_case_get(h, v[k]);
 			if (a == NULL || b == NULL)
 				ck_assert_msg(a == b, "vf_case_get(\"%s\")",
+				    v[k]);
+			else
+				ck_assert_str_eq(a, b);
+		}
+	}
+	/* vf_case_field alike: each field's name, longer, shorter. */
+	for (i = 0; i <= full->nfield; i++) {
+		fmt(v[0], "%.150s", i < full->nfield ? full->field[i].name :
+		    "no.such");
+		n = strlen(v[0]);
+		fmt(v[1], "%sx", v[0]);
+		memcpy(v[2], v[0], n + 1);
+		if (n > 0)
+			v[2][n - 1] = '\0';
+		for (k = 0; k < 3; k++) {
+			a = vf_case_field(full, v[k]);
+			b = vf_case_field(h, v[k]);
+			if (a == NULL || b == NULL)
+				ck_assert_msg(a == b, "vf_case_field(\"%s\")",
 				    v[k]);
 			else
 				ck_assert_str_eq(a, b);
