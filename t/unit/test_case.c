@@ -929,57 +929,50 @@ same_kv(const struct vf_kv *a, size_t na, const struct vf_kv *b, size_t nb,
 }
 
 /*
- * vf_case_get and vf_case_field alike on both (a head case compares a
- * name's length first): each header's name as written, in capitals, one
- * byte longer and one shorter, and a name no case has; each field's.
+ * get (vf_case_get or vf_case_field) alike on both for name as written,
+ * one byte longer and one shorter, and (a header's, caps) in capitals: a
+ * head case compares a name's length first.
  */
 static void
-same_get(const struct vf_case *full, const struct vf_case *h)
+same_lookup(const char *(*get)(const struct vf_case *, const char *),
+    const struct vf_case *full, const struct vf_case *h, const char *name,
+    int caps)
 {
 	char v[4][160];
 	const char *a, *b;
-	size_t i, k, n;
+	size_t k, n;
 
-	for (i = 0; i <= full->nhdr; i++) {
-		fmt(v[0], "%.150s", i < full->nhdr ? full->hdr[i].name :
-		    "Vf-Nosuch");
-		n = strlen(v[0]);
-		memcpy(v[1], v[0], n + 1);
-		for (k = 0; k < n; k++)
-			v[1][k] = (char)toupper((unsigned char)v[1][k]);
-		fmt(v[2], "%sx", v[0]);
-		memcpy(v[3], v[0], n + 1);
-		if (n > 0)
-			v[3][n - 1] = '\0';
-		for (k = 0; k < 4; k++) {
-			a = vf_case_get(full, v[k]);
-			b = vf_case_get(h, v[k]);
-			if (a == NULL || b == NULL)
-				ck_assert_msg(a == b, "vf_case_get(\"%s\")",
-				    v[k]);
-			else
-				ck_assert_str_eq(a, b);
-		}
+	fmt(v[0], "%.150s", name);
+	n = strlen(v[0]);
+	fmt(v[1], "%sx", v[0]);
+	memcpy(v[2], v[0], n + 1);
+	if (n > 0)
+		v[2][n - 1] = '\0';
+	memcpy(v[3], v[0], n + 1);
+	for (k = 0; caps && k < n; k++)
+		v[3][k] = (char)toupper((unsigned char)v[3][k]);
+	for (k = 0; k < (caps ? 4u : 3u); k++) {
+		a = get(full, v[k]);
+		b = get(h, v[k]);
+		if (a == NULL || b == NULL)
+			ck_assert_msg(a == b, "lookup of \"%s\"", v[k]);
+		else
+			ck_assert_str_eq(a, b);
 	}
-	/* vf_case_field alike: each field's name, longer, shorter. */
-	for (i = 0; i <= full->nfield; i++) {
-		fmt(v[0], "%.150s", i < full->nfield ? full->field[i].name :
-		    "no.such");
-		n = strlen(v[0]);
-		fmt(v[1], "%sx", v[0]);
-		memcpy(v[2], v[0], n + 1);
-		if (n > 0)
-			v[2][n - 1] = '\0';
-		for (k = 0; k < 3; k++) {
-			a = vf_case_field(full, v[k]);
-			b = vf_case_field(h, v[k]);
-			if (a == NULL || b == NULL)
-				ck_assert_msg(a == b, "vf_case_field(\"%s\")",
-				    v[k]);
-			else
-				ck_assert_str_eq(a, b);
-		}
-	}
+}
+
+/* Every header's and field's name, and a name no case has. */
+static void
+same_get(const struct vf_case *full, const struct vf_case *h)
+{
+	size_t i;
+
+	for (i = 0; i < full->nhdr; i++)
+		same_lookup(vf_case_get, full, h, full->hdr[i].name, 1);
+	same_lookup(vf_case_get, full, h, "Vf-Nosuch", 1);
+	for (i = 0; i < full->nfield; i++)
+		same_lookup(vf_case_field, full, h, full->field[i].name, 0);
+	same_lookup(vf_case_field, full, h, "no.such", 0);
 }
 
 static void
