@@ -80,6 +80,8 @@ struct rd {
 	 */
 	char		*arena;
 	size_t		 aoff, acap;
+	/* No NUL byte anywhere in buf: the checks for one are skipped. */
+	int		 nonul;
 };
 
 static int
@@ -119,30 +121,40 @@ static void	gen_norm(const struct vf_case *, struct vf_buf *);
 static void	describe_default(struct vf_buf *, const char *,
 		    const struct vf_kv *, size_t);
 
-/* n bytes at the arena's end; the bound above makes running out a bug. */
-static void
-arena_put(struct rd *r, const char *s, size_t n)
-{
-	if (n > r->acap - r->aoff)
-		errx(EX_SOFTWARE, "case reader: head arena overrun");
-	memcpy(r->arena + r->aoff, s, n);
-	r->aoff += n;
-}
-
-/* A copy of s[0..n) with a NUL: malloc'ed, or in a head case's arena. */
+/*
+ * A head case's arena starts with a copy of the input (buf[0..len) and a
+ * NUL), so that a string of the input stays where it is: rd_str cuts it
+ * with a NUL over the byte after it (a colon or a line end, which no
+ * string keeps) instead of copying it. What is not in the input (the
+ * boundary) is appended after the copy; the bound above makes running
+ * out a bug.
+ */
 static char *
-rd_str(struct rd *r, const char *s, size_t n)
+rd_copy(struct rd *r, const char *s, size_t n)
 {
 	char *p;
 
-	if (r->arena == NULL)
-		return vf_strndup(s, n);
 	if (n >= r->acap - r->aoff)
 		errx(EX_SOFTWARE, "case reader: head arena overrun");
 	p = r->arena + r->aoff;
 	memcpy(p, s, n);
 	p[n] = '\0';
 	r->aoff += n + 1;
+	return p;
+}
+
+/* s[0..n) of the input with a NUL: malloc'ed, or in place in the arena. */
+static inline char *
+rd_str(struct rd *r, const char *s, size_t n)
+{
+	char *p;
+
+	if (r->arena == NULL)
+		return vf_strndup(s, n);
+	if (s < r->buf || n > r->len || (size_t)(s - r->buf) > r->len - n)
+		errx(EX_SOFTWARE, "case reader: a string outside the input");
+	p = r->arena + (s - r->buf);
+	p[n] = '\0';
 	return p;
 }
 
@@ -184,6 +196,42 @@ field_name_valid(const char *s, size_t n)
 		return 0;
 	}
 	return 1;
+}
+
+/* The bytes of a field name: 1 a letter or digit, 2 '.', '_' or '-'. */
+static const unsigned char fname[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['.'] = 2, ['_'] = 2, ['-'] = 2,
+};
+
+/*
+ * The colon of a fields line s[0..eol) that starts "name: " with a valid
+ * name (field_name_valid), or NULL. One pass: the bytes before the first
+ * colon are all name bytes exactly when the first byte that is not one
+ * is that colon.
+ */
+static const char *
+field_name_end(const char *s, const char *eol)
+{
+	const char *v;
+
+	for (v = s; v < eol && fname[(unsigned char)*v] != 0; v++)
+		;
+	if (v == s || v >= eol - 1 || *v != ':' || v[1] != ' ' ||
+	    v - s > MAX_NAME || fname[(unsigned char)*s] != 1)
+		return NULL;
+	return v;
 }
 
 /*
@@ -250,17 +298,45 @@ hdr_find(const struct vf_kv *h, size_t n, const char *name)
 	return vf_hdr_value(kv);
 }
 
+/* The headers the parser itself looks up, as headers() finds them. */
+#define H_CTYPE		0	/* Content-Type */
+#define H_PART		1	/* Vf-Part */
+#define H_ID		2	/* Vf-Id */
+#define H_N		3
+
+/* Which of them the name s[0..n) is (ASCII case aside), or -1. */
+static int
+hdr_known(const char *s, size_t n)
+{
+	switch (n) {
+	case 12:
+		return strncasecmp(s, "Content-Type", 12) == 0 ? H_CTYPE : -1;
+	case 7:
+		return strncasecmp(s, "Vf-Part", 7) == 0 ? H_PART : -1;
+	case 5:
+		return strncasecmp(s, "Vf-Id", 5) == 0 ? H_ID : -1;
+	default:
+		return -1;
+	}
+}
+
 /*
  * Header fields from s up to lim, through the empty line that ends them;
  * *body is set past that line. Values are kept raw: what follows the
- * colon, continuation lines included, without the final LF.
+ * colon, continuation lines included, without the final LF. got[H_*] is
+ * set to what hdr_find would give for those names (the first of a name),
+ * so that the parser does not walk the block again for each.
  */
 static int
 headers(struct rd *r, const char *s, const char *lim, size_t first,
-    struct vf_kv **hdr, size_t *nhdr, const char **body)
+    struct vf_kv **hdr, size_t *nhdr, const char **body,
+    const char *got[H_N])
 {
 	const char *q, *colon, *eol;
 	size_t cap = 0;
+	int k;
+
+	got[H_CTYPE] = got[H_PART] = got[H_ID] = NULL;
 
 	for (;;) {
 		if (s >= lim)
@@ -271,8 +347,15 @@ headers(struct rd *r, const char *s, const char *lim, size_t first,
 			return 0;
 		}
 		/* A name is printable ASCII but ':' (a table: every
-		   header of every case passes here). */
-		for (q = s; q < lim && hname[(unsigned char)*q]; q++)
+		   header of every case passes here), eight bytes a
+		   step while they all are. */
+		for (q = s; lim - q >= 8 && (hname[(unsigned char)q[0]] &
+		    hname[(unsigned char)q[1]] & hname[(unsigned char)q[2]] &
+		    hname[(unsigned char)q[3]] & hname[(unsigned char)q[4]] &
+		    hname[(unsigned char)q[5]] & hname[(unsigned char)q[6]] &
+		    hname[(unsigned char)q[7]]) != 0; q += 8)
+			;
+		for (; q < lim && hname[(unsigned char)*q]; q++)
 			;
 		if (q == lim || q == s || *q != ':')
 			return bad(r, s, "malformed header line");
@@ -285,7 +368,8 @@ headers(struct rd *r, const char *s, const char *lim, size_t first,
 				continue;
 			break;
 		}
-		if (memchr(colon + 1, '\0', (size_t)(eol - colon - 1)) != NULL)
+		if (!r->nonul && memchr(colon + 1, '\0',
+		    (size_t)(eol - colon - 1)) != NULL)
 			return bad(r, s, "NUL byte in a header");
 		if (*nhdr >= MAX_HDRS)
 			return bad(r, s, "more than %d header fields",
@@ -293,6 +377,9 @@ headers(struct rd *r, const char *s, const char *lim, size_t first,
 		kv_add(hdr, nhdr, &cap, first, rd_str(r, s,
 		    (size_t)(colon - s)),
 		    rd_str(r, colon + 1, (size_t)(eol - colon - 1)));
+		if ((k = hdr_known(s, (size_t)(colon - s))) != -1 &&
+		    got[k] == NULL)
+			got[k] = vf_hdr_value(&(*hdr)[*nhdr - 1]);
 		s = q;
 	}
 }
@@ -376,22 +463,57 @@ delim(const char *s, const char *lim, const char *b, size_t blen)
 	return -1;
 }
 
-/* The first line from s (a line start) on that starts with "--B". */
-static const char *
-next_delim(const char *s, const char *lim, const char *b, size_t blen,
-    int *kind)
-{
-	int k;
+/*
+ * "\n--B", found by Horspool's rule: the table is made once a case, and
+ * a search steps over the text by up to the needle's length (some 40
+ * bytes) where a memchr and a compare a line cost more than the parse's
+ * every other step, and memmem makes its table again at every call.
+ */
+struct dfind {
+	char		nd[3 + MAX_BOUNDARY];
+	size_t		m;
+	unsigned char	shift[256];
+};
 
-	while (s != NULL && s < lim) {
-		if ((k = delim(s, lim, b, blen)) != 0) {
-			*kind = k;
-			return s;
-		}
-		if ((s = memchr(s, '\n', (size_t)(lim - s))) != NULL)
-			s++;
-	}
+static void
+dfind_init(struct dfind *f, const char *b, size_t blen)
+{
+	size_t i;
+
+	f->nd[0] = '\n';
+	f->nd[1] = f->nd[2] = '-';
+	memcpy(f->nd + 3, b, blen);
+	f->m = 3 + blen;
+	memset(f->shift, (int)f->m, sizeof(f->shift));
+	for (i = 0; i + 1 < f->m; i++)
+		f->shift[(unsigned char)f->nd[i]] = (unsigned char)(f->m - 1 - i);
+}
+
+/*
+ * The first line from s (a line start) on that starts with "--B": s
+ * itself, or after it the line where "\n--B" is first found.
+ */
+static const char *
+next_delim(const char *s, const char *lim, const struct dfind *f, int *kind)
+{
+	const char *b = f->nd + 3;
+	size_t m = f->m, blen = m - 3;
+	unsigned char c, last = (unsigned char)f->nd[m - 1];
+
 	*kind = 0;
+	if (s == NULL || s >= lim)
+		return NULL;
+	if ((*kind = delim(s, lim, b, blen)) != 0)
+		return s;
+	while ((size_t)(lim - s) >= m) {
+		c = (unsigned char)s[m - 1];
+		if (c == last && *s == '\n' && memcmp(s + 1, f->nd + 1,
+		    m - 2) == 0) {
+			*kind = delim(s + 1, lim, b, blen);
+			return s + 1;
+		}
+		s += f->shift[c];
+	}
 	return NULL;
 }
 
@@ -422,7 +544,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the fields");
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
@@ -439,11 +561,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 			vf_buf_addc(&cur, '\n');
 			vf_buf_add(&cur, s + 1, (size_t)(eol - s - 1));
 		} else {
-			for (v = s; v < eol && *v != ':'; v++)
-				;
-			n = (size_t)(v - s);
-			if (v + 1 >= eol || v[1] != ' ' ||
-			    !field_name_valid(s, n)) {
+			if ((v = field_name_end(s, eol)) == NULL) {
 				free(name);
 				vf_buf_free(&cur);
 				return bad(r, s, "not \"name: value\" in the "
@@ -459,6 +577,7 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 				return bad(r, s, "more than %d fields",
 				    MAX_FIELDS);
 			}
+			n = (size_t)(v - s);
 			name = vf_strndup(s, n);
 			cur.len = 0;
 			vf_buf_add(&cur, v + 2, (size_t)(eol - v - 2));
@@ -473,9 +592,9 @@ parse_fields(const struct rd *r, struct vf_case *c, const char *s,
 }
 
 /*
- * The same into a head case's arena: a value is built where it will stay,
- * its continuation lines appended after it, so that nothing is copied
- * twice or allocated per field.
+ * The same in a head case's arena, where the input is copied: a value
+ * stays where it is, its continuation lines moved up over their tabs, so
+ * that nothing is copied a field or allocated.
  */
 static int
 parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
@@ -483,11 +602,11 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 {
 	const char *end = s + len, *eol, *v;
 	size_t cap = 0, n;
-	char *name = NULL, *val = NULL;
+	char *name = NULL, *val = NULL, *w = NULL;
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the fields");
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
@@ -498,18 +617,17 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 			if (name == NULL)
 				return bad(r, s, "fields start with a "
 				    "continuation line");
-			arena_put(r, "\n", 1);
-			arena_put(r, s + 1, (size_t)(eol - s - 1));
+			/* From the input: w is behind s in the copy. */
+			*w++ = '\n';
+			memcpy(w, s + 1, (size_t)(eol - s - 1));
+			w += eol - s - 1;
 		} else {
-			for (v = s; v < eol && *v != ':'; v++)
-				;
-			n = (size_t)(v - s);
-			if (v + 1 >= eol || v[1] != ' ' ||
-			    !field_name_valid(s, n))
+			if ((v = field_name_end(s, eol)) == NULL)
 				return bad(r, s, "not \"name: value\" in the "
 				    "fields");
+			n = (size_t)(v - s);
 			if (name != NULL) {
-				arena_put(r, "", 1);
+				*w = '\0';
 				kv_add(&c->field, &c->nfield, &cap, 32, name,
 				    val);
 				name = NULL;
@@ -518,14 +636,14 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 				return bad(r, s, "more than %d fields",
 				    MAX_FIELDS);
 			name = rd_str(r, s, n);
-			val = r->arena + r->aoff;
-			arena_put(r, v + 2, (size_t)(eol - v - 2));
+			val = r->arena + (v + 2 - r->buf);
+			w = val + (eol - v - 2);
 		}
 		if (eol == end)
 			break;
 		s = eol + 1;
 	}
-	arena_put(r, "", 1);
+	*w = '\0';
 	kv_add(&c->field, &c->nfield, &cap, 32, name, val);
 	return 0;
 }
@@ -539,7 +657,7 @@ parse_history(struct rd *r, struct vf_case *c, const char *s,
 
 	if (len == 0)
 		return 0;
-	if (memchr(s, '\0', len) != NULL)
+	if (!r->nonul && memchr(s, '\0', len) != NULL)
 		return bad(r, s, "NUL byte in the history");
 	for (p = s; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		n++;
@@ -574,38 +692,43 @@ parse(struct rd *r, struct vf_case *c)
 	const char *buf = r->buf, *end = r->buf + r->len, *body, *s, *q;
 	const char *v, *pbody, *orig[2] = { NULL, NULL }, *role[NROLE];
 	struct vf_cpart *pt;
+	const char *got[H_N];
+	struct dfind df;
 	size_t blen, cap = 0, i;
 	int kind, rc;
 
-	if ((rc = headers(r, buf, end, 32, &c->hdr, &c->nhdr, &body)) != 0)
+	if ((rc = headers(r, buf, end, 32, &c->hdr, &c->nhdr, &body,
+	    got)) != 0)
 		return rc;
-	if ((v = hdr_find(c->hdr, c->nhdr, "Vf-Id")) == NULL ||
+	if ((v = got[H_ID]) == NULL ||
 	    !vf_id_valid(v))
 		return bad(r, buf, "no valid Vf-Id header: not a vf case file");
-	if ((v = hdr_find(c->hdr, c->nhdr, "Content-Type")) == NULL ||
+	if ((v = got[H_CTYPE]) == NULL ||
 	    (c->boundary = boundary_of(v)) == NULL)
 		return bad(r, buf, "no multipart/mixed boundary");
 	blen = strlen(c->boundary);
 	if (r->arena != NULL) {
-		char *b = rd_str(r, c->boundary, blen);
+		char *b = rd_copy(r, c->boundary, blen);
 
 		free(c->boundary);
 		c->boundary = b;
 	}
 
-	s = next_delim(body, end, c->boundary, blen, &kind);
+	dfind_init(&df, c->boundary, blen);
+	s = next_delim(body, end, &df, &kind);
 	if (s == NULL)
 		return bad(r, end, "no boundary line in the body");
 	if (kind != 1)
 		return bad(r, s, "the first boundary line is not an opening "
 		    "one");
 	if (s > body) {
-		if (memchr(body, '\0', (size_t)(s - 1 - body)) != NULL)
+		if (!r->nonul && memchr(body, '\0',
+		    (size_t)(s - 1 - body)) != NULL)
 			return bad(r, body, "NUL byte in the preamble");
 		c->preamble = rd_str(r, body, (size_t)(s - 1 - body));
 	}
 	for (s += 2 + blen + 1;;) {
-		if ((q = next_delim(s, end, c->boundary, blen, &kind)) ==
+		if ((q = next_delim(s, end, &df, &kind)) ==
 		    NULL)
 			return bad(r, end, "no closing boundary: the file is "
 			    "cut short");
@@ -620,7 +743,8 @@ parse(struct rd *r, struct vf_case *c)
 		}
 		pt = &c->part[c->npart++];
 		memset(pt, 0, sizeof(*pt));
-		if ((rc = headers(r, s, q, 8, &pt->hdr, &pt->nhdr, &pbody)) != 0)
+		if ((rc = headers(r, s, q, 8, &pt->hdr, &pt->nhdr, &pbody,
+		    got)) != 0)
 			return rc;
 		if (q <= pbody)
 			return bad(r, q, "part without a line end before the "
@@ -635,8 +759,7 @@ parse(struct rd *r, struct vf_case *c)
 			memcpy(pt->body, pbody, pt->len);
 			pt->body[pt->len] = '\0';
 		}
-		if (hdr_find(pt->hdr, pt->nhdr, "Content-Type") == NULL ||
-		    (v = hdr_find(pt->hdr, pt->nhdr, "Vf-Part")) == NULL)
+		if (got[H_CTYPE] == NULL || (v = got[H_PART]) == NULL)
 			return bad(r, s, "part without Content-Type or "
 			    "Vf-Part");
 		if (c->npart <= NROLE)
@@ -651,7 +774,8 @@ parse(struct rd *r, struct vf_case *c)
 		s = q + 2 + blen + 1;
 	}
 	if (r->mode != RD_HEAD && s < end) {
-		if (memchr(s, '\0', (size_t)(end - s)) != NULL)
+		if (!r->nonul && memchr(s, '\0', (size_t)(end - s)) !=
+		    NULL)
 			return bad(r, s, "NUL byte in the epilogue");
 		c->epilogue = rd_str(r, s, (size_t)(end - s));
 	}
@@ -728,6 +852,7 @@ vf_case_parse(struct vf_case *c, const char *buf, size_t len, char *err,
 	r.mode = RD_FULL;
 	r.arena = NULL;
 	r.aoff = r.acap = 0;
+	r.nonul = 0;	/* the bodies may hold one: each piece is checked */
 	if ((rc = parse(&r, c)) != 0)
 		vf_case_free(c);
 	return rc;
@@ -765,9 +890,13 @@ head_parse(struct vf_case *c, const char *buf, size_t len, int eof,
 	r.err = err;
 	r.errlen = errlen;
 	r.mode = (flags & VF_HEAD_PARTS) != 0 ? RD_PARTS : RD_HEAD;
-	r.aoff = 0;
 	r.acap = r.len + MAX_BOUNDARY + 16;
 	r.arena = c->arena = vf_malloc(r.acap);
+	memcpy(r.arena, r.buf, r.len);
+	r.arena[r.len] = '\0';
+	r.aoff = r.len + 1;
+	/* One look for a NUL, not one a header, field and line. */
+	r.nonul = memchr(r.buf, '\0', r.len) == NULL;
 	if ((rc = parse(&r, c)) != 0) {
 		vf_case_free(c);
 		return eof ? rc : -1;
@@ -787,8 +916,20 @@ vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
 	return head_parse(c, buf, len, 1, flags, err, errlen);
 }
 
-/* The first read: most heads (headers, fields, history) fit in it. */
-#define HEAD_FIRST	4096
+/*
+ * The first read: most heads (headers, fields, history) fit in it, and
+ * most case files whole (a software report of bench/validate's tree is
+ * 5.9 KB): a file that is whole in it is read in one pread with no
+ * fstat, where one past it needs its size (a head cut short is whole
+ * only if the file ends there). 4 KiB cost an fstat a case there.
+ */
+#define HEAD_FIRST	8192
+/*
+ * The first read when every part is asked for: most case files are whole
+ * in it, so that they are read in one pread, with no fstat to learn
+ * their size and no second read (vf-expire reads every case so).
+ */
+#define PARTS_FIRST	16384
 
 /*
  * Is fd a regular file of at most CASE_MAX bytes? 0 (and its size), or
@@ -817,8 +958,9 @@ int
 vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
     char *err, size_t errlen)
 {
-	char first[HEAD_FIRST + 1], *buf = NULL;
-	size_t size, want, got;
+	char first[PARTS_FIRST + 1], *buf = NULL;
+	size_t size, want, got, cap1 = (flags & VF_HEAD_PARTS) != 0 ?
+	    PARTS_FIRST : HEAD_FIRST;
 	ssize_t n;
 	int fd, rc, e;
 
@@ -842,12 +984,12 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	 * else (a directory, a FIFO, a device) fails to read or to parse,
 	 * and is then told apart by fstat, with vf_case_load's words.
 	 */
-	if ((n = vf_read_head(fd, first, 0, HEAD_FIRST)) == -1) {
+	if ((n = vf_read_head(fd, first, 0, cap1)) == -1) {
 		if ((rc = head_file(fd, &size, err, errlen)) == 0)
 			goto readerr;
 		goto done;
 	}
-	if (n < HEAD_FIRST) {
+	if ((size_t)n < cap1) {
 		rc = head_parse(c, first, (size_t)n, 1, flags, err, errlen);
 		/* fstat says nothing (err kept) of a regular file. */
 		if (rc != 0 && (e = head_file(fd, &size, err, errlen)) != 0)
@@ -868,6 +1010,11 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 		want = (flags & VF_HEAD_PARTS) != 0 || want > size / 4 ?
 		    size : want * 4;
 		buf = vf_reallocarray(buf, want + 1, 1);
+		/* Every part: what the first read has is not read again. */
+		if ((flags & VF_HEAD_PARTS) != 0 && got == 0) {
+			got = (size_t)n < want ? (size_t)n : want;
+			memcpy(buf, first, got);
+		}
 		if ((n = vf_read_head(fd, buf, got, want)) == -1)
 			goto readerr;
 		got = (size_t)n;
@@ -1618,7 +1765,23 @@ vf_case_init(struct vf_case *c, const char *id, const char *subject,
 const char *
 vf_case_get(const struct vf_case *c, const char *name)
 {
-	return hdr_find(c->hdr, c->nhdr, name);
+	size_t i, n;
+
+	if (c->arena == NULL)
+		return hdr_find(c->hdr, c->nhdr, name);
+	/*
+	 * A head case's header is in place in its arena (rd_str): its value
+	 * starts past the NUL over the colon that ends its name, so that
+	 * the name's length is told without reading it, and only a name of
+	 * the length asked for is compared. The whole-tree tools ask every
+	 * case for headers most lack.
+	 */
+	n = strlen(name);
+	for (i = 0; i < c->nhdr; i++)
+		if ((size_t)(c->hdr[i].value - c->hdr[i].name) == n + 1 &&
+		    strcasecmp(c->hdr[i].name, name) == 0)
+			return vf_hdr_value(&c->hdr[i]);
+	return NULL;
 }
 
 /*
@@ -1647,11 +1810,21 @@ vf_case_set(struct vf_case *c, const char *name, const char *value)
 const char *
 vf_case_field(const struct vf_case *c, const char *name)
 {
-	size_t i;
+	size_t i, n;
 
 	/* Field names are the table's, exactly: no case folding here. */
+	if (c->arena == NULL) {
+		for (i = 0; i < c->nfield; i++)
+			if (strcmp(c->field[i].name, name) == 0)
+				return c->field[i].value;
+		return NULL;
+	}
+	/* A head case's value starts past the name's NUL and the blank
+	   (parse_fields_arena): names of another length are not read. */
+	n = strlen(name);
 	for (i = 0; i < c->nfield; i++)
-		if (strcmp(c->field[i].name, name) == 0)
+		if ((size_t)(c->field[i].value - c->field[i].name) == n + 2 &&
+		    strcmp(c->field[i].name, name) == 0)
 			return c->field[i].value;
 	return NULL;
 }

@@ -29,11 +29,15 @@
  */
 #include <ctype.h>
 #include <err.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vf.h"
+
+static const struct vf_field *find_field(const struct vf_fields *,
+		    const char *);
 
 #define GONE		"[deleted]"
 #define MIN_SCRUB	4	/* bytes: shorter values would hit anything */
@@ -369,7 +373,7 @@ public_value(const struct vf_case *c, const struct vf_fields *ft,
 	size_t i;
 
 	for (i = 0; i < c->nfield; i++)
-		if ((f = vf_fields_find(ft, c->field[i].name)) != NULL &&
+		if ((f = find_field(ft, c->field[i].name)) != NULL &&
 		    f->class == VF_CLASS_VULN &&
 		    strcasecmp(c->field[i].value, v) == 0)
 			return 1;
@@ -401,11 +405,65 @@ vf_erase_credit(const struct vf_case *c)
 }
 
 /* Does field i go? Reporter class, or unknown to the table; not the credit. */
+/*
+ * vf_fields_find through a small hash of the names met: vf-expire asks
+ * for every field of every ended case, every night, and the table's walk
+ * was a tenth of its time. Kept for one table (a thread each); a slot
+ * holds a place in the table, and what it gives is checked against the
+ * table's name there, so that a stale slot is only a miss. A name the
+ * table lacks is not kept (the walk is asked again).
+ */
+#define FC_SLOTS	256	/* a power of two */
+#define FC_PROBE	8
+
+static const struct vf_field *
+find_field(const struct vf_fields *ft, const char *name)
+{
+	static _Thread_local struct {
+		const struct vf_fields	*ft;
+		const struct vf_field	*f;
+		size_t			 n;
+		struct {
+			uint32_t	 h;
+			size_t		 i;	/* 1 + place; 0 empty */
+		}			 slot[FC_SLOTS];
+	} fc;
+	const unsigned char *p;
+	const struct vf_field *f;
+	uint32_t h = 2166136261u;
+	size_t k, j, i;
+
+	if (ft == NULL || name == NULL)
+		return vf_fields_find(ft, name);
+	if (fc.ft != ft || fc.f != ft->f || fc.n != ft->n) {
+		memset(&fc, 0, sizeof(fc));
+		fc.ft = ft;
+		fc.f = ft->f;
+		fc.n = ft->n;
+	}
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	for (j = 0; j < FC_PROBE; j++) {
+		k = (h + j) & (FC_SLOTS - 1);
+		if ((i = fc.slot[k].i) == 0)
+			break;
+		if (fc.slot[k].h == h && i <= ft->n &&
+		    strcmp(ft->f[i - 1].name, name) == 0)
+			return &ft->f[i - 1];
+	}
+	if ((f = vf_fields_find(ft, name)) == NULL)
+		return NULL;
+	k = (h + (j < FC_PROBE ? j : 0)) & (FC_SLOTS - 1);
+	fc.slot[k].h = h;
+	fc.slot[k].i = (size_t)(f - ft->f) + 1;
+	return f;
+}
+
 static int
 field_goes(const struct vf_case *c, const struct vf_fields *ft, size_t i,
     int keepname)
 {
-	const struct vf_field *f = vf_fields_find(ft, c->field[i].name);
+	const struct vf_field *f = find_field(ft, c->field[i].name);
 
 	if (f != NULL && f->class != VF_CLASS_REPORTER)
 		return 0;
@@ -567,7 +625,7 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	for (i = 0; i < c->nfield; i++) {
 		if (!field_goes(c, ft, i, keepname))
 			continue;
-		f = vf_fields_find(ft, c->field[i].name);
+		f = find_field(ft, c->field[i].name);
 		if (f == NULL || f->format != VF_FMT_YESNO)
 			val_add_all(&vs, c->field[i].value,
 			    f == NULL || f->format != VF_FMT_TEXT);
@@ -668,7 +726,7 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	for (i = 0; i < c->nhist; i++)
 		scr += scrub(&c->hist[i], &vs) > 0;
 	for (i = 0; i < c->nfield; i++) {
-		f = vf_fields_find(ft, c->field[i].name);
+		f = find_field(ft, c->field[i].name);
 		if (f != NULL && f->class != VF_CLASS_STATUS &&
 		    f->class != VF_CLASS_REPORTER)
 			scr += scrub(&c->field[i].value, &vs) > 0;

@@ -99,7 +99,10 @@ entry(struct vf_known *k, char *s, const char *file, size_t line, char *err,
 	e.id = vf_strdup(col[0]);
 	e.file = file;
 	e.line = line;
-	k->e = vf_reallocarray(k->e, k->n + 1, sizeof(*k->e));
+	/* Grown by powers of two: an entry a line of the list. */
+	if ((k->n & (k->n - 1)) == 0)
+		k->e = vf_reallocarray(k->e, k->n == 0 ? 1 : 2 * k->n,
+		    sizeof(*k->e));
 	k->e[k->n++] = e;
 	return 0;
 }

@@ -38,6 +38,28 @@ default_port(const char *scheme)
 	return NULL;
 }
 
+/* The bytes of a host name in A-labels, lowercase: letters, digits, '-', '.'. */
+static const unsigned char ldh[256] = {
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['.'] = 1,
+};
+
+/* strspn(s, "abc...xyz0123456789-.") by the table: strspn's set costs more. */
+static size_t
+ldh_span(const char *s)
+{
+	const char *p;
+
+	for (p = s; ldh[(unsigned char)*p]; p++)
+		;
+	return (size_t)(p - s);
+}
+
 /* The host as A-labels, lowercase, without a final dot; NULL if it is none. */
 static char *
 host_ascii(const UriUriA *u)
@@ -72,7 +94,7 @@ host_ascii(const UriUriA *u)
 	 * IDNA gives, lowercased; libidn2 is for the others (and checks an
 	 * "xn--" label is one). It was a tenth of vf-validate's time.
 	 */
-	if (strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789-.") == strlen(h) &&
+	if (h[ldh_span(h)] == '\0' &&
 	    strstr(h, "xn--") == NULL) {
 		a = h;
 		h = NULL;
@@ -96,7 +118,7 @@ ldh:
 	 * final dot of a fully qualified name is gone already).
 	 */
 	n = strlen(a);
-	if (n == 0 || strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n ||
+	if (n == 0 || ldh_span(a) != n ||
 	    a[0] == '.' || a[n - 1] == '.' || strstr(a, "..") != NULL) {
 		free(a);
 		return NULL;
@@ -119,24 +141,34 @@ canon(const char *in, char **hostp)
 	UriUriA u;
 	UriPathSegmentA *seg;
 	const char *errpos, *dp;
-	const unsigned char *s;
+	const unsigned char *s, *run;
 	char *scheme = NULL, *host = NULL, *port = NULL, *p;
-	int parsed = 0;
+	int parsed = 0, ascii;
 
 	if (hostp != NULL)
 		*hostp = NULL;
 	if (in == NULL || strlen(in) > URL_MAX)
 		return NULL;
-	/* IRI to URI: non-ASCII bytes as escapes; a space or control ends it. */
-	for (s = (const unsigned char *)in; *s != '\0'; s++) {
+	/*
+	 * IRI to URI: non-ASCII bytes as escapes; a space or control ends
+	 * it. Runs of ASCII are copied whole (a URL is mostly one), and
+	 * only what has a byte past ASCII can fail to be UTF-8.
+	 */
+	for (s = (const unsigned char *)in, ascii = 1; *s != '\0';) {
+		for (run = s; *s > 0x20 && *s < 0x7f; s++)
+			;
+		vf_buf_add(&b, run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
 		if (*s <= 0x20 || *s == 0x7f)
 			goto bad;
-		if (*s >= 0x80)
-			vf_buf_printf(&b, "%%%02X", *s);
-		else
-			vf_buf_addc(&b, *s);
+		vf_buf_addc(&b, '%');
+		vf_buf_addc(&b, "0123456789ABCDEF"[*s >> 4]);
+		vf_buf_addc(&b, "0123456789ABCDEF"[*s & 0xf]);
+		ascii = 0;
+		s++;
 	}
-	if (b.len == 0 || !vf_utf8_valid(in, strlen(in)))
+	if (b.len == 0 || (!ascii && !vf_utf8_valid(in, strlen(in))))
 		goto bad;
 	memset(&u, 0, sizeof(u));
 	if (uriParseSingleUriA(&u, b.p, &errpos) != URI_SUCCESS)
@@ -163,7 +195,8 @@ canon(const char *in, char **hostp)
 			port = NULL;
 		}
 	}
-	vf_buf_printf(&o, "%s://", scheme);
+	vf_buf_adds(&o, scheme);
+	vf_buf_adds(&o, "://");
 	if (u.hostData.ip6 != NULL || u.hostData.ipFuture.first != NULL)
 		vf_buf_printf(&o, "[%s]", host);
 	else

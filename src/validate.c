@@ -168,11 +168,24 @@ list_add(struct vf_buf *b, const char *name)
 /*
  * The case's fields by name, hashed: the check looks up every field of
  * the table (a hundred), and vf_case_field is a walk over the case's.
- * The first field of a name wins, as in vf_case_field.
+ * The first field of a name wins, as in vf_case_field. A slot keeps its
+ * name's hash, and the table's hashes are made once a run (vf_fcheck):
+ * most of the table's names are not in a case, and are told so by the
+ * hash alone.
  */
+struct fslot {
+	const struct vf_kv	*kv;
+	uint32_t		 h;
+};
+
 struct fmap {
-	const struct vf_kv	**slot;
-	size_t			  mask;
+	struct fslot		*slot;
+	size_t			 mask;
+};
+
+struct vf_fcheck {
+	const struct vf_fields	*ft;
+	uint32_t		*h;	/* fhash of each table name */
 };
 
 static uint32_t
@@ -188,38 +201,76 @@ fhash(const char *s)
 static void
 fmap_make(struct fmap *m, const struct vf_case *c)
 {
-	size_t i, n = 16, h;
+	size_t i, n = 16, k;
+	uint32_t h;
 
 	while (n < 2 * c->nfield)
 		n *= 2;
 	m->slot = vf_calloc(n, sizeof(*m->slot));
 	m->mask = n - 1;
 	for (i = 0; i < c->nfield; i++) {
-		for (h = fhash(c->field[i].name) & m->mask; m->slot[h] != NULL;
-		    h = (h + 1) & m->mask)
-			if (strcmp(m->slot[h]->name, c->field[i].name) == 0)
+		h = fhash(c->field[i].name);
+		for (k = h & m->mask; m->slot[k].kv != NULL;
+		    k = (k + 1) & m->mask)
+			if (m->slot[k].h == h &&
+			    strcmp(m->slot[k].kv->name, c->field[i].name) == 0)
 				break;
-		if (m->slot[h] == NULL)
-			m->slot[h] = &c->field[i];
+		if (m->slot[k].kv == NULL) {
+			m->slot[k].kv = &c->field[i];
+			m->slot[k].h = h;
+		}
 	}
 }
 
 static const char *
-fmap_get(const struct fmap *m, const char *name)
+fmap_get(const struct fmap *m, const char *name, uint32_t h)
 {
-	size_t h;
+	size_t k;
 
-	for (h = fhash(name) & m->mask; m->slot[h] != NULL;
-	    h = (h + 1) & m->mask)
-		if (strcmp(m->slot[h]->name, name) == 0)
-			return m->slot[h]->value;
+	for (k = h & m->mask; m->slot[k].kv != NULL; k = (k + 1) & m->mask)
+		if (m->slot[k].h == h && strcmp(m->slot[k].kv->name,
+		    name) == 0)
+			return m->slot[k].kv->value;
 	return NULL;
+}
+
+struct vf_fcheck *
+vf_fcheck_new(const struct vf_fields *ft)
+{
+	struct vf_fcheck *x = vf_calloc(1, sizeof(*x));
+	size_t i;
+
+	x->ft = ft;
+	x->h = vf_calloc(ft->n + 1, sizeof(*x->h));
+	for (i = 0; i < ft->n; i++)
+		x->h[i] = fhash(ft->f[i].name);
+	return x;
+}
+
+void
+vf_fcheck_free(struct vf_fcheck *x)
+{
+	if (x == NULL)
+		return;
+	free(x->h);
+	free(x);
 }
 
 void
 vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
     struct vf_buf *missing, struct vf_buf *malformed)
 {
+	struct vf_fcheck *x = vf_fcheck_new(ft);
+
+	vf_check_fields_at(x, c, kind, missing, malformed);
+	vf_fcheck_free(x);
+}
+
+void
+vf_check_fields_at(const struct vf_fcheck *x, const struct vf_case *c,
+    int kind, struct vf_buf *missing, struct vf_buf *malformed)
+{
+	const struct vf_fields *ft = x->ft;
 	const struct vf_field *f, *g;
 	struct fmap m;
 	const char *v;
@@ -231,7 +282,7 @@ vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
 		f = &ft->f[i];
 		if (f->class == VF_CLASS_STATUS)
 			continue;
-		v = fmap_get(&m, f->name);
+		v = fmap_get(&m, f->name, x->h[i]);
 		if (given(v) && f->format != VF_FMT_YESNO &&
 		    (f->format != VF_FMT_PHONE || phone_digits(v) != 0) &&
 		    !format_ok(f->format, v))
@@ -248,7 +299,7 @@ vf_check_fields(const struct vf_fields *ft, const struct vf_case *c, int kind,
 			g = &ft->f[k];
 			if (g->group != NULL && strcmp(g->group, f->group) == 0 &&
 			    (g->required & kind) != 0 &&
-			    answered(g, fmap_get(&m, g->name)))
+			    answered(g, fmap_get(&m, g->name, x->h[k])))
 				ok = 1;
 		}
 		for (k = 0; k < i && !ok; k++) {
@@ -412,7 +463,10 @@ vf_dupidx_add(struct vf_dupidx *x, const struct vf_case *c,
 {
 	struct dkey *d;
 
-	x->c = vf_reallocarray(x->c, x->nc + 1, sizeof(*x->c));
+	/* Grown by powers of two: an entry a case of the tree. */
+	if ((x->nc & (x->nc - 1)) == 0)
+		x->c = vf_reallocarray(x->c, x->nc == 0 ? 1 : 2 * x->nc,
+		    sizeof(*x->c));
 	d = &x->c[x->nc++];
 	dkey_make(d, c);
 	/* What was itself a duplicate, rejected or referred is no original. */

@@ -36,6 +36,7 @@ struct run {
 	struct vf_root		 root;
 	struct vf_config	 cfg;
 	struct vf_fields	 fields;
+	struct vf_fcheck	*fcheck;	/* the table's names hashed */
 	struct vf_known		 known;
 	struct vf_dupidx	*idx;
 	char			**scope;
@@ -192,7 +193,7 @@ judge_own(struct run *r, const struct vf_case *c, struct verdict *v)
 		vf_buf_adds(&v->why, "kind unknown: a staff decision");
 		return 0;
 	}
-	vf_check_fields(&r->fields, c, kind, &v->missing, &v->malformed);
+	vf_check_fields_at(r->fcheck, c, kind, &v->missing, &v->malformed);
 	if (kind == VF_KIND_WEB && (url = vf_case_field(c, "web.url")) !=
 	    NULL && (canon = vf_url_canon(url, &host)) != NULL) {
 		free(canon);
@@ -408,6 +409,7 @@ main(int argc, char *argv[])
 	}
 	if ((rc = vf_share_fields(&r.fields)) != 0)
 		goto done;
+	r.fcheck = vf_fcheck_new(&r.fields);
 	if ((rc = vf_known_load(&r.root, &r.known, err, sizeof(err))) != 0) {
 		warnx("%s", err);
 		goto done;
@@ -428,6 +430,7 @@ done:
 	while (r.nscope > 0)
 		free(r.scope[--r.nscope]);
 	free(r.scope);
+	vf_fcheck_free(r.fcheck);
 	vf_fields_free(&r.fields);
 	vf_config_free(&r.cfg);
 	vf_root_close(&r.root);

@@ -1835,6 +1835,16 @@ void	 vf_known_free(struct vf_known *);
  */
 void	 vf_check_fields(const struct vf_fields *, const struct vf_case *, int,
 	    struct vf_buf *, struct vf_buf *);
+/*
+ * The same with the table's names hashed once for a run (vf_fcheck_new;
+ * the table must outlive it): a tree's check looks every name of the
+ * table up in every case.
+ */
+struct vf_fcheck;
+struct vf_fcheck *vf_fcheck_new(const struct vf_fields *);
+void	 vf_fcheck_free(struct vf_fcheck *);
+void	 vf_check_fields_at(const struct vf_fcheck *, const struct vf_case *,
+	    int, struct vf_buf *, struct vf_buf *);
 /* The scope-domain lines as hosts (A-labels); EX_CONFIG for a bad one. */
 int	 vf_scope_load(const struct vf_config *, char ***, size_t *, char *,
 	    size_t);

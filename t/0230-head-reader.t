@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole-tree tools read each case by its head (vf_case_loadhead): the
 # top headers, the fields and the history, never a report part. Filed by
-# the real vf-parse: a report whose history starts past the first 4 KiB
+# the real vf-parse: a report whose history starts past the first 8 KiB
 # read (a long "steps to reproduce") with a large report part after it
 # (a long log below the form), and a plain one. What the tools decide
 # from the head is what they decide from the whole case; a case torn in
@@ -60,7 +60,7 @@ vf-expire -n >/dev/null 2>"$work/exp.err"
 is $? 0 "vf-expire -n reads both"
 
 # The report part is not read: of the big file, vf-stats and vf-validate
-# -n read the first 4 KiB and then up to the end of the history only once
+# -n read the first 8 KiB and then up to the end of the history only once
 # the first read fell short; each case file is opened once by -n.
 if command -v strace >/dev/null; then
 	bytes() { # TRACE FILE: bytes read from FILE

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -927,12 +928,60 @@ same_kv(const struct vf_kv *a, size_t na, const struct vf_kv *b, size_t nb,
 	}
 }
 
+/*
+ * get (vf_case_get or vf_case_field) alike on both for name as written,
+ * one byte longer and one shorter, and (a header's, caps) in capitals: a
+ * head case compares a name's length first.
+ */
+static void
+same_lookup(const char *(*get)(const struct vf_case *, const char *),
+    const struct vf_case *full, const struct vf_case *h, const char *name,
+    int caps)
+{
+	char v[4][160];
+	const char *a, *b;
+	size_t k, n;
+
+	fmt(v[0], "%.150s", name);
+	n = strlen(v[0]);
+	fmt(v[1], "%sx", v[0]);
+	memcpy(v[2], v[0], n + 1);
+	if (n > 0)
+		v[2][n - 1] = '\0';
+	memcpy(v[3], v[0], n + 1);
+	for (k = 0; caps && k < n; k++)
+		v[3][k] = (char)toupper((unsigned char)v[3][k]);
+	for (k = 0; k < (caps ? 4u : 3u); k++) {
+		a = get(full, v[k]);
+		b = get(h, v[k]);
+		if (a == NULL || b == NULL)
+			ck_assert_msg(a == b, "lookup of \"%s\"", v[k]);
+		else
+			ck_assert_str_eq(a, b);
+	}
+}
+
+/* Every header's and field's name, and a name no case has. */
+static void
+same_get(const struct vf_case *full, const struct vf_case *h)
+{
+	size_t i;
+
+	for (i = 0; i < full->nhdr; i++)
+		same_lookup(vf_case_get, full, h, full->hdr[i].name, 1);
+	same_lookup(vf_case_get, full, h, "Vf-Nosuch", 1);
+	for (i = 0; i < full->nfield; i++)
+		same_lookup(vf_case_field, full, h, full->field[i].name, 0);
+	same_lookup(vf_case_field, full, h, "no.such", 0);
+}
+
 static void
 same_head(const struct vf_case *full, const struct vf_case *h, int parts)
 {
 	size_t i;
 
 	same_kv(full->hdr, full->nhdr, h->hdr, h->nhdr, "headers");
+	same_get(full, h);
 	same_kv(full->field, full->nfield, h->field, h->nfield, "fields");
 	ck_assert_uint_eq(full->nhist, h->nhist);
 	for (i = 0; i < full->nhist; i++)
@@ -1056,7 +1105,7 @@ START_TEST(head_cuts_mutations)
 END_TEST
 
 /*
- * A case whose history starts past the first read (a 15 KB field), with a
+ * A case whose history starts past the first read (a 30 KB field), with a
  * 3 MB report after it and a damaged part after that: the head reader
  * reads on to the end of the history and no further, so it accepts what
  * the whole reader refuses for the damage past the history; VF_HEAD_PARTS
@@ -1072,7 +1121,7 @@ START_TEST(head_large)
 	int fd;
 
 	vf_case_init(&c, "2026-00007", "large", T);
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < 800; i++)
 		vf_buf_printf(&big, "%sline %zu of a long proof of concept",
 		    i > 0 ? "\n" : "", i);
 	vf_case_field_set(&c, "vuln.reproduce", big.p);
@@ -1089,8 +1138,8 @@ START_TEST(head_large)
 	    NULL, 0, "a note", 6);
 	vf_case_write(&c, &out);
 	vf_case_free(&c);
-	/* The history past twice the first read (4 KiB). */
-	ck_assert_uint_gt(strstr(out.p, "Vf-Part: history") - out.p, 8192);
+	/* The history past twice the first read (8 KiB). */
+	ck_assert_uint_gt(strstr(out.p, "Vf-Part: history") - out.p, 16384);
 
 	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -1161,6 +1210,69 @@ START_TEST(head_large)
 	ck_assert_int_eq(rmdir(dir), 0);
 	vf_buf_free(&out);
 	vf_buf_free(&big);
+}
+END_TEST
+
+/*
+ * Every part asked for: files about the first read's sizes (8 KiB for the
+ * head, 16 KiB for every part) read whole in one read or more, the same
+ * as vf_case_load gives.
+ */
+START_TEST(parts_first_read)
+{
+	static const size_t sizes[] = { 4095, 4096, 4097, 8191, 8192, 8193,
+	    16383, 16384, 16385, 20000, 65536 };
+	struct vf_case c, full, h;
+	struct vf_buf out = { 0 }, note = { 0 };
+	char dir[PATH_MAX], p[PATH_MAX], err[256], herr[256];
+	const char *t = getenv("TMPDIR");
+	size_t i, base;
+	int fd;
+
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/2026-00008", dir);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		/* The note's body makes the file sizes[i] bytes long. */
+		for (base = 0;;) {
+			vf_case_init(&c, "2026-00008", "sizes", T);
+			vf_case_field_set(&c, "product.name", "Example");
+			vf_case_history(&c, "test", "one");
+			note.len = 0;
+			while (note.len < sizes[i] - base)
+				vf_buf_addc(&note, note.len % 64 == 63 ? '\n' :
+				    'a');
+			vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL,
+			    0, note.p, sizes[i] > base ? sizes[i] - base : 0);
+			out.len = 0;
+			vf_case_write(&c, &out);
+			vf_case_free(&c);
+			if (out.len == sizes[i])
+				break;
+			ck_assert_uint_lt(out.len - (sizes[i] - base),
+			    sizes[i]);
+			base = out.len - (sizes[i] - base);
+		}
+		ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT | O_TRUNC,
+		    0600), -1);
+		ck_assert_int_eq(write(fd, out.p, out.len), (ssize_t)out.len);
+		close(fd);
+		ck_assert_int_eq(vf_case_load(&full, p, err, sizeof(err)), 0);
+		ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p,
+		    VF_HEAD_PARTS, herr, sizeof(herr)), 0);
+		same_head(&full, &h, 1);
+		ck_assert_uint_eq(h.npart, 3);
+		vf_case_free(&h);
+		ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, 0, herr,
+		    sizeof(herr)), 0);
+		same_head(&full, &h, 0);
+		vf_case_free(&h);
+		vf_case_free(&full);
+	}
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	vf_buf_free(&out);
+	vf_buf_free(&note);
 }
 END_TEST
 
@@ -1244,6 +1356,7 @@ case_suite(void)
 	tcase_add_test(tc, head_fixtures);
 	tcase_add_test(tc, head_cuts_mutations);
 	tcase_add_test(tc, head_large);
+	tcase_add_test(tc, parts_first_read);
 	tcase_add_exit_test(tc, head_write_aborts, EX_SOFTWARE);
 	tcase_add_exit_test(tc, head_set_aborts, EX_SOFTWARE);
 	tcase_add_exit_test(tc, head_field_aborts, EX_SOFTWARE);

@@ -111,6 +111,15 @@ START_TEST(url_canon)
 	canon_is("https://a..b.jp/", NULL, NULL);
 	canon_is("https://-a.jp/", NULL, NULL);
 	canon_is("", NULL, NULL);
+	/* Escapes for the bytes past ASCII only, in runs of ASCII; an IRI
+	   that is not UTF-8, or with a control byte, is none. */
+	canon_is("https://example.jp/a\xe6\xa4\x9c" "b?q=\xe7\xb4\xa2",
+	    "https://example.jp/a%E6%A4%9Cb?q=%E7%B4%A2", "example.jp");
+	canon_is("https://example.jp/\xe6\xa4", NULL, NULL);
+	canon_is("https://example.jp/\xff", NULL, NULL);
+	canon_is("https://example.jp/a\x7f", NULL, NULL);
+	canon_is("https://example.jp/\xe6\xa4\x9c\tx", NULL, NULL);
+	canon_is("https://example.jp/\xe6\xa4\x9c\x01", NULL, NULL);
 }
 END_TEST
 
