@@ -216,6 +216,48 @@ START_TEST(root_env)
 }
 END_TEST
 
+/*
+ * vf_path_state keeps its last yes (same_dir in tree.c): it must still
+ * say no for a path of another root that got the same descriptor, for a
+ * path spelt alike in another state, and yes again once the first root is
+ * back.
+ */
+START_TEST(path_state_memo)
+{
+	struct vf_root r;
+	char a[PATH_MAX], b[PATH_MAX], rb[PATH_MAX], id[VF_IDLEN];
+	int fd;
+
+	open_root(&r);
+	ck_assert_int_eq(vf_state_make(&r, "received"), 0);
+	ck_assert_int_eq(vf_state_make(&r, "accepted"), 0);
+	fmt(a, "%s/received/new/2026-00001", troot);
+	ck_assert_str_eq(vf_path_state(&r, a, id, sizeof(id)), "received");
+	ck_assert_str_eq(id, "2026-00001");
+	ck_assert_str_eq(vf_path_state(&r, a, NULL, 0), "received");
+	fmt(b, "%s/accepted/new/2026-00001", troot);
+	ck_assert_str_eq(vf_path_state(&r, b, NULL, 0), "accepted");
+	fd = r.fd;
+	vf_root_close(&r);
+
+	fmt(rb, "%s/other", tdir);
+	ck_assert_int_eq(vf_root_open(&r, rb, 1), 0);
+	ck_assert_int_eq(r.fd, fd);	/* the case the memo must tell apart */
+	ck_assert_int_eq(vf_state_make(&r, "received"), 0);
+	ck_assert_ptr_null(vf_path_state(&r, b, NULL, 0));
+	ck_assert_ptr_null(vf_path_state(&r, a, NULL, 0));
+	fmt(b, "%s/received/new/2026-00001", rb);
+	ck_assert_str_eq(vf_path_state(&r, b, NULL, 0), "received");
+	ck_assert_ptr_null(vf_path_state(&r, a, NULL, 0));
+	vf_root_close(&r);
+
+	open_root(&r);
+	ck_assert_str_eq(vf_path_state(&r, a, NULL, 0), "received");
+	ck_assert_ptr_null(vf_path_state(&r, b, NULL, 0));
+	vf_root_close(&r);
+}
+END_TEST
+
 START_TEST(state_make)
 {
 	struct vf_root r;
@@ -1413,6 +1455,7 @@ tree_suite(void)
 	tcase_add_test(tc, lock_exclusion);
 	tcase_add_test(tc, timestamp);
 	tcase_add_test(tc, log_lines);
+	tcase_add_test(tc, path_state_memo);
 	suite_add_tcase(s, tc);
 	return s;
 }
