@@ -100,8 +100,7 @@ vf_fields_free(struct vf_fields *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++)
-		free(t->f[i].ja);	/* and en, the rest of its array */
+	free(t->strs);		/* every field's labels, every pattern */
 	free(t->f);
 	free(t->heading.w);
 	free(t->closing.w);
@@ -109,7 +108,6 @@ vf_fields_free(struct vf_fields *t)
 	free(t->yes.w);
 	free(t->no.w);
 	for (i = 0; i < t->ns; i++) {
-		free(t->s[i].pat);
 		free(t->s[i].field);
 		free(t->s[i].yes);
 	}
@@ -365,37 +363,55 @@ count_words(const char *s)
 	return n;
 }
 
-/* The labels of both languages, in one array: f->en is its tail. */
+/*
+ * Every array of strings of the table (each field's labels, each
+ * sentence's patterns) in one, grown as it fills: a table of a hundred
+ * fields was a hundred and fifty reallocations at every start. Places in
+ * it are kept as offsets until the table is read, for growing moves it.
+ */
+struct pool {
+	char		**p;
+	size_t		  n, cap;
+};
+
+static void
+pool_add(struct pool *pl, char *s)
+{
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap == 0 ? 1024 : 2 * pl->cap;
+		pl->p = vf_reallocarray(pl->p, pl->cap, sizeof(*pl->p));
+	}
+	pl->p[pl->n++] = s;
+}
+
+/* The labels of both languages, in one run of the pool: en is its tail. */
 static int
-parse_labels(char *ja, char *en, struct vf_field *f, char *err,
-    size_t errlen, const char *file, size_t line)
+parse_labels(char *ja, char *en, struct vf_field *f, struct pool *pl,
+    char *err, size_t errlen, const char *file, size_t line)
 {
 	char *tok, *s;
 	const char *why;
 	size_t i;
 
-	f->ja = vf_reallocarray(NULL, count_words(ja) + count_words(en),
-	    sizeof(*f->ja));
 	for (i = 0; i < 2; i++) {
 		s = i == 0 ? ja : en;
-		if (i == 1)
-			f->en = f->ja + f->nja;
 		while ((tok = cut(&s, '|')) != NULL) {
 			if ((why = label_problem(tok)) != NULL)
 				return problem(err, errlen, file, line, why,
 				    "label", tok);
+			pool_add(pl, tok);
 			if (i == 0)
-				f->ja[f->nja++] = tok;
+				f->nja++;
 			else
-				f->en[f->nen++] = tok;
+				f->nen++;
 		}
 	}
 	return 0;
 }
 
 static int
-parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
-    const char *file, size_t line)
+parse_line(char *s, struct vf_field *f, struct pool *pl, char *err,
+    size_t errlen, const char *file, size_t line)
 {
 	char *col[7], *rest = s, *grp;
 	size_t n = 0;
@@ -444,7 +460,7 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 	f->format = (enum vf_format)v;
 	f->name = col[0];
 	f->group = grp;
-	return parse_labels(col[5], col[6], f, err, errlen, file, line);
+	return parse_labels(col[5], col[6], f, pl, err, errlen, file, line);
 }
 
 /* A name or label, with the field and line it is on. */
@@ -711,27 +727,48 @@ pattern_problem(const char *s)
 	return NULL;
 }
 
+/*
+ * What reading a table keeps beside it: the pool, and per field and
+ * sentence the line it is on and where its strings begin in the pool.
+ * Arrays grow by doubling; each sentence's answers wait for all fields.
+ */
+struct rd {
+	struct pool	  pool;
+	size_t		 *lines, *foff, fcap;
+	size_t		 *slines, *soff, scap;
+	char		**pending;
+};
+
 /* @sentence:ANSWERS:PATTERNS; the answers are resolved once fields are. */
 static int
 parse_sentence(char *answers, char *pats, struct vf_fields *t,
-    char ***pending, char *err, size_t errlen, const char *file,
-    size_t line)
+    struct rd *rd, char *err, size_t errlen, const char *file, size_t line)
 {
 	struct vf_sentence *st;
 	const char *why;
 	char *tok;
 
-	t->s = vf_reallocarray(t->s, t->ns + 1, sizeof(*t->s));
+	if (t->ns == rd->scap) {
+		rd->scap = rd->scap == 0 ? 32 : 2 * rd->scap;
+		t->s = vf_reallocarray(t->s, rd->scap, sizeof(*t->s));
+		rd->pending = vf_reallocarray(rd->pending, rd->scap,
+		    sizeof(*rd->pending));
+		rd->slines = vf_reallocarray(rd->slines, rd->scap,
+		    sizeof(*rd->slines));
+		rd->soff = vf_reallocarray(rd->soff, rd->scap,
+		    sizeof(*rd->soff));
+	}
+	rd->slines[t->ns] = line;
+	rd->pending[t->ns] = answers;
+	rd->soff[t->ns] = rd->pool.n;
 	st = &t->s[t->ns++];
 	memset(st, 0, sizeof(*st));
-	*pending = vf_reallocarray(*pending, t->ns, sizeof(**pending));
-	(*pending)[t->ns - 1] = answers;
-	st->pat = vf_reallocarray(NULL, count_words(pats), sizeof(*st->pat));
 	while ((tok = cut(&pats, '|')) != NULL) {
 		if ((why = pattern_problem(tok)) != NULL)
 			return problem(err, errlen, file, line, why, "pattern",
 			    tok);
-		st->pat[st->npat++] = tok;
+		pool_add(&rd->pool, tok);
+		st->npat++;
 	}
 	return 0;
 }
@@ -776,9 +813,8 @@ resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
 
 /* A line beginning with '@'. */
 static int
-parse_directive(char *line, struct vf_fields *t, char ***pending,
-    size_t **slines, char *err, size_t errlen, const char *file,
-    size_t lineno)
+parse_directive(char *line, struct vf_fields *t, struct rd *rd, char *err,
+    size_t errlen, const char *file, size_t lineno)
 {
 	const struct directive *d = NULL;
 	char *col[4], *rest = line + 1;
@@ -801,9 +837,7 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
 	if (d->off != 0)
 		return parse_words(col[1], (struct vf_words *)(void *)
 		    ((char *)t + d->off), d->star, err, errlen, file, lineno);
-	*slines = vf_reallocarray(*slines, t->ns + 1, sizeof(**slines));
-	(*slines)[t->ns] = lineno;
-	return parse_sentence(col[1], col[2], t, pending, err, errlen, file,
+	return parse_sentence(col[1], col[2], t, rd, err, errlen, file,
 	    lineno);
 }
 
@@ -877,11 +911,13 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
     size_t errlen)
 {
 	struct vf_field f;
-	size_t lineno = 0, *lines = NULL, *slines = NULL, i, cap = 0;
-	char *line, *rest = text, *p, **pending = NULL;
+	struct rd rd;
+	size_t lineno = 0, i;
+	char *line, *rest = text, *p;
 	uint32_t *lh = NULL;
 	int rc = 0;
 
+	memset(&rd, 0, sizeof(rd));
 	while (rc == 0 && (line = cut(&rest, '\n')) != NULL) {
 		lineno++;
 		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
@@ -896,40 +932,52 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 			break;
 		}
 		if (*line == '@') {
-			rc = parse_directive(line, t, &pending, &slines, err,
-			    errlen, file, lineno);
+			rc = parse_directive(line, t, &rd, err, errlen, file,
+			    lineno);
 			continue;
 		}
 		memset(&f, 0, sizeof(f));
-		if ((rc = parse_line(line, &f, err, errlen, file,
-		    lineno)) != 0) {
-			free(f.ja);
+		if (t->n == rd.fcap) {
+			rd.fcap = rd.fcap == 0 ? 128 : 2 * rd.fcap;
+			t->f = vf_reallocarray(t->f, rd.fcap, sizeof(*t->f));
+			rd.lines = vf_reallocarray(rd.lines, rd.fcap,
+			    sizeof(*rd.lines));
+			rd.foff = vf_reallocarray(rd.foff, rd.fcap,
+			    sizeof(*rd.foff));
+		}
+		rd.foff[t->n] = rd.pool.n;
+		if ((rc = parse_line(line, &f, &rd.pool, err, errlen, file,
+		    lineno)) != 0)
 			break;
-		}
-		if (t->n == cap) {
-			cap = cap == 0 ? 64 : 2 * cap;
-			t->f = vf_reallocarray(t->f, cap, sizeof(*t->f));
-			lines = vf_reallocarray(lines, cap, sizeof(*lines));
-		}
-		lines[t->n] = lineno;
+		rd.lines[t->n] = lineno;
 		t->f[t->n++] = f;
 	}
+	/* The pool is whole: its places become pointers. */
+	t->strs = rd.pool.p;
+	for (i = 0; i < t->n; i++) {
+		t->f[i].ja = t->strs + rd.foff[i];
+		t->f[i].en = t->f[i].ja + t->f[i].nja;
+	}
+	for (i = 0; i < t->ns; i++)
+		t->s[i].pat = t->strs + rd.soff[i];
 	if (rc == 0 && t->n == 0)
 		rc = bad(err, errlen, file, lineno, "no fields");
 	/* Sentences may name fields defined after them. */
 	for (i = 0; i < t->ns && rc == 0; i++)
-		rc = resolve_sentence(t, &t->s[i], pending[i], err, errlen,
-		    file, slines[i]);
+		rc = resolve_sentence(t, &t->s[i], rd.pending[i], err, errlen,
+		    file, rd.slines[i]);
 	if (rc == 0)
 		lh = label_hashes(t);
 	if (rc == 0)
-		rc = check_unique(t, lines, lh, err, errlen, file);
+		rc = check_unique(t, rd.lines, lh, err, errlen, file);
 	if (rc == 0)
-		rc = check_words(t, lines, lh, err, errlen, file);
+		rc = check_words(t, rd.lines, lh, err, errlen, file);
 	free(lh);
-	free(pending);
-	free(slines);
-	free(lines);
+	free(rd.pending);
+	free(rd.slines);
+	free(rd.soff);
+	free(rd.lines);
+	free(rd.foff);
 	return rc;
 }
 
