@@ -463,12 +463,6 @@ parse_line(char *s, struct vf_field *f, struct pool *pl, char *err,
 	return parse_labels(col[5], col[6], f, pl, err, errlen, file, line);
 }
 
-/* A name or label, with the field and line it is on. */
-struct entry {
-	const char	*s;
-	size_t		 field;
-};
-
 static int
 fold(int c)
 {
@@ -506,42 +500,83 @@ key_hash(const char *s, int folding)
 }
 
 /*
- * The folded hash of every label, in table order (field by field, its
- * Japanese then English labels): check_unique and check_words both ask.
+ * Every label in table order (field by field, its Japanese then English
+ * labels), with its field and its folded hash: check_unique and
+ * check_words both ask.
  */
-static uint32_t *
-label_hashes(const struct vf_fields *t)
+struct labels {
+	const char	**s;
+	uint32_t	 *h, *field;
+	size_t		  n;
+};
+
+static void
+labels_make(struct labels *L, const struct vf_fields *t)
 {
-	uint32_t *h;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < t->n; i++)
 		n += t->f[i].nja + t->f[i].nen;
-	h = vf_reallocarray(NULL, n, sizeof(*h));
-	for (i = n = 0; i < t->n; i++)
-		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++)
-			h[n++] = key_hash(j < t->f[i].nja ? t->f[i].ja[j] :
-			    t->f[i].en[j - t->f[i].nja], 1);
-	return h;
+	L->s = vf_reallocarray(NULL, n, sizeof(*L->s));
+	L->h = vf_reallocarray(NULL, n, sizeof(*L->h));
+	L->field = vf_reallocarray(NULL, n, sizeof(*L->field));
+	for (i = L->n = 0; i < t->n; i++)
+		/* en is the tail of ja's array. */
+		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++) {
+			L->s[L->n] = t->f[i].ja[j];
+			L->h[L->n] = key_hash(t->f[i].ja[j], 1);
+			L->field[L->n++] = (uint32_t)i;
+		}
+}
+
+static void
+labels_free(struct labels *L)
+{
+	free(L->s);
+	free(L->h);
+	free(L->field);
 }
 
 /*
- * Add s to the open-addressing set: its entry, which holds another
- * field when the string (ASCII case folded when fold) was there before.
+ * An open-addressing set of strings given by number (1..), the slots
+ * holding the number: four bytes a slot where a pointer and a field were
+ * sixteen, for its clearing was a tenth of the checks. Hashes are
+ * compared before strings, so a string is compared only with its equal.
  */
-static const struct entry *
-set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
-    size_t field, int fold)
+struct set {
+	uint32_t	*slot;
+	size_t		 mask;
+};
+
+static void
+set_init(struct set *set, size_t n)
+{
+	size_t nset;
+
+	for (nset = 16; nset < 2 * n; nset *= 2)
+		;
+	set->slot = vf_calloc(nset, sizeof(*set->slot));
+	set->mask = nset - 1;
+}
+
+/*
+ * The slot of s (hash h; ASCII case folded when fold) among the strings
+ * strs[] with hashes hs[]: the one it is in, or the empty one where it
+ * would go.
+ */
+static size_t
+set_slot(const struct set *set, const char *const *strs, const uint32_t *hs,
+    const char *s, uint32_t h, int fold)
 {
 	size_t i;
+	uint32_t k;
 
-	for (i = h & (nset - 1); set[i].s != NULL; i = (i + 1) & (nset - 1))
-		if ((fold ? strcasecmp(set[i].s, s) : strcmp(set[i].s, s)) ==
-		    0)
-			return &set[i];
-	set[i].s = s;
-	set[i].field = field;
-	return &set[i];
+	for (i = h & set->mask; (k = set->slot[i]) != 0;
+	    i = (i + 1) & set->mask)
+		if (hs[k - 1] == h && (fold ? strcasecmp(strs[k - 1], s) :
+		    strcmp(strs[k - 1], s)) == 0)
+			break;
+	return i;
 }
 
 /*
@@ -554,47 +589,50 @@ set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
  */
 static int
 check_unique(const struct vf_fields *t, const size_t *lines,
-    const uint32_t *lh, char *err, size_t errlen, const char *file)
+    const struct labels *L, char *err, size_t errlen, const char *file)
 {
-	const struct entry *e;
-	struct entry *set;
-	size_t nh = 0;
-	const char *l;
-	int *kinds;
-	size_t i, j, nl = 0, nset;
+	struct set set;
+	const char **names;
+	uint32_t *nh, k;
+	unsigned char *kinds;
+	size_t i, j;
 	int rc = 0;
 
-	for (i = 0; i < t->n; i++)
-		nl += t->f[i].nja + t->f[i].nen;
-	if (nl < t->n)
-		nl = t->n;
-	for (nset = 16; nset < 2 * nl; nset *= 2)
-		;
-	set = vf_calloc(nset, sizeof(*set));
-	/* The kinds each label names so far, by the slot it has in set. */
-	kinds = vf_calloc(nset, sizeof(*kinds));
-	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, key_hash(t->f[i].name,
-		    0), i, 0)->field != i)
+	names = vf_reallocarray(NULL, t->n, sizeof(*names));
+	nh = vf_reallocarray(NULL, t->n, sizeof(*nh));
+	set_init(&set, t->n);
+	for (i = 0; i < t->n && rc == 0; i++) {
+		names[i] = t->f[i].name;
+		nh[i] = key_hash(names[i], 0);
+		j = set_slot(&set, names, nh, names[i], nh[i], 0);
+		if (set.slot[j] != 0)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
-	if (rc == 0)
-		memset(set, 0, nset * sizeof(*set));
-	for (i = 0; i < t->n && rc == 0; i++)
-		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
-			l = j < t->f[i].nja ? t->f[i].ja[j] :
-			    t->f[i].en[j - t->f[i].nja];
-			e = set_add(set, nset, l, lh[nh++], i, 1);
-			if (e->field != i &&
-			    (kinds[e - set] & t->f[i].kinds) != 0)
-				rc = bad(err, errlen, file, lines[i],
-				    "label \"%.40s\" names both %s and %s", l,
-				    t->f[e->field].name, t->f[i].name);
-			/* The same label twice in one field is harmless. */
-			kinds[e - set] |= t->f[i].kinds;
-		}
+		set.slot[j] = (uint32_t)i + 1;
+	}
+	free(set.slot);
+	free(names);
+	free(nh);
+	if (rc != 0)
+		return rc;
+	set_init(&set, L->n);
+	/* The kinds each label names so far, by the slot it has in set. */
+	kinds = vf_calloc(set.mask + 1, 1);
+	for (i = 0; i < L->n && rc == 0; i++) {
+		j = set_slot(&set, L->s, L->h, L->s[i], L->h[i], 1);
+		if ((k = set.slot[j]) == 0)
+			set.slot[j] = (uint32_t)i + 1;
+		else if (L->field[k - 1] != L->field[i] &&
+		    (kinds[j] & t->f[L->field[i]].kinds) != 0)
+			rc = bad(err, errlen, file, lines[L->field[i]],
+			    "label \"%.40s\" names both %s and %s", L->s[i],
+			    t->f[L->field[k - 1]].name,
+			    t->f[L->field[i]].name);
+		/* The same label twice in one field is harmless. */
+		kinds[j] |= (unsigned char)t->f[L->field[i]].kinds;
+	}
 	free(kinds);
-	free(set);
+	free(set.slot);
 	return rc;
 }
 
@@ -850,13 +888,13 @@ parse_directive(char *line, struct vf_fields *t, struct rd *rd, char *err,
  */
 static int
 check_words(const struct vf_fields *t, const size_t *lines,
-    const uint32_t *lh, char *err, size_t errlen, const char *file)
+    const struct labels *L, char *err, size_t errlen, const char *file)
 {
 	const struct vf_field *f;
-	struct entry *set;
-	size_t nh = 0;
+	struct set set;
 	const char *l, *m;
-	size_t i, j, k, ll, ml, nset;
+	uint32_t *hh;
+	size_t i, k, ll, ml;
 	int rc = 0;
 
 	/*
@@ -864,45 +902,42 @@ check_words(const struct vf_fields *t, const size_t *lines,
 	 * strcasecmp was 20,000 calls, an eighth of vf-parse's instructions
 	 * on a small mail (doc/BENCH.md), at every start.
 	 */
-	/* Room for the headings and every label (each is added once). */
-	for (i = 0, k = t->heading.n; i < t->n; i++)
-		k += t->f[i].nja + t->f[i].nen;
-	for (nset = 16; nset < 2 * k; nset *= 2)
-		;
-	set = vf_reallocarray(NULL, nset, sizeof(*set));
-	memset(set, 0, nset * sizeof(*set));
-	for (k = 0; k < t->heading.n; k++)
-		(void)set_add(set, nset, t->heading.w[k],
-		    key_hash(t->heading.w[k], 1), k, 1);
-	for (i = 0; rc == 0 && i < t->n; i++) {
-		f = &t->f[i];
-		for (j = 0; rc == 0 && j < f->nja + f->nen; j++) {
-			l = j < f->nja ? f->ja[j] : f->en[j - f->nja];
-			ll = strlen(l);
-			if (set_add(set, nset, l, lh[nh++], SIZE_MAX, 1)->field !=
-			    SIZE_MAX) {
-				rc = bad(err, errlen, file, lines[i],
-				    "label \"%.40s\" of %s is also a heading",
-				    l, f->name);
+	hh = vf_reallocarray(NULL, t->heading.n + 1, sizeof(*hh));
+	set_init(&set, t->heading.n);
+	for (k = 0; k < t->heading.n; k++) {
+		hh[k] = key_hash(t->heading.w[k], 1);
+		i = set_slot(&set, (const char *const *)t->heading.w, hh,
+		    t->heading.w[k], hh[k], 1);
+		if (set.slot[i] == 0)
+			set.slot[i] = (uint32_t)k + 1;
+	}
+	for (i = 0; rc == 0 && i < L->n; i++) {
+		l = L->s[i];
+		f = &t->f[L->field[i]];
+		if (set.slot[set_slot(&set, (const char *const *)t->heading.w,
+		    hh, l, L->h[i], 1)] != 0) {
+			rc = bad(err, errlen, file, lines[L->field[i]],
+			    "label \"%.40s\" of %s is also a heading", l,
+			    f->name);
+			break;
+		}
+		ll = strlen(l);
+		for (k = 0; k < t->marker.n; k++) {
+			m = t->marker.w[k];
+			/* Most differ in the first byte: no call. */
+			if (fold(l[0]) != fold(m[0]))
+				continue;
+			ml = strlen(m);
+			if (ml < ll && strncasecmp(l, m, ml) == 0) {
+				rc = bad(err, errlen, file, lines[L->field[i]],
+				    "label \"%.40s\" of %s begins with the "
+				    "marker \"%s\"", l, f->name, m);
 				break;
-			}
-			for (k = 0; k < t->marker.n; k++) {
-				m = t->marker.w[k];
-				/* Most differ in the first byte: no call. */
-				if (fold(l[0]) != fold(m[0]))
-					continue;
-				ml = strlen(m);
-				if (ml < ll && strncasecmp(l, m, ml) == 0) {
-					rc = bad(err, errlen, file, lines[i],
-					    "label \"%.40s\" of %s begins "
-					    "with the marker \"%s\"", l,
-					    f->name, m);
-					break;
-				}
 			}
 		}
 	}
-	free(set);
+	free(set.slot);
+	free(hh);
 	return rc;
 }
 
@@ -914,7 +949,7 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 	struct rd rd;
 	size_t lineno = 0, i;
 	char *line, *rest = text, *p;
-	uint32_t *lh = NULL;
+	struct labels L = { 0 };
 	int rc = 0;
 
 	memset(&rd, 0, sizeof(rd));
@@ -967,12 +1002,12 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 		rc = resolve_sentence(t, &t->s[i], rd.pending[i], err, errlen,
 		    file, rd.slines[i]);
 	if (rc == 0)
-		lh = label_hashes(t);
+		labels_make(&L, t);
 	if (rc == 0)
-		rc = check_unique(t, rd.lines, lh, err, errlen, file);
+		rc = check_unique(t, rd.lines, &L, err, errlen, file);
 	if (rc == 0)
-		rc = check_words(t, rd.lines, lh, err, errlen, file);
-	free(lh);
+		rc = check_words(t, rd.lines, &L, err, errlen, file);
+	labels_free(&L);
 	free(rd.pending);
 	free(rd.slines);
 	free(rd.soff);
