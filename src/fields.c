@@ -195,11 +195,14 @@ parse_kinds(char *s)
 
 	if (strcmp(s, "-") == 0)
 		return 0;
+	/* Spelt exactly as kind_names (vf_kind_parse ignores case). */
 	while ((tok = cut(&s, ',')) != NULL) {
-		if ((k = vf_kind_parse(tok)) == 0 || strcmp(tok,
-		    vf_kind_name(k)) != 0)
+		for (k = 0; k < 3 && (tok[0] != kind_names[k][0] ||
+		    strcmp(tok, kind_names[k]) != 0); k++)
+			;
+		if (k == 3)
 			return -1;
-		mask |= k;
+		mask |= 1 << k;
 	}
 	return mask;
 }
@@ -272,8 +275,10 @@ utf8_char(const unsigned char *p, size_t n, unsigned *cpp)
 static const char *
 text_problem(const char *s, size_t n, size_t max)
 {
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	const unsigned char *p = (const unsigned char *)s, *end;
 	const char *first = NULL;
+	uint64_t w;
 	unsigned cp;
 	size_t k;
 
@@ -283,7 +288,19 @@ text_problem(const char *s, size_t n, size_t max)
 		return "%s too long";
 	for (end = p + n; p < end;) {
 		if (*p < 0x80) {
-			/* A run of printable ASCII, then maybe a control. */
+			/*
+			 * A run of printable ASCII, eight bytes at a time
+			 * while none is high, below 0x20 or DEL (byte-wise
+			 * arithmetic: no byte carries into the next, for all
+			 * are below 0x80), then maybe a control.
+			 */
+			while (end - p >= 8) {
+				memcpy(&w, p, 8);
+				if (((w | (w - ones * 0x20) |
+				    ((w ^ ones * 0x7f) - ones)) & high) != 0)
+					break;
+				p += 8;
+			}
 			while (p < end && *p >= 0x20 && *p < 0x7f)
 				p++;
 			if (p < end && *p < 0x80) {
@@ -947,7 +964,7 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 {
 	struct vf_field f;
 	struct rd rd;
-	size_t lineno = 0, i;
+	size_t lineno = 0, i, len;
 	char *line, *rest = text, *p;
 	struct labels L = { 0 };
 	int rc = 0;
@@ -955,8 +972,15 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 	memset(&rd, 0, sizeof(rd));
 	while (rc == 0 && (line = cut(&rest, '\n')) != NULL) {
 		lineno++;
-		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
-			*p = '\0';
+		/*
+		 * A CR that is the line's first and last byte goes: found
+		 * from the line's end (cut knows it), not by a search of
+		 * every line.
+		 */
+		len = rest != NULL ? (size_t)(rest - 1 - line) : strlen(line);
+		if (len > 0 && line[len - 1] == '\r' &&
+		    memchr(line, '\r', len - 1) == NULL)
+			line[len - 1] = '\0';
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
 		if (*p == '\0' || *p == '#')

@@ -523,32 +523,70 @@ byte_has(const uint8_t *set, int c)
 	return set[(unsigned char)c / 8] & (1 << ((unsigned char)c % 8));
 }
 
+/*
+ * Would normalise change more than ASCII case in these n bytes at s? Only
+ * full-width ASCII (EF BC, EF BD) and the ideographic space (E3 80 80)
+ * fold, and the table's labels and patterns hold neither (fields.c
+ * refuses them): for them normalising is lowercasing, done in the pass
+ * that copies and hashes them. Yes for any bytes that could begin those
+ * (continuation bytes unchecked), and the caller normalises as the text
+ * is.
+ */
+static inline int
+folds(const unsigned char *u, size_t i, size_t n)
+{
+	if (i + 2 >= n)
+		return i + 1 < n && (u[i] == 0xef || u[i] == 0xe3);
+	if (u[i] == 0xef)
+		return (u[i + 1] == 0xbc && u[i + 2] >= 0x81) ||
+		    (u[i + 1] == 0xbd && u[i + 2] <= 0x9e);
+	return u[i] == 0xe3 && u[i + 1] == 0x80 && u[i + 2] == 0x80;
+}
+
 static void
 index_add(struct index *ix, const char *label, size_t field)
 {
+	const unsigned char *u = (const unsigned char *)label;
 	struct label *l;
 	size_t i, n, used, m, b;
 	uint32_t h;
-	unsigned hi;
+	unsigned hi, c;
 	char *s;
 
 	n = strlen(label);
 	s = ix->mem + ix->used;
-	if ((n = normalise(label, n, s, n, &used, 1)) == 0)
-		return;
 	/*
-	 * One pass: the hash of each prefix, the first PFX_DEPTH of them
-	 * into the filter, the last the label's. (A label seen before sets
-	 * the bits it set then.)
+	 * One pass: the label lowercased into s, the hash of each prefix,
+	 * the first PFX_DEPTH of them into the filter, the last the
+	 * label's. (A label seen before sets the bits it set then.)
 	 */
 	for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-		hi |= (unsigned char)s[i];
+		if (((c = u[i]) == 0xe3 || c == 0xef) && folds(u, i, n))
+			break;
+		c = (unsigned)lower((int)c);
+		s[i] = (char)c;
+		h = (h ^ c) * FNV_PRIME;
+		hi |= c;
 		if (i < PFX_DEPTH) {
 			b = pfx_bit(h);
 			ix->pfx[b / 8] |= 1 << (b % 8);
 		}
 	}
+	if (i < n) {
+		/* Text to fold (not from a checked table): as the text is. */
+		if ((n = normalise(label, n, s, n, &used, 1)) == 0)
+			return;
+		for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
+			h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+			hi |= (unsigned char)s[i];
+			if (i < PFX_DEPTH) {
+				b = pfx_bit(h);
+				ix->pfx[b / 8] |= 1 << (b % 8);
+			}
+		}
+	} else if (n == 0)
+		return;
+	s[n] = '\0';
 	if (lookup(ix, h, s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
 		return;
@@ -706,10 +744,25 @@ key_add(struct stmt *m, const char *s, size_t n)
 static void
 lit_build(struct arena *ar, struct atom *a, const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	char *t, *ws;
 	size_t len, i, j;
 
-	t = norm_dup(ar, s, n, &len);
+	/* Lowercased and white space dropped in one pass, if that is all. */
+	t = arena_alloc(ar, n + 1);
+	for (i = j = 0; i < n; i++) {
+		if ((u[i] == 0xe3 || u[i] == 0xef) && folds(u, i, n))
+			break;
+		if (!isws(u[i]))
+			t[j++] = (char)lower(u[i]);
+	}
+	if (i == n) {
+		t[j] = '\0';
+		a->alt[a->n] = t;
+		a->len[a->n++] = j;
+		return;
+	}
+	len = normalise(s, n, t, n, &i, 1);
 	/* Most literals hold no white space: no pass over them. */
 	if ((ws = strpbrk(t, " \t")) == NULL)
 		j = len;
