@@ -314,17 +314,24 @@ text_problem(const char *s, size_t n, size_t max)
 		 * Three bytes led by E1..EC, EE or EF, as Japanese is: never
 		 * too long a form, never a surrogate, so no decoding.
 		 */
-		if (*p >= 0xe1 && *p <= 0xef && *p != 0xed && end - p >= 3 &&
-		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-			if (first == NULL && *p == 0xe3 && p[1] == 0x80 &&
-			    p[2] == 0x80)
-				first = "ideographic space in %s";
-			else if (first == NULL && *p == 0xef &&
-			    ((p[1] == 0xbc && p[2] >= 0x81) ||
-			    (p[1] == 0xbd && p[2] <= 0x9e)))
-				first = "full-width ASCII in %s (write it as "
-				    "ASCII)";
-			p += 3;
+		/* (Both continuation bytes: their OR, less 0x80, below 0x40.) */
+		if (end - p >= 3 && *p >= 0xe1 && *p <= 0xef && *p != 0xed &&
+		    ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40) {
+			/* A run of them at once: Japanese text is. */
+			do {
+				if (*p == 0xe3) {
+					if (p[1] == 0x80 && p[2] == 0x80 &&
+					    first == NULL)
+						first = "ideographic space in "
+						    "%s";
+				} else if (*p == 0xef && first == NULL &&
+				    ((p[1] == 0xbc && p[2] >= 0x81) ||
+				    (p[1] == 0xbd && p[2] <= 0x9e)))
+					first = "full-width ASCII in %s (write "
+					    "it as ASCII)";
+				p += 3;
+			} while (end - p >= 3 && *p >= 0xe1 && *p <= 0xef &&
+			    *p != 0xed && ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40);
 			continue;
 		}
 		if ((k = utf8_char(p, (size_t)(end - p), &cp)) == 0)
