@@ -494,32 +494,45 @@ fold(int c)
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
+/* Eight bytes, 0x20 into those from 'A' to 'Z' (no other). */
+static uint64_t
+fold8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t t = w & ~high;
+
+	return w | ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) &
+	    ~w & high) >> 2;
+}
+
 /*
- * FNV-1a over eight bytes at a time, ASCII case-folded when folding is
- * set (labels match so): every label is hashed at every start, and a
- * byte at a time that was a tenth of loading the table.
+ * A hash of s, ASCII case-folded when folding is set (labels match so),
+ * for the checks' sets: equal strings must hash alike, and a collision
+ * costs one string compare. So not every byte is hashed: the length and
+ * the first and last eight bytes (all of a shorter one) say enough of a
+ * label or a name, for every label is hashed at every start.
  */
 static uint32_t
 key_hash(const char *s, int folding)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t h = 14695981039346656037ULL, w, t;
-	size_t n = strlen(s), k, i;
+	uint64_t a = 0, z, h;
+	size_t n = strlen(s), i;
 
-	for (; n > 0; s += k, n -= k) {
-		if ((k = n < 8 ? n : 8) == 8)
-			memcpy(&w, s, 8);
-		else
-			for (w = 0, i = 0; i < k; i++)
-				w |= (uint64_t)(unsigned char)s[i] << 8 * i;
-		if (folding) {
-			/* 0x20 into the bytes from 'A' to 'Z', no other. */
-			t = w & ~high;
-			w |= ((t + ones * (0x80 - 'A')) &
-			    ~(t + ones * (0x7f - 'Z')) & ~w & high) >> 2;
-		}
-		h = (h ^ w) * 1099511628211ULL;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else {
+		for (i = 0; i < n; i++)
+			a |= (uint64_t)(unsigned char)s[i] << 8 * i;
+		z = 0;
 	}
+	if (folding) {
+		a = fold8(a);
+		z = fold8(z);
+	}
+	h = (14695981039346656037ULL ^ a) * 1099511628211ULL;
+	h = (h ^ z ^ n) * 1099511628211ULL;
+	h ^= h >> 29;
 	return (uint32_t)(h ^ h >> 32);
 }
 
