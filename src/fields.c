@@ -100,8 +100,7 @@ vf_fields_free(struct vf_fields *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++)
-		free(t->f[i].ja);	/* and en, the rest of its array */
+	free(t->strs);		/* every field's labels, every pattern */
 	free(t->f);
 	free(t->heading.w);
 	free(t->closing.w);
@@ -109,7 +108,6 @@ vf_fields_free(struct vf_fields *t)
 	free(t->yes.w);
 	free(t->no.w);
 	for (i = 0; i < t->ns; i++) {
-		free(t->s[i].pat);
 		free(t->s[i].field);
 		free(t->s[i].yes);
 	}
@@ -197,11 +195,14 @@ parse_kinds(char *s)
 
 	if (strcmp(s, "-") == 0)
 		return 0;
+	/* Spelt exactly as kind_names (vf_kind_parse ignores case). */
 	while ((tok = cut(&s, ',')) != NULL) {
-		if ((k = vf_kind_parse(tok)) == 0 || strcmp(tok,
-		    vf_kind_name(k)) != 0)
+		for (k = 0; k < 3 && (tok[0] != kind_names[k][0] ||
+		    strcmp(tok, kind_names[k]) != 0); k++)
+			;
+		if (k == 3)
 			return -1;
-		mask |= k;
+		mask |= 1 << k;
 	}
 	return mask;
 }
@@ -274,8 +275,10 @@ utf8_char(const unsigned char *p, size_t n, unsigned *cpp)
 static const char *
 text_problem(const char *s, size_t n, size_t max)
 {
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	const unsigned char *p = (const unsigned char *)s, *end;
 	const char *first = NULL;
+	uint64_t w;
 	unsigned cp;
 	size_t k;
 
@@ -285,7 +288,19 @@ text_problem(const char *s, size_t n, size_t max)
 		return "%s too long";
 	for (end = p + n; p < end;) {
 		if (*p < 0x80) {
-			/* A run of printable ASCII, then maybe a control. */
+			/*
+			 * A run of printable ASCII, eight bytes at a time
+			 * while none is high, below 0x20 or DEL (byte-wise
+			 * arithmetic: no byte carries into the next, for all
+			 * are below 0x80), then maybe a control.
+			 */
+			while (end - p >= 8) {
+				memcpy(&w, p, 8);
+				if (((w | (w - ones * 0x20) |
+				    ((w ^ ones * 0x7f) - ones)) & high) != 0)
+					break;
+				p += 8;
+			}
 			while (p < end && *p >= 0x20 && *p < 0x7f)
 				p++;
 			if (p < end && *p < 0x80) {
@@ -299,17 +314,24 @@ text_problem(const char *s, size_t n, size_t max)
 		 * Three bytes led by E1..EC, EE or EF, as Japanese is: never
 		 * too long a form, never a surrogate, so no decoding.
 		 */
-		if (*p >= 0xe1 && *p <= 0xef && *p != 0xed && end - p >= 3 &&
-		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-			if (first == NULL && *p == 0xe3 && p[1] == 0x80 &&
-			    p[2] == 0x80)
-				first = "ideographic space in %s";
-			else if (first == NULL && *p == 0xef &&
-			    ((p[1] == 0xbc && p[2] >= 0x81) ||
-			    (p[1] == 0xbd && p[2] <= 0x9e)))
-				first = "full-width ASCII in %s (write it as "
-				    "ASCII)";
-			p += 3;
+		/* (Both continuation bytes: their OR, less 0x80, below 0x40.) */
+		if (end - p >= 3 && *p >= 0xe1 && *p <= 0xef && *p != 0xed &&
+		    ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40) {
+			/* A run of them at once: Japanese text is. */
+			do {
+				if (*p == 0xe3) {
+					if (p[1] == 0x80 && p[2] == 0x80 &&
+					    first == NULL)
+						first = "ideographic space in "
+						    "%s";
+				} else if (*p == 0xef && first == NULL &&
+				    ((p[1] == 0xbc && p[2] >= 0x81) ||
+				    (p[1] == 0xbd && p[2] <= 0x9e)))
+					first = "full-width ASCII in %s (write "
+					    "it as ASCII)";
+				p += 3;
+			} while (end - p >= 3 && *p >= 0xe1 && *p <= 0xef &&
+			    *p != 0xed && ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40);
 			continue;
 		}
 		if ((k = utf8_char(p, (size_t)(end - p), &cp)) == 0)
@@ -365,37 +387,55 @@ count_words(const char *s)
 	return n;
 }
 
-/* The labels of both languages, in one array: f->en is its tail. */
+/*
+ * Every array of strings of the table (each field's labels, each
+ * sentence's patterns) in one, grown as it fills: a table of a hundred
+ * fields was a hundred and fifty reallocations at every start. Places in
+ * it are kept as offsets until the table is read, for growing moves it.
+ */
+struct pool {
+	char		**p;
+	size_t		  n, cap;
+};
+
+static void
+pool_add(struct pool *pl, char *s)
+{
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap == 0 ? 1024 : 2 * pl->cap;
+		pl->p = vf_reallocarray(pl->p, pl->cap, sizeof(*pl->p));
+	}
+	pl->p[pl->n++] = s;
+}
+
+/* The labels of both languages, in one run of the pool: en is its tail. */
 static int
-parse_labels(char *ja, char *en, struct vf_field *f, char *err,
-    size_t errlen, const char *file, size_t line)
+parse_labels(char *ja, char *en, struct vf_field *f, struct pool *pl,
+    char *err, size_t errlen, const char *file, size_t line)
 {
 	char *tok, *s;
 	const char *why;
 	size_t i;
 
-	f->ja = vf_reallocarray(NULL, count_words(ja) + count_words(en),
-	    sizeof(*f->ja));
 	for (i = 0; i < 2; i++) {
 		s = i == 0 ? ja : en;
-		if (i == 1)
-			f->en = f->ja + f->nja;
 		while ((tok = cut(&s, '|')) != NULL) {
 			if ((why = label_problem(tok)) != NULL)
 				return problem(err, errlen, file, line, why,
 				    "label", tok);
+			pool_add(pl, tok);
 			if (i == 0)
-				f->ja[f->nja++] = tok;
+				f->nja++;
 			else
-				f->en[f->nen++] = tok;
+				f->nen++;
 		}
 	}
 	return 0;
 }
 
 static int
-parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
-    const char *file, size_t line)
+parse_line(char *s, struct vf_field *f, struct pool *pl, char *err,
+    size_t errlen, const char *file, size_t line)
 {
 	char *col[7], *rest = s, *grp;
 	size_t n = 0;
@@ -444,14 +484,8 @@ parse_line(char *s, struct vf_field *f, char *err, size_t errlen,
 	f->format = (enum vf_format)v;
 	f->name = col[0];
 	f->group = grp;
-	return parse_labels(col[5], col[6], f, err, errlen, file, line);
+	return parse_labels(col[5], col[6], f, pl, err, errlen, file, line);
 }
-
-/* A name or label, with the field and line it is on. */
-struct entry {
-	const char	*s;
-	size_t		 field;
-};
 
 static int
 fold(int c)
@@ -460,72 +494,126 @@ fold(int c)
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
+/* Eight bytes, 0x20 into those from 'A' to 'Z' (no other). */
+static uint64_t
+fold8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t t = w & ~high;
+
+	return w | ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) &
+	    ~w & high) >> 2;
+}
+
 /*
- * FNV-1a over eight bytes at a time, ASCII case-folded when folding is
- * set (labels match so): every label is hashed at every start, and a
- * byte at a time that was a tenth of loading the table.
+ * A hash of s, ASCII case-folded when folding is set (labels match so),
+ * for the checks' sets: equal strings must hash alike, and a collision
+ * costs one string compare. So not every byte is hashed: the length and
+ * the first and last eight bytes (all of a shorter one) say enough of a
+ * label or a name, for every label is hashed at every start.
  */
 static uint32_t
 key_hash(const char *s, int folding)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t h = 14695981039346656037ULL, w, t;
-	size_t n = strlen(s), k, i;
+	uint64_t a = 0, z, h;
+	size_t n = strlen(s), i;
 
-	for (; n > 0; s += k, n -= k) {
-		if ((k = n < 8 ? n : 8) == 8)
-			memcpy(&w, s, 8);
-		else
-			for (w = 0, i = 0; i < k; i++)
-				w |= (uint64_t)(unsigned char)s[i] << 8 * i;
-		if (folding) {
-			/* 0x20 into the bytes from 'A' to 'Z', no other. */
-			t = w & ~high;
-			w |= ((t + ones * (0x80 - 'A')) &
-			    ~(t + ones * (0x7f - 'Z')) & ~w & high) >> 2;
-		}
-		h = (h ^ w) * 1099511628211ULL;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else {
+		for (i = 0; i < n; i++)
+			a |= (uint64_t)(unsigned char)s[i] << 8 * i;
+		z = 0;
 	}
+	if (folding) {
+		a = fold8(a);
+		z = fold8(z);
+	}
+	h = (14695981039346656037ULL ^ a) * 1099511628211ULL;
+	h = (h ^ z ^ n) * 1099511628211ULL;
+	h ^= h >> 29;
 	return (uint32_t)(h ^ h >> 32);
 }
 
 /*
- * The folded hash of every label, in table order (field by field, its
- * Japanese then English labels): check_unique and check_words both ask.
+ * Every label in table order (field by field, its Japanese then English
+ * labels), with its field and its folded hash: check_unique and
+ * check_words both ask.
  */
-static uint32_t *
-label_hashes(const struct vf_fields *t)
+struct labels {
+	const char	**s;
+	uint32_t	 *h, *field;
+	size_t		  n;
+};
+
+static void
+labels_make(struct labels *L, const struct vf_fields *t)
 {
-	uint32_t *h;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < t->n; i++)
 		n += t->f[i].nja + t->f[i].nen;
-	h = vf_reallocarray(NULL, n, sizeof(*h));
-	for (i = n = 0; i < t->n; i++)
-		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++)
-			h[n++] = key_hash(j < t->f[i].nja ? t->f[i].ja[j] :
-			    t->f[i].en[j - t->f[i].nja], 1);
-	return h;
+	L->s = vf_reallocarray(NULL, n, sizeof(*L->s));
+	L->h = vf_reallocarray(NULL, n, sizeof(*L->h));
+	L->field = vf_reallocarray(NULL, n, sizeof(*L->field));
+	for (i = L->n = 0; i < t->n; i++)
+		/* en is the tail of ja's array. */
+		for (j = 0; j < t->f[i].nja + t->f[i].nen; j++) {
+			L->s[L->n] = t->f[i].ja[j];
+			L->h[L->n] = key_hash(t->f[i].ja[j], 1);
+			L->field[L->n++] = (uint32_t)i;
+		}
+}
+
+static void
+labels_free(struct labels *L)
+{
+	free(L->s);
+	free(L->h);
+	free(L->field);
 }
 
 /*
- * Add s to the open-addressing set: its entry, which holds another
- * field when the string (ASCII case folded when fold) was there before.
+ * An open-addressing set of strings given by number (1..), the slots
+ * holding the number: four bytes a slot where a pointer and a field were
+ * sixteen, for its clearing was a tenth of the checks. Hashes are
+ * compared before strings, so a string is compared only with its equal.
  */
-static const struct entry *
-set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
-    size_t field, int fold)
+struct set {
+	uint32_t	*slot;
+	size_t		 mask;
+};
+
+static void
+set_init(struct set *set, size_t n)
+{
+	size_t nset;
+
+	for (nset = 16; nset < 2 * n; nset *= 2)
+		;
+	set->slot = vf_calloc(nset, sizeof(*set->slot));
+	set->mask = nset - 1;
+}
+
+/*
+ * The slot of s (hash h; ASCII case folded when fold) among the strings
+ * strs[] with hashes hs[]: the one it is in, or the empty one where it
+ * would go.
+ */
+static size_t
+set_slot(const struct set *set, const char *const *strs, const uint32_t *hs,
+    const char *s, uint32_t h, int fold)
 {
 	size_t i;
+	uint32_t k;
 
-	for (i = h & (nset - 1); set[i].s != NULL; i = (i + 1) & (nset - 1))
-		if ((fold ? strcasecmp(set[i].s, s) : strcmp(set[i].s, s)) ==
-		    0)
-			return &set[i];
-	set[i].s = s;
-	set[i].field = field;
-	return &set[i];
+	for (i = h & set->mask; (k = set->slot[i]) != 0;
+	    i = (i + 1) & set->mask)
+		if (hs[k - 1] == h && (fold ? strcasecmp(strs[k - 1], s) :
+		    strcmp(strs[k - 1], s)) == 0)
+			break;
+	return i;
 }
 
 /*
@@ -538,47 +626,50 @@ set_add(struct entry *set, size_t nset, const char *s, uint32_t h,
  */
 static int
 check_unique(const struct vf_fields *t, const size_t *lines,
-    const uint32_t *lh, char *err, size_t errlen, const char *file)
+    const struct labels *L, char *err, size_t errlen, const char *file)
 {
-	const struct entry *e;
-	struct entry *set;
-	size_t nh = 0;
-	const char *l;
-	int *kinds;
-	size_t i, j, nl = 0, nset;
+	struct set set;
+	const char **names;
+	uint32_t *nh, k;
+	unsigned char *kinds;
+	size_t i, j;
 	int rc = 0;
 
-	for (i = 0; i < t->n; i++)
-		nl += t->f[i].nja + t->f[i].nen;
-	if (nl < t->n)
-		nl = t->n;
-	for (nset = 16; nset < 2 * nl; nset *= 2)
-		;
-	set = vf_calloc(nset, sizeof(*set));
-	/* The kinds each label names so far, by the slot it has in set. */
-	kinds = vf_calloc(nset, sizeof(*kinds));
-	for (i = 0; i < t->n && rc == 0; i++)
-		if (set_add(set, nset, t->f[i].name, key_hash(t->f[i].name,
-		    0), i, 0)->field != i)
+	names = vf_reallocarray(NULL, t->n, sizeof(*names));
+	nh = vf_reallocarray(NULL, t->n, sizeof(*nh));
+	set_init(&set, t->n);
+	for (i = 0; i < t->n && rc == 0; i++) {
+		names[i] = t->f[i].name;
+		nh[i] = key_hash(names[i], 0);
+		j = set_slot(&set, names, nh, names[i], nh[i], 0);
+		if (set.slot[j] != 0)
 			rc = bad(err, errlen, file, lines[i],
 			    "duplicate field name \"%s\"", t->f[i].name);
-	if (rc == 0)
-		memset(set, 0, nset * sizeof(*set));
-	for (i = 0; i < t->n && rc == 0; i++)
-		for (j = 0; j < t->f[i].nja + t->f[i].nen && rc == 0; j++) {
-			l = j < t->f[i].nja ? t->f[i].ja[j] :
-			    t->f[i].en[j - t->f[i].nja];
-			e = set_add(set, nset, l, lh[nh++], i, 1);
-			if (e->field != i &&
-			    (kinds[e - set] & t->f[i].kinds) != 0)
-				rc = bad(err, errlen, file, lines[i],
-				    "label \"%.40s\" names both %s and %s", l,
-				    t->f[e->field].name, t->f[i].name);
-			/* The same label twice in one field is harmless. */
-			kinds[e - set] |= t->f[i].kinds;
-		}
+		set.slot[j] = (uint32_t)i + 1;
+	}
+	free(set.slot);
+	free(names);
+	free(nh);
+	if (rc != 0)
+		return rc;
+	set_init(&set, L->n);
+	/* The kinds each label names so far, by the slot it has in set. */
+	kinds = vf_calloc(set.mask + 1, 1);
+	for (i = 0; i < L->n && rc == 0; i++) {
+		j = set_slot(&set, L->s, L->h, L->s[i], L->h[i], 1);
+		if ((k = set.slot[j]) == 0)
+			set.slot[j] = (uint32_t)i + 1;
+		else if (L->field[k - 1] != L->field[i] &&
+		    (kinds[j] & t->f[L->field[i]].kinds) != 0)
+			rc = bad(err, errlen, file, lines[L->field[i]],
+			    "label \"%.40s\" names both %s and %s", L->s[i],
+			    t->f[L->field[k - 1]].name,
+			    t->f[L->field[i]].name);
+		/* The same label twice in one field is harmless. */
+		kinds[j] |= (unsigned char)t->f[L->field[i]].kinds;
+	}
 	free(kinds);
-	free(set);
+	free(set.slot);
 	return rc;
 }
 
@@ -711,27 +802,48 @@ pattern_problem(const char *s)
 	return NULL;
 }
 
+/*
+ * What reading a table keeps beside it: the pool, and per field and
+ * sentence the line it is on and where its strings begin in the pool.
+ * Arrays grow by doubling; each sentence's answers wait for all fields.
+ */
+struct rd {
+	struct pool	  pool;
+	size_t		 *lines, *foff, fcap;
+	size_t		 *slines, *soff, scap;
+	char		**pending;
+};
+
 /* @sentence:ANSWERS:PATTERNS; the answers are resolved once fields are. */
 static int
 parse_sentence(char *answers, char *pats, struct vf_fields *t,
-    char ***pending, char *err, size_t errlen, const char *file,
-    size_t line)
+    struct rd *rd, char *err, size_t errlen, const char *file, size_t line)
 {
 	struct vf_sentence *st;
 	const char *why;
 	char *tok;
 
-	t->s = vf_reallocarray(t->s, t->ns + 1, sizeof(*t->s));
+	if (t->ns == rd->scap) {
+		rd->scap = rd->scap == 0 ? 32 : 2 * rd->scap;
+		t->s = vf_reallocarray(t->s, rd->scap, sizeof(*t->s));
+		rd->pending = vf_reallocarray(rd->pending, rd->scap,
+		    sizeof(*rd->pending));
+		rd->slines = vf_reallocarray(rd->slines, rd->scap,
+		    sizeof(*rd->slines));
+		rd->soff = vf_reallocarray(rd->soff, rd->scap,
+		    sizeof(*rd->soff));
+	}
+	rd->slines[t->ns] = line;
+	rd->pending[t->ns] = answers;
+	rd->soff[t->ns] = rd->pool.n;
 	st = &t->s[t->ns++];
 	memset(st, 0, sizeof(*st));
-	*pending = vf_reallocarray(*pending, t->ns, sizeof(**pending));
-	(*pending)[t->ns - 1] = answers;
-	st->pat = vf_reallocarray(NULL, count_words(pats), sizeof(*st->pat));
 	while ((tok = cut(&pats, '|')) != NULL) {
 		if ((why = pattern_problem(tok)) != NULL)
 			return problem(err, errlen, file, line, why, "pattern",
 			    tok);
-		st->pat[st->npat++] = tok;
+		pool_add(&rd->pool, tok);
+		st->npat++;
 	}
 	return 0;
 }
@@ -776,9 +888,8 @@ resolve_sentence(struct vf_fields *t, struct vf_sentence *st, char *s,
 
 /* A line beginning with '@'. */
 static int
-parse_directive(char *line, struct vf_fields *t, char ***pending,
-    size_t **slines, char *err, size_t errlen, const char *file,
-    size_t lineno)
+parse_directive(char *line, struct vf_fields *t, struct rd *rd, char *err,
+    size_t errlen, const char *file, size_t lineno)
 {
 	const struct directive *d = NULL;
 	char *col[4], *rest = line + 1;
@@ -801,9 +912,7 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
 	if (d->off != 0)
 		return parse_words(col[1], (struct vf_words *)(void *)
 		    ((char *)t + d->off), d->star, err, errlen, file, lineno);
-	*slines = vf_reallocarray(*slines, t->ns + 1, sizeof(**slines));
-	(*slines)[t->ns] = lineno;
-	return parse_sentence(col[1], col[2], t, pending, err, errlen, file,
+	return parse_sentence(col[1], col[2], t, rd, err, errlen, file,
 	    lineno);
 }
 
@@ -816,13 +925,13 @@ parse_directive(char *line, struct vf_fields *t, char ***pending,
  */
 static int
 check_words(const struct vf_fields *t, const size_t *lines,
-    const uint32_t *lh, char *err, size_t errlen, const char *file)
+    const struct labels *L, char *err, size_t errlen, const char *file)
 {
 	const struct vf_field *f;
-	struct entry *set;
-	size_t nh = 0;
+	struct set set;
 	const char *l, *m;
-	size_t i, j, k, ll, ml, nset;
+	uint32_t *hh;
+	size_t i, k, ll, ml;
 	int rc = 0;
 
 	/*
@@ -830,45 +939,42 @@ check_words(const struct vf_fields *t, const size_t *lines,
 	 * strcasecmp was 20,000 calls, an eighth of vf-parse's instructions
 	 * on a small mail (doc/BENCH.md), at every start.
 	 */
-	/* Room for the headings and every label (each is added once). */
-	for (i = 0, k = t->heading.n; i < t->n; i++)
-		k += t->f[i].nja + t->f[i].nen;
-	for (nset = 16; nset < 2 * k; nset *= 2)
-		;
-	set = vf_reallocarray(NULL, nset, sizeof(*set));
-	memset(set, 0, nset * sizeof(*set));
-	for (k = 0; k < t->heading.n; k++)
-		(void)set_add(set, nset, t->heading.w[k],
-		    key_hash(t->heading.w[k], 1), k, 1);
-	for (i = 0; rc == 0 && i < t->n; i++) {
-		f = &t->f[i];
-		for (j = 0; rc == 0 && j < f->nja + f->nen; j++) {
-			l = j < f->nja ? f->ja[j] : f->en[j - f->nja];
-			ll = strlen(l);
-			if (set_add(set, nset, l, lh[nh++], SIZE_MAX, 1)->field !=
-			    SIZE_MAX) {
-				rc = bad(err, errlen, file, lines[i],
-				    "label \"%.40s\" of %s is also a heading",
-				    l, f->name);
+	hh = vf_reallocarray(NULL, t->heading.n + 1, sizeof(*hh));
+	set_init(&set, t->heading.n);
+	for (k = 0; k < t->heading.n; k++) {
+		hh[k] = key_hash(t->heading.w[k], 1);
+		i = set_slot(&set, (const char *const *)t->heading.w, hh,
+		    t->heading.w[k], hh[k], 1);
+		if (set.slot[i] == 0)
+			set.slot[i] = (uint32_t)k + 1;
+	}
+	for (i = 0; rc == 0 && i < L->n; i++) {
+		l = L->s[i];
+		f = &t->f[L->field[i]];
+		if (set.slot[set_slot(&set, (const char *const *)t->heading.w,
+		    hh, l, L->h[i], 1)] != 0) {
+			rc = bad(err, errlen, file, lines[L->field[i]],
+			    "label \"%.40s\" of %s is also a heading", l,
+			    f->name);
+			break;
+		}
+		ll = strlen(l);
+		for (k = 0; k < t->marker.n; k++) {
+			m = t->marker.w[k];
+			/* Most differ in the first byte: no call. */
+			if (fold(l[0]) != fold(m[0]))
+				continue;
+			ml = strlen(m);
+			if (ml < ll && strncasecmp(l, m, ml) == 0) {
+				rc = bad(err, errlen, file, lines[L->field[i]],
+				    "label \"%.40s\" of %s begins with the "
+				    "marker \"%s\"", l, f->name, m);
 				break;
-			}
-			for (k = 0; k < t->marker.n; k++) {
-				m = t->marker.w[k];
-				/* Most differ in the first byte: no call. */
-				if (fold(l[0]) != fold(m[0]))
-					continue;
-				ml = strlen(m);
-				if (ml < ll && strncasecmp(l, m, ml) == 0) {
-					rc = bad(err, errlen, file, lines[i],
-					    "label \"%.40s\" of %s begins "
-					    "with the marker \"%s\"", l,
-					    f->name, m);
-					break;
-				}
 			}
 		}
 	}
-	free(set);
+	free(set.slot);
+	free(hh);
 	return rc;
 }
 
@@ -877,15 +983,24 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
     size_t errlen)
 {
 	struct vf_field f;
-	size_t lineno = 0, *lines = NULL, *slines = NULL, i, cap = 0;
-	char *line, *rest = text, *p, **pending = NULL;
-	uint32_t *lh = NULL;
+	struct rd rd;
+	size_t lineno = 0, i, len;
+	char *line, *rest = text, *p;
+	struct labels L = { 0 };
 	int rc = 0;
 
+	memset(&rd, 0, sizeof(rd));
 	while (rc == 0 && (line = cut(&rest, '\n')) != NULL) {
 		lineno++;
-		if ((p = strchr(line, '\r')) != NULL && p[1] == '\0')
-			*p = '\0';
+		/*
+		 * A CR that is the line's first and last byte goes: found
+		 * from the line's end (cut knows it), not by a search of
+		 * every line.
+		 */
+		len = rest != NULL ? (size_t)(rest - 1 - line) : strlen(line);
+		if (len > 0 && line[len - 1] == '\r' &&
+		    memchr(line, '\r', len - 1) == NULL)
+			line[len - 1] = '\0';
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
 		if (*p == '\0' || *p == '#')
@@ -896,40 +1011,52 @@ parse_table(struct vf_fields *t, char *text, const char *file, char *err,
 			break;
 		}
 		if (*line == '@') {
-			rc = parse_directive(line, t, &pending, &slines, err,
-			    errlen, file, lineno);
+			rc = parse_directive(line, t, &rd, err, errlen, file,
+			    lineno);
 			continue;
 		}
 		memset(&f, 0, sizeof(f));
-		if ((rc = parse_line(line, &f, err, errlen, file,
-		    lineno)) != 0) {
-			free(f.ja);
+		if (t->n == rd.fcap) {
+			rd.fcap = rd.fcap == 0 ? 128 : 2 * rd.fcap;
+			t->f = vf_reallocarray(t->f, rd.fcap, sizeof(*t->f));
+			rd.lines = vf_reallocarray(rd.lines, rd.fcap,
+			    sizeof(*rd.lines));
+			rd.foff = vf_reallocarray(rd.foff, rd.fcap,
+			    sizeof(*rd.foff));
+		}
+		rd.foff[t->n] = rd.pool.n;
+		if ((rc = parse_line(line, &f, &rd.pool, err, errlen, file,
+		    lineno)) != 0)
 			break;
-		}
-		if (t->n == cap) {
-			cap = cap == 0 ? 64 : 2 * cap;
-			t->f = vf_reallocarray(t->f, cap, sizeof(*t->f));
-			lines = vf_reallocarray(lines, cap, sizeof(*lines));
-		}
-		lines[t->n] = lineno;
+		rd.lines[t->n] = lineno;
 		t->f[t->n++] = f;
 	}
+	/* The pool is whole: its places become pointers. */
+	t->strs = rd.pool.p;
+	for (i = 0; i < t->n; i++) {
+		t->f[i].ja = t->strs + rd.foff[i];
+		t->f[i].en = t->f[i].ja + t->f[i].nja;
+	}
+	for (i = 0; i < t->ns; i++)
+		t->s[i].pat = t->strs + rd.soff[i];
 	if (rc == 0 && t->n == 0)
 		rc = bad(err, errlen, file, lineno, "no fields");
 	/* Sentences may name fields defined after them. */
 	for (i = 0; i < t->ns && rc == 0; i++)
-		rc = resolve_sentence(t, &t->s[i], pending[i], err, errlen,
-		    file, slines[i]);
+		rc = resolve_sentence(t, &t->s[i], rd.pending[i], err, errlen,
+		    file, rd.slines[i]);
 	if (rc == 0)
-		lh = label_hashes(t);
+		labels_make(&L, t);
 	if (rc == 0)
-		rc = check_unique(t, lines, lh, err, errlen, file);
+		rc = check_unique(t, rd.lines, &L, err, errlen, file);
 	if (rc == 0)
-		rc = check_words(t, lines, lh, err, errlen, file);
-	free(lh);
-	free(pending);
-	free(slines);
-	free(lines);
+		rc = check_words(t, rd.lines, &L, err, errlen, file);
+	labels_free(&L);
+	free(rd.pending);
+	free(rd.slines);
+	free(rd.soff);
+	free(rd.lines);
+	free(rd.foff);
 	return rc;
 }
 

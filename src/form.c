@@ -523,32 +523,54 @@ byte_has(const uint8_t *set, int c)
 	return set[(unsigned char)c / 8] & (1 << ((unsigned char)c % 8));
 }
 
+/*
+ * A table vf_fields_load made (it has a cache) is checked: its labels and
+ * patterns hold no full-width ASCII and no ideographic space (fields.c
+ * refuses them), the only text normalise changes but for ASCII case. For
+ * them normalising is lowercasing, done in the pass that copies (and
+ * hashes) them: "plain". Any other table is normalised as the text is.
+ */
 static void
-index_add(struct index *ix, const char *label, size_t field)
+index_add(struct index *ix, const char *label, size_t field, int plain)
 {
+	const unsigned char *u = (const unsigned char *)label;
 	struct label *l;
 	size_t i, n, used, m, b;
 	uint32_t h;
-	unsigned hi;
+	unsigned hi, c;
 	char *s;
 
 	n = strlen(label);
 	s = ix->mem + ix->used;
-	if ((n = normalise(label, n, s, n, &used, 1)) == 0)
-		return;
 	/*
-	 * One pass: the hash of each prefix, the first PFX_DEPTH of them
-	 * into the filter, the last the label's. (A label seen before sets
-	 * the bits it set then.)
+	 * One pass: the label lowercased into s, the hash of each prefix,
+	 * the first PFX_DEPTH of them into the filter, the last the
+	 * label's. (A label seen before sets the bits it set then.)
 	 */
-	for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-		hi |= (unsigned char)s[i];
+	for (h = FNV_OFFSET, hi = 0, i = 0; plain && i < n; i++) {
+		c = (unsigned)lower(u[i]);
+		s[i] = (char)c;
+		h = (h ^ c) * FNV_PRIME;
+		hi |= c;
 		if (i < PFX_DEPTH) {
 			b = pfx_bit(h);
 			ix->pfx[b / 8] |= 1 << (b % 8);
 		}
 	}
+	if (!plain) {
+		if ((n = normalise(label, n, s, n, &used, 1)) == 0)
+			return;
+		for (h = FNV_OFFSET, hi = 0, i = 0; i < n; i++) {
+			h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+			hi |= (unsigned char)s[i];
+			if (i < PFX_DEPTH) {
+				b = pfx_bit(h);
+				ix->pfx[b / 8] |= 1 << (b % 8);
+			}
+		}
+	} else if (n == 0)
+		return;
+	s[n] = '\0';
 	if (lookup(ix, h, s, n) != NULL)
 		/* The same label in both languages ("URL", "E-mail"). */
 		return;
@@ -590,6 +612,7 @@ index_build(struct index *ix, const struct vf_fields *t, int kind,
     struct shared *sh)
 {
 	size_t i, j, total = 0, bytes = 0;
+	int plain = t->cache != NULL;
 
 	memset(ix, 0, sizeof(*ix));
 	if ((ix->own = sh == NULL))
@@ -615,9 +638,9 @@ index_build(struct index *ix, const struct vf_fields *t, int kind,
 			continue;
 		ix->fmt = t->f[i].format;
 		for (j = 0; j < t->f[i].nja; j++)
-			index_add(ix, t->f[i].ja[j], i);
+			index_add(ix, t->f[i].ja[j], i, plain);
 		for (j = 0; j < t->f[i].nen; j++)
-			index_add(ix, t->f[i].en[j], i);
+			index_add(ix, t->f[i].en[j], i, plain);
 	}
 	index_words(ix, t, kind);
 }
@@ -699,17 +722,62 @@ key_add(struct stmt *m, const char *s, size_t n)
 	}
 }
 
+/* Has the word a byte equal to c (c below 0x80, the word's too)? */
+static int
+has_byte(uint64_t w, int c)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	w ^= ones * (unsigned char)c;
+	return ((w - ones) & ~w & ones * 0x80) != 0;
+}
+
 /*
  * A literal of a pattern, normalised, without white space, as the next
- * of a's alternatives (there is room for it).
+ * of a's alternatives (there is room for it). In a checked table (plain)
+ * normalising is lowercasing (index_add): done with the copy, eight bytes
+ * at a time where they are all Japanese (copied) or all ASCII without
+ * white space (lowercased).
  */
 static void
-lit_build(struct arena *ar, struct atom *a, const char *s, size_t n)
+lit_build(struct arena *ar, struct atom *a, const char *s, size_t n,
+    int plain)
 {
+	const uint64_t high = 0x8080808080808080ULL;
+	const unsigned char *u = (const unsigned char *)s;
 	char *t, *ws;
 	size_t len, i, j;
+	uint64_t w, lw;
 
-	t = norm_dup(ar, s, n, &len);
+	t = arena_alloc(ar, n + 1);
+	for (i = j = 0; plain && i < n;) {
+		if (n - i >= 8) {
+			memcpy(&w, u + i, 8);
+			if ((w & high) == high) {
+				memcpy(t + j, &w, 8);
+				i += 8;
+				j += 8;
+				continue;
+			}
+			if ((lw = ascii8(u + i, 1)) != 0 && !has_byte(w, ' ') &&
+			    !has_byte(w, '\t')) {
+				memcpy(t + j, &lw, 8);
+				i += 8;
+				j += 8;
+				continue;
+			}
+		}
+		if (!isws(u[i]))
+			t[j++] = (char)lower(u[i]);
+		i++;
+	}
+	if (plain) {
+		t[j] = '\0';
+		a->alt[a->n] = t;
+		a->len[a->n++] = j;
+		return;
+	}
+	len = normalise(s, n, t, n, &i, 1);
 	/* Most literals hold no white space: no pass over them. */
 	if ((ws = strpbrk(t, " \t")) == NULL)
 		j = len;
@@ -756,7 +824,8 @@ run_bit(const char *p)
 
 /* A run of a pattern (the text between two '*') as atoms. */
 static void
-run_build(struct arena *ar, struct run *r, const char *s, size_t n)
+run_build(struct arena *ar, struct run *r, const char *s, size_t n,
+    int plain)
 {
 	const char *q = s, *close, *e;
 	struct atom *a;
@@ -771,7 +840,7 @@ run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 			for (k = 0; q + k < s + n && q[k] != '{'; k++)
 				;
 			atom_init(ar, a, 1);
-			lit_build(ar, a, q, k);
+			lit_build(ar, a, q, k, plain);
 			q += k;
 			continue;
 		}
@@ -781,7 +850,7 @@ run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 		for (q++; q <= close; q = e + 1) {
 			if ((e = memchr(q, ',', (size_t)(close - q))) == NULL)
 				e = close;
-			lit_build(ar, a, q, (size_t)(e - q));
+			lit_build(ar, a, q, (size_t)(e - q), plain);
 		}
 		q = close + (close < s + n);
 	}
@@ -804,7 +873,8 @@ run_build(struct arena *ar, struct run *r, const char *s, size_t n)
 }
 
 static void
-pat_build(struct arena *ar, struct pat *p, const char *s, size_t sentence)
+pat_build(struct arena *ar, struct pat *p, const char *s, size_t sentence,
+    int plain)
 {
 	const char *q, *star;
 	size_t n;
@@ -819,7 +889,7 @@ pat_build(struct arena *ar, struct pat *p, const char *s, size_t sentence)
 		if ((n = (size_t)(star - q)) == 0)
 			continue;
 		memset(&p->run[p->nrun], 0, sizeof(*p->run));
-		run_build(ar, &p->run[p->nrun++], q, n);
+		run_build(ar, &p->run[p->nrun++], q, n, plain);
 	}
 }
 
@@ -916,7 +986,8 @@ index_words(struct index *ix, const struct vf_fields *t, int kind)
 		for (j = 0; j < se->npat; j++) {
 			p = &sh->pat[sh->first[i] + j];
 			if (!sh->built[i])
-				pat_build(&sh->arena, p, se->pat[j], i);
+				pat_build(&sh->arena, p, se->pat[j], i,
+				    t->cache != NULL);
 			pat_lead(ix, p);
 			ix->pat[ix->npat++] = p;
 		}

@@ -426,6 +426,8 @@ struct vf_fields {
 	size_t			 ns;
 	/* The form parser's indexes of it, built on first use (form.c). */
 	struct vf_form_cache	*cache;
+	/* The labels' and patterns' arrays above, in one allocation. */
+	char			**strs;
 	/* The table's text, which every string above points into. */
 	char			*text;
 };

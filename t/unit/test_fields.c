@@ -436,6 +436,30 @@ static const struct {
 	    "fields:1: label is not UTF-8" },
 	{ "a.b:reporter:web:-:line:氏名\t:Name\n",
 	    "fields:1: control character in label" },
+	/*
+	 * What text_problem finds inside a run it takes at once: eight ASCII
+	 * bytes, or a run of three-byte characters.
+	 */
+	{ "a.b:reporter:web:-:line:氏名:Long label\x7f text\n",
+	    "fields:1: control character in label" },
+	{ "a.b:reporter:web:-:line:氏名:Long label and\ttext\n",
+	    "fields:1: control character in label" },
+	{ "a.b:reporter:web:-:line:届出者の氏名Ｎ:Name\n",
+	    "fields:1: full-width ASCII in label" },
+	{ "a.b:reporter:web:-:line:届出者の\xe3\x80\x80氏名:Name\n",
+	    "fields:1: ideographic space in label" },
+	{ "a.b:reporter:web:-:line:届出者の氏名\xe6\xb0:Name\n",
+	    "fields:1: label is not UTF-8" },
+	{ "a.b:reporter:web:-:line:届出者の氏名\xf0\x9f\x98:Name\n",
+	    "fields:1: label is not UTF-8" },
+	/* Not UTF-8 is said before a wrong character that comes first. */
+	{ "a.b:reporter:web:-:line:届出者のＮ氏名\xff:Name\n",
+	    "fields:1: label is not UTF-8" },
+	/* A CR is taken off a line only if it is the line's only one. */
+	{ "a.b:reporter:web:-:line:氏名:Name\rX\r\n",
+	    "fields:1: control character in label: \"Name\rX\r\"" },
+	{ "a.b:reporter:web:-:line:氏名:Name\r\r\n",
+	    "fields:1: control character in label: \"Name\r\r\"" },
 	{ GOOD "\n" GOOD, "fields:3: duplicate field name \"reporter.name\"" },
 	{ GOOD "x.y:reporter:web:-:line:お名前:NAME\n",
 	    "fields:2: label \"NAME\" names both reporter.name and x.y" },

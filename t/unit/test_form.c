@@ -1405,6 +1405,96 @@ END_TEST
 
 /* ---- kinds sharing labels -------------------------------------------------- */
 
+/*
+ * A table vf_fields_load made is checked, and its index is built without
+ * normalising (lowercased as it is copied); any other table (here the
+ * same one without its cache) is normalised as the text is. Both must
+ * read every example, and labels written in any case, alike.
+ */
+START_TEST(checked_table_plain)
+{
+	static const char *const ex[] = {
+		"examples/careless-en.txt", "examples/careless-ja.txt",
+		"examples/software-en.txt",
+		"examples/software-ja.txt", "examples/web-en.txt",
+		"examples/web-ipa-ja.txt", "examples/web-ja.txt",
+	};
+	static const char mixed[] =
+	    "NAME: Taro Yamada\nE-MAIL ADDRESS: taro@example.jp\n"
+	    "product NAME: ExampleWiki\nＶｅｒｓｉｏｎ: 2.3\n"
+	    "I AGREE TO MY DETAILS BEING PASSED TO THE VENDOR.\n";
+	struct vf_fields u;
+	struct vf_form a, b;
+	char *text;
+	size_t i, j, len;
+
+	u = T;
+	u.cache = NULL;
+	for (i = 0; i <= sizeof(ex) / sizeof(ex[0]); i++) {
+		if (i < sizeof(ex) / sizeof(ex[0]))
+			text = slurp(ex[i], &len);
+		else {
+			text = strdup(mixed);
+			len = strlen(text);
+		}
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		(void)vf_form_parse(&a, &T, text, len);
+		(void)vf_form_parse(&b, &u, text, len);
+		ck_assert_int_eq(a.kind, b.kind);
+		ck_assert_uint_eq(a.n, b.n);
+		ck_assert_msg(a.n > 2, "text %zu: %zu fields", i, a.n);
+		for (j = 0; j < a.n; j++) {
+			ck_assert_str_eq(a.v[j].name, b.v[j].name);
+			ck_assert_str_eq(a.v[j].value, b.v[j].value);
+		}
+		vf_form_free(&a);
+		vf_form_free(&b);
+		free(text);
+	}
+}
+END_TEST
+
+/* Capitals in a table's labels and patterns match the text's any case. */
+START_TEST(checked_table_capitals)
+{
+	static const char table[] =
+	    "a.name:reporter:software:-:line:氏名:Full NAME\n"
+	    "c.v:reporter:software:-:yesno:可否:Consent\n"
+	    "@sentence:c.v=yes:I Agree {To,With} The TERMS|同意します\n";
+	static const char text[] = "full name: Taro\ni agree with the Terms.\n";
+	char dir[] = "/tmp/vf-form.XXXXXX", path[PATH_MAX], err[256];
+	struct vf_fields t, u;
+	struct vf_form f;
+	const struct vf_kv *v;
+	FILE *fp;
+	int k;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/fields", dir),
+	    (int)sizeof(path));
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_int_ge(fputs(table, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(vf_fields_load(&t, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	u = t;
+	u.cache = NULL;
+	for (k = 0; k < 2; k++) {
+		memset(&f, 0, sizeof(f));
+		f.kind = VF_KIND_SOFTWARE;
+		(void)vf_form_parse(&f, k == 0 ? &t : &u, text, strlen(text));
+		ck_assert_ptr_nonnull(v = vf_kv_find(f.v, f.n, "a.name"));
+		ck_assert_str_eq(v->value, "Taro");
+		ck_assert_ptr_nonnull(v = vf_kv_find(f.v, f.n, "c.v"));
+		ck_assert_str_eq(v->value, "yes");
+		vf_form_free(&f);
+	}
+	vf_fields_free(&t);
+}
+END_TEST
+
 START_TEST(kind_shared_labels)
 {
 	struct vf_form f;
@@ -1599,6 +1689,8 @@ form_suite(void)
 	tcase_add_test(tc, value_signature);
 	tcase_add_test(tc, value_paragraph_sentence);
 	tcase_add_test(tc, kind_shared_labels);
+	tcase_add_test(tc, checked_table_plain);
+	tcase_add_test(tc, checked_table_capitals);
 	tcase_add_test(tc, hostile_big);
 	tcase_add_test(tc, hostile_long_character);
 	tcase_add_test(tc, hostile_random);
