@@ -1251,6 +1251,7 @@ bg_join(struct bg *b)
 struct late {
 	struct bg	 b;	/* the move, the log, the unlock */
 	struct bg	 d;	/* the outbox */
+	int		 held;	/* b not started yet (n->hold) */
 	struct job	 j;
 };
 
@@ -1635,7 +1636,8 @@ vf_notice_flush(struct vf_notify *n)
 	if (l == NULL)
 		return 0;
 	n->filing = NULL;
-	rc = bg_join(&l->b);
+	/* Held: no case follows, or it is this one again: here, in line. */
+	rc = l->held ? file_late(&l->j) : bg_join(&l->b);
 	publish(&l->j);
 	if (rc == 0 && n->made)
 		n->print(n);
@@ -1660,6 +1662,11 @@ vf_notice(struct vf_notify *n, const char *what)
 	struct job *j;
 	int rc, f, frc = 0, began = 0;
 
+	/* A case follows the one held: its filing goes on beside this. */
+	if ((l = n->filing) != NULL && l->held) {
+		l->held = 0;
+		bg_start(&l->b, file_late, &l->j);
+	}
 	l = vf_calloc(1, sizeof(*l));
 	j = &l->j;
 	if ((rc = begin(j, n, what, 1)) == NOTICE_AGAIN) {
@@ -1680,7 +1687,10 @@ vf_notice(struct vf_notify *n, const char *what)
 		 */
 		j->dbg = &l->d;
 		bg_start(&l->d, deliver, j);
-		bg_start(&l->b, file_late, j);
+		if (n->hold)
+			l->held = 1;
+		else
+			bg_start(&l->b, file_late, j);
 		n->filing = l;
 		return frc;
 	}

@@ -1302,6 +1302,14 @@ struct vf_notify {
 	 */
 	void			(*print)(const struct vf_notify *);
 	void			*filing;	/* vf_notice's, or NULL */
+	/*
+	 * Set with print where the next case is never waited for (named
+	 * as arguments, or listed in a regular file): a notice's move, log
+	 * and unlock then start with the next vf_notice, or
+	 * vf_notice_flush does them in line: after the run's last gpg, one
+	 * thread's start fewer.
+	 */
+	int			 hold;
 };
 
 /* The notice kinds, NULL-ended, and whether a name is one. */
