@@ -170,6 +170,10 @@ struct job {
 	char				 idbuf[VF_IDLEN];
 	int				 lk;		/* the case's lock */
 	char				 outpath[4096];	/* the mail made */
+	/* The outbox's tmp file, made while gpg runs (file_ahead); -1. */
+	int				 tmpfd;
+	char				 tmpname[4096];
+	struct bg			*dbg;	/* the outbox's thread */
 	int				 made;
 	int				 late;	/* make may leave the filing */
 	/* gpg started before the text is made (begin); NULL once used. */
@@ -1014,8 +1018,10 @@ deliver(struct job *j)
 
 	if (vf_outbox_name(j->msgid, name, sizeof(name)) == -1)
 		return EX_SOFTWARE;
-	if ((rc = vf_deliver(j->n->root, "outbox", name, j->mail.p,
-	    j->mail.len, j->outpath, sizeof(j->outpath))) != 0)
+	rc = vf_deliver_tmp(j->n->root, "outbox", name, j->mail.p,
+	    j->mail.len, j->outpath, sizeof(j->outpath), j->tmpfd, j->tmpname);
+	j->tmpfd = -1;		/* closed, linked or taken away */
+	if (rc != 0)
 		return rc;
 	j->made = 1;
 	return 0;
@@ -1170,6 +1176,12 @@ job_free(struct job *j)
 {
 	size_t i;
 
+	/* Made ahead for a mail that was not delivered: nothing left. */
+	if (j->tmpfd != -1) {
+		(void)close(j->tmpfd);
+		(void)unlinkat(j->n->root->fd, j->tmpname, 0);
+		j->tmpfd = -1;
+	}
 	/* Started, and its text never came: killed and reaped here. */
 	vf_gpg_cancel(j->early);
 	j->early = NULL;
@@ -1237,7 +1249,9 @@ bg_join(struct bg *b)
  * thread while the next notice of the same run begins (vf_notice).
  */
 struct late {
-	struct bg	 b;
+	struct bg	 b;	/* the move, the log, the unlock */
+	struct bg	 d;	/* the outbox */
+	int		 held;	/* b not started yet (n->hold) */
 	struct job	 j;
 };
 
@@ -1286,16 +1300,48 @@ snap_free(struct snap *s)
 	s->hdr = NULL;
 }
 
-/* Steps 3 and 4 together: neither needs the other. */
-static int
-deliver_and_move(struct job *j)
+/*
+ * What the filing after gpg needs that gpg's output does not decide,
+ * done beside gpg, in the record's thread once the record is written:
+ * the outbox's and the move's folders checked (vf_state_make then does
+ * nothing more for them), the outbox's tmp file made (an inode's
+ * creation, the dearest call of the delivery). Quiet: what fails here
+ * is done again, and said, by the filing itself. An empty file in
+ * outbox/tmp is nothing sent, and a notice that is not delivered takes
+ * it away (job_free); one a crash leaves, vf-expire removes.
+ */
+static void
+file_ahead(struct job *j)
 {
-	struct bg b;
+	struct vf_root *root = j->n->root;
+
+	if (j->tmpfd == -1 && vf_folder_ready(root, "outbox"))
+		j->tmpfd = vf_tmp_open(root, "outbox", j->tmpname,
+		    sizeof(j->tmpname));
+	if (j->kd->to != NULL && j->state != NULL &&
+	    strcmp(j->state, j->kd->from) == 0)
+		(void)vf_folder_ready(root, j->kd->to);
+}
+
+/* Step 2 beside gpg, then what the filing can do before gpg ends. */
+static int
+record_ahead(struct job *j)
+{
+	int rc;
+
+	if ((rc = record(j)) == 0)
+		file_ahead(j);
+	return rc;
+}
+
+/* Step 4 while the outbox's thread b does step 3, then the log. */
+static int
+move_and_log(struct job *j, struct bg *b)
+{
 	int drc, mrc;
 
-	bg_start(&b, deliver, j);
 	mrc = move_on(j);
-	drc = bg_join(&b);
+	drc = bg_join(b);
 	/*
 	 * The log is never rewritten, and vf-expire deletes the reporter's
 	 * key with the rest of the reporter's details: the reporter's
@@ -1309,6 +1355,16 @@ deliver_and_move(struct job *j)
 		    strcmp(j->role, "reporter") == 0 ? "the reporter's key" :
 		    j->used);
 	return drc != 0 ? drc : mrc;
+}
+
+/* Steps 3 and 4 together: neither needs the other. */
+static int
+deliver_and_move(struct job *j)
+{
+	struct bg b;
+
+	bg_start(&b, deliver, j);
+	return move_and_log(j, &b);
 }
 
 /*
@@ -1336,7 +1392,7 @@ make(struct job *j)
 		(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
 		j->used_src = j->cand[0].src;
 		snap_take(&sn, &j->c);
-		bg_start(&b, record, j);
+		bg_start(&b, record_ahead, j);
 		grc = encrypt(j, &ent, &pgp, 0, 1);
 		rrc = bg_join(&b);
 		if (rrc != 0) {
@@ -1438,6 +1494,7 @@ begin(struct job *j, struct vf_notify *n, const char *what, int early)
 	memset(j, 0, sizeof(*j));
 	j->n = n;
 	j->lk = -1;
+	j->tmpfd = -1;
 	if ((j->kd = kind_find(n->kind)) == NULL) {
 		warnx("%s: no such notice kind", n->kind);
 		return EX_USAGE;
@@ -1563,11 +1620,11 @@ publish(struct job *j)
 	}
 }
 
-/* In the filing thread: steps 3 and 4, the log, the unlock. */
+/* In the filing thread: step 4 beside step 3's, the log, the unlock. */
 static int
 file_late(struct job *j)
 {
-	return end(j, deliver_and_move(j), 1);
+	return end(j, move_and_log(j, j->dbg), 1);
 }
 
 int
@@ -1579,7 +1636,8 @@ vf_notice_flush(struct vf_notify *n)
 	if (l == NULL)
 		return 0;
 	n->filing = NULL;
-	rc = bg_join(&l->b);
+	/* Held: no case follows, or it is this one again: here, in line. */
+	rc = l->held ? file_late(&l->j) : bg_join(&l->b);
 	publish(&l->j);
 	if (rc == 0 && n->made)
 		n->print(n);
@@ -1604,6 +1662,11 @@ vf_notice(struct vf_notify *n, const char *what)
 	struct job *j;
 	int rc, f, frc = 0, began = 0;
 
+	/* A case follows the one held: its filing goes on beside this. */
+	if ((l = n->filing) != NULL && l->held) {
+		l->held = 0;
+		bg_start(&l->b, file_late, &l->j);
+	}
 	l = vf_calloc(1, sizeof(*l));
 	j = &l->j;
 	if ((rc = begin(j, n, what, 1)) == NOTICE_AGAIN) {
@@ -1618,7 +1681,16 @@ vf_notice(struct vf_notify *n, const char *what)
 	if ((f = vf_notice_flush(n)) > frc)
 		frc = f;
 	if (rc == FILE_LATE) {
-		bg_start(&l->b, file_late, j);
+		/*
+		 * Both threads started here, the outbox's first: one
+		 * thread's start after gpg, not two in a row.
+		 */
+		j->dbg = &l->d;
+		bg_start(&l->d, deliver, j);
+		if (n->hold)
+			l->held = 1;
+		else
+			bg_start(&l->b, file_late, j);
 		n->filing = l;
 		return frc;
 	}
@@ -1696,7 +1768,7 @@ job_work(struct job *j)
 	(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
 	j->used_src = j->cand[0].src;
 	snap_take(&sn, &j->c);
-	bg_start(&b, record, j);
+	bg_start(&b, record_ahead, j);
 	grc = encrypt(j, j->bent, j->bpgp, 0, 1);
 	rrc = bg_join(&b);
 	if (rrc != 0 || grc == 0) {

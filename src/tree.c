@@ -173,6 +173,7 @@ vf_root_open(struct vf_root *root, const char *path, int create)
 
 	root->path = NULL;
 	root->fd = -1;
+	root->ready = 0;
 	if (path == NULL || path[0] == '\0')
 		path = getenv("VF_ROOT");
 	if (path == NULL || path[0] == '\0') {
@@ -271,6 +272,50 @@ make_dir(const struct vf_root *root, const char *rel, int *made)
 	return 0;
 }
 
+/* A folder's bit in root->ready: the outbox 1, a state 2 << its index. */
+static unsigned
+folder_bit(const char *state)
+{
+	int i;
+
+	if (state != NULL && strcmp(state, "outbox") == 0)
+		return 1;
+	if ((i = vf_state_index(state)) == -1 || i > 30)
+		return 0;
+	return 2u << i;
+}
+
+/*
+ * What vf_state_make checks, quietly and making nothing: vf-notify asks
+ * it while gpg runs, for the outbox and the state a notice moves the
+ * case to, so that after gpg vf_state_make is spared its eight calls.
+ * Only a tool that asks this gets the shortcut (vf-parse never does).
+ */
+int
+vf_folder_ready(struct vf_root *root, const char *state)
+{
+	char rel[64];
+	struct stat st;
+	unsigned bit = folder_bit(state);
+	size_t i;
+
+	if (bit == 0)
+		return 0;
+	if (__atomic_load_n(&root->ready, __ATOMIC_ACQUIRE) & bit)
+		return 1;
+	if (fstatat(root->fd, state, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISDIR(st.st_mode))
+		return 0;
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		if (snprintf(rel, sizeof(rel), "%s/%s", state, subdirs[i]) >=
+		    (int)sizeof(rel) || fstatat(root->fd, rel, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISDIR(st.st_mode))
+			return 0;
+	}
+	__atomic_fetch_or(&root->ready, bit, __ATOMIC_RELEASE);
+	return 1;
+}
+
 int
 vf_state_make(struct vf_root *root, const char *state)
 {
@@ -283,6 +328,9 @@ vf_state_make(struct vf_root *root, const char *state)
 		errno = EINVAL;
 		return EX_SOFTWARE;
 	}
+	if (__atomic_load_n(&root->ready, __ATOMIC_ACQUIRE) &
+	    folder_bit(state))
+		return 0;
 	if ((rc = make_dir(root, state, &made)) != 0)
 		return rc;
 	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
@@ -381,22 +429,45 @@ writev_all(int fd, const struct iovec *iov, size_t n)
 	}
 }
 
-/* Create, fill and fsync a new file in state/tmp; its name in tmp. */
+/* A new file in state/tmp, its name in tmp; -1 and errno. */
 static int
-write_tmp(const struct vf_root *root, const char *state,
-    const struct iovec *iov, size_t niov, char *tmp, size_t tmpsize)
+open_tmp(const struct vf_root *root, const char *state, char *tmp,
+    size_t tmpsize)
 {
-	int fd, tries, rc, e;
+	int fd, tries;
 
 	for (tries = 0;; tries++) {
 		tmp_name(tmp, tmpsize, state);
 		fd = vf_openat(root->fd, tmp, O_WRONLY | O_CREAT | O_EXCL,
 		    0600);
 		if (fd != -1)
-			break;
+			return fd;
 		if (errno != EEXIST || tries >= 10)
-			return fail(root, tmp);
+			return -1;
 	}
+}
+
+int
+vf_tmp_open(struct vf_root *root, const char *state, char *tmp,
+    size_t tmpsize)
+{
+	if (!folder_valid(state))
+		return -1;
+	return open_tmp(root, state, tmp, tmpsize);
+}
+
+/*
+ * Create (fd -1) or take (fd, made by open_tmp), fill and fsync a new
+ * file in state/tmp; its name in tmp.
+ */
+static int
+write_tmp(const struct vf_root *root, const char *state,
+    const struct iovec *iov, size_t niov, char *tmp, size_t tmpsize, int fd)
+{
+	int rc, e;
+
+	if (fd == -1 && (fd = open_tmp(root, state, tmp, tmpsize)) == -1)
+		return fail(root, tmp);
 	if (writev_all(fd, iov, niov) == -1 || fsync(fd) == -1) {
 		e = errno;
 		rc = fail(root, tmp);
@@ -431,16 +502,48 @@ vf_deliver(struct vf_root *root, const char *state, const char *name,
 	return vf_deliverv(root, state, name, &iov, 1, path, pathsize);
 }
 
+static int deliver_fd(struct vf_root *, const char *, const char *,
+    const struct iovec *, size_t, char *, size_t, int, const char *);
+
 int
 vf_deliverv(struct vf_root *root, const char *state, const char *name,
     const struct iovec *iov, size_t niov, char *path, size_t pathsize)
+{
+	return deliver_fd(root, state, name, iov, niov, path, pathsize, -1,
+	    NULL);
+}
+
+int
+vf_deliver_tmp(struct vf_root *root, const char *state, const char *name,
+    const void *data, size_t len, char *path, size_t pathsize, int fd,
+    const char *tmpname)
+{
+	struct iovec iov;
+
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	return deliver_fd(root, state, name, &iov, 1, path, pathsize, fd,
+	    tmpname);
+}
+
+/* fd -1: the tmp file made here; else the one tmpname names, closed. */
+static int
+deliver_fd(struct vf_root *root, const char *state, const char *name,
+    const struct iovec *iov, size_t niov, char *path, size_t pathsize,
+    int fd, const char *tmpname)
 {
 	char tmp[PATH_MAX], dst[PATH_MAX], id[VF_IDLEN];
 	int rc, e;
 
 	if (pathsize > 0)
 		path[0] = '\0';
+	if (fd != -1 && strlcpy(tmp, tmpname, sizeof(tmp)) >= sizeof(tmp))
+		errx(EX_SOFTWARE, "vf_deliver: tmp name too long");
 	if (!folder_valid(state) || !name_valid(name)) {
+		if (fd != -1) {
+			(void)close(fd);
+			(void)unlinkat(root->fd, tmp, 0);
+		}
 		warnx("vf_deliver: bad state or name");
 		errno = EINVAL;
 		return EX_SOFTWARE;
@@ -451,14 +554,24 @@ vf_deliverv(struct vf_root *root, const char *state, const char *name,
 	    (int)pathsize) {
 		if (pathsize > 0)
 			path[0] = '\0';
+		if (fd != -1) {
+			(void)close(fd);
+			(void)unlinkat(root->fd, tmp, 0);
+		}
 		warnx("%s/%s: path too long", root->path, dst);
 		errno = ENAMETOOLONG;
 		return EX_SOFTWARE;
 	}
 	path[0] = '\0';
-	if ((rc = vf_state_make(root, state)) != 0)
+	if ((rc = vf_state_make(root, state)) != 0) {
+		if (fd != -1) {
+			(void)close(fd);
+			(void)unlinkat(root->fd, tmp, 0);
+		}
 		return rc;
-	if ((rc = write_tmp(root, state, iov, niov, tmp, sizeof(tmp))) != 0)
+	}
+	if ((rc = write_tmp(root, state, iov, niov, tmp, sizeof(tmp),
+	    fd)) != 0)
 		return rc;
 	/* A case is linked only once its number's reservation is on disk. */
 	if (vf_id_settle() != 0) {
@@ -683,7 +796,7 @@ replace_at(struct vf_root *root, const char *path, const struct loc *l,
 	    l->sub) >= (int)sizeof(dir))
 		errx(EX_SOFTWARE, "vf_replace: name too long");
 	if ((rc = write_tmp(root, vf_states[l->state], iov, niov, tmp,
-	    sizeof(tmp))) != 0)
+	    sizeof(tmp), -1)) != 0)
 		return rc;
 #ifdef RENAME_EXCHANGE
 	if (renameat2(root->fd, tmp, root->fd, l->rel, RENAME_EXCHANGE) ==

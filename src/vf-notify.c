@@ -1,6 +1,8 @@
 /*
  * vf-notify - make one notice of a kind per case, into the outbox.
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -109,6 +111,7 @@ int
 main(int argc, char *argv[])
 {
 	struct notify t;
+	struct stat st;
 	const char *dir = NULL, *mfile = NULL, *e;
 	char err[512];
 	int ch, rc, rc2, jobs = 1;
@@ -185,6 +188,12 @@ main(int argc, char *argv[])
 	t.n.policy = &t.policy;
 	if (jobs == 1) {
 		t.n.print = print;
+		/*
+		 * The next case is there at once (no pipe or terminal to
+		 * wait on): a notice's move may wait for it (notice.c).
+		 */
+		t.n.hold = optind < argc || (fstat(STDIN_FILENO, &st) == 0 &&
+		    S_ISREG(st.st_mode));
 		rc = vf_each(argc - optind, argv + optind, notify, &t);
 		if ((rc2 = vf_notice_flush(&t.n)) > rc)
 			rc = rc2;

@@ -511,6 +511,8 @@ int	vf_errno_exit(int);
 struct vf_root {
 	char	*path;
 	int	 fd;		/* open directory */
+	/* Folders vf_folder_ready found whole (a bit each; atomic). */
+	unsigned ready;
 };
 
 /*
@@ -534,6 +536,17 @@ int	vf_fsync_dir(const struct vf_root *, const char *);
 int	vf_write_all(int, const void *, size_t);
 /* Create state/{tmp,new,cur} if missing (0700). */
 int	vf_state_make(struct vf_root *, const char *);
+/*
+ * Are state (or "outbox") and its tmp, new and cur there, directories?
+ * Quiet, makes nothing; 1 if so, and then vf_state_make of it does
+ * nothing more for this root (see vf-notify's filing), else 0.
+ */
+int	vf_folder_ready(struct vf_root *, const char *);
+/*
+ * A new empty file in state/tmp (O_EXCL, 0600), made ahead of its
+ * vf_deliver_tmp: its descriptor, its name in tmp; -1 (quiet) if not.
+ */
+int	vf_tmp_open(struct vf_root *, const char *, char *, size_t);
 
 /*
  * Deliver len bytes as a new file `name` into state/new (a state or
@@ -549,6 +562,12 @@ int	vf_deliver(struct vf_root *, const char *, const char *, const void *,
 /* The same, the contents given as pieces (see vf_case_iov). */
 int	vf_deliverv(struct vf_root *, const char *, const char *,
 	    const struct iovec *, size_t, char *, size_t);
+/*
+ * vf_deliver into the file vf_tmp_open made (fd, its tmp name), which it
+ * closes; fd -1 is vf_deliver itself. The same steps after the open.
+ */
+int	vf_deliver_tmp(struct vf_root *, const char *, const char *,
+	    const void *, size_t, char *, size_t, int, const char *);
 /*
  * Replace the file at path (a case in some state) with new contents, in
  * place, under the name it has: write to that state's tmp/, fsync, rename
@@ -1285,6 +1304,14 @@ struct vf_notify {
 	 */
 	void			(*print)(const struct vf_notify *);
 	void			*filing;	/* vf_notice's, or NULL */
+	/*
+	 * Set with print where the next case is never waited for (named
+	 * as arguments, or listed in a regular file): a notice's move, log
+	 * and unlock then start with the next vf_notice, or
+	 * vf_notice_flush does them in line: after the run's last gpg, one
+	 * thread's start fewer.
+	 */
+	int			 hold;
 };
 
 /* The notice kinds, NULL-ended, and whether a name is one. */
