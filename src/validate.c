@@ -543,15 +543,33 @@ earlier(const struct dkey *a, const struct dkey *b)
 static void
 cwe_why(struct vf_buf *why, long a, long b)
 {
-	if (a != 0 && b != 0)
-		vf_buf_printf(why, ", same CWE-%ld", a);
-	else
+	if (a != 0 && b != 0) {
+		vf_buf_adds(why, ", same CWE-");
+		vf_buf_addnum(why, a);
+	} else
 		vf_buf_adds(why, ", no CWE to compare");
+}
+
+/* "known ID FILE:LINE (same WHAT": the start of a list entry's verdict. */
+static void
+known_why(struct vf_buf *out, const struct vf_known_entry *e,
+    const char *what)
+{
+	vf_buf_adds(out, "known ");
+	vf_buf_adds(out, e->id);
+	vf_buf_addc(out, ' ');
+	vf_buf_adds(out, e->file);
+	vf_buf_addc(out, ':');
+	vf_buf_addnum(out, (long long)e->line);
+	vf_buf_adds(out, " (same ");
+	vf_buf_adds(out, what);
 }
 
 /*
  * What the case at hand duplicates: a list entry (in list order) before a
  * case (the earliest received). 1 and the Vf-Duplicate value, or 0.
+ * The texts are put together without stdio: a verdict's formatting cost
+ * more than its look-ups.
  */
 static int
 match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
@@ -578,12 +596,10 @@ match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
 				    e->cwe != d.cwe) ||
 				    !vf_versions_overlap(&e->ver, &d.ver))
 					continue;
-				vf_buf_printf(out, "known %s %s:%zu (same product"
-				    ", overlapping versions", e->id, e->file,
-				    e->line);
+				known_why(out, e, "product, overlapping versions");
 				cwe_why(out, e->cwe, d.cwe);
 				vf_buf_adds(out, ")");
-				vf_buf_printf(of, "%s", e->id);
+				vf_buf_adds(of, e->id);
 				found = 1;
 				goto done;
 			}
@@ -607,15 +623,14 @@ match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
 				e = &x->known->e[s->idx];
 				if (e->cwe != 0 && d.cwe != 0 && e->cwe != d.cwe)
 					continue;
-				vf_buf_printf(out, "known %s %s:%zu (same URL",
-				    e->id, e->file, e->line);
-				if (e->cwe != 0 && d.cwe != 0)
-					vf_buf_printf(out, " and type, "
-					    "CWE-%ld", e->cwe);
-				else
+				known_why(out, e, "URL");
+				if (e->cwe != 0 && d.cwe != 0) {
+					vf_buf_adds(out, " and type, CWE-");
+					vf_buf_addnum(out, e->cwe);
+				} else
 					vf_buf_adds(out, ", no CWE to compare");
 				vf_buf_adds(out, ")");
-				vf_buf_printf(of, "%s", e->id);
+				vf_buf_adds(of, e->id);
 				found = 1;
 				goto done;
 			}
@@ -635,17 +650,23 @@ match(const struct vf_dupidx *x, const struct dkey *dp, struct vf_buf *out,
 	}
 	if (best != NULL) {
 		if (byurl) {
-			vf_buf_printf(out, "case %s (same URL and type", best->id);
-			if (best->cwe != 0 && d.cwe != 0)
-				vf_buf_printf(out, ", CWE-%ld", d.cwe);
+			vf_buf_adds(out, "case ");
+			vf_buf_adds(out, best->id);
+			vf_buf_adds(out, " (same URL and type");
+			if (best->cwe != 0 && d.cwe != 0) {
+				vf_buf_adds(out, ", CWE-");
+				vf_buf_addnum(out, d.cwe);
+			}
 			vf_buf_adds(out, ")");
 		} else {
-			vf_buf_printf(out, "case %s (same product, overlapping "
-			    "versions", best->id);
+			vf_buf_adds(out, "case ");
+			vf_buf_adds(out, best->id);
+			vf_buf_adds(out, " (same product, overlapping versions");
 			cwe_why(out, best->cwe, d.cwe);
 			vf_buf_adds(out, ")");
 		}
-		vf_buf_printf(of, "VF#%s", best->id);
+		vf_buf_adds(of, "VF#");
+		vf_buf_adds(of, best->id);
 		found = 1;
 	}
 done:

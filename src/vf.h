@@ -43,6 +43,7 @@ void	 vf_buf_grow(struct vf_buf *, size_t);
 void	 vf_buf_add(struct vf_buf *, const void *, size_t);
 void	 vf_buf_adds(struct vf_buf *, const char *);
 void	 vf_buf_addc(struct vf_buf *, int);
+void	 vf_buf_addnum(struct vf_buf *, long long);	/* "%lld" */
 void	 vf_buf_printf(struct vf_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 vf_buf_vprintf(struct vf_buf *, const char *, va_list)
