@@ -1771,6 +1771,8 @@ int	 vf_gpg_clearsigned(const char *, size_t, size_t, struct vf_gpg *);
  * with a scheme and a host. *host (may be NULL) gets the host alone.
  */
 char	*vf_url_canon(const char *, char **);
+/* The same by liburiparser alone, without the shortcut of plain URLs. */
+char	*vf_url_canon_parsed(const char *, char **);
 /* Is host (A-labels) domain or under it ("a.example.com", "example.com")? */
 int	 vf_host_under(const char *, const char *);
 
