@@ -186,6 +186,50 @@ START_TEST(url_plain)
 }
 END_TEST
 
+/*
+ * The field check by the table's names: the first field of a name wins
+ * (an empty first email is not answered by a second), a name the table
+ * lacks is none of its fields, a name a byte longer or shorter than one
+ * of the table's is not it. The expected texts are the old check's (an
+ * fmap of the case's names), run on these very fields.
+ */
+START_TEST(check_fields)
+{
+	struct vf_fields ft;
+	struct vf_kv kv[] = {
+		{ "reporter.name", "A" },
+		{ "reporter.email", " " },
+		{ "reporter.email", "a@example.jp" },
+		{ "reporter.phon", "03-5555-1234" },
+		{ "reporter.faxx", "03-5555-1234" },
+		{ "consent.operator", "maybe" },
+		{ "web.url", "https://example.jp/" },
+		{ "web.type", "CWE-abc" },
+		{ "web.typ", "CWE-79" },
+		{ "unknown.field", "x" },
+		{ "web.discovery", "found" },
+		{ "web.reason", "because" },
+		{ "other.reported", "yes" },
+		{ "other.reported", "no" },
+		{ "contact.final-report", "yes" },
+	};
+	struct vf_case c;
+	struct vf_buf miss = { 0 }, bad = { 0 };
+
+	ck_assert_int_eq(vf_share_fields(&ft), 0);
+	memset(&c, 0, sizeof(c));
+	c.field = kv;
+	c.nfield = sizeof(kv) / sizeof(kv[0]);
+	vf_check_fields(&ft, &c, VF_KIND_WEB, &miss, &bad);
+	ck_assert_str_eq(miss.p != NULL ? miss.p : "",
+	    "reporter.email, consent.operator, contact.encrypt");
+	ck_assert_str_eq(bad.p != NULL ? bad.p : "", "web.type");
+	vf_buf_free(&miss);
+	vf_buf_free(&bad);
+	vf_fields_free(&ft);
+}
+END_TEST
+
 START_TEST(scope)
 {
 	char *dom[] = { "example.com" };
@@ -286,6 +330,7 @@ validate_suite(void)
 	tcase_add_test(tc, versions_words);
 	tcase_add_test(tc, url_canon);
 	tcase_add_test(tc, url_plain);
+	tcase_add_test(tc, check_fields);
 	tcase_add_test(tc, scope);
 	tcase_add_test(tc, cwe);
 	tcase_add_loop_test(tc, known_lines, 0,
