@@ -335,18 +335,6 @@ bad:
 	return NULL;
 }
 
-static char *
-canon(const char *in, char **hostp)
-{
-	char *c;
-
-	if (hostp != NULL)
-		*hostp = NULL;
-	if (in != NULL && (c = plain(in, hostp)) != NULL)
-		return c;
-	return parsed(in, hostp);
-}
-
 /* Without the shortcut of plain URLs: the tests compare the two. */
 char *
 vf_url_canon_parsed(const char *in, char **hostp)
@@ -357,7 +345,9 @@ vf_url_canon_parsed(const char *in, char **hostp)
 /*
  * The last URL's spelling, kept: vf-validate asks for one case's URL
  * three times in a row (its format, its scope, the duplicate index), and
- * liburiparser and libidn2 took a quarter of its time over a tree.
+ * liburiparser and libidn2 took a quarter of its time over a tree. A
+ * plain URL is not kept: telling it again costs less than the memo's
+ * copies.
  */
 static _Thread_local struct {
 	char	*in, *canon, *host;
@@ -368,13 +358,17 @@ vf_url_canon(const char *in, char **hostp)
 {
 	char *c, *h = NULL;
 
+	if (hostp != NULL)
+		*hostp = NULL;
+	if (in != NULL && (c = plain(in, hostp)) != NULL)
+		return c;
 	if (in != NULL && last.in != NULL && strcmp(in, last.in) == 0) {
 		if (hostp != NULL)
 			*hostp = last.host != NULL ? vf_strdup(last.host) :
 			    NULL;
 		return last.canon != NULL ? vf_strdup(last.canon) : NULL;
 	}
-	c = canon(in, &h);
+	c = parsed(in, &h);
 	free(last.in);
 	free(last.canon);
 	free(last.host);

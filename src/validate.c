@@ -416,25 +416,23 @@ fold_or_null(const char *s)
 static void
 dkey_make(struct dkey *d, const struct vf_case *c)
 {
-	const char *kind = vf_case_get(c, "Vf-Kind"), *t;
+	const char *kind = vf_case_get(c, "Vf-Kind"), *t, *v;
 	long n;
 
+	/* Each header and field looked up once: a look-up is a walk. */
 	memset(d, 0, sizeof(*d));
-	d->id = vf_strdup(vf_case_get(c, "Vf-Id") != NULL ?
-	    vf_case_get(c, "Vf-Id") : "");
-	d->received = vf_strdup(vf_case_get(c, "Vf-Received") != NULL ?
-	    vf_case_get(c, "Vf-Received") : "");
+	d->id = vf_strdup((v = vf_case_get(c, "Vf-Id")) != NULL ? v : "");
+	d->received = vf_strdup((v = vf_case_get(c, "Vf-Received")) != NULL ?
+	    v : "");
 	if (vf_kind_bit(kind) == VF_KIND_WEB) {
-		if (given(vf_case_field(c, "web.url")))
-			d->url = vf_url_canon(vf_case_field(c, "web.url"),
-			    NULL);
+		if (given(v = vf_case_field(c, "web.url")))
+			d->url = vf_url_canon(v, NULL);
 		t = vf_case_field(c, "web.type");
 	} else {
 		d->pkey = fold_or_null(vf_case_field(c, "product.name"));
 		d->vkey = fold_or_null(vf_case_field(c, "product.vendor"));
-		if (given(vf_case_field(c, "product.version")))
-			vf_versions_text(&d->ver,
-			    vf_case_field(c, "product.version"));
+		if (given(v = vf_case_field(c, "product.version")))
+			vf_versions_text(&d->ver, v);
 		t = vf_case_field(c, "vuln.type");
 	}
 	if (given(t)) {
