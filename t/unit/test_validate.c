@@ -273,6 +273,9 @@ static const struct {
 	{ "CVE-1\tFoo\t-\t*\t-\texample.jp\n", "known/t:1: not a URL" },
 	{ "CVE-1\tFoo\x01\t-\t*\t-\t-\n", "known/t:1: a control character" },
 	{ "CVE-1\tF\xff\t-\t*\t-\t-\n", "known/t:1: not UTF-8" },
+	/* Both: the UTF-8 is told first (one pass finds both). */
+	{ "CVE-1\tF\x01\xff\t-\t*\t-\t-\n", "known/t:1: not UTF-8" },
+	{ "CVE-1\tF\xc3\xa9\x7f\t-\t*\t-\t-\n", "known/t:1: a control" },
 };
 
 START_TEST(known_lines)
