@@ -38,15 +38,31 @@ default_port(const char *scheme)
 	return NULL;
 }
 
-/* The bytes of a host name in A-labels, lowercase: letters, digits, '-', '.'. */
-static const unsigned char ldh[256] = {
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['.'] = 1,
+/*
+ * U_LDH: the bytes of a host name in A-labels, lowercase: letters, digits,
+ * '-', '.'. U_PATH: those a plain URL's path may hold, spelled the same
+ * after liburiparser's normalisation (see plain): the unreserved
+ * characters (RFC 3986 2.3) and '/'.
+ */
+#define U_LDH	1
+#define U_PATH	2
+#define U_LP	(U_LDH | U_PATH)
+static const unsigned char uch[256] = {
+	['a'] = U_LP, ['b'] = U_LP, ['c'] = U_LP, ['d'] = U_LP, ['e'] = U_LP,
+	['f'] = U_LP, ['g'] = U_LP, ['h'] = U_LP, ['i'] = U_LP, ['j'] = U_LP,
+	['k'] = U_LP, ['l'] = U_LP, ['m'] = U_LP, ['n'] = U_LP, ['o'] = U_LP,
+	['p'] = U_LP, ['q'] = U_LP, ['r'] = U_LP, ['s'] = U_LP, ['t'] = U_LP,
+	['u'] = U_LP, ['v'] = U_LP, ['w'] = U_LP, ['x'] = U_LP, ['y'] = U_LP,
+	['z'] = U_LP,
+	['0'] = U_LP, ['1'] = U_LP, ['2'] = U_LP, ['3'] = U_LP, ['4'] = U_LP,
+	['5'] = U_LP, ['6'] = U_LP, ['7'] = U_LP, ['8'] = U_LP, ['9'] = U_LP,
+	['-'] = U_LP, ['.'] = U_LP,
+	['A'] = U_PATH, ['B'] = U_PATH, ['C'] = U_PATH, ['D'] = U_PATH, ['E'] = U_PATH,
+	['F'] = U_PATH, ['G'] = U_PATH, ['H'] = U_PATH, ['I'] = U_PATH, ['J'] = U_PATH,
+	['K'] = U_PATH, ['L'] = U_PATH, ['M'] = U_PATH, ['N'] = U_PATH, ['O'] = U_PATH,
+	['P'] = U_PATH, ['Q'] = U_PATH, ['R'] = U_PATH, ['S'] = U_PATH, ['T'] = U_PATH,
+	['U'] = U_PATH, ['V'] = U_PATH, ['W'] = U_PATH, ['X'] = U_PATH, ['Y'] = U_PATH,
+	['Z'] = U_PATH, ['_'] = U_PATH, ['~'] = U_PATH, ['/'] = U_PATH,
 };
 
 /* strspn(s, "abc...xyz0123456789-.") by the table: strspn's set costs more. */
@@ -55,7 +71,7 @@ ldh_span(const char *s)
 {
 	const char *p;
 
-	for (p = s; ldh[(unsigned char)*p]; p++)
+	for (p = s; uch[(unsigned char)*p] & U_LDH; p++)
 		;
 	return (size_t)(p - s);
 }
@@ -134,27 +150,6 @@ ldh:
 	return a;
 }
 
-/*
- * Bytes a plain URL's path may hold, spelled the same after
- * liburiparser's normalisation: the unreserved characters (RFC 3986
- * 2.3) and '/'. No escape, query, fragment, port or user information.
- */
-static const unsigned char plainpath[256] = {
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['.'] = 1,
-	['_'] = 1, ['~'] = 1, ['/'] = 1,
-};
-
 /* A segment a-e of a plain path: not empty, ".", nor "..". */
 static int
 plain_seg(const char *a, const char *e)
@@ -165,7 +160,7 @@ plain_seg(const char *a, const char *e)
 
 /*
  * A URL already in its canonical spelling, as most reporters write one:
- * "http" or "https", "://", a host name of lowercase LDH labels with a
+ * "http" or "https", "://", a host name of lowercase U_LDH labels with a
  * letter (no IP address: a margin, the parser spells those alike too;
  * no A-label, no final dot) and a path of plain bytes with no "." or
  * ".." segment and no empty one but the last. Its spelling is
@@ -198,7 +193,7 @@ plain(const char *in, char **hostp)
 			lab = p + 1;
 			continue;
 		}
-		if (!ldh[(unsigned char)*p] || (*p == '-' && p[1] == '-'))
+		if (!(uch[(unsigned char)*p] & U_LDH) || (*p == '-' && p[1] == '-'))
 			return NULL;	/* "xn--" and its like: libidn2's */
 		if (*p >= 'a' && *p <= 'z')
 			letter = 1;
@@ -211,7 +206,7 @@ plain(const char *in, char **hostp)
 	 * but the last ("/", "/a/").
 	 */
 	for (seg = p; *p != '\0'; p++) {
-		if (!plainpath[(unsigned char)*p])
+		if (!(uch[(unsigned char)*p] & U_PATH))
 			return NULL;
 		if (*p == '/' && p > seg) {
 			if (!plain_seg(seg + 1, p))
