@@ -114,7 +114,8 @@ vf_known_parse(struct vf_known *k, const char *file, const char *text,
 	const char *p = text, *end = text + len, *nl, *name;
 	char *line;
 	size_t lineno = 0, i;
-	int rc = 0;
+	int rc = 0, ctl, high;
+	unsigned char c;
 
 	/* The entries point at the file name: keep one copy per file. */
 	k->files = vf_reallocarray(k->files, k->nfiles + 1, sizeof(*k->files));
@@ -125,14 +126,22 @@ vf_known_parse(struct vf_known *k, const char *file, const char *text,
 			nl = end;
 		if (nl == p || *p == '#')
 			continue;
-		if (!vf_utf8_valid(p, (size_t)(nl - p)))
+		/*
+		 * One pass for both checks: UTF-8 is only asked of a line
+		 * with a byte past ASCII, and a control character is told
+		 * after it, as before (a line with both is "not UTF-8").
+		 */
+		for (i = 0, ctl = 0, high = 0; i < (size_t)(nl - p); i++) {
+			c = (unsigned char)p[i];
+			high |= c >= 0x80;
+			ctl |= (c < 0x20 && c != '\t') || c == 0x7f;
+		}
+		if (high && !vf_utf8_valid(p, (size_t)(nl - p)))
 			return bad(err, errlen, name, lineno, "not UTF-8",
 			    NULL);
-		for (i = 0; i < (size_t)(nl - p); i++)
-			if (((unsigned char)p[i] < 0x20 && p[i] != '\t') ||
-			    p[i] == 0x7f)
-				return bad(err, errlen, name, lineno,
-				    "a control character", NULL);
+		if (ctl)
+			return bad(err, errlen, name, lineno,
+			    "a control character", NULL);
 		line = vf_strndup(p, (size_t)(nl - p));
 		if (strspn(line, " ") != strlen(line))
 			rc = entry(k, line, name, lineno, err, errlen);

@@ -43,6 +43,7 @@ void	 vf_buf_grow(struct vf_buf *, size_t);
 void	 vf_buf_add(struct vf_buf *, const void *, size_t);
 void	 vf_buf_adds(struct vf_buf *, const char *);
 void	 vf_buf_addc(struct vf_buf *, int);
+void	 vf_buf_addnum(struct vf_buf *, long long);	/* "%lld" */
 void	 vf_buf_printf(struct vf_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 vf_buf_vprintf(struct vf_buf *, const char *, va_list)
@@ -1799,6 +1800,8 @@ int	 vf_gpg_clearsigned(const char *, size_t, size_t, struct vf_gpg *);
  * with a scheme and a host. *host (may be NULL) gets the host alone.
  */
 char	*vf_url_canon(const char *, char **);
+/* The same by liburiparser alone, without the shortcut of plain URLs. */
+char	*vf_url_canon_parsed(const char *, char **);
 /* Is host (A-labels) domain or under it ("a.example.com", "example.com")? */
 int	 vf_host_under(const char *, const char *);
 

@@ -123,6 +123,113 @@ START_TEST(url_canon)
 }
 END_TEST
 
+/* The shortcut of plain URLs (urlcanon.c's plain) and the parser agree. */
+static void
+same_canon(const char *in)
+{
+	char *h1 = NULL, *h2 = NULL, *c1, *c2;
+
+	c1 = vf_url_canon(in, &h1);
+	c2 = vf_url_canon_parsed(in, &h2);
+	ck_assert_msg((c1 == NULL) == (c2 == NULL) && (c1 == NULL ||
+	    strcmp(c1, c2) == 0), "%s: %s, the parser %s", in, c1, c2);
+	ck_assert_msg((h1 == NULL) == (h2 == NULL) && (h1 == NULL ||
+	    strcmp(h1, h2) == 0), "%s: host %s, the parser %s", in, h1, h2);
+	free(c1);
+	free(c2);
+	free(h1);
+	free(h2);
+}
+
+START_TEST(url_plain)
+{
+	static const char *fixed[] = {
+		"https://a.jp", "https://a.jp/", "https://a.jp/x/",
+		"https://a.jp//x", "https://a.jp/x//", "https://a.jp/./x",
+		"https://a.jp/x/..", "https://a.jp/x/.", "https://a.jp/.",
+		"https://a.jp/..", "http://a.jp/.a", "http://a.jp/..a/a..",
+		"https://1.2.3.4/", "https://1.2.3.jp/", "https://a.jp./",
+		"https://xn--r8jz45g.jp/", "https://axn--b.jp/",
+		"https://a--b.jp/", "https://-a.jp/", "https://a-.jp/",
+		"https://A.jp/", "HTTPS://a.jp/", "https://a.jp/~u/_x-y.Z",
+		"https://a.jp:443/", "https://a.jp/?", "https://a.jp/#",
+		"https://a.jp/%7e", "https://u@a.jp/", "httpx://a.jp/",
+		"http:/a.jp/", "https://", "https:///", "https://.jp/",
+		"https://a..jp/", "https://a.jp\\x",
+		"https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.jp/",
+		"https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.jp/",
+	};
+	/* Hosts and paths of the bytes that decide, in every mix. */
+	static const char hostc[] = "ab0-.X", pathc[] = "a./-_~%?#:@A";
+	static const char *pre[] = { "https://", "http://", "ftp://",
+	    "Http://" };
+	char in[64];
+	unsigned long x = 12345;
+	size_t i, j, n, k;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		same_canon(fixed[i]);
+	for (i = 0; i < 20000; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		k = (size_t)snprintf(in, sizeof(in), "%s", pre[(x >> 60) & 3]);
+		for (j = 0, n = 1 + (x >> 20) % 8; j < n; j++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			in[k++] = hostc[(x >> 33) % (sizeof(hostc) - 1)];
+		}
+		for (j = 0, n = (x >> 10) % 10; j < n; j++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			in[k++] = pathc[(x >> 33) % (sizeof(pathc) - 1)];
+		}
+		in[k] = '\0';
+		same_canon(in);
+	}
+}
+END_TEST
+
+/*
+ * The field check by the table's names: the first field of a name wins
+ * (an empty first email is not answered by a second), a name the table
+ * lacks is none of its fields, a name a byte longer or shorter than one
+ * of the table's is not it. The expected texts are the old check's (an
+ * fmap of the case's names), run on these very fields.
+ */
+START_TEST(check_fields)
+{
+	struct vf_fields ft;
+	struct vf_kv kv[] = {
+		{ "reporter.name", "A" },
+		{ "reporter.email", " " },
+		{ "reporter.email", "a@example.jp" },
+		{ "reporter.phon", "03-5555-1234" },
+		{ "reporter.faxx", "03-5555-1234" },
+		{ "consent.operator", "maybe" },
+		{ "web.url", "https://example.jp/" },
+		{ "web.type", "CWE-abc" },
+		{ "web.typ", "CWE-79" },
+		{ "unknown.field", "x" },
+		{ "web.discovery", "found" },
+		{ "web.reason", "because" },
+		{ "other.reported", "yes" },
+		{ "other.reported", "no" },
+		{ "contact.final-report", "yes" },
+	};
+	struct vf_case c;
+	struct vf_buf miss = { 0 }, bad = { 0 };
+
+	ck_assert_int_eq(vf_share_fields(&ft), 0);
+	memset(&c, 0, sizeof(c));
+	c.field = kv;
+	c.nfield = sizeof(kv) / sizeof(kv[0]);
+	vf_check_fields(&ft, &c, VF_KIND_WEB, &miss, &bad);
+	ck_assert_str_eq(miss.p != NULL ? miss.p : "",
+	    "reporter.email, consent.operator, contact.encrypt");
+	ck_assert_str_eq(bad.p != NULL ? bad.p : "", "web.type");
+	vf_buf_free(&miss);
+	vf_buf_free(&bad);
+	vf_fields_free(&ft);
+}
+END_TEST
+
 START_TEST(scope)
 {
 	char *dom[] = { "example.com" };
@@ -166,6 +273,9 @@ static const struct {
 	{ "CVE-1\tFoo\t-\t*\t-\texample.jp\n", "known/t:1: not a URL" },
 	{ "CVE-1\tFoo\x01\t-\t*\t-\t-\n", "known/t:1: a control character" },
 	{ "CVE-1\tF\xff\t-\t*\t-\t-\n", "known/t:1: not UTF-8" },
+	/* Both: the UTF-8 is told first (one pass finds both). */
+	{ "CVE-1\tF\x01\xff\t-\t*\t-\t-\n", "known/t:1: not UTF-8" },
+	{ "CVE-1\tF\xc3\xa9\x7f\t-\t*\t-\t-\n", "known/t:1: a control" },
 };
 
 START_TEST(known_lines)
@@ -222,6 +332,8 @@ validate_suite(void)
 	tcase_add_test(tc, versions_syntax);
 	tcase_add_test(tc, versions_words);
 	tcase_add_test(tc, url_canon);
+	tcase_add_test(tc, url_plain);
+	tcase_add_test(tc, check_fields);
 	tcase_add_test(tc, scope);
 	tcase_add_test(tc, cwe);
 	tcase_add_loop_test(tc, known_lines, 0,
