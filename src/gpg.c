@@ -997,14 +997,19 @@ vf_gpg_clearsigned(const char *in, size_t n, size_t max, struct vf_gpg *g)
 	return 0;
 }
 
+/*
+ * The first half of vf_gpg_encrypt: gpg started for n bytes to fpr, so
+ * that it starts and reads its keyring while the caller goes on.
+ */
 int
-vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
+vf_gpg_encrypt_start(size_t n, const char *fpr, struct vf_gpg *g,
+    struct vf_gpg_pending **pp)
 {
 	const char *args[] = { "--trust-model", "always", "--armor",
 	    "--encrypt", "--recipient", fpr, NULL };
 	size_t max;
-	int rc, statusover, over;
 
+	*pp = NULL;
 	reset(g);
 	/*
 	 * Only a full fingerprint names exactly one key; a user ID or a
@@ -1014,9 +1019,18 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 		return EX_CONFIG;
 	/* Armoured ciphertext: compressed, 4/3 and line ends, plus headers. */
 	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
+	return gpg_start(g, args, NULL, 0, &g->out, max, pp);
+}
+
+/* The second half: the n bytes given, gpg waited for, as below. */
+int
+vf_gpg_encrypt_finish(struct vf_gpg_pending *p, const char *in, size_t n,
+    struct vf_gpg *g)
+{
+	int rc, statusover, over;
+
 	over = 0;
-	if ((rc = gpg_run(g, args, in, n, NULL, 0, &g->out, max, &over,
-	    &statusover)) != 0)
+	if ((rc = gpg_finish(p, g, in, n, &over, &statusover)) != 0)
 		return rc;
 	if (WIFSIGNALED(g->wstatus))
 		return EX_TEMPFAIL;
@@ -1031,6 +1045,17 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 	if (g->st.inv_recp)
 		return EX_CONFIG;
 	return EX_TEMPFAIL;
+}
+
+int
+vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
+{
+	struct vf_gpg_pending *p;
+	int rc;
+
+	if ((rc = vf_gpg_encrypt_start(n, fpr, g, &p)) != 0)
+		return rc;
+	return vf_gpg_encrypt_finish(p, in, n, g);
 }
 
 /* A user ID as --with-colons writes it: \xHH and \\ undone; NULL if odd. */

@@ -63,6 +63,9 @@ struct mail {
 						   names (Vf-Mentions) */
 	const char		*raw;
 	size_t			 rawlen;
+	/* The original's encryption, started before the form is read. */
+	struct vf_gpg_pending	*early;
+	struct vf_gpg		 eg;
 };
 
 /* Used by file_followup as well, to file apart what its case has no room for. */
@@ -151,9 +154,31 @@ signature_line(const struct vf_report *r, char *buf, size_t size)
  * ciphertext (it is then encrypted already, and re-encrypting would double
  * gpg's work), otherwise encrypted to the office key on arrival.
  */
+/* The original kept as it came: nothing but ciphertext, and no NUL. */
+static int
+kept_as_received(const struct mail *ml)
+{
+	return ml->r.whole && memchr(ml->raw, '\0', ml->rawlen) == NULL;
+}
+
+/*
+ * A new case's original is encrypted on arrival: gpg is started before
+ * the form is read, the number reserved and the case built, so that its
+ * start-up (exec, its keyring) runs beside them; add_original gives it
+ * the mail. Nothing between runs another child. Should it fail to start,
+ * add_original encrypts as before, with the same messages.
+ */
+static void
+original_start(const struct vf_intake *in, struct mail *ml)
+{
+	if (kept_as_received(ml) || vf_gpg_encrypt_start(ml->rawlen,
+	    vf_config_get(in->cfg, "office-key"), &ml->eg, &ml->early) != 0)
+		ml->early = NULL;
+}
+
 static int
 add_original(struct vf_case *c, const struct vf_intake *in,
-    const struct mail *ml, const char *id)
+    struct mail *ml, const char *id)
 {
 	struct vf_kv h[4];
 	struct vf_gpg g;
@@ -168,7 +193,7 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		    strcmp(role, VF_PART_ORIGINAL) == 0)
 			k++;
 	/* The mail outlives the case: pointed at, not copied. */
-	if (ml->r.whole && memchr(ml->raw, '\0', ml->rawlen) == NULL) {
+	if (kept_as_received(ml)) {
 		if ((k > 0 ? snprintf(disp, sizeof(disp), "attachment; "
 		    "filename=\"%s-%zu.eml\"", id, k + 1) : snprintf(disp,
 		    sizeof(disp), "attachment; filename=\"%s.eml\"", id)) >=
@@ -185,8 +210,17 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 		return 0;
 	}
 	key = vf_config_get(in->cfg, "office-key");
-	memset(&g, 0, sizeof(g));
-	rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
+	if (ml->early != NULL) {
+		/* Finished where it started: its run points into ml->eg. */
+		rc = vf_gpg_encrypt_finish(ml->early, ml->raw, ml->rawlen,
+		    &ml->eg);
+		ml->early = NULL;
+		g = ml->eg;
+		memset(&ml->eg, 0, sizeof(ml->eg));
+	} else {
+		memset(&g, 0, sizeof(g));
+		rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
+	}
 	if (rc != 0) {
 		if (rc == EX_CONFIG)
 			warnx("cannot encrypt to office-key %s: is its public "
@@ -1336,11 +1370,16 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		in->followup = 1;
 		rc = file_followup(in, &ml);
 	} else {
+		original_start(in, &ml);
 		read_form(in, &ml, ml.r.subject != NULL ?
 		    vf_form_kind_subject(ml.r.subject) : 0);
 		rc = file_new(in, &ml);
 	}
 done:
+	/* Started, and the case failed before it was given the mail. */
+	if (ml.early != NULL)
+		vf_gpg_cancel(ml.early);
+	vf_gpg_free(&ml.eg);
 	close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);

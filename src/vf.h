@@ -1276,6 +1276,15 @@ int	 vf_gpg_sign_encrypt_start(const char *, const char *const *, size_t,
 int	 vf_gpg_sign_encrypt_finish(struct vf_gpg_pending *, const char *,
 	    size_t, struct vf_gpg *, int *, char *);
 void	 vf_gpg_cancel(struct vf_gpg_pending *);
+/*
+ * vf_gpg_encrypt in two halves, the same way: start (given the input's
+ * size, for the output's limit) spawns gpg, finish gives it the input
+ * and returns as vf_gpg_encrypt; vf_gpg_cancel kills a started one.
+ */
+int	 vf_gpg_encrypt_start(size_t, const char *, struct vf_gpg *,
+	    struct vf_gpg_pending **);
+int	 vf_gpg_encrypt_finish(struct vf_gpg_pending *, const char *, size_t,
+	    struct vf_gpg *);
 
 /* Notices (notice.c): one mail about one case into the outbox. */
 struct vf_notify {

@@ -322,6 +322,24 @@ case $st in ""|Z*) ok 0 "the hung gpg was killed" ;;
 *) ok 1 "the hung gpg was killed (state $st)" ;; esac
 cp "$work/config.good" "$VF_ROOT/config"
 
+# The original's gpg starts before the number is reserved: a delivery
+# that fails in between (.lock is no folder) still exits as it did, and
+# leaves no gpg behind.
+mkdir -m 700 "$work/lockroot"
+cp "$work/config.good" "$work/lockroot/config"
+: >"$work/lockroot/.lock"
+rm -f "$work/hang.pid"
+printf 'Subject: no lock\n\nsome text\n' |
+    VF_ROOT=$work/lockroot VF_GPG=$work/hang vf-parse >/dev/null 2>"$work/err"
+is $? 74 "no .lock folder: 74"
+grep -q 'lockroot/.lock: Not a directory' "$work/err"
+ok $? "no .lock folder: says why"
+st=
+[ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "no .lock folder: no gpg left running" ;;
+*) ok 1 "no .lock folder: no gpg left running (state $st)" ;; esac
+rm -rf "$work/lockroot"
+
 # --- attachments stay in the transfer encoding they came in, byte for byte
 partbody() { # CASEFILE FILENAME: the body of the part with that Vf-Filename
 	awk -v fn="$2" '/^--=_vf/ { if (inb) exit; h = 1; blk = ""; next }
