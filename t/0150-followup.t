@@ -190,7 +190,7 @@ is "$(partof "$(path_of "$ids")" REPLY-UNSIGNED Vf-Party-Check)" unsigned \
 vfparse=$vfbin/vf-parse
 LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.ascii replyto 'taro@example.jp' \
     'REPLY-ASCII' >/dev/null
-! cat "$work"/ld.ascii.* | grep -q 'file=libidn2.*by .*vf-parse'
+! ld_loaded "$work/ld.ascii" vf-parse libidn2
 ok $? "an ASCII From checked: vf-parse loads no libidn2"
 rm -f "$work"/ld.ascii.*
 "$casefix" "$ids" -f 'reporter.email: taro@例え.jp' >/dev/null
@@ -198,7 +198,7 @@ LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.idn replyto 'taro@xn--r8jz45g.jp' \
     'REPLY-IDN' >/dev/null
 is "$(partof "$(path_of "$ids")" REPLY-IDN Vf-Party-Check)" unsigned \
     "the reporter's address in U-labels, the reply's From in A-labels: the same"
-cat "$work"/ld.idn.* | grep -q 'file=libidn2.*by .*vf-parse'
+ld_loaded "$work/ld.idn" vf-parse libidn2
 ok $? "and vf-parse loaded libidn2 for it"
 "$casefix" "$ids" -f 'reporter.email: taro@example.jp' >/dev/null
 vfparse=

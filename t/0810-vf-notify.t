@@ -415,14 +415,14 @@ ok $? "an IDN domain goes as A-labels"
 LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.ascii "$vfbin/vf-notify" -f -k ack \
     "$id6" >/dev/null 2>"$work/err"
 is $? 0 "an ASCII domain: exit 0"
-! cat "$work"/ld.ascii.* | grep -q 'file=libidn2.*by .*vf-notify'
+! ld_loaded "$work/ld.ascii" vf-notify libidn2
 ok $? "an ASCII domain: libidn2 not loaded"
 "$casefix" "$id6" -f 'reporter.email: taro@例え.jp' >/dev/null
 LD_DEBUG=files LD_DEBUG_OUTPUT=$work/ld.idn "$vfbin/vf-notify" -f -k ack \
     "$id6" >"$work/out" 2>"$work/err"
 grep -q '^To: taro@xn--r8jz45g.jp$' "$(cat "$work/out")"
 ok $? "an IDN domain loads libidn2 when needed, and goes as A-labels"
-cat "$work"/ld.idn.* | grep -q 'file=libidn2.*by .*vf-notify'
+ld_loaded "$work/ld.idn" vf-notify libidn2
 ok $? "an IDN domain: libidn2 loaded then"
 
 # --- interrupted between the record and the outbox: made again, same id

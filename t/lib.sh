@@ -95,6 +95,18 @@ plan() { echo "1..$1"; }
 keep_log() { # name file
 	mkdir -p "$top/obj/failed" && cp "$2" "$top/obj/failed/$1" 2>/dev/null
 }
+# ld_loaded PREFIX TOOL LIB: did the process of the built TOOL load LIB,
+# by LD_DEBUG=files LD_DEBUG_OUTPUT=PREFIX (one file a process)? The
+# process is told by its program's own needs ("needed by .../bin/TOOL"),
+# not by who loaded LIB: under AddressSanitizer dlopen is libasan's.
+ld_loaded() {
+	for f in "$1".*; do
+		[ -f "$f" ] || continue
+		grep -q "needed by [^ ]*/bin/$2 " "$f" || continue
+		grep -q "file=$3" "$f" && return 0
+	done
+	return 1
+}
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 ok() {
 	ntest=$((ntest + 1))
