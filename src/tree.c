@@ -666,8 +666,8 @@ same_dir(const struct vf_root *root, const char *path, size_t n, int i)
 	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 		return 0;
 	last.n = 0;
-	if (n < sizeof(last.dir) && strlen(root->path) < sizeof(last.root)) {
-		(void)strcpy(last.root, root->path);
+	if (n < sizeof(last.dir) && strlcpy(last.root, root->path,
+	    sizeof(last.root)) < sizeof(last.root)) {
 		last.fd = root->fd;
 		last.state = i;
 		last.n = n;
