@@ -1039,6 +1039,61 @@ head_check(const char *buf, size_t len, size_t step)
 		vf_case_free(&full);
 }
 
+/*
+ * Every byte at every place of a header name of 19 bytes (the reader
+ * takes a name eight bytes a step): printable ASCII but ':' is a name,
+ * ':' ends it, anything else is a malformed line. Both readers.
+ */
+START_TEST(header_name_bytes)
+{
+	static const char name[] = "X-Abcdefghijklmnopq";
+	struct vf_buf in = { 0 };
+	struct vf_case c;
+	char err[256], want[32], *buf, *at;
+	size_t len, i, n = sizeof(name) - 1;
+	int b, head, rc;
+
+	buf = fixture("good.eml", &len);
+	at = (char *)memchr(buf, '\n', len) + 1;
+	vf_buf_add(&in, buf, (size_t)(at - buf));
+	vf_buf_adds(&in, name);
+	vf_buf_adds(&in, ": v\n");
+	vf_buf_add(&in, at, len - (size_t)(at - buf));
+	at = in.p + (at - buf);
+	for (head = 0; head < 2; head++)
+		for (i = 0; i < n; i++)
+			for (b = 0; b < 256; b++) {
+				if (b == '\n' || (i == 0 && (b == ' ' ||
+				    b == '\t')))
+					continue;	/* other lines */
+				at[i] = (char)b;
+				rc = head ? vf_case_parsehead(&c, in.p, in.len,
+				    in.len, 0, err, sizeof(err)) :
+				    vf_case_parse(&c, in.p, in.len, err,
+				    sizeof(err));
+				if ((b > 0x20 && b < 0x7f && b != ':') ||
+				    (b == ':' && i > 0)) {
+					ck_assert_msg(rc == 0, "byte %d at %zu: "
+					    "%s", b, i, err);
+					memcpy(want, at, n);
+					want[b == ':' ? i : n] = '\0';
+					ck_assert_msg(vf_case_get(&c, want) !=
+					    NULL, "byte %d at %zu: no %s", b, i,
+					    want);
+					vf_case_free(&c);
+				} else
+					ck_assert_msg(rc == EX_DATAERR &&
+					    strstr(err, "malformed header "
+					    "line") != NULL, "byte %d at %zu "
+					    "(%s): %d %s", b, i, head ? "head" :
+					    "whole", rc, err);
+				at[i] = name[i];
+			}
+	vf_buf_free(&in);
+	free(buf);
+}
+END_TEST
+
 START_TEST(head_fixtures)
 {
 	static const char *const files[] = { "good.eml", "empty.eml",
@@ -1353,6 +1408,7 @@ case_suite(void)
 	tcase_add_test(tc, every_prefix);
 	tcase_add_test(tc, every_mutation);
 	tcase_add_test(tc, load_files);
+	tcase_add_test(tc, header_name_bytes);
 	tcase_add_test(tc, head_fixtures);
 	tcase_add_test(tc, head_cuts_mutations);
 	tcase_add_test(tc, head_large);
