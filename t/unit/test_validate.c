@@ -323,6 +323,55 @@ START_TEST(known_keys)
 }
 END_TEST
 
+/*
+ * Every byte at every place of a product name of 1 to 20 bytes, so that
+ * it falls at every place of the eight-byte steps and of the bytes after
+ * them: a control byte (but TAB) or DEL is "a control character", a lone
+ * byte past ASCII "not UTF-8", anything else no such error.
+ */
+START_TEST(known_bytes)
+{
+	static const char prod[] = "Pabcdefghijklmnopqrs";
+	struct vf_known k;
+	char line[128], err[256];
+	size_t len, i, n;
+	int b, rc;
+
+	for (len = 1; len < sizeof(prod); len++)
+		for (i = 0; i < len; i++)
+			for (b = 0; b < 256; b++) {
+				if (b == '\n' || b == '\t')
+					continue;	/* other lines, columns */
+				ck_assert_int_lt(snprintf(line, sizeof(line),
+				    "CVE-1\t%.*s\t-\t*\t-\t-\n", (int)len, prod),
+				    (int)sizeof(line));
+				n = strlen(line);
+				line[6 + i] = (char)b;
+				memset(&k, 0, sizeof(k));
+				err[0] = '\0';
+				rc = vf_known_parse(&k, "known/t", line, n, err,
+				    sizeof(err));
+				if (b < 0x20 || b == 0x7f)
+					ck_assert_msg(rc == EX_CONFIG &&
+					    strcmp(err, "known/t:1: a control "
+					    "character") == 0, "byte %d at %zu of "
+					    "%zu: %s", b, i, len, err);
+				else if (b >= 0x80)
+					ck_assert_msg(rc == EX_CONFIG &&
+					    strcmp(err, "known/t:1: not UTF-8") ==
+					    0, "byte %d at %zu of %zu: %s", b, i,
+					    len, err);
+				else
+					ck_assert_msg(rc == 0 || strstr(err,
+					    "without letters") != NULL ||
+					    strstr(err, "neither a product") !=
+					    NULL, "byte %d at %zu of %zu: %s", b,
+					    i, len, err);
+				vf_known_free(&k);
+			}
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -339,6 +388,7 @@ validate_suite(void)
 	tcase_add_loop_test(tc, known_lines, 0,
 	    (int)(sizeof(lists) / sizeof(lists[0])));
 	tcase_add_test(tc, known_keys);
+	tcase_add_test(tc, known_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }
