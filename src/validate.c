@@ -455,17 +455,42 @@ fold_or_null(const char *s)
 	return k;
 }
 
+/*
+ * s copied to *at, which moves past it; NULL stays NULL. tmp, when not
+ * NULL, is s's own allocation: freed once copied.
+ */
+static char *
+pack(char **at, const char *s, char *tmp)
+{
+	char *p = *at;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(p, s, n);
+	*at += n;
+	free(tmp);
+	return p;
+}
+
+static size_t
+plen(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
 static void
 dkey_make(struct dkey *d, const struct vf_case *c)
 {
-	const char *kind = vf_case_get(c, "Vf-Kind"), *t, *v;
+	const char *kind = vf_case_get(c, "Vf-Kind"), *t, *v, *id, *rcv;
+	char *at;
 	long n;
 
 	/* Each header and field looked up once: a look-up is a walk. */
 	memset(d, 0, sizeof(*d));
-	d->id = vf_strdup((v = vf_case_get(c, "Vf-Id")) != NULL ? v : "");
-	d->received = vf_strdup((v = vf_case_get(c, "Vf-Received")) != NULL ?
-	    v : "");
+	id = (v = vf_case_get(c, "Vf-Id")) != NULL ? v : "";
+	rcv = (v = vf_case_get(c, "Vf-Received")) != NULL ? v : "";
 	if (vf_kind_bit(kind) == VF_KIND_WEB) {
 		if (given(v = vf_case_field(c, "web.url")))
 			d->url = vf_url_canon(v, NULL);
@@ -481,17 +506,25 @@ dkey_make(struct dkey *d, const struct vf_case *c)
 		d->cwe = (n = cwe_in(t)) > 0 ? n : 0;
 		d->tkey = fold_or_null(t);
 	}
+	/*
+	 * The strings in one block, d->id first: an index entry a case of
+	 * the tree, kept to the end, and six allocations each (and six
+	 * frees at the exit) were a tenth of the run.
+	 */
+	at = vf_malloc(plen(id) + plen(rcv) + plen(d->pkey) + plen(d->vkey) +
+	    plen(d->tkey) + plen(d->url));
+	d->id = pack(&at, id, NULL);
+	d->received = pack(&at, rcv, NULL);
+	d->pkey = pack(&at, d->pkey, d->pkey);
+	d->vkey = pack(&at, d->vkey, d->vkey);
+	d->tkey = pack(&at, d->tkey, d->tkey);
+	d->url = pack(&at, d->url, d->url);
 }
 
 static void
 dkey_free(struct dkey *d)
 {
-	free(d->id);
-	free(d->received);
-	free(d->pkey);
-	free(d->vkey);
-	free(d->tkey);
-	free(d->url);
+	free(d->id);		/* and the other strings: one block */
 	vf_versions_free(&d->ver);
 }
 
