@@ -681,9 +681,10 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 			if (name == NULL)
 				return bad(r, s, "fields start with a "
 				    "continuation line");
-			/* From the input: w is behind s in the copy. */
+			/* From the input: w is behind s in the copy (the
+			   same bytes, read in place: memmove). */
 			*w++ = '\n';
-			memcpy(w, s + 1, (size_t)(eol - s - 1));
+			memmove(w, s + 1, (size_t)(eol - s - 1));
 			w += eol - s - 1;
 		} else {
 			if ((v = field_name_end(s, eol)) == NULL)
@@ -968,6 +969,44 @@ head_parse(struct vf_case *c, const char *buf, size_t len, int eof,
 	return 0;
 }
 
+/*
+ * head_parse of a whole file read into buf, a vf_malloc'ed block of size
+ * bytes (len + MAX_BOUNDARY + 16 at least), parsed where it is: buf is
+ * the arena, so that the input is not copied (a copy of every case
+ * file a head tool reads, and the head is a part of it). The cuts the
+ * parser makes (a NUL over a colon or a line end, a continuation line
+ * moved up over its tab) are all behind where it reads. On success buf
+ * is the case's; on failure it is freed and -1 returned: the message's
+ * line number counts line ends the cuts took, so the caller reads the
+ * file again and parses a copy for it.
+ */
+static int
+head_parse_inplace(struct vf_case *c, char *buf, size_t len, size_t size)
+{
+	struct rd r;
+
+	memset(c, 0, sizeof(*c));
+	if (size < len + MAX_BOUNDARY + 16) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	r.buf = buf;
+	r.len = len;
+	r.err = NULL;
+	r.errlen = 0;
+	r.mode = RD_HEAD;
+	r.acap = size;
+	r.arena = c->arena = buf;
+	r.aoff = len + 1;
+	r.nonul = memchr(buf, '\0', len) == NULL;
+	if (parse(&r, c) != 0) {
+		vf_case_free(c);	/* and buf, the arena */
+		return -1;
+	}
+	return 0;
+}
+
 int
 vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
     size_t first, int flags, char *err, size_t errlen)
@@ -1025,6 +1064,7 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	char first[PARTS_FIRST + 1], *buf = NULL;
 	size_t size, want, got, cap1 = (flags & VF_HEAD_PARTS) != 0 ?
 	    PARTS_FIRST : HEAD_FIRST;
+	const size_t asize = HEAD_FIRST + MAX_BOUNDARY + 16;
 	ssize_t n;
 	int fd, rc, e;
 
@@ -1048,7 +1088,31 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	 * else (a directory, a FIFO, a device) fails to read or to parse,
 	 * and is then told apart by fstat, with vf_case_load's words.
 	 */
-	if ((n = vf_read_head(fd, first, 0, cap1)) == -1) {
+	/*
+	 * The head alone, the file whole in the first read: read into
+	 * what becomes the case's arena and parsed there. Only a file the
+	 * parse refuses is read again, into first below, for its message.
+	 */
+	if ((flags & VF_HEAD_PARTS) != 0)
+		n = vf_read_head(fd, first, 0, cap1);
+	else {
+		buf = vf_malloc(asize);
+		if ((n = vf_read_head(fd, buf, 0, cap1)) != -1 &&
+		    (size_t)n < cap1) {
+			rc = head_parse_inplace(c, buf, (size_t)n, asize);
+			buf = NULL;	/* the case's, or freed */
+			if (rc == 0)
+				goto done;
+			n = vf_read_head(fd, first, 0, cap1);
+		} else {
+			/* Longer (rare): on as before, from a copy. */
+			if (n != -1)
+				memcpy(first, buf, (size_t)n + 1);
+			free(buf);
+			buf = NULL;
+		}
+	}
+	if (n == -1) {
 		if ((rc = head_file(fd, &size, err, errlen)) == 0)
 			goto readerr;
 		goto done;

@@ -1094,6 +1094,82 @@ START_TEST(header_name_bytes)
 }
 END_TEST
 
+/*
+ * A file whole in the first read is parsed where it was read (its
+ * arena): every fixture and every mutation of good.eml, as a file, read
+ * by vf_case_loadhead gives what the whole reader gives, the same case,
+ * or the same code and message (line numbers counted in the file as it
+ * is, not in the arena the parse cut up).
+ */
+static void
+loadhead_one(const char *p, const char *buf, size_t len)
+{
+	struct vf_case full, h;
+	char err[256], herr[256];
+	int fd, rc, hrc;
+
+	ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+	    -1);
+	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	rc = vf_case_parse(&full, buf, len, err, sizeof(err));
+	hrc = vf_case_loadhead(&h, AT_FDCWD, p, 0, herr, sizeof(herr));
+	if (rc == 0) {
+		ck_assert_msg(hrc == 0, "head refused what the whole reader "
+		    "accepts: %s", herr);
+		same_head(&full, &h, 0);
+		vf_case_free(&h);
+		vf_case_free(&full);
+		return;
+	}
+	if (hrc == 0) {
+		vf_case_free(&h);	/* the fault is past the head */
+		return;
+	}
+	ck_assert_int_eq(hrc, rc);
+	ck_assert_msg(strcmp(herr, err) == 0, "head \"%s\", whole \"%s\"",
+	    herr, err);
+}
+
+START_TEST(loadhead_inplace)
+{
+	static const char *const files[] = { "good.eml", "empty.eml",
+	    "garbage.eml", "nohdrend.eml", "noid.eml", "badid.eml",
+	    "noboundary.eml", "notmixed.eml", "torn.eml", "noclose.eml",
+	    "closenolf.eml", "badline.eml", "padded.eml", "nofields.eml",
+	    "twohist.eml", "norole.eml", "fieldsyntax.eml", "fieldname.eml",
+	    "fieldblank.eml", "fieldcont.eml", "hdrspace.eml", "hdrcont.eml",
+	    "mbox.eml", "nulhdr.eml", "nulfield.eml", "partnohdr.eml",
+	    "partnoblank.eml", "onlyclose.eml" };
+	static const char subst[] = { '\n', ':', '\0', 'x' };
+	char dir[PATH_MAX], p[PATH_MAX], *buf, keep;
+	const char *t = getenv("TMPDIR");
+	size_t i, k, len;
+
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/2026-00042", dir);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = fixture(files[i], &len);
+		loadhead_one(p, buf, len);
+		free(buf);
+	}
+	buf = fixture("good.eml", &len);
+	for (i = 0; i < len; i++) {
+		keep = buf[i];
+		for (k = 0; k < sizeof(subst); k++)
+			if (subst[k] != keep) {
+				buf[i] = subst[k];
+				loadhead_one(p, buf, len);
+			}
+		buf[i] = keep;
+	}
+	free(buf);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(head_fixtures)
 {
 	static const char *const files[] = { "good.eml", "empty.eml",
@@ -1410,6 +1486,7 @@ case_suite(void)
 	tcase_add_test(tc, load_files);
 	tcase_add_test(tc, header_name_bytes);
 	tcase_add_test(tc, head_fixtures);
+	tcase_add_test(tc, loadhead_inplace);
 	tcase_add_test(tc, head_cuts_mutations);
 	tcase_add_test(tc, head_large);
 	tcase_add_test(tc, parts_first_read);
