@@ -159,8 +159,9 @@ rd_str(struct rd *r, const char *s, size_t n)
 }
 
 /*
- * rd_str for a piece headers() or the fields' parser found inside the
- * input (s and s + n between buf and buf + len by how they were found):
+ * rd_str for a piece headers(), the fields' or the history's parser
+ * found inside the input (s and s + n between buf and buf + len by how
+ * they were found):
  * without the check, which was a twentieth of the head reader, three
  * pieces a line.
  */
@@ -700,7 +701,7 @@ parse_fields_arena(struct rd *r, struct vf_case *c, const char *s,
 			if (c->nfield >= MAX_FIELDS)
 				return bad(r, s, "more than %d fields",
 				    MAX_FIELDS);
-			name = rd_str(r, s, n);
+			name = rd_piece(r, s, n);
 			val = r->arena + (v + 2 - r->buf);
 			w = val + (eol - v - 2);
 		}
@@ -732,7 +733,7 @@ parse_history(struct rd *r, struct vf_case *c, const char *s,
 	for (;;) {
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			eol = end;
-		c->hist[c->nhist++] = rd_str(r, s, (size_t)(eol - s));
+		c->hist[c->nhist++] = rd_piece(r, s, (size_t)(eol - s));
 		if (eol == end)
 			break;
 		s = eol + 1;
@@ -1901,12 +1902,14 @@ vf_case_get(const struct vf_case *c, const char *name)
 	 * A head case's header is in place in its arena (rd_str): its value
 	 * starts past the NUL over the colon that ends its name, so that
 	 * the name's length is told without reading it, and only a name of
-	 * the length asked for is compared. The whole-tree tools ask every
-	 * case for headers most lack.
+	 * the length asked for is compared (and only if its first bytes
+	 * agree but for ASCII case). The whole-tree tools ask every case
+	 * for headers most lack.
 	 */
 	n = strlen(name);
 	for (i = 0; i < c->nhdr; i++)
 		if ((size_t)(c->hdr[i].value - c->hdr[i].name) == n + 1 &&
+		    ((c->hdr[i].name[0] ^ name[0]) & ~0x20) == 0 &&
 		    strcasecmp(c->hdr[i].name, name) == 0)
 			return vf_hdr_value(&c->hdr[i]);
 	return NULL;
