@@ -56,7 +56,7 @@ struct verdict {
 	struct vf_buf	 missing, malformed, dup, dupof, why;
 };
 
-static int	judge_own(struct run *, const struct vf_case *,
+static int	judge_own(struct run *, const struct vf_case *, int,
 		    struct verdict *);
 static void	verdict_free(struct verdict *);
 
@@ -177,7 +177,7 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 	m->h = memo_hash(key, n);
 	m->di = di;
 	m->kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
-	(void)judge_own(r, c, &v);
+	(void)judge_own(r, c, m->kind, &v);
 	m->state = v.state;
 	/* Nothing yet to say of most cases: no string for them. */
 	m->why = v.why.len > 0 ? vf_strdup(v.why.p) : NULL;
@@ -242,16 +242,17 @@ index_case(int dfd, const char *name, const char *path, const char *state,
 }
 
 /*
- * The verdict on a case in received, by the rules of vf-validate(1), but
- * the duplicate check: 1 when that is what is left to decide (v->state
- * NULL), else 0 with the verdict made.
+ * The verdict on a case in received of the kind given (its Vf-Kind's
+ * bit), by the rules of vf-validate(1), but the duplicate check: 1 when
+ * that is what is left to decide (v->state NULL), else 0 with the
+ * verdict made.
  */
 static int
-judge_own(struct run *r, const struct vf_case *c, struct verdict *v)
+judge_own(struct run *r, const struct vf_case *c, int kind,
+    struct verdict *v)
 {
 	const char *url;
 	char *host = NULL, *canon;
-	int kind = vf_kind_bit(vf_case_get(c, "Vf-Kind"));
 
 	if (kind == VF_KIND_UNKNOWN) {
 		v->state = "undecided";
@@ -330,7 +331,7 @@ dry_line(const char *path, const struct verdict *v)
 static void
 judge(struct run *r, const struct vf_case *c, struct verdict *v)
 {
-	if (judge_own(r, c, v))
+	if (judge_own(r, c, vf_kind_bit(vf_case_get(c, "Vf-Kind")), v))
 		judge_dup(v, vf_dupidx_match(r->idx, c, &v->dup, &v->dupof));
 }
 
