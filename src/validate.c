@@ -301,7 +301,7 @@ vf_check_fields_at(const struct vf_fcheck *x, const struct vf_case *c,
 	const struct vf_field *f, *g;
 	const struct vf_kv *kvbuf[256], **kv;
 	const char *v, *name;
-	size_t i, j, k, n, t, nrel;
+	size_t i, j, k, n, t, t0, nrel;
 	uint32_t h;
 	int ok;
 
@@ -309,17 +309,34 @@ vf_check_fields_at(const struct vf_fcheck *x, const struct vf_case *c,
 	kv = ft->n <= 256 ? kvbuf : vf_calloc(ft->n, sizeof(*kv));
 	if (kv == kvbuf)
 		memset(kvbuf, 0, ft->n * sizeof(*kv));
-	for (i = 0; i < c->nfield; i++) {
+	for (i = 0, t0 = 0; i < c->nfield; i++) {
 		name = c->field[i].name;
 		n = strlen(name);
+		/*
+		 * vf-parse writes a case's fields in the table's order: the
+		 * few entries after the last one found are tried first, by
+		 * their length, then the hash.
+		 */
+		for (t = t0; t < t0 + 8 && t < ft->n; t++)
+			if (x->len[t] == n && memcmp(ft->f[t].name, name, n) ==
+			    0)
+				break;
+		if (t < t0 + 8 && t < ft->n) {
+			if (kv[t] == NULL)
+				kv[t] = &c->field[i];
+			t0 = t + 1;
+			continue;
+		}
 		h = nhash(name, n);
 		for (k = h & x->mask; x->tab[k].idx1 != 0;
 		    k = (k + 1) & x->mask) {
 			t = x->tab[k].idx1 - 1;
 			if (x->tab[k].h == h && x->len[t] == n &&
 			    kv[t] == NULL &&
-			    memcmp(ft->f[t].name, name, n) == 0)
+			    memcmp(ft->f[t].name, name, n) == 0) {
 				kv[t] = &c->field[i];
+				t0 = t + 1;
+			}
 		}
 	}
 	/* Any other mask: every entry, as the lists are made. */

@@ -230,6 +230,36 @@ START_TEST(check_fields)
 }
 END_TEST
 
+/*
+ * The first field of a name wins wherever the second is (the check
+ * tries the table entries after the last one found before its hash):
+ * here the second reporter.email comes just after an earlier entry.
+ */
+START_TEST(check_fields_first)
+{
+	struct vf_fields ft;
+	struct vf_kv kv[] = {
+		{ "reporter.email", " " },
+		{ "reporter.name", "A" },
+		{ "reporter.email", "a@example.jp" },
+	};
+	struct vf_case c;
+	struct vf_buf miss = { 0 }, bad = { 0 };
+
+	ck_assert_int_eq(vf_share_fields(&ft), 0);
+	memset(&c, 0, sizeof(c));
+	c.field = kv;
+	c.nfield = sizeof(kv) / sizeof(kv[0]);
+	vf_check_fields(&ft, &c, VF_KIND_WEB, &miss, &bad);
+	ck_assert_ptr_nonnull(miss.p);
+	ck_assert_msg(strncmp(miss.p, "reporter.email, ", 16) == 0, "%s",
+	    miss.p);
+	vf_buf_free(&miss);
+	vf_buf_free(&bad);
+	vf_fields_free(&ft);
+}
+END_TEST
+
 START_TEST(scope)
 {
 	char *dom[] = { "example.com" };
@@ -383,6 +413,7 @@ validate_suite(void)
 	tcase_add_test(tc, url_canon);
 	tcase_add_test(tc, url_plain);
 	tcase_add_test(tc, check_fields);
+	tcase_add_test(tc, check_fields_first);
 	tcase_add_test(tc, scope);
 	tcase_add_test(tc, cwe);
 	tcase_add_loop_test(tc, known_lines, 0,
