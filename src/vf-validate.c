@@ -49,16 +49,71 @@ struct run {
 	size_t			 nmemo;
 	uint32_t		*mtab;		/* memo index + 1 by key hash */
 	size_t			 mmask;
-};
-
-struct verdict {
-	const char	*state;
-	struct vf_buf	 missing, malformed, dup, dupof, why;
+	/* The verdicts' texts: the room of one case's kept for the next
+	   (verdict_take), not five buffers allocated and freed a case. */
+	struct verdict {
+		const char	*state;
+		struct vf_buf	 missing, malformed, dup, dupof, why;
+	}			 spare;
+	/* vf_move_ok's answers (a fixed table): by verdict and kind. */
+	struct {
+		const char	*to;
+		int		 kind, ok;
+	}			 mok[16];
+	size_t			 nmok;
 };
 
 static int	judge_own(struct run *, const struct vf_case *, int,
 		    struct verdict *);
 static void	verdict_free(struct verdict *);
+
+/* An empty verdict in the room of the last one (give it back after). */
+static void
+verdict_take(struct run *r, struct verdict *v)
+{
+	struct vf_buf *b[] = { &v->missing, &v->malformed, &v->dup,
+	    &v->dupof, &v->why };
+	size_t i;
+
+	*v = r->spare;
+	memset(&r->spare, 0, sizeof(r->spare));
+	v->state = NULL;
+	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
+		b[i]->len = 0;
+		if (b[i]->p != NULL)
+			b[i]->p[0] = '\0';
+	}
+}
+
+static void
+verdict_give(struct run *r, struct verdict *v)
+{
+	verdict_free(&r->spare);
+	r->spare = *v;
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * vf_move_ok of received -> to for the kind: its table is fixed, and the
+ * verdicts are a few strings, so each answer is asked once.
+ */
+static int
+move_ok(struct run *r, const char *to, int kind)
+{
+	size_t i;
+	int ok;
+
+	for (i = 0; i < r->nmok; i++)
+		if (r->mok[i].to == to && r->mok[i].kind == kind)
+			return r->mok[i].ok;
+	ok = vf_move_ok("received", to, kind, VF_BY_VALIDATE);
+	if (r->nmok < sizeof(r->mok) / sizeof(r->mok[0])) {
+		r->mok[r->nmok].to = to;
+		r->mok[r->nmok].kind = kind;
+		r->mok[r->nmok++].ok = ok;
+	}
+	return ok;
+}
 
 /*
  * "STATE/SUB/NAME" of a case path, the memo's key, into buf (size
@@ -165,7 +220,7 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 	if ((n = memo_key(state, path, key, sizeof(key))) == 0 ||
 	    r->nmemo >= UINT32_MAX - 1)
 		return;
-	memset(&v, 0, sizeof(v));
+	verdict_take(r, &v);
 	/* Grown by powers of two: a memo a case in received. */
 	if ((r->nmemo & (r->nmemo - 1)) == 0)
 		r->memo = vf_reallocarray(r->memo, r->nmemo == 0 ? 1 :
@@ -181,7 +236,7 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 	m->state = v.state;
 	/* Nothing yet to say of most cases: no string for them. */
 	m->why = v.why.len > 0 ? vf_strdup(v.why.p) : NULL;
-	verdict_free(&v);
+	verdict_give(r, &v);
 }
 
 static void
@@ -384,7 +439,6 @@ validate(const char *what, void *arg)
 	struct vf_buf line = { 0 };
 	int lk = -1, rc, loaded = 0, fd;
 
-	memset(&v, 0, sizeof(v));
 	if ((rc = vf_resolve(&r->root, what, path, sizeof(path), &state)) != 0)
 		return rc;
 	/* The id its name gives (vf_resolve checked the path), else its own. */
@@ -394,6 +448,8 @@ validate(const char *what, void *arg)
 		return EX_NOINPUT;
 	if (!r->dryrun && (rc = vf_lock(&r->root, id, &lk)) != 0)
 		return rc;
+	/* From here every way out is "done", which gives it back. */
+	verdict_take(r, &v);
 	/* Under the lock, where the case is now: moved meanwhile, found. */
 	if (r->dryrun)
 		;	/* no lock: where vf_resolve found it is as good */
@@ -412,8 +468,7 @@ validate(const char *what, void *arg)
 		if ((v.state = m->state) == NULL)
 			judge_dup(&v, vf_dupidx_match_at(r->idx, m->di, &v.dup,
 			    &v.dupof));
-		if (!vf_move_ok("received", v.state, m->kind,
-		    VF_BY_VALIDATE)) {
+		if (!move_ok(r, v.state, m->kind)) {
 			warnx("%s: the move table refuses received -> %s for "
 			    "this kind: left alone", path, v.state);
 			rc = EX_SOFTWARE;
@@ -465,7 +520,7 @@ validate(const char *what, void *arg)
 done:
 	if (loaded)
 		vf_case_free(&c);
-	verdict_free(&v);
+	verdict_give(r, &v);
 	vf_buf_free(&line);
 	if (lk != -1)
 		vf_unlock(lk);
@@ -522,6 +577,7 @@ main(int argc, char *argv[])
 	vf_fshut_stdout();
 done:
 	memo_free(&r);
+	verdict_free(&r.spare);
 	vf_dupidx_free(r.idx);
 	vf_known_free(&r.known);
 	while (r.nscope > 0)
