@@ -1170,6 +1170,68 @@ START_TEST(loadhead_inplace)
 }
 END_TEST
 
+/*
+ * Heads ending on either side of the 4 KiB and 8 KiB first reads, in
+ * files with a long part after them, read one after the other with a
+ * small head between (the first read's size follows the last head
+ * read): the same case as the whole reader's, and with a NUL put in the
+ * history, the same error.
+ */
+START_TEST(head_first_sizes)
+{
+	struct vf_case c, full, h;
+	struct vf_buf out = { 0 }, val = { 0 };
+	char dir[PATH_MAX], p[PATH_MAX], err[256], herr[256], *at;
+	const char *t = getenv("TMPDIR");
+	size_t len, k;
+	int fd, bad, rc;
+
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/2026-00009", dir);
+	for (len = 2900; len < 9000; len += 97)
+		for (k = 0; k < 3; k++)
+			for (bad = 0; bad < 2; bad++) {
+				vf_case_init(&c, "2026-00009", "sizes", T);
+				val.len = 0;
+				while (val.len < (k == 1 ? 10 : len))
+					vf_buf_addc(&val, val.len % 60 == 59 ?
+					    '\t' : 'v');
+				vf_case_field_set(&c, "vuln.summary", val.p);
+				vf_case_history(&c, "test", "one");
+				vf_case_add_part(&c, VF_PART_NOTE, "text/plain",
+				    NULL, 0, val.p, val.len);
+				out.len = 0;
+				vf_case_write(&c, &out);
+				vf_case_free(&c);
+				if (bad) {
+					at = strstr(out.p, "test: one");
+					ck_assert_ptr_nonnull(at);
+					at[4] = '\0';
+				}
+				ck_assert_int_ne(fd = open(p, O_WRONLY |
+				    O_CREAT | O_TRUNC, 0600), -1);
+				ck_assert_int_eq(write(fd, out.p, out.len),
+				    (ssize_t)out.len);
+				close(fd);
+				rc = vf_case_load(&full, p, err, sizeof(err));
+				ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD,
+				    p, 0, herr, sizeof(herr)), rc);
+				if (rc != 0) {
+					ck_assert_str_eq(herr, err);
+					continue;
+				}
+				same_head(&full, &h, 0);
+				vf_case_free(&h);
+				vf_case_free(&full);
+			}
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	vf_buf_free(&out);
+	vf_buf_free(&val);
+}
+END_TEST
+
 START_TEST(head_fixtures)
 {
 	static const char *const files[] = { "good.eml", "empty.eml",
@@ -1487,6 +1549,7 @@ case_suite(void)
 	tcase_add_test(tc, header_name_bytes);
 	tcase_add_test(tc, head_fixtures);
 	tcase_add_test(tc, loadhead_inplace);
+	tcase_add_test(tc, head_first_sizes);
 	tcase_add_test(tc, head_cuts_mutations);
 	tcase_add_test(tc, head_large);
 	tcase_add_test(tc, parts_first_read);
