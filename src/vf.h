@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include <dirent.h>
+#include <pthread.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -228,8 +229,25 @@ int	 vf_run_start(char *const [], struct vf_io *, size_t, int,
 	    struct vf_child **);
 int	 vf_run_finish(struct vf_child *, int *, int *);
 void	 vf_run_cancel(struct vf_child *);
-/* Kill the child vf_run is waiting for, if any (async-signal-safe). */
+/* Kill the children vf_run started and has not reaped (async-signal-safe). */
 void	 vf_run_kill(void);
+
+/* ---- work beside the main thread (bg.c) ------------------------------- */
+
+/*
+ * fn(arg) in a thread of its own, signals blocked, or in line when no
+ * thread can be made; vf_bg_wait returns once it has run. Each started
+ * one is waited for once.
+ */
+struct vf_bg {
+	pthread_t	  t;
+	void		(*fn)(void *);
+	void		 *arg;
+	int		  thread;	/* t was made */
+	int		  joined;
+};
+void	 vf_bg_start(struct vf_bg *, void (*)(void *), void *);
+void	 vf_bg_wait(struct vf_bg *);
 
 /* ---- gpg (gpg.c) ------------------------------------------------------- */
 
@@ -662,6 +680,15 @@ int	vf_lock_outbox(struct vf_root *, int *);
  * sysexits code.
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
+/* The same beside the caller's work (bg.c): start, then wait for it. */
+struct vf_id_job {
+	struct vf_bg	 bg;
+	struct vf_root	*root;
+	char		 id[VF_IDLEN];
+	int		 rc;
+};
+void	vf_id_new_start(struct vf_root *, struct vf_id_job *);
+int	vf_id_new_wait(struct vf_id_job *, char *, size_t);
 /* Wait for the last reservation's fsync; -1 (warned) if it failed. */
 int	vf_id_settle(void);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
@@ -1027,6 +1054,7 @@ struct vf_intake {
 	struct vf_root		*root;
 	const struct vf_config	*cfg;
 	const struct vf_fields	*fields;
+	struct vf_share_job	*fields_job;	/* fields still loading, or NULL */
 	struct vf_limits	 lim;
 	const char		*tool;		/* for history and log */
 	char			 path[4096];	/* out: the case file */
@@ -1067,6 +1095,18 @@ int	 vf_case_room(const struct vf_case *, size_t, size_t, size_t, size_t,
 const char	*vf_share(void);
 /* Load the field table from it; a message on stderr when that fails. */
 int		 vf_share_fields(struct vf_fields *);
+/*
+ * The same in the background (bg.c): start, then wait before the table's
+ * first use (vf_share_fields' status; its message said already). The
+ * table is the caller's to free, loaded or not, once waited for.
+ */
+struct vf_share_job {
+	struct vf_bg		 bg;
+	struct vf_fields	*f;
+	int			 rc;
+};
+void		 vf_share_fields_start(struct vf_fields *, struct vf_share_job *);
+int		 vf_share_fields_wait(struct vf_share_job *);
 
 /* ---- the stream loop (each.c) ----------------------------------------- */
 
