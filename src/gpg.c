@@ -560,6 +560,11 @@ vf_gpg_free(struct vf_gpg *g)
 #define GPG_TIMEOUT	60
 
 static char	*program;		/* gpg-program, when configured */
+/* Work for the caller while the next gpg starts (vf_gpg_meanwhile). */
+static _Thread_local struct {
+	void	(*fn)(void *);
+	void	 *arg;
+} meanwhile;
 static int	 timeout_s = GPG_TIMEOUT;
 
 const char *
@@ -695,7 +700,20 @@ gpg_start(struct vf_gpg *g, const char *const *args, const char *sig,
 		return rc;
 	}
 	*pp = p;
+	if (meanwhile.fn != NULL) {
+		void (*fn)(void *) = meanwhile.fn;
+
+		meanwhile.fn = NULL;
+		fn(meanwhile.arg);
+	}
 	return 0;
+}
+
+void
+vf_gpg_meanwhile(void (*fn)(void *), void *arg)
+{
+	meanwhile.fn = fn;
+	meanwhile.arg = arg;
 }
 
 /* Give the started gpg its input (in, or nothing) and wait for it. */

@@ -1,6 +1,5 @@
 #include <stdio.h>
 #include <stdlib.h>
-#include <sysexits.h>
 
 #include "vf.h"
 
@@ -32,32 +31,4 @@ vf_share_fields(struct vf_fields *f)
 		return EX_CONFIG;
 	}
 	return 0;
-}
-
-static void
-fields_main(void *arg)
-{
-	struct vf_share_job *j = arg;
-
-	j->rc = vf_share_fields(j->f);
-}
-
-/*
- * The table's parse (a quarter of a millisecond) need not stand between
- * a tool's start and its first gpg: it runs beside the caller reading
- * its input and starting gpg, on the other CPU.
- */
-void
-vf_share_fields_start(struct vf_fields *f, struct vf_share_job *j)
-{
-	j->f = f;
-	j->rc = 0;
-	vf_bg_start(&j->bg, fields_main, j);
-}
-
-int
-vf_share_fields_wait(struct vf_share_job *j)
-{
-	vf_bg_wait(&j->bg);
-	return j->rc;
 }

@@ -61,7 +61,6 @@ main(int argc, char *argv[])
 	struct vf_root root;
 	struct vf_config cfg;
 	struct vf_fields fields;
-	struct vf_share_job fjob;
 	struct vf_intake in;
 	struct vf_buf mail = { 0 };
 	const char *dir = NULL;
@@ -97,11 +96,6 @@ main(int argc, char *argv[])
 	memset(&cfg, 0, sizeof(cfg));
 	if ((rc = vf_root_open(&root, dir, 1)) != 0)
 		return rc;
-	/*
-	 * The field table is first wanted after gpg has started (vf_intake
-	 * waits for it there): it loads meanwhile, on the other CPU.
-	 */
-	vf_share_fields_start(&fields, &fjob);
 	if ((rc = vf_config_load(&cfg, root.fd, msg, sizeof(msg))) != 0) {
 		warnx("%s", msg);
 		goto out;
@@ -146,7 +140,8 @@ main(int argc, char *argv[])
 	in.root = &root;
 	in.cfg = &cfg;
 	in.fields = &fields;
-	in.fields_job = &fjob;
+	/* Loaded by vf_intake, while gpg starts: see there. */
+	in.fields_lazy = 1;
 	in.tool = "vf-parse";
 	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
 		goto out;
@@ -157,8 +152,6 @@ main(int argc, char *argv[])
 	vf_fshut_stdout();
 out:
 	vf_buf_free(&mail);
-	/* The table's thread may still run: its rc is said already. */
-	(void)vf_share_fields_wait(&fjob);
 	vf_fields_free(&fields);
 	vf_config_free(&cfg);
 	vf_root_close(&root);

@@ -373,6 +373,14 @@ int	 vf_gpg_opened_by(const struct vf_gpg_status *, const char *);
 const char *vf_sig_name(enum vf_sig);
 const char *vf_trust_name(enum vf_trust);
 
+/*
+ * fn(arg), once, right after the next gpg this thread starts has been
+ * spawned, before it is given its input or waited for: a caller's own
+ * work (vf-parse's field table) beside gpg's exec and keyring, on the
+ * other CPU. NULL takes it back; it must not run gpg itself.
+ */
+void	 vf_gpg_meanwhile(void (*)(void *), void *);
+
 /* ---- the field table (fields.c) ---------------------------------------- */
 
 enum vf_class {
@@ -1053,8 +1061,9 @@ int	 vf_hexval(unsigned char);
 struct vf_intake {
 	struct vf_root		*root;
 	const struct vf_config	*cfg;
-	const struct vf_fields	*fields;
-	struct vf_share_job	*fields_job;	/* fields still loading, or NULL */
+	struct vf_fields	*fields;	/* loaded by vf_intake when */
+	int			 fields_lazy;	/* set: loaded while gpg runs */
+	int			 fields_rc;	/* vf_share_fields' */
 	struct vf_limits	 lim;
 	const char		*tool;		/* for history and log */
 	char			 path[4096];	/* out: the case file */
@@ -1095,18 +1104,6 @@ int	 vf_case_room(const struct vf_case *, size_t, size_t, size_t, size_t,
 const char	*vf_share(void);
 /* Load the field table from it; a message on stderr when that fails. */
 int		 vf_share_fields(struct vf_fields *);
-/*
- * The same in the background (bg.c): start, then wait before the table's
- * first use (vf_share_fields' status; its message said already). The
- * table is the caller's to free, loaded or not, once waited for.
- */
-struct vf_share_job {
-	struct vf_bg		 bg;
-	struct vf_fields	*f;
-	int			 rc;
-};
-void		 vf_share_fields_start(struct vf_fields *, struct vf_share_job *);
-int		 vf_share_fields_wait(struct vf_share_job *);
 
 /* ---- the stream loop (each.c) ----------------------------------------- */
 

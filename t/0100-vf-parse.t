@@ -383,6 +383,32 @@ case $st in ""|Z*) ok 0 "no .seen folder: no gpg left running" ;;
 *) ok 1 "no .seen folder: no gpg left running (state $st)" ;; esac
 rm -rf "$work/seenroot"
 
+# The field table is loaded while gpg runs now: a broken one still fails
+# the delivery with 78, says so, files nothing, and stops that gpg.
+mkdir "$work/badshare"
+cp -R "$VF_SHARE/." "$work/badshare/"
+printf 'not a field line at all\n' >>"$work/badshare/fields"
+printf 'Subject: bad table\nMessage-ID: <bad-table@example.net>\n\nsome text\n' >"$work/badclear"
+pgpmime 'Yamada Taro <taro@example.jp>' 'bad table' "$sw" "$OFFICE_FPR" >"$work/badpgp"
+for m in badclear badpgp; do
+	n0=$(ncases)
+	rm -f "$work/hang.pid"
+	VF_SHARE=$work/badshare vf-parse <"$work/$m" >/dev/null 2>"$work/err"
+	is $? 78 "a broken field table ($m): 78"
+	grep -q 'fields' "$work/err"
+	ok $? "a broken field table ($m): says so"
+	is "$(ncases)" "$n0" "a broken field table ($m): nothing filed"
+done
+VF_SHARE=$work/badshare VF_GPG=$work/hang vf-parse <"$work/badclear" \
+    >/dev/null 2>&1
+is $? 78 "a broken field table, gpg started: 78"
+sleep 1
+st=
+[ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "a broken field table: no gpg left running" ;;
+*) ok 1 "a broken field table: no gpg left running (state $st)" ;; esac
+rm -rf "$work/badshare"
+
 # Two gpg at once (the original's, and the check of an inline signature):
 # the timeout kills both.
 printf '#!/bin/sh\necho $$ >>"%s/hang.pids"\nexec sleep 60\n' "$work" >"$work/hang2"
