@@ -162,9 +162,10 @@ kept_as_received(const struct mail *ml)
 }
 
 /*
- * An original is encrypted on arrival: gpg is started before the form is
- * read, the number reserved and the case built, so that its start-up
- * (exec, its keyring) runs beside them; add_original gives it the mail.
+ * An original is encrypted on arrival: gpg is started, and given what its
+ * pipe takes of the mail, before the form is read, the number reserved
+ * and the case built, so that its start-up (exec, its keyring) and the
+ * encryption run beside them; add_original waits for it.
  * The report's own gpg (decrypting, checking a signature) may run beside
  * it. Should it fail to start, add_original encrypts as before, with the
  * same messages.
@@ -172,7 +173,7 @@ kept_as_received(const struct mail *ml)
 static void
 original_start(const struct vf_intake *in, struct mail *ml)
 {
-	if (kept_as_received(ml) || vf_gpg_encrypt_start(ml->rawlen,
+	if (kept_as_received(ml) || vf_gpg_encrypt_start(ml->raw, ml->rawlen,
 	    vf_config_get(in->cfg, "office-key"), &ml->eg, &ml->early) != 0)
 		ml->early = NULL;
 }
@@ -262,8 +263,7 @@ add_original(struct vf_case *c, const struct vf_intake *in,
 	key = vf_config_get(in->cfg, "office-key");
 	if (ml->early != NULL) {
 		/* Finished where it started: its run points into ml->eg. */
-		rc = vf_gpg_encrypt_finish(ml->early, ml->raw, ml->rawlen,
-		    &ml->eg);
+		rc = vf_gpg_encrypt_finish(ml->early, &ml->eg);
 		ml->early = NULL;
 		g = ml->eg;
 		memset(&ml->eg, 0, sizeof(ml->eg));

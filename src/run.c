@@ -566,6 +566,33 @@ child_reap(struct vf_child *c, int *status, int *timedout)
 }
 
 /*
+ * Give the child now what its pipes take of its input, without waiting:
+ * a child started early (vf-parse's gpg for the original) then works on
+ * it while the caller goes on. A large input grows its pipe, to 1 MiB at
+ * most, where the kernel allows. vf_run_finish gives the rest.
+ */
+void
+vf_run_feed(struct vf_child *c)
+{
+	size_t i, left;
+	int want;
+
+	for (i = 0; i < c->nio; i++) {
+		struct chan *ch = &c->ch[i];
+
+		if (ch->fd == -1 || ch->io->in == NULL)
+			continue;
+		left = ch->io->inlen - ch->off;
+		if (left > 65536) {
+			want = left > (1 << 20) ? 1 << 20 : (int)left;
+			(void)fcntl(ch->fd, F_SETPIPE_SZ, want);
+		}
+		if (feed(ch))
+			xclose(&ch->fd);
+	}
+}
+
+/*
  * The second half: feed and drain the child's descriptors, wait for it
  * (killed past the deadline), and free c. As vf_run_limit returns.
  */

@@ -229,6 +229,8 @@ int	 vf_run_start(char *const [], struct vf_io *, size_t, int,
 	    struct vf_child **);
 int	 vf_run_finish(struct vf_child *, int *, int *);
 void	 vf_run_cancel(struct vf_child *);
+/* Write what the child's input pipes take now, not waiting (run.c). */
+void	 vf_run_feed(struct vf_child *);
 /* Kill the children vf_run started and has not reaped (async-signal-safe). */
 void	 vf_run_kill(void);
 
@@ -375,7 +377,8 @@ const char *vf_trust_name(enum vf_trust);
 
 /*
  * fn(arg), once, right after the next gpg this thread starts has been
- * spawned, before it is given its input or waited for: a caller's own
+ * spawned and given what its pipe takes of its input, before it is waited
+ * for (vf_gpg_sign_encrypt_start's gpg excepted): a caller's own
  * work (vf-parse's field table) beside gpg's exec and keyring, on the
  * other CPU. NULL takes it back; it must not run gpg itself.
  */
@@ -1314,14 +1317,14 @@ int	 vf_gpg_sign_encrypt_finish(struct vf_gpg_pending *, const char *,
 	    size_t, struct vf_gpg *, int *, char *);
 void	 vf_gpg_cancel(struct vf_gpg_pending *);
 /*
- * vf_gpg_encrypt in two halves, the same way: start (given the input's
- * size, for the output's limit) spawns gpg, finish gives it the input
+ * vf_gpg_encrypt in two halves: start spawns gpg and gives it what its
+ * pipe takes of the input (which must stay in place until finish), so
+ * that it encrypts while the caller goes on; finish gives it the rest
  * and returns as vf_gpg_encrypt; vf_gpg_cancel kills a started one.
  */
-int	 vf_gpg_encrypt_start(size_t, const char *, struct vf_gpg *,
-	    struct vf_gpg_pending **);
-int	 vf_gpg_encrypt_finish(struct vf_gpg_pending *, const char *, size_t,
-	    struct vf_gpg *);
+int	 vf_gpg_encrypt_start(const char *, size_t, const char *,
+	    struct vf_gpg *, struct vf_gpg_pending **);
+int	 vf_gpg_encrypt_finish(struct vf_gpg_pending *, struct vf_gpg *);
 
 /* Notices (notice.c): one mail about one case into the outbox. */
 struct vf_notify {

@@ -61,6 +61,23 @@ ok $? "original kept encrypted, decrypts to the mail byte for byte"
 if grep -q "ExampleWiki" "$work/orig.asc"; then ok 1 "original not in clear"
 else ok 0 "original not in clear"; fi
 
+# gpg is given the mail as it starts, what its pipe takes (up to 1 MiB),
+# the rest later: a mail past that still comes back byte for byte.
+{
+	printf 'Subject: a large log\nMessage-ID: <large-log@example.net>\n\n'
+	i=0
+	while [ $i -lt 30000 ]; do
+		printf 'line %06d of a proof-of-concept log %s\n' $i "$(( (i * 7919) % 100003 ))"
+		i=$((i + 1))
+	done
+} >"$work/mlarge"
+pl=$(vf-parse <"$work/mlarge" 2>/dev/null)
+ok $? "a clear mail over 1 MiB: exit 0"
+sed -n '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/p' "$pl" |
+    gpg --batch --quiet --decrypt >"$work/orig" 2>/dev/null
+cmp -s "$work/orig" "$work/mlarge"
+ok $? "a clear mail over 1 MiB: its original decrypts to it byte for byte"
+
 # --- PGP/MIME, encrypted and signed by the reporter
 pgpmime 'Yamada Taro <taro@example.jp>' 'Software Vulnerability Report' \
     "$sw" "$OFFICE_FPR" "$FPR_reporter" >"$work/m2"
