@@ -560,6 +560,11 @@ vf_gpg_free(struct vf_gpg *g)
 #define GPG_TIMEOUT	60
 
 static char	*program;		/* gpg-program, when configured */
+/* Work for the caller while the next gpg starts (vf_gpg_meanwhile). */
+static _Thread_local struct {
+	void	(*fn)(void *);
+	void	 *arg;
+} meanwhile;
 static int	 timeout_s = GPG_TIMEOUT;
 
 const char *
@@ -610,6 +615,7 @@ struct vf_gpg_pending {
 	size_t		 nio;
 	size_t		 ist;		/* the status descriptor's entry */
 	int		 hasout;
+	int		 fed;		/* its input given at the start */
 	/* vf_gpg_sign_encrypt_start's, for its finish. */
 	int		 enc;
 	int		 keyfile;
@@ -698,6 +704,33 @@ gpg_start(struct vf_gpg *g, const char *const *args, const char *sig,
 	return 0;
 }
 
+/*
+ * Give a started gpg its input now, what its pipe takes (the rest at
+ * finish: in stays in place until then), so that it reads and works on it
+ * while the caller goes on; then the caller's vf_gpg_meanwhile work.
+ */
+static void
+gpg_feed(struct vf_gpg_pending *p, const char *in, size_t inlen)
+{
+	void (*fn)(void *);
+
+	p->io[0].in = in != NULL ? in : "";
+	p->io[0].inlen = in != NULL ? inlen : 0;
+	p->fed = 1;
+	vf_run_feed(p->child);
+	if ((fn = meanwhile.fn) != NULL) {
+		meanwhile.fn = NULL;
+		fn(meanwhile.arg);
+	}
+}
+
+void
+vf_gpg_meanwhile(void (*fn)(void *), void *arg)
+{
+	meanwhile.fn = fn;
+	meanwhile.arg = arg;
+}
+
 /* Give the started gpg its input (in, or nothing) and wait for it. */
 static int
 gpg_finish(struct vf_gpg_pending *p, struct vf_gpg *g, const char *in,
@@ -705,8 +738,10 @@ gpg_finish(struct vf_gpg_pending *p, struct vf_gpg *g, const char *in,
 {
 	int rc, late;
 
-	p->io[0].in = in != NULL ? in : "";
-	p->io[0].inlen = in != NULL ? inlen : 0;
+	if (!p->fed) {
+		p->io[0].in = in != NULL ? in : "";
+		p->io[0].inlen = in != NULL ? inlen : 0;
+	}
 	rc = vf_run_finish(p->child, &g->wstatus, &late);
 	if (late)
 		g->timedout = 1;
@@ -744,6 +779,7 @@ gpg_run(struct vf_gpg *g, const char *const *args, const char *in,
 
 	if ((rc = gpg_start(g, args, sig, siglen, out, outmax, &p)) != 0)
 		return rc;
+	gpg_feed(p, in, inlen);
 	return gpg_finish(p, g, in, inlen, outover, statusover);
 }
 
@@ -998,16 +1034,18 @@ vf_gpg_clearsigned(const char *in, size_t n, size_t max, struct vf_gpg *g)
 }
 
 /*
- * The first half of vf_gpg_encrypt: gpg started for n bytes to fpr, so
- * that it starts and reads its keyring while the caller goes on.
+ * The first half of vf_gpg_encrypt: gpg started for the n bytes at in,
+ * to fpr, and given what its pipe takes of them, so that it starts,
+ * reads its keyring and encrypts while the caller goes on.
  */
 int
-vf_gpg_encrypt_start(size_t n, const char *fpr, struct vf_gpg *g,
-    struct vf_gpg_pending **pp)
+vf_gpg_encrypt_start(const char *in, size_t n, const char *fpr,
+    struct vf_gpg *g, struct vf_gpg_pending **pp)
 {
 	const char *args[] = { "--trust-model", "always", "--armor",
 	    "--encrypt", "--recipient", fpr, NULL };
 	size_t max;
+	int rc;
 
 	*pp = NULL;
 	reset(g);
@@ -1019,18 +1057,20 @@ vf_gpg_encrypt_start(size_t n, const char *fpr, struct vf_gpg *g,
 		return EX_CONFIG;
 	/* Armoured ciphertext: compressed, 4/3 and line ends, plus headers. */
 	max = n > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : n * 2 + 65536;
-	return gpg_start(g, args, NULL, 0, &g->out, max, pp);
+	if ((rc = gpg_start(g, args, NULL, 0, &g->out, max, pp)) != 0)
+		return rc;
+	gpg_feed(*pp, in, n);
+	return 0;
 }
 
-/* The second half: the n bytes given, gpg waited for, as below. */
+/* The second half: the rest of the input given, gpg waited for. */
 int
-vf_gpg_encrypt_finish(struct vf_gpg_pending *p, const char *in, size_t n,
-    struct vf_gpg *g)
+vf_gpg_encrypt_finish(struct vf_gpg_pending *p, struct vf_gpg *g)
 {
 	int rc, statusover, over;
 
 	over = 0;
-	if ((rc = gpg_finish(p, g, in, n, &over, &statusover)) != 0)
+	if ((rc = gpg_finish(p, g, NULL, 0, &over, &statusover)) != 0)
 		return rc;
 	if (WIFSIGNALED(g->wstatus))
 		return EX_TEMPFAIL;
@@ -1053,9 +1093,9 @@ vf_gpg_encrypt(const char *in, size_t n, const char *fpr, struct vf_gpg *g)
 	struct vf_gpg_pending *p;
 	int rc;
 
-	if ((rc = vf_gpg_encrypt_start(n, fpr, g, &p)) != 0)
+	if ((rc = vf_gpg_encrypt_start(in, n, fpr, g, &p)) != 0)
 		return rc;
-	return vf_gpg_encrypt_finish(p, in, n, g);
+	return vf_gpg_encrypt_finish(p, g);
 }
 
 /* A user ID as --with-colons writes it: \xHH and \\ undone; NULL if odd. */

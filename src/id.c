@@ -435,30 +435,25 @@ done:
  * promise is unchanged: vf_deliverv calls vf_id_settle before it links a
  * case into new/, and a failed fsync fails the delivery there, so no case
  * is ever visible before its number's reservation is on disk. Without a
- * thread (pthread_create fails) the fsync is done in line.
+ * thread the fsync is done in line, its failure said there as well.
  */
 static struct {
-	pthread_t	 t;
+	struct vf_bg	 bg;
 	int		 fd;
 	int		 err;		/* errno of the fsync, 0 if it held */
-	int		 running;
 	char		 root[PATH_MAX];
 } pend = { .fd = -1 };
 
-static void *
+static void
 sync_run(void *arg)
 {
 	(void)arg;
 	pend.err = fsync(pend.fd) == -1 ? errno : 0;
-	return NULL;
 }
 
 static int
 sync_start(struct vf_root *root)
 {
-	sigset_t all, old;
-	int made;
-
 	if (vf_id_settle() != 0)
 		return -1;
 	pend.fd = vf_openat(root->fd, ".lock", O_RDONLY | O_DIRECTORY, 0);
@@ -466,27 +461,7 @@ sync_start(struct vf_root *root)
 		return -1;
 	(void)strlcpy(pend.root, root->path, sizeof(pend.root));
 	pend.err = 0;
-	/*
-	 * The thread starts with every signal blocked, so that the process's
-	 * signals (vf-parse's SIGALRM timeout, SIGTERM) reach the main
-	 * thread, never one waiting in fsync.
-	 */
-	(void)sigfillset(&all);
-	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	made = pthread_create(&pend.t, NULL, sync_run, NULL) == 0;
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (made) {
-		pend.running = 1;
-		return 0;
-	}
-	(void)sync_run(NULL);
-	(void)close(pend.fd);
-	pend.fd = -1;
-	if (pend.err != 0) {
-		errno = pend.err;
-		pend.err = 0;
-		return -1;
-	}
+	vf_bg_start(&pend.bg, sync_run, NULL);
 	return 0;
 }
 
@@ -497,9 +472,7 @@ vf_id_settle(void)
 
 	if (pend.fd == -1)
 		return 0;
-	if (pend.running)
-		(void)pthread_join(pend.t, NULL);
-	pend.running = 0;
+	vf_bg_wait(&pend.bg);
 	(void)close(pend.fd);
 	pend.fd = -1;
 	if ((e = pend.err) != 0) {
@@ -510,4 +483,37 @@ vf_id_settle(void)
 		return -1;
 	}
 	return 0;
+}
+
+static void
+id_run(void *arg)
+{
+	struct vf_id_job *j = arg;
+
+	j->rc = vf_id_new(j->root, j->id, sizeof(j->id));
+}
+
+/*
+ * A number reserved beside other work: vf-parse reads a decrypted report's
+ * form while its reservation (a lock, an O_EXCL create, a look into each
+ * folder, a write) is made, when no gpg runs for it to hide behind.
+ */
+void
+vf_id_new_start(struct vf_root *root, struct vf_id_job *j)
+{
+	j->root = root;
+	j->id[0] = '\0';
+	j->rc = 0;
+	vf_bg_start(&j->bg, id_run, j);
+}
+
+int
+vf_id_new_wait(struct vf_id_job *j, char *id, size_t size)
+{
+	vf_bg_wait(&j->bg);
+	if (j->rc == 0 && strlcpy(id, j->id, size) >= size) {
+		warnx("vf_id_new: buffer too small");
+		return EX_SOFTWARE;
+	}
+	return j->rc;
 }

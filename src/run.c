@@ -232,16 +232,53 @@ pump(struct chan *ch, size_t nch, const struct timespec *deadline)
 	}
 }
 
-/* The child running now, for vf_run_kill from a signal handler. */
-static volatile pid_t running = -1;
+/*
+ * The children running now, for vf_run_kill from a signal handler: two
+ * at once in vf-parse (the original's encryption, started first, and
+ * the report's decryption or check), more in a vf-notify -j, which never
+ * kills them so. A slot is 0 when free; set and cleared atomically, for
+ * threads spawn too.
+ */
+#define RUN_SLOTS 8
+static pid_t running[RUN_SLOTS];
+
+static void
+running_add(pid_t pid)
+{
+	pid_t free_;
+	size_t i;
+
+	for (i = 0; i < RUN_SLOTS; i++) {
+		free_ = 0;
+		if (__atomic_compare_exchange_n(&running[i], &free_, pid, 0,
+		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+static void
+running_del(pid_t pid)
+{
+	pid_t p;
+	size_t i;
+
+	for (i = 0; i < RUN_SLOTS; i++) {
+		p = pid;
+		if (__atomic_compare_exchange_n(&running[i], &p, 0, 0,
+		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
 
 void
 vf_run_kill(void)
 {
-	pid_t pid = running;
+	pid_t pid;
+	size_t i;
 
-	if (pid > 0)
-		(void)kill(pid, SIGKILL);
+	for (i = 0; i < RUN_SLOTS; i++)
+		if ((pid = __atomic_load_n(&running[i], __ATOMIC_SEQ_CST)) > 0)
+			(void)kill(pid, SIGKILL);
 }
 
 int
@@ -485,7 +522,8 @@ vf_run_start(char *const argv[], struct vf_io *io, size_t nio, int ms,
 		rc = errno_exit(e);
 		pid = -1;
 	}
-	running = pid;
+	if (pid > 0)
+		running_add(pid);
 	c->pid = pid;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -517,7 +555,7 @@ child_reap(struct vf_child *c, int *status, int *timedout)
 		wst = 0;
 		if (reap(c->pid, &wst, c->dl, &c->late) == -1)
 			rc = EX_OSERR;
-		running = -1;
+		running_del(c->pid);
 		if (status != NULL)
 			*status = wst;
 		if (c->late && timedout != NULL)
@@ -525,6 +563,33 @@ child_reap(struct vf_child *c, int *status, int *timedout)
 	}
 	child_done(c);
 	return rc;
+}
+
+/*
+ * Give the child now what its pipes take of its input, without waiting:
+ * a child started early (vf-parse's gpg for the original) then works on
+ * it while the caller goes on. A large input grows its pipe, to 1 MiB at
+ * most, where the kernel allows. vf_run_finish gives the rest.
+ */
+void
+vf_run_feed(struct vf_child *c)
+{
+	size_t i, left;
+	int want;
+
+	for (i = 0; i < c->nio; i++) {
+		struct chan *ch = &c->ch[i];
+
+		if (ch->fd == -1 || ch->io->in == NULL)
+			continue;
+		left = ch->io->inlen - ch->off;
+		if (left > 65536) {
+			want = left > (1 << 20) ? 1 << 20 : (int)left;
+			(void)fcntl(ch->fd, F_SETPIPE_SZ, want);
+		}
+		if (feed(ch))
+			xclose(&ch->fd);
+	}
 }
 
 /*

@@ -100,8 +100,6 @@ main(int argc, char *argv[])
 		warnx("%s", msg);
 		goto out;
 	}
-	if ((rc = vf_share_fields(&fields)) != 0)
-		goto out;
 	memset(&in, 0, sizeof(in));
 	vf_limits_default(&in.lim);
 	if ((max = setting(&cfg, "max-message-size", 1024, 1LL << 34,
@@ -142,6 +140,8 @@ main(int argc, char *argv[])
 	in.root = &root;
 	in.cfg = &cfg;
 	in.fields = &fields;
+	/* Loaded by vf_intake, while gpg starts: see there. */
+	in.fields_lazy = 1;
 	in.tool = "vf-parse";
 	if ((rc = vf_intake(&in, mail.p, mail.len)) != 0)
 		goto out;

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include <dirent.h>
+#include <pthread.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -228,8 +229,27 @@ int	 vf_run_start(char *const [], struct vf_io *, size_t, int,
 	    struct vf_child **);
 int	 vf_run_finish(struct vf_child *, int *, int *);
 void	 vf_run_cancel(struct vf_child *);
-/* Kill the child vf_run is waiting for, if any (async-signal-safe). */
+/* Write what the child's input pipes take now, not waiting (run.c). */
+void	 vf_run_feed(struct vf_child *);
+/* Kill the children vf_run started and has not reaped (async-signal-safe). */
 void	 vf_run_kill(void);
+
+/* ---- work beside the main thread (bg.c) ------------------------------- */
+
+/*
+ * fn(arg) in a thread of its own, signals blocked, or in line when no
+ * thread can be made; vf_bg_wait returns once it has run. Each started
+ * one is waited for once.
+ */
+struct vf_bg {
+	pthread_t	  t;
+	void		(*fn)(void *);
+	void		 *arg;
+	int		  thread;	/* t was made */
+	int		  joined;
+};
+void	 vf_bg_start(struct vf_bg *, void (*)(void *), void *);
+void	 vf_bg_wait(struct vf_bg *);
 
 /* ---- gpg (gpg.c) ------------------------------------------------------- */
 
@@ -355,6 +375,15 @@ int	 vf_gpg_opened_by(const struct vf_gpg_status *, const char *);
 const char *vf_sig_name(enum vf_sig);
 const char *vf_trust_name(enum vf_trust);
 
+/*
+ * fn(arg), once, right after the next gpg this thread starts has been
+ * spawned and given what its pipe takes of its input, before it is waited
+ * for (vf_gpg_sign_encrypt_start's gpg excepted): a caller's own
+ * work (vf-parse's field table) beside gpg's exec and keyring, on the
+ * other CPU. NULL takes it back; it must not run gpg itself.
+ */
+void	 vf_gpg_meanwhile(void (*)(void *), void *);
+
 /* ---- the field table (fields.c) ---------------------------------------- */
 
 enum vf_class {
@@ -467,6 +496,8 @@ int	vf_form_kind_subject(const char *);
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);
 void	vf_form_free(struct vf_form *);
+/* Build a loaded table's label indexes now, not at the first parse. */
+void	vf_form_prepare(const struct vf_fields *);
 /*
  * The place a loaded table keeps the parser's indexes (one per kind,
  * built when first needed), so that parsing many texts with one table
@@ -662,6 +693,15 @@ int	vf_lock_outbox(struct vf_root *, int *);
  * sysexits code.
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
+/* The same beside the caller's work (bg.c): start, then wait for it. */
+struct vf_id_job {
+	struct vf_bg	 bg;
+	struct vf_root	*root;
+	char		 id[VF_IDLEN];
+	int		 rc;
+};
+void	vf_id_new_start(struct vf_root *, struct vf_id_job *);
+int	vf_id_new_wait(struct vf_id_job *, char *, size_t);
 /* Wait for the last reservation's fsync; -1 (warned) if it failed. */
 int	vf_id_settle(void);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
@@ -1026,7 +1066,9 @@ int	 vf_hexval(unsigned char);
 struct vf_intake {
 	struct vf_root		*root;
 	const struct vf_config	*cfg;
-	const struct vf_fields	*fields;
+	struct vf_fields	*fields;	/* loaded by vf_intake when */
+	int			 fields_lazy;	/* set: loaded while gpg runs */
+	int			 fields_rc;	/* vf_share_fields' */
 	struct vf_limits	 lim;
 	const char		*tool;		/* for history and log */
 	char			 path[4096];	/* out: the case file */
@@ -1277,14 +1319,14 @@ int	 vf_gpg_sign_encrypt_finish(struct vf_gpg_pending *, const char *,
 	    size_t, struct vf_gpg *, int *, char *);
 void	 vf_gpg_cancel(struct vf_gpg_pending *);
 /*
- * vf_gpg_encrypt in two halves, the same way: start (given the input's
- * size, for the output's limit) spawns gpg, finish gives it the input
+ * vf_gpg_encrypt in two halves: start spawns gpg and gives it what its
+ * pipe takes of the input (which must stay in place until finish), so
+ * that it encrypts while the caller goes on; finish gives it the rest
  * and returns as vf_gpg_encrypt; vf_gpg_cancel kills a started one.
  */
-int	 vf_gpg_encrypt_start(size_t, const char *, struct vf_gpg *,
-	    struct vf_gpg_pending **);
-int	 vf_gpg_encrypt_finish(struct vf_gpg_pending *, const char *, size_t,
-	    struct vf_gpg *);
+int	 vf_gpg_encrypt_start(const char *, size_t, const char *,
+	    struct vf_gpg *, struct vf_gpg_pending **);
+int	 vf_gpg_encrypt_finish(struct vf_gpg_pending *, struct vf_gpg *);
 
 /* Notices (notice.c): one mail about one case into the outbox. */
 struct vf_notify {

@@ -61,6 +61,23 @@ ok $? "original kept encrypted, decrypts to the mail byte for byte"
 if grep -q "ExampleWiki" "$work/orig.asc"; then ok 1 "original not in clear"
 else ok 0 "original not in clear"; fi
 
+# gpg is given the mail as it starts, what its pipe takes (up to 1 MiB),
+# the rest later: a mail past that still comes back byte for byte.
+{
+	printf 'Subject: a large log\nMessage-ID: <large-log@example.net>\n\n'
+	i=0
+	while [ $i -lt 30000 ]; do
+		printf 'line %06d of a proof-of-concept log %s\n' $i "$(( (i * 7919) % 100003 ))"
+		i=$((i + 1))
+	done
+} >"$work/mlarge"
+pl=$(vf-parse <"$work/mlarge" 2>/dev/null)
+ok $? "a clear mail over 1 MiB: exit 0"
+sed -n '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/p' "$pl" |
+    gpg --batch --quiet --decrypt >"$work/orig" 2>/dev/null
+cmp -s "$work/orig" "$work/mlarge"
+ok $? "a clear mail over 1 MiB: its original decrypts to it byte for byte"
+
 # --- PGP/MIME, encrypted and signed by the reporter
 pgpmime 'Yamada Taro <taro@example.jp>' 'Software Vulnerability Report' \
     "$sw" "$OFFICE_FPR" "$FPR_reporter" >"$work/m2"
@@ -338,6 +355,108 @@ st=
 [ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
 case $st in ""|Z*) ok 0 "no .lock folder: no gpg left running" ;;
 *) ok 1 "no .lock folder: no gpg left running (state $st)" ;; esac
+rm -rf "$work/lockroot"
+
+# The original's gpg starts before the .seen lock and the MIME parse, a
+# guess from the header: a clear mail runs one gpg --encrypt, a PGP/MIME
+# one none, and a mail filed before stops the one it started.
+printf '#!/bin/sh\nfor a; do [ "$a" = --encrypt ] && echo $$ >>"%s/enc.log"; done\nexec gpg "$@"\n' \
+    "$work" >"$work/gpglog"
+chmod +x "$work/gpglog"
+rm -f "$work/enc.log"
+printf 'Subject: one encrypt\nMessage-ID: <one-enc@example.net>\n\nsome text\n' >"$work/oneenc"
+VF_GPG=$work/gpglog vf-parse <"$work/oneenc" >/dev/null 2>&1
+ok $? "a clear mail, gpg started early: exit 0"
+is "$(wc -l <"$work/enc.log" | tr -d ' ')" 1 "a clear mail: one gpg --encrypt, not two"
+rm -f "$work/enc.log"
+pgpmime 'Yamada Taro <taro@example.jp>' 'fresh' "$sw" "$OFFICE_FPR" >"$work/m2b"
+VF_GPG=$work/gpglog vf-parse <"$work/m2b" >/dev/null 2>&1
+ok $? "a PGP/MIME mail, no early gpg: exit 0"
+is "$(cat "$work/enc.log" 2>/dev/null | wc -l | tr -d ' ')" 0 \
+    "a PGP/MIME mail, kept as it came: no gpg --encrypt"
+rm -f "$work/hang.pid"
+VF_GPG=$work/hang vf-parse <"$work/oneenc" >/dev/null 2>"$work/err"
+is $? 0 "a clear mail filed before: exit 0"
+grep -q 'delivered before' "$work/err"
+ok $? "a clear mail filed before: says so"
+# Killed before it wrote its pid, or after: either way not running; one
+# left alone would have written it by now and still sleep.
+sleep 1
+st=
+[ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "a clear mail filed before: no gpg left running" ;;
+*) ok 1 "a clear mail filed before: no gpg left running (state $st)" ;; esac
+mkdir -m 700 "$work/seenroot"
+cp "$work/config.good" "$work/seenroot/config"
+: >"$work/seenroot/.seen"
+rm -f "$work/hang.pid"
+VF_ROOT=$work/seenroot VF_GPG=$work/hang vf-parse <"$work/oneenc" \
+    >/dev/null 2>"$work/err"
+is $? 75 "no .seen folder: 75"
+sleep 1
+st=
+[ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "no .seen folder: no gpg left running" ;;
+*) ok 1 "no .seen folder: no gpg left running (state $st)" ;; esac
+rm -rf "$work/seenroot"
+
+# The field table is loaded while gpg runs now: a broken one still fails
+# the delivery with 78, says so, files nothing, and stops that gpg.
+mkdir "$work/badshare"
+cp -R "$VF_SHARE/." "$work/badshare/"
+printf 'not a field line at all\n' >>"$work/badshare/fields"
+printf 'Subject: bad table\nMessage-ID: <bad-table@example.net>\n\nsome text\n' >"$work/badclear"
+pgpmime 'Yamada Taro <taro@example.jp>' 'bad table' "$sw" "$OFFICE_FPR" >"$work/badpgp"
+for m in badclear badpgp; do
+	n0=$(ncases)
+	rm -f "$work/hang.pid"
+	VF_SHARE=$work/badshare vf-parse <"$work/$m" >/dev/null 2>"$work/err"
+	is $? 78 "a broken field table ($m): 78"
+	grep -q 'fields' "$work/err"
+	ok $? "a broken field table ($m): says so"
+	is "$(ncases)" "$n0" "a broken field table ($m): nothing filed"
+done
+VF_SHARE=$work/badshare VF_GPG=$work/hang vf-parse <"$work/badclear" \
+    >/dev/null 2>&1
+is $? 78 "a broken field table, gpg started: 78"
+sleep 1
+st=
+[ -s "$work/hang.pid" ] && st=$(ps -o stat= -p "$(cat "$work/hang.pid")" 2>/dev/null)
+case $st in ""|Z*) ok 0 "a broken field table: no gpg left running" ;;
+*) ok 1 "a broken field table: no gpg left running (state $st)" ;; esac
+rm -rf "$work/badshare"
+
+# Two gpg at once (the original's, and the check of an inline signature):
+# the timeout kills both.
+printf '#!/bin/sh\necho $$ >>"%s/hang.pids"\nexec sleep 60\n' "$work" >"$work/hang2"
+chmod +x "$work/hang2"
+echo 'timeout 2' >>"$VF_ROOT/config"
+rm -f "$work/hang.pids"
+printf 'Subject: two hang\n\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\ntext\n-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n' |
+    VF_GPG=$work/hang2 vf-parse >/dev/null 2>"$work/err"
+is $? 75 "two gpg hang: 75 after the timeout"
+is "$(wc -l <"$work/hang.pids" | tr -d ' ')" 2 "two gpg hang: both ran"
+sleep 1
+left=0
+for pid in $(cat "$work/hang.pids"); do
+	st=$(ps -o stat= -p "$pid" 2>/dev/null)
+	case $st in ""|Z*) ;; *) left=$((left + 1)); kill "$pid" 2>/dev/null ;; esac
+done
+is "$left" 0 "two gpg hang: both killed"
+cp "$work/config.good" "$VF_ROOT/config"
+
+# With no gpg to hide behind (a PGP/MIME report, decrypted), the number
+# is reserved beside the form's reading: its failure still fails the
+# delivery, said as before.
+mkdir -m 700 "$work/lockroot"
+cp "$work/config.good" "$work/lockroot/config"
+: >"$work/lockroot/.lock"
+VF_ROOT=$work/lockroot vf-parse <"$work/m2" >/dev/null 2>"$work/err"
+is $? 74 "PGP/MIME, no .lock folder: 74"
+grep -q 'lockroot/.lock: Not a directory' "$work/err"
+ok $? "PGP/MIME, no .lock folder: says why"
+is "$(find "$work/lockroot" -path '*/new/*' | grep -c .)" 0 \
+    "PGP/MIME, no .lock folder: nothing filed"
 rm -rf "$work/lockroot"
 
 # --- attachments stay in the transfer encoding they came in, byte for byte
