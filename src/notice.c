@@ -173,7 +173,13 @@ struct job {
 	/* The outbox's tmp file, made while gpg runs (file_ahead); -1. */
 	int				 tmpfd;
 	char				 tmpname[4096];
-	struct bg			*dbg;	/* the outbox's thread */
+	/*
+	 * The move, made beside gpg once the record is on disk
+	 * (record_ahead): 1 tried, with its exit status in mrc; taken
+	 * back (unmove) should gpg fail.
+	 */
+	int				 moved;
+	int				 mrc;
 	int				 made;
 	int				 late;	/* make may leave the filing */
 	/* gpg started before the text is made (begin); NULL once used. */
@@ -1047,6 +1053,40 @@ move_on(struct job *j)
 	return 0;
 }
 
+/* Is the move still to be made (not made, nor tried, beside gpg)? */
+static int
+move_due(const struct job *j)
+{
+	return !j->moved && j->kd->to != NULL && j->state != NULL &&
+	    strcmp(j->state, j->kd->from) == 0;
+}
+
+/*
+ * gpg failed after the move was made beside it: the case back where it
+ * was, before its record is taken back. Killed between the two, the case
+ * is where it was and still records the notice, which the next run makes
+ * again under its Message-ID, as after any interruption before the
+ * outbox. 0, or the exit status (the case then stays moved and recorded,
+ * and the caller must leave its record be: the next run completes it).
+ */
+static int
+unmove(struct job *j)
+{
+	int rc;
+
+	if (!j->moved)
+		return 0;
+	j->moved = 0;
+	if (j->mrc != 0 || j->kd->to == NULL || strcmp(j->state, j->kd->to) !=
+	    0)
+		return 0;
+	if ((rc = vf_move(j->n->root, j->path, sizeof(j->path),
+	    j->kd->from)) != 0)
+		return rc;
+	j->state = j->kd->from;
+	return 0;
+}
+
 /* The checks the process asks before any view is made. */
 static int
 process_rules(struct job *j)
@@ -1249,8 +1289,8 @@ bg_join(struct bg *b)
  * thread while the next notice of the same run begins (vf_notice).
  */
 struct late {
-	struct bg	 b;	/* the move, the log, the unlock */
-	struct bg	 d;	/* the outbox */
+	struct bg	 b;	/* the outbox, the move if due, the log, the
+				   unlock */
 	int		 held;	/* b not started yet (n->hold) */
 	struct job	 j;
 };
@@ -1318,30 +1358,53 @@ file_ahead(struct job *j)
 	if (j->tmpfd == -1 && vf_folder_ready(root, "outbox"))
 		j->tmpfd = vf_tmp_open(root, "outbox", j->tmpname,
 		    sizeof(j->tmpname));
-	if (j->kd->to != NULL && j->state != NULL &&
-	    strcmp(j->state, j->kd->from) == 0)
+	if (move_due(j))
 		(void)vf_folder_ready(root, j->kd->to);
 }
 
-/* Step 2 beside gpg, then what the filing can do before gpg ends. */
+/*
+ * Step 2 beside gpg, then step 4 (the move needs only the record on
+ * disk, not the mail; a case recorded and moved whose mail is not in the
+ * outbox is made again by the next run, in whichever of its states it
+ * is), then what the outbox can do before gpg ends. After gpg only the
+ * mail's own steps are left: its file, its link, outbox/new's fsync.
+ */
 static int
 record_ahead(struct job *j)
 {
 	int rc;
 
-	if ((rc = record(j)) == 0)
-		file_ahead(j);
-	return rc;
+	if ((rc = record(j)) != 0)
+		return rc;
+	/*
+	 * Only into a folder that is there: one made here would stay, the
+	 * tree changed, should gpg fail (unmove takes back the case, not
+	 * the folders). The first move into a state is made after gpg.
+	 */
+	if (move_due(j) && vf_folder_ready(j->n->root, j->kd->to)) {
+		j->mrc = move_on(j);
+		j->moved = 1;
+	}
+	file_ahead(j);
+	return 0;
 }
 
-/* Step 4 while the outbox's thread b does step 3, then the log. */
+/*
+ * Step 4 while the outbox's thread b does step 3, then the log; with no
+ * b, the move was made beside gpg, and step 3 is done here.
+ */
 static int
 move_and_log(struct job *j, struct bg *b)
 {
 	int drc, mrc;
 
-	mrc = move_on(j);
-	drc = bg_join(b);
+	if (b == NULL) {
+		mrc = j->moved ? j->mrc : move_on(j);
+		drc = deliver(j);
+	} else {
+		mrc = move_on(j);
+		drc = bg_join(b);
+	}
 	/*
 	 * The log is never rewritten, and vf-expire deletes the reporter's
 	 * key with the rest of the reporter's details: the reporter's
@@ -1363,6 +1426,8 @@ deliver_and_move(struct job *j)
 {
 	struct bg b;
 
+	if (!move_due(j))
+		return move_and_log(j, NULL);
 	bg_start(&b, deliver, j);
 	return move_and_log(j, &b);
 }
@@ -1405,6 +1470,8 @@ make(struct job *j)
 				rc = j->late ? FILE_LATE : deliver_and_move(j);
 			goto done;
 		}
+		if ((rc = unmove(j)) != 0)
+			goto done;	/* recorded and moved: left to the next run */
 		snap_restore(&sn, &j->c);
 		if (grc != -1) {
 			/*
@@ -1624,7 +1691,7 @@ publish(struct job *j)
 static int
 file_late(struct job *j)
 {
-	return end(j, move_and_log(j, j->dbg), 1);
+	return end(j, deliver_and_move(j), 1);
 }
 
 int
@@ -1682,11 +1749,11 @@ vf_notice(struct vf_notify *n, const char *what)
 		frc = f;
 	if (rc == FILE_LATE) {
 		/*
-		 * Both threads started here, the outbox's first: one
-		 * thread's start after gpg, not two in a row.
+		 * The move was made beside gpg: the filing is the outbox
+		 * and the log, in one thread, or (held, the last notice of
+		 * the run) in line in vf_notice_flush, with no thread at
+		 * all after gpg.
 		 */
-		j->dbg = &l->d;
-		bg_start(&l->d, deliver, j);
 		if (n->hold)
 			l->held = 1;
 		else
@@ -1775,6 +1842,10 @@ job_work(struct job *j)
 		/* Not recorded, so not sent; or recorded and sealed. */
 		snap_free(&sn);
 		return rrc != 0 ? (rrc > 0 ? rrc : EX_SOFTWARE) : 0;
+	}
+	if ((rc = unmove(j)) != 0) {
+		snap_free(&sn);
+		return rc;	/* recorded and moved: left to the next run */
 	}
 	snap_restore(&sn, &j->c);
 	snap_free(&sn);
