@@ -16,20 +16,23 @@
  *	2. the case gets "Vf-Notice: KIND ROLE <MESSAGE-ID> TIME" and a
  *	   line of history;
  *	3. the mail goes into ROOT/outbox/new/, named by its Message-ID,
- *	   whence vf-send hands it to sendmail and moves it to cur/; and,
- *	   at the same time (neither needs the other), the case moves on
- *	   where the notice moves it.
+ *	   whence vf-send hands it to sendmail and moves it to cur/; and
+ *	   the case moves on where the notice moves it, which needs the
+ *	   record on disk, not the mail: beside gpg, once the record is
+ *	   written (record_ahead; back where it was should gpg fail), or
+ *	   beside the mail's delivery.
  *
  * Asked again, a notice recorded on the case is not made again (-f makes
  * a new one, and says so). A recorded notice whose mail is in neither
  * outbox/new nor outbox/cur was interrupted after 2: it is made again
  * under the same Message-ID, which no one has seen (in whichever of its
  * states the case is); one recorded and in the outbox whose move did not
- * happen is moved. Steps 1 and 2 are written while gpg works (make()),
- * and gpg itself is started as soon as the key is known (begin()), its
- * text given once the view and the template are done; over many cases
- * steps 3 and 4 of one notice are done while the next begins
- * (vf_notice). Neither changes the order above for any one notice.
+ * happen is moved. Steps 1 and 2, and the move, are written while gpg
+ * works (make()), and gpg itself is started as soon as the key is known
+ * (begin()), its text given once the view and the template are done;
+ * over many cases the mail of one notice is filed while the next
+ * begins (vf_notice). Neither changes the order above for any one
+ * notice.
  *
  * Encryption: to the recipient's key, by fingerprint only (gpg.c never
  * looks a key up). Where there is none, only a reporter who said mail
