@@ -142,6 +142,22 @@ struct cand {
 	size_t		 blocklen;
 };
 
+/*
+ * Work done beside gpg's: each step that waits for the disk runs in a
+ * thread of its own while another waits for gpg or for the disk, so that
+ * a notice costs little more than gpg alone (bench/notify). Only steps
+ * whose order does not matter run together; the order above holds.
+ */
+struct job;
+
+struct bg {
+	pthread_t	  t;
+	int		  running;
+	int		(*fn)(struct job *);
+	struct job	 *j;
+	int		  rc;
+};
+
 /* Everything one notice is made of. */
 struct job {
 	struct vf_notify		*n;
@@ -183,6 +199,16 @@ struct job {
 	 */
 	int				 moved;
 	int				 mrc;
+	/*
+	 * The record's thread (make): it says when the record is on disk
+	 * (recorded, its status in rrc) and goes on with the move and the
+	 * outbox's tmp file, which the filing waits for, not make().
+	 */
+	struct bg			 rb;
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	int				 recorded;
+	int				 rrc;
 	int				 made;
 	int				 late;	/* make may leave the filing */
 	/* gpg started before the text is made (begin); NULL once used. */
@@ -1241,21 +1267,10 @@ job_free(struct job *j)
 	vf_buf_free(&j->body);
 	vf_buf_free(&j->mail);
 	vf_case_free(&j->c);
+	(void)pthread_mutex_destroy(&j->mu);
+	(void)pthread_cond_destroy(&j->cv);
 }
 
-/*
- * Work done beside gpg's: each step that waits for the disk runs in a
- * thread of its own while another waits for gpg or for the disk, so that
- * a notice costs little more than gpg alone (bench/notify). Only steps
- * whose order does not matter run together; the order above holds.
- */
-struct bg {
-	pthread_t	  t;
-	int		  running;
-	int		(*fn)(struct job *);
-	struct job	 *j;
-	int		  rc;
-};
 
 static void *
 bg_main(void *arg)
@@ -1377,7 +1392,13 @@ record_ahead(struct job *j)
 {
 	int rc;
 
-	if ((rc = record(j)) != 0)
+	rc = record(j);
+	(void)pthread_mutex_lock(&j->mu);
+	j->rrc = rc;
+	j->recorded = 1;
+	(void)pthread_cond_signal(&j->cv);
+	(void)pthread_mutex_unlock(&j->mu);
+	if (rc != 0)
 		return rc;
 	/*
 	 * Only into a folder that is there: one made here would stay, the
@@ -1390,6 +1411,22 @@ record_ahead(struct job *j)
 	}
 	file_ahead(j);
 	return 0;
+}
+
+/* The record on disk (or not): its status; the thread may go on. */
+static int
+record_wait(struct job *j)
+{
+	int rc;
+
+	if (!j->rb.running)
+		return j->rb.rc;	/* done in line: bg_start's */
+	(void)pthread_mutex_lock(&j->mu);
+	while (!j->recorded)
+		(void)pthread_cond_wait(&j->cv, &j->mu);
+	rc = j->rrc;
+	(void)pthread_mutex_unlock(&j->mu);
+	return rc;
 }
 
 /*
@@ -1447,7 +1484,6 @@ make(struct job *j)
 	struct vf_template t;
 	struct vf_buf ent = { 0 }, pgp = { 0 };
 	struct snap sn = { 0 };
-	struct bg b;
 	size_t from = 0;
 	int rc, grc, rrc, hash = 0;
 
@@ -1460,17 +1496,28 @@ make(struct job *j)
 		(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
 		j->used_src = j->cand[0].src;
 		snap_take(&sn, &j->c);
-		bg_start(&b, record_ahead, j);
+		bg_start(&j->rb, record_ahead, j);
 		grc = encrypt(j, &ent, &pgp, 0, 1);
-		rrc = bg_join(&b);
+		rrc = record_wait(j);
+		/*
+		 * Sealed and recorded: composed while the record's thread
+		 * moves the case and makes the outbox's tmp file; the filing
+		 * waits for it (over many cases, the next notice need not).
+		 * Else the thread is done with first.
+		 */
+		if (rrc == 0 && grc == 0) {
+			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0 &&
+			    !j->late) {
+				(void)bg_join(&j->rb);
+				rc = deliver_and_move(j);
+			} else if (rc == 0)
+				rc = FILE_LATE;
+			goto done;
+		}
+		(void)bg_join(&j->rb);
 		if (rrc != 0) {
 			/* Not recorded, so not sent. */
 			rc = rrc;
-			goto done;
-		}
-		if (grc == 0) {
-			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0)
-				rc = j->late ? FILE_LATE : deliver_and_move(j);
 			goto done;
 		}
 		if ((rc = unmove(j)) != 0)
@@ -1500,6 +1547,9 @@ make(struct job *j)
 		goto done;
 	rc = j->late ? FILE_LATE : deliver_and_move(j);
 done:
+	/* Filed later (FILE_LATE): file_late waits for the thread. */
+	if (rc != FILE_LATE)
+		(void)bg_join(&j->rb);
 	snap_free(&sn);
 	if (ent.p != NULL)
 		explicit_bzero(ent.p, ent.cap);
@@ -1565,6 +1615,8 @@ begin(struct job *j, struct vf_notify *n, const char *what, int early)
 	j->n = n;
 	j->lk = -1;
 	j->tmpfd = -1;
+	(void)pthread_mutex_init(&j->mu, NULL);
+	(void)pthread_cond_init(&j->cv, NULL);
 	if ((j->kd = kind_find(n->kind)) == NULL) {
 		warnx("%s: no such notice kind", n->kind);
 		return EX_USAGE;
@@ -1694,6 +1746,7 @@ publish(struct job *j)
 static int
 file_late(struct job *j)
 {
+	(void)bg_join(&j->rb);
 	return end(j, deliver_and_move(j), 1);
 }
 
