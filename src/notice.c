@@ -1271,7 +1271,6 @@ job_free(struct job *j)
 	(void)pthread_cond_destroy(&j->cv);
 }
 
-
 static void *
 bg_main(void *arg)
 {
