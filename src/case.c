@@ -892,7 +892,18 @@ parse(struct rd *r, struct vf_case *c)
 			    "delete it and the next tool writes it again");
 	}
 #undef ROLE
-	/* From here on field[] and hist[] are what counts. */
+	/*
+	 * From here on field[] and hist[] are what counts. The fields as
+	 * read stay beside the normalized part found to be their NFKC: a
+	 * writer whose fields still read the same copies the part, rather
+	 * than making it again (utf8proc over every value, twice a
+	 * notice).
+	 */
+	if (c->norm != NULL && c->part[0].body != NULL) {
+		c->norm_of = c->part[0].body;
+		c->norm_oflen = c->part[0].len;
+		c->part[0].body = NULL;
+	}
 	for (i = 0; i < 2; i++) {
 		free(c->part[i].body);
 		c->part[i].body = NULL;
@@ -1508,7 +1519,10 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	 * one while its fields are as read (what was read is given back
 	 * byte for byte); once a field changes, the part is made.
 	 */
-	if (!c->norm_unmade)
+	if (c->norm_of != NULL && hoff - foff == c->norm_oflen &&
+	    memcmp(sb->p + foff, c->norm_of, c->norm_oflen) == 0)
+		vf_buf_add(sb, c->norm->body, c->norm->len);
+	else if (!c->norm_unmade)
 		gen_norm(c, sb);
 	nend = sb->len;
 	fb.p = sb->p + foff;
@@ -1705,6 +1719,7 @@ vf_case_free(struct vf_case *c)
 		free(c->norm->body);
 		free(c->norm);
 	}
+	free(c->norm_of);
 	free(c->preamble);
 	free(c->boundary);
 	free(c->epilogue);

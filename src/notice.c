@@ -16,20 +16,23 @@
  *	2. the case gets "Vf-Notice: KIND ROLE <MESSAGE-ID> TIME" and a
  *	   line of history;
  *	3. the mail goes into ROOT/outbox/new/, named by its Message-ID,
- *	   whence vf-send hands it to sendmail and moves it to cur/; and,
- *	   at the same time (neither needs the other), the case moves on
- *	   where the notice moves it.
+ *	   whence vf-send hands it to sendmail and moves it to cur/; and
+ *	   the case moves on where the notice moves it, which needs the
+ *	   record on disk, not the mail: beside gpg, once the record is
+ *	   written (record_ahead; back where it was should gpg fail), or
+ *	   beside the mail's delivery.
  *
  * Asked again, a notice recorded on the case is not made again (-f makes
  * a new one, and says so). A recorded notice whose mail is in neither
  * outbox/new nor outbox/cur was interrupted after 2: it is made again
  * under the same Message-ID, which no one has seen (in whichever of its
  * states the case is); one recorded and in the outbox whose move did not
- * happen is moved. Steps 1 and 2 are written while gpg works (make()),
- * and gpg itself is started as soon as the key is known (begin()), its
- * text given once the view and the template are done; over many cases
- * steps 3 and 4 of one notice are done while the next begins
- * (vf_notice). Neither changes the order above for any one notice.
+ * happen is moved. Steps 1 and 2, and the move, are written while gpg
+ * works (make()), and gpg itself is started as soon as the key is known
+ * (begin()), its text given once the view and the template are done;
+ * over many cases the mail of one notice is filed while the next
+ * begins (vf_notice). Neither changes the order above for any one
+ * notice.
  *
  * Encryption: to the recipient's key, by fingerprint only (gpg.c never
  * looks a key up). Where there is none, only a reporter who said mail
@@ -139,6 +142,22 @@ struct cand {
 	size_t		 blocklen;
 };
 
+/*
+ * Work done beside gpg's: each step that waits for the disk runs in a
+ * thread of its own while another waits for gpg or for the disk, so that
+ * a notice costs little more than gpg alone (bench/notify). Only steps
+ * whose order does not matter run together; the order above holds.
+ */
+struct job;
+
+struct bg {
+	pthread_t	  t;
+	int		  running;
+	int		(*fn)(struct job *);
+	struct job	 *j;
+	int		  rc;
+};
+
 /* Everything one notice is made of. */
 struct job {
 	struct vf_notify		*n;
@@ -173,7 +192,23 @@ struct job {
 	/* The outbox's tmp file, made while gpg runs (file_ahead); -1. */
 	int				 tmpfd;
 	char				 tmpname[4096];
-	struct bg			*dbg;	/* the outbox's thread */
+	/*
+	 * The move, made beside gpg once the record is on disk
+	 * (record_ahead): 1 tried, with its exit status in mrc; taken
+	 * back (unmove) should gpg fail.
+	 */
+	int				 moved;
+	int				 mrc;
+	/*
+	 * The record's thread (make): it says when the record is on disk
+	 * (recorded, its status in rrc) and goes on with the move and the
+	 * outbox's tmp file, which the filing waits for, not make().
+	 */
+	struct bg			 rb;
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	int				 recorded;
+	int				 rrc;
 	int				 made;
 	int				 late;	/* make may leave the filing */
 	/* gpg started before the text is made (begin); NULL once used. */
@@ -1047,6 +1082,40 @@ move_on(struct job *j)
 	return 0;
 }
 
+/* Is the move still to be made (not made, nor tried, beside gpg)? */
+static int
+move_due(const struct job *j)
+{
+	return !j->moved && j->kd->to != NULL && j->state != NULL &&
+	    strcmp(j->state, j->kd->from) == 0;
+}
+
+/*
+ * gpg failed after the move was made beside it: the case back where it
+ * was, before its record is taken back. Killed between the two, the case
+ * is where it was and still records the notice, which the next run makes
+ * again under its Message-ID, as after any interruption before the
+ * outbox. 0, or the exit status (the case then stays moved and recorded,
+ * and the caller must leave its record be: the next run completes it).
+ */
+static int
+unmove(struct job *j)
+{
+	int rc;
+
+	if (!j->moved)
+		return 0;
+	j->moved = 0;
+	if (j->mrc != 0 || j->kd->to == NULL || strcmp(j->state, j->kd->to) !=
+	    0)
+		return 0;
+	if ((rc = vf_move(j->n->root, j->path, sizeof(j->path),
+	    j->kd->from)) != 0)
+		return rc;
+	j->state = j->kd->from;
+	return 0;
+}
+
 /* The checks the process asks before any view is made. */
 static int
 process_rules(struct job *j)
@@ -1198,21 +1267,9 @@ job_free(struct job *j)
 	vf_buf_free(&j->body);
 	vf_buf_free(&j->mail);
 	vf_case_free(&j->c);
+	(void)pthread_mutex_destroy(&j->mu);
+	(void)pthread_cond_destroy(&j->cv);
 }
-
-/*
- * Work done beside gpg's: each step that waits for the disk runs in a
- * thread of its own while another waits for gpg or for the disk, so that
- * a notice costs little more than gpg alone (bench/notify). Only steps
- * whose order does not matter run together; the order above holds.
- */
-struct bg {
-	pthread_t	  t;
-	int		  running;
-	int		(*fn)(struct job *);
-	struct job	 *j;
-	int		  rc;
-};
 
 static void *
 bg_main(void *arg)
@@ -1249,8 +1306,8 @@ bg_join(struct bg *b)
  * thread while the next notice of the same run begins (vf_notice).
  */
 struct late {
-	struct bg	 b;	/* the move, the log, the unlock */
-	struct bg	 d;	/* the outbox */
+	struct bg	 b;	/* the outbox, the move if due, the log, the
+				   unlock */
 	int		 held;	/* b not started yet (n->hold) */
 	struct job	 j;
 };
@@ -1318,30 +1375,75 @@ file_ahead(struct job *j)
 	if (j->tmpfd == -1 && vf_folder_ready(root, "outbox"))
 		j->tmpfd = vf_tmp_open(root, "outbox", j->tmpname,
 		    sizeof(j->tmpname));
-	if (j->kd->to != NULL && j->state != NULL &&
-	    strcmp(j->state, j->kd->from) == 0)
+	if (move_due(j))
 		(void)vf_folder_ready(root, j->kd->to);
 }
 
-/* Step 2 beside gpg, then what the filing can do before gpg ends. */
+/*
+ * Step 2 beside gpg, then step 4 (the move needs only the record on
+ * disk, not the mail; a case recorded and moved whose mail is not in the
+ * outbox is made again by the next run, in whichever of its states it
+ * is), then what the outbox can do before gpg ends. After gpg only the
+ * mail's own steps are left: its file, its link, outbox/new's fsync.
+ */
 static int
 record_ahead(struct job *j)
 {
 	int rc;
 
-	if ((rc = record(j)) == 0)
-		file_ahead(j);
+	rc = record(j);
+	(void)pthread_mutex_lock(&j->mu);
+	j->rrc = rc;
+	j->recorded = 1;
+	(void)pthread_cond_signal(&j->cv);
+	(void)pthread_mutex_unlock(&j->mu);
+	if (rc != 0)
+		return rc;
+	/*
+	 * Only into a folder that is there: one made here would stay, the
+	 * tree changed, should gpg fail (unmove takes back the case, not
+	 * the folders). The first move into a state is made after gpg.
+	 */
+	if (move_due(j) && vf_folder_ready(j->n->root, j->kd->to)) {
+		j->mrc = move_on(j);
+		j->moved = 1;
+	}
+	file_ahead(j);
+	return 0;
+}
+
+/* The record on disk (or not): its status; the thread may go on. */
+static int
+record_wait(struct job *j)
+{
+	int rc;
+
+	if (!j->rb.running)
+		return j->rb.rc;	/* done in line: bg_start's */
+	(void)pthread_mutex_lock(&j->mu);
+	while (!j->recorded)
+		(void)pthread_cond_wait(&j->cv, &j->mu);
+	rc = j->rrc;
+	(void)pthread_mutex_unlock(&j->mu);
 	return rc;
 }
 
-/* Step 4 while the outbox's thread b does step 3, then the log. */
+/*
+ * Step 4 while the outbox's thread b does step 3, then the log; with no
+ * b, the move was made beside gpg, and step 3 is done here.
+ */
 static int
 move_and_log(struct job *j, struct bg *b)
 {
 	int drc, mrc;
 
-	mrc = move_on(j);
-	drc = bg_join(b);
+	if (b == NULL) {
+		mrc = j->moved ? j->mrc : move_on(j);
+		drc = deliver(j);
+	} else {
+		mrc = move_on(j);
+		drc = bg_join(b);
+	}
 	/*
 	 * The log is never rewritten, and vf-expire deletes the reporter's
 	 * key with the rest of the reporter's details: the reporter's
@@ -1363,6 +1465,8 @@ deliver_and_move(struct job *j)
 {
 	struct bg b;
 
+	if (!move_due(j))
+		return move_and_log(j, NULL);
 	bg_start(&b, deliver, j);
 	return move_and_log(j, &b);
 }
@@ -1379,7 +1483,6 @@ make(struct job *j)
 	struct vf_template t;
 	struct vf_buf ent = { 0 }, pgp = { 0 };
 	struct snap sn = { 0 };
-	struct bg b;
 	size_t from = 0;
 	int rc, grc, rrc, hash = 0;
 
@@ -1392,19 +1495,32 @@ make(struct job *j)
 		(void)strlcpy(j->used, j->cand[0].fpr, sizeof(j->used));
 		j->used_src = j->cand[0].src;
 		snap_take(&sn, &j->c);
-		bg_start(&b, record_ahead, j);
+		bg_start(&j->rb, record_ahead, j);
 		grc = encrypt(j, &ent, &pgp, 0, 1);
-		rrc = bg_join(&b);
+		rrc = record_wait(j);
+		/*
+		 * Sealed and recorded: composed while the record's thread
+		 * moves the case and makes the outbox's tmp file; the filing
+		 * waits for it (over many cases, the next notice need not).
+		 * Else the thread is done with first.
+		 */
+		if (rrc == 0 && grc == 0) {
+			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0 &&
+			    !j->late) {
+				(void)bg_join(&j->rb);
+				rc = deliver_and_move(j);
+			} else if (rc == 0)
+				rc = FILE_LATE;
+			goto done;
+		}
+		(void)bg_join(&j->rb);
 		if (rrc != 0) {
 			/* Not recorded, so not sent. */
 			rc = rrc;
 			goto done;
 		}
-		if (grc == 0) {
-			if ((rc = compose(j, &t, &ent, &pgp, 0)) == 0)
-				rc = j->late ? FILE_LATE : deliver_and_move(j);
-			goto done;
-		}
+		if ((rc = unmove(j)) != 0)
+			goto done;	/* recorded and moved: left to the next run */
 		snap_restore(&sn, &j->c);
 		if (grc != -1) {
 			/*
@@ -1430,6 +1546,9 @@ make(struct job *j)
 		goto done;
 	rc = j->late ? FILE_LATE : deliver_and_move(j);
 done:
+	/* Filed later (FILE_LATE): file_late waits for the thread. */
+	if (rc != FILE_LATE)
+		(void)bg_join(&j->rb);
 	snap_free(&sn);
 	if (ent.p != NULL)
 		explicit_bzero(ent.p, ent.cap);
@@ -1495,6 +1614,8 @@ begin(struct job *j, struct vf_notify *n, const char *what, int early)
 	j->n = n;
 	j->lk = -1;
 	j->tmpfd = -1;
+	(void)pthread_mutex_init(&j->mu, NULL);
+	(void)pthread_cond_init(&j->cv, NULL);
 	if ((j->kd = kind_find(n->kind)) == NULL) {
 		warnx("%s: no such notice kind", n->kind);
 		return EX_USAGE;
@@ -1624,7 +1745,8 @@ publish(struct job *j)
 static int
 file_late(struct job *j)
 {
-	return end(j, move_and_log(j, j->dbg), 1);
+	(void)bg_join(&j->rb);
+	return end(j, deliver_and_move(j), 1);
 }
 
 int
@@ -1682,11 +1804,11 @@ vf_notice(struct vf_notify *n, const char *what)
 		frc = f;
 	if (rc == FILE_LATE) {
 		/*
-		 * Both threads started here, the outbox's first: one
-		 * thread's start after gpg, not two in a row.
+		 * The move was made beside gpg: the filing is the outbox
+		 * and the log, in one thread, or (held, the last notice of
+		 * the run) in line in vf_notice_flush, with no thread at
+		 * all after gpg.
 		 */
-		j->dbg = &l->d;
-		bg_start(&l->d, deliver, j);
 		if (n->hold)
 			l->held = 1;
 		else
@@ -1775,6 +1897,10 @@ job_work(struct job *j)
 		/* Not recorded, so not sent; or recorded and sealed. */
 		snap_free(&sn);
 		return rrc != 0 ? (rrc > 0 ? rrc : EX_SOFTWARE) : 0;
+	}
+	if ((rc = unmove(j)) != 0) {
+		snap_free(&sn);
+		return rc;	/* recorded and moved: left to the next run */
 	}
 	snap_restore(&sn, &j->c);
 	snap_free(&sn);

@@ -873,6 +873,9 @@ struct vf_case {
 					   headers kept), or NULL */
 	int		 norm_unmade;	/* read without one, fields unchanged
 					   since: none is written */
+	char		*norm_of;	/* the fields part as read, of which
+					   norm was found the NFKC, or NULL */
+	size_t		 norm_oflen;
 	char		*epilogue;
 	char		*arena;		/* read by vf_case_loadhead: every
 					   string is in it; read-only */

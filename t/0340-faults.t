@@ -158,6 +158,17 @@ fault notify "gpg missing" 78
 sed -i '/^gpg-program /d' "$VF_ROOT/config"
 again notify "gpg missing"
 
+# With the folder the notice moves the case to there already, the move
+# is made beside gpg (src/notice.c, record_ahead): gpg failing, the case
+# is moved back before its record is taken back.
+waiting() { mkdir -p "$VF_ROOT/waiting/tmp" "$VF_ROOT/waiting/new" "$VF_ROOT/waiting/cur"; }
+fresh notify
+waiting
+echo "gpg-program $work/no-such-gpg" >>"$VF_ROOT/config"
+fault notify "gpg missing, waiting/ there" 78
+sed -i '/^gpg-program /d' "$VF_ROOT/config"
+again notify "gpg missing, waiting/ there"
+
 # gpg-agent dead, and none can start: the keyring's copy under a name
 # too long for a socket's (with no /run/user/UID to put it in instead).
 fresh notify
@@ -206,12 +217,15 @@ for k in old gone; do
 	# Both the route's key and the configuration's: no key left to
 	# use. vf-notify fails closed, and the case says a key is needed
 	# (vf-notify(1)): that, and a history line, are its only changes.
+	for pre in "" waiting; do
 	fresh notify
+	# waiting/ there: the case is moved beside gpg, and back.
+	[ -z "$pre" ] || waiting
 	sed -i "s/^coordinator-key .*/coordinator-key $fpr/" "$VF_ROOT/config"
 	for id in $routed; do
 		"$casefix" "$id" -h "Vf-Route-Key: $fpr" >/dev/null
 	done
-	what="recipient key $( [ $k = old ] && echo expired || echo revoked)"
+	what="recipient key $( [ $k = old ] && echo expired || echo revoked)${pre:+, $pre/ there}"
 	$cmd_notify >"$work/out" 2>"$work/err"
 	is $? 65 "notify, $what: exit 65"
 	grep -q 'no usable encryption key' "$work/err"
@@ -224,13 +238,17 @@ for k in old gone; do
 		    n=$((n + 1))
 	done
 	is "$n" "$(echo $routed | wc -w)" "notify, $what: each case says Vf-Key-Needed: coordinator"
+	done
 done
 
-fresh notify
-sed -i "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" "$VF_ROOT/config"
-fault notify "office key not in the keyring" 78
-sed -i "s/^office-key .*/office-key $OFFICE_FPR/" "$VF_ROOT/config"
-again notify "office key not in the keyring"
+for pre in "" waiting; do
+	fresh notify
+	[ -z "$pre" ] || waiting
+	sed -i "s/^office-key .*/office-key 0123456789ABCDEF0123456789ABCDEF01234567/" "$VF_ROOT/config"
+	fault notify "office key not in the keyring${pre:+, $pre/ there}" 78
+	sed -i "s/^office-key .*/office-key $OFFICE_FPR/" "$VF_ROOT/config"
+	again notify "office key not in the keyring${pre:+, $pre/ there}"
+done
 
 # --- sendmail failing, hanging: the mail stays, the log says why
 nolog=1

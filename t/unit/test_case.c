@@ -893,6 +893,27 @@ START_TEST(normalized_part)
 	ck_assert_ptr_null(strstr(out2.p, "normalized"));
 	vf_case_free(&d);
 
+	/*
+	 * The part as read is copied only while the fields still read as
+	 * they did: one changed behind the setters' back (vf-expire's
+	 * erasure edits field[] in place) gets the part made again.
+	 */
+	ck_assert_int_eq(vf_case_parse(&d, out.p, out.len, err, sizeof(err)),
+	    0);
+	ck_assert_ptr_nonnull(d.norm_of);
+	out2.len = 0;
+	vf_case_write(&d, &out2);
+	ck_assert_uint_eq(out2.len, out.len);
+	ck_assert_mem_eq(out2.p, out.p, out.len);
+	ck_assert_str_eq(d.field[0].name, "product.name");
+	free(d.field[0].value);
+	d.field[0].value = vf_strdup("\xef\xbc\xa2\xef\xbd\x81\xef\xbd\x92");
+	out2.len = 0;
+	vf_case_write(&d, &out2);
+	ck_assert_msg(strstr(out2.p, "\nVf-Part: normalized\n\nproduct.name: "
+	    "Bar\n--") != NULL, "%s", out2.p);
+	vf_case_free(&d);
+
 	/* Disagreeing with the fields: refused. */
 	vf_buf_add(&bad, out.p, out.len);
 	vf_buf_addc(&bad, '\0');
