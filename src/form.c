@@ -2714,29 +2714,6 @@ index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
 	return c->ix[k];
 }
 
-/*
- * The table's label indexes, every kind's, built now rather than at the
- * first parse: vf-parse has them built while gpg decrypts a report, whose
- * kind it does not know before.
- */
-void
-vf_form_prepare(const struct vf_fields *t)
-{
-	static const int kinds[] = { 0, VF_KIND_SOFTWARE, VF_KIND_WEB,
-	    VF_KIND_VENDOR };
-	struct index local;
-	size_t i;
-	int tmp;
-
-	if (t->cache == NULL)
-		return;		/* no cache to build into */
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		(void)index_get(t, kinds[i], &local, &tmp);
-		if (tmp)
-			index_free(&local);
-	}
-}
-
 /* Read the text as a report of this kind (0: unknown) into form. */
 static void
 parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,

@@ -211,18 +211,10 @@ intake_fields(struct vf_intake *in)
 	return in->fields_rc;
 }
 
-/*
- * While gpg decrypts the report: the table, and its label indexes for
- * every kind (the report's is not known before it is read), so that the
- * form's reading after gpg builds none.
- */
 static void
 fields_meanwhile(void *arg)
 {
-	struct vf_intake *in = arg;
-
-	if (intake_fields(in) == 0)
-		vf_form_prepare(in->fields);
+	(void)intake_fields(arg);
 }
 
 /* The original's gpg, started and not given the mail: stopped. */

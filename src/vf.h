@@ -496,8 +496,6 @@ int	vf_form_kind_subject(const char *);
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);
 void	vf_form_free(struct vf_form *);
-/* Build a loaded table's label indexes now, not at the first parse. */
-void	vf_form_prepare(const struct vf_fields *);
 /*
  * The place a loaded table keeps the parser's indexes (one per kind,
  * built when first needed), so that parsing many texts with one table

@@ -424,48 +424,6 @@ START_TEST(form_vendor_en)
 }
 END_TEST
 
-/* ---- the indexes built before the first parse (vf_form_prepare) --------- */
-
-START_TEST(prepared)
-{
-	static const char *const ex[] = { "careless-en.txt",
-	    "careless-ja.txt", "followup-ja.txt", "software-en.txt",
-	    "software-ja.txt", "web-en.txt", "web-ipa-ja.txt", "web-ja.txt" };
-	static const int kinds[] = { 0, VF_KIND_SOFTWARE, VF_KIND_WEB,
-	    VF_KIND_VENDOR };
-	struct vf_fields P;
-	struct vf_form a, b;
-	char path[PATH_MAX], rel[64], err[256], *text;
-	size_t i, j, k, len;
-
-	share_path(path, sizeof(path), "fields");
-	ck_assert_int_eq(vf_fields_load(&P, path, err, sizeof(err)), 0);
-	vf_form_prepare(&P);
-	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
-		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			ck_assert_int_lt(snprintf(rel, sizeof(rel),
-			    "examples/%s", ex[i]), (int)sizeof(rel));
-			text = slurp(rel, &len);
-			memset(&a, 0, sizeof(a));
-			memset(&b, 0, sizeof(b));
-			a.kind = b.kind = kinds[k];
-			/* T builds its indexes as it parses; P had them. */
-			(void)vf_form_parse(&a, &T, text, len);
-			(void)vf_form_parse(&b, &P, text, len);
-			ck_assert_int_eq(a.kind, b.kind);
-			ck_assert_uint_eq(a.n, b.n);
-			for (j = 0; j < a.n; j++) {
-				ck_assert_str_eq(a.v[j].name, b.v[j].name);
-				ck_assert_str_eq(a.v[j].value, b.v[j].value);
-			}
-			vf_form_free(&a);
-			vf_form_free(&b);
-			free(text);
-		}
-	vf_fields_free(&P);
-}
-END_TEST
-
 /* ---- the shipped examples ---------------------------------------------- */
 
 START_TEST(example_software_ja)
@@ -1693,7 +1651,6 @@ form_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, kind_subject);
 	tcase_add_test(tc, kind_guess);
-	tcase_add_test(tc, prepared);
 	tcase_add_test(tc, form_software_ja);
 	tcase_add_test(tc, form_software_en);
 	tcase_add_test(tc, form_web_ja);
