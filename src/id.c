@@ -485,35 +485,3 @@ vf_id_settle(void)
 	return 0;
 }
 
-static void
-id_run(void *arg)
-{
-	struct vf_id_job *j = arg;
-
-	j->rc = vf_id_new(j->root, j->id, sizeof(j->id));
-}
-
-/*
- * A number reserved beside other work: vf-parse reads a decrypted report's
- * form while its reservation (a lock, an O_EXCL create, a look into each
- * folder, a write) is made, when no gpg runs for it to hide behind.
- */
-void
-vf_id_new_start(struct vf_root *root, struct vf_id_job *j)
-{
-	j->root = root;
-	j->id[0] = '\0';
-	j->rc = 0;
-	vf_bg_start(&j->bg, id_run, j);
-}
-
-int
-vf_id_new_wait(struct vf_id_job *j, char *id, size_t size)
-{
-	vf_bg_wait(&j->bg);
-	if (j->rc == 0 && strlcpy(id, j->id, size) >= size) {
-		warnx("vf_id_new: buffer too small");
-		return EX_SOFTWARE;
-	}
-	return j->rc;
-}

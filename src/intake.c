@@ -753,7 +753,7 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
 }
 
 static int
-file_new(struct vf_intake *in, struct mail *ml, struct vf_id_job *rj)
+file_new(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
 	struct vf_buf out = { 0 }, pb = { 0 };
@@ -763,10 +763,7 @@ file_new(struct vf_intake *in, struct mail *ml, struct vf_id_job *rj)
 	size_t i, niov, len;
 	int rc;
 
-	/* The number: reserved here, or beside the form's reading. */
-	rc = rj != NULL ? vf_id_new_wait(rj, in->id, sizeof(in->id)) :
-	    vf_id_new(in->root, in->id, sizeof(in->id));
-	if (rc != 0)
+	if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
 		return rc;
 	s = clip(ml->r.subject);
 	vf_case_init(&c, in->id, s != NULL ? s : "", vf_now());
@@ -1208,7 +1205,7 @@ file_answering(struct vf_intake *in, struct mail *ml, const char *why)
 	in->path[0] = '\0';
 	read_form(in, ml, ml->r.subject != NULL ?
 	    vf_form_kind_subject(ml->r.subject) : 0);
-	if ((rc = file_new(in, ml, NULL)) == 0)
+	if ((rc = file_new(in, ml)) == 0)
 		(void)vf_log(in->root, in->tool, ml->answers, "follow-up "
 		    "filed as case %s: %s", in->id, why);
 	return rc;
@@ -1336,7 +1333,6 @@ int
 vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
-	struct vf_id_job job, *rj;
 	const char *state, *fr, *msg;
 	char err[512], *norm;
 	size_t normlen, i;
@@ -1454,19 +1450,9 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	} else {
 		if (ml.early == NULL)
 			original_start(in, &ml);
-		/*
-		 * No gpg runs now for the number's reservation to hide
-		 * behind (the report was decrypted, its original is kept as
-		 * it came): it is made beside the form's reading.
-		 */
-		rj = NULL;
-		if (ml.early == NULL) {
-			vf_id_new_start(in->root, &job);
-			rj = &job;
-		}
 		read_form(in, &ml, ml.r.subject != NULL ?
 		    vf_form_kind_subject(ml.r.subject) : 0);
-		rc = file_new(in, &ml, rj);
+		rc = file_new(in, &ml);
 	}
 done:
 	/* Started, and not given the mail: not wanted, or the case failed. */

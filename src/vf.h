@@ -691,15 +691,6 @@ int	vf_lock_outbox(struct vf_root *, int *);
  * sysexits code.
  */
 int	vf_id_new(struct vf_root *, char *, size_t);
-/* The same beside the caller's work (bg.c): start, then wait for it. */
-struct vf_id_job {
-	struct vf_bg	 bg;
-	struct vf_root	*root;
-	char		 id[VF_IDLEN];
-	int		 rc;
-};
-void	vf_id_new_start(struct vf_root *, struct vf_id_job *);
-int	vf_id_new_wait(struct vf_id_job *, char *, size_t);
 /* Wait for the last reservation's fsync; -1 (warned) if it failed. */
 int	vf_id_settle(void);
 /* Is s exactly a case id (one spelling: no extra leading zeros, not 0)? */
