@@ -110,7 +110,10 @@ add_range(struct vf_versions *v, const char *lo, size_t llen, int loinc,
 	struct vf_vitem *it = item_new(v);
 
 	it->lo = lo != NULL ? vf_strndup(lo, llen) : NULL;
-	it->hi = hi != NULL ? vf_strndup(hi, hlen) : NULL;
+	/* One version ("1.2.0", "12.0 系"): one copy for both ends, as
+	   most reports give (vf_versions_free frees it once). */
+	it->hi = hi == NULL ? NULL : lo != NULL && hlen == llen &&
+	    memcmp(hi, lo, hlen) == 0 ? it->lo : vf_strndup(hi, hlen);
 	it->loinc = loinc;
 	it->hiinc = hiinc;
 	it->hiext = hiext;
@@ -371,8 +374,9 @@ vf_versions_free(struct vf_versions *v)
 	size_t i;
 
 	for (i = 0; i < v->n; i++) {
+		if (v->v[i].hi != v->v[i].lo)
+			free(v->v[i].hi);	/* else one copy (add_range) */
 		free(v->v[i].lo);
-		free(v->v[i].hi);
 		free(v->v[i].text);
 	}
 	free(v->v);
