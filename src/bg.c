@@ -15,9 +15,8 @@ run(void *arg)
 }
 
 /*
- * Work of a tool's own (loading a table, reserving a case number,
- * fsyncing a folder) run beside what it does next, on the machine's
- * other CPU. The thread starts with every signal blocked, so that the
+ * Work of a tool's own (today the case number reservation's fsync,
+ * id.c) run beside what it does next, on the machine's other CPU. The thread starts with every signal blocked, so that the
  * process's signals (vf-parse's SIGALRM timeout, SIGTERM) reach the main
  * thread, never one in a system call of its own. Without a thread the
  * work is done in line, at the start.

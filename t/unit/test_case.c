@@ -996,6 +996,16 @@ same_get(const struct vf_case *full, const struct vf_case *h)
 	same_lookup(vf_case_field, full, h, "no.such", 0);
 }
 
+/* The fixtures both head-reader tests read, whole and by their head. */
+static const char *const files[] = { "good.eml", "empty.eml",
+    "garbage.eml", "nohdrend.eml", "noid.eml", "badid.eml",
+    "noboundary.eml", "notmixed.eml", "torn.eml", "noclose.eml",
+    "closenolf.eml", "badline.eml", "padded.eml", "nofields.eml",
+    "twohist.eml", "norole.eml", "fieldsyntax.eml", "fieldname.eml",
+    "fieldblank.eml", "fieldcont.eml", "hdrspace.eml", "hdrcont.eml",
+    "mbox.eml", "nulhdr.eml", "nulfield.eml", "partnohdr.eml",
+    "partnoblank.eml", "onlyclose.eml" };
+
 static void
 same_head(const struct vf_case *full, const struct vf_case *h, int parts)
 {
@@ -1154,14 +1164,6 @@ loadhead_one(const char *p, const char *buf, size_t len)
 
 START_TEST(loadhead_inplace)
 {
-	static const char *const files[] = { "good.eml", "empty.eml",
-	    "garbage.eml", "nohdrend.eml", "noid.eml", "badid.eml",
-	    "noboundary.eml", "notmixed.eml", "torn.eml", "noclose.eml",
-	    "closenolf.eml", "badline.eml", "padded.eml", "nofields.eml",
-	    "twohist.eml", "norole.eml", "fieldsyntax.eml", "fieldname.eml",
-	    "fieldblank.eml", "fieldcont.eml", "hdrspace.eml", "hdrcont.eml",
-	    "mbox.eml", "nulhdr.eml", "nulfield.eml", "partnohdr.eml",
-	    "partnoblank.eml", "onlyclose.eml" };
 	static const char subst[] = { '\n', ':', '\0', 'x' };
 	char dir[PATH_MAX], p[PATH_MAX], *buf, keep;
 	const char *t = getenv("TMPDIR");
@@ -1255,14 +1257,6 @@ END_TEST
 
 START_TEST(head_fixtures)
 {
-	static const char *const files[] = { "good.eml", "empty.eml",
-	    "garbage.eml", "nohdrend.eml", "noid.eml", "badid.eml",
-	    "noboundary.eml", "notmixed.eml", "torn.eml", "noclose.eml",
-	    "closenolf.eml", "badline.eml", "padded.eml", "nofields.eml",
-	    "twohist.eml", "norole.eml", "fieldsyntax.eml", "fieldname.eml",
-	    "fieldblank.eml", "fieldcont.eml", "hdrspace.eml", "hdrcont.eml",
-	    "mbox.eml", "nulhdr.eml", "nulfield.eml", "partnohdr.eml",
-	    "partnoblank.eml", "onlyclose.eml" };
 	struct vf_case full, h;
 	char err[256], herr[256], *buf;
 	size_t i, len, first;
