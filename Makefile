@@ -87,7 +87,7 @@ obj/flags: FORCE
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
 	    echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
 
-obj/%.o: src/%.c src/vf.h obj/flags
+obj/%.o: src/%.c src/vf.h src/hdrname.h obj/flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 obj/libvf.a: $(LIB_OBJ)
@@ -173,7 +173,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	-D_GNU_SOURCE -Isrc $(BSD_CFLAGS) $(DEP_CFLAGS) \
 	-DSHAREDIR='"$(CURDIR)/share"'
 FUZZTIME ?= 30
-obj/fuzz/%: fuzz/%.c $(LIB_SRC) src/vf.h
+obj/fuzz/%: fuzz/%.c $(LIB_SRC) src/vf.h src/hdrname.h
 	@mkdir -p obj/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(BSD_LIBS) $(DEP_LIBS)
 fuzzers: $(FUZZERS)

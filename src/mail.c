@@ -3,11 +3,13 @@
  * line ends only, and header fields as name and unfolded value.
  */
 #include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "vf.h"
+#include "hdrname.h"
 
 size_t
 vf_mail_normalize(char *s, size_t n)
@@ -45,24 +47,84 @@ vf_mail_normalize(char *s, size_t n)
 	return (size_t)(w - s);
 }
 
-/* A field name: printable US-ASCII but the colon (RFC 5322 ftext). */
-static int
-valid_name(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126)
-			return 0;
-	return 1;
-}
-
 static int
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/*
+ * The names to keep, their lengths measured once a block, not once a
+ * field and name (past WANT_LEN names, each time); lens has bit k set
+ * when a name to keep is k bytes long (k < 64), so that most fields a
+ * tool does not want are told by their length alone.
+ */
+#define WANT_LEN	16
+
+struct want {
+	const char *const *name;	/* NULL: every name */
+	size_t		 len[WANT_LEN];
+	uint64_t	 lens;
+	int		 longer;	/* a name of 64 bytes or more */
+};
+
+static void
+want_init(struct want *w, const char *const *name)
+{
+	size_t i, k;
+
+	memset(w, 0, sizeof(*w));
+	w->name = name;
+	for (i = 0; name != NULL && name[i] != NULL; i++) {
+		k = strlen(name[i]);
+		if (i < WANT_LEN)
+			w->len[i] = k;
+		if (k < 64)
+			w->lens |= (uint64_t)1 << k;
+		else
+			w->longer = 1;
+	}
+}
+
+/* Is the name (nl bytes) one of those to keep? */
+static int
+wanted(const struct want *w, const char *name, size_t nl)
+{
+	size_t i, k;
+
+	if (w->name == NULL)
+		return 1;
+	if (nl < 64 ? (w->lens & (uint64_t)1 << nl) == 0 : !w->longer)
+		return 0;
+	for (i = 0; w->name[i] != NULL; i++) {
+		k = i < WANT_LEN ? w->len[i] : strlen(w->name[i]);
+		/* The first byte alike but for case, before the call. */
+		if (k == nl && ((w->name[i][0] ^ name[0]) & ~0x20) == 0 &&
+		    strncasecmp(w->name[i], name, nl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does the field fit the limit once unfolded? 0 it fits, -1 too long
+ * (add_field's verdict, for a field not wanted: nothing made).
+ */
+static int
+count_field(size_t nl, const char *v, const char *e, size_t max)
+{
+	const char *p;
+	size_t len = (size_t)(e - v);
+
+	/*
+	 * Unfolding removes the line ends only, not the white space; what
+	 * fits as written fits unfolded.
+	 */
+	if (nl + 1 + len <= max)
+		return 0;
+	for (p = v; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		len--;
+	return nl + 1 + len > max ? -1 : 0;
 }
 
 /*
@@ -74,28 +136,30 @@ static int
 add_field(struct vf_kv **kv, size_t *n, size_t *cap, const char *name,
     size_t nl, const char *v, const char *e, size_t max)
 {
-	const char *p;
-	char *val, *w;
-	size_t len;
+	const char *p, *q, *r;
+	char *val, *w, *z;
 
-	/* Unfolding removes the line ends only, not the white space. */
-	len = (size_t)(e - v);
-	for (p = v; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
-		len--;
-	if (nl + 1 + len > max)
+	if (count_field(nl, v, e, max) == -1)
 		return -1;
 	while (v < e && (is_wsp(*v) || *v == '\n' || *v == '\r'))
 		v++;
 	while (e > v && (is_wsp(e[-1]) || e[-1] == '\n' || e[-1] == '\r'))
 		e--;
 	w = val = vf_malloc((size_t)(e - v) + 1);
-	for (p = v; p < e; p++) {
-		if (*p == '\n' || (*p == '\r' && p + 1 < e && p[1] == '\n'))
-			continue;
-		/* A NUL would cut the value short for every reader after. */
-		*w++ = *p == '\0' ? ' ' : *p;
+	/* A line at a time: each LF goes, and a CR just before it. */
+	for (p = v; p < e; p = q + 1) {
+		if ((q = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			q = e;
+		r = q < e && q > p && q[-1] == '\r' ? q - 1 : q;
+		memcpy(w, p, (size_t)(r - p));
+		w += r - p;
+		if (q == e)
+			break;
 	}
 	*w = '\0';
+	/* A NUL would cut the value short for every reader after. */
+	for (z = val; (z = memchr(z, '\0', (size_t)(w - z))) != NULL; z++)
+		*z = ' ';
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		*kv = vf_reallocarray(*kv, *cap, sizeof(**kv));
@@ -112,33 +176,6 @@ add_field(struct vf_kv **kv, size_t *n, size_t *cap, const char *name,
  * there is no header block: the body starts there. *flags is set (not or-ed)
  * and also gets VF_PART_TRUNCATED when a limit dropped fields.
  */
-/* Is the name (nl bytes) one of want (NULL-ended; NULL: every name)? */
-static int
-wanted(const char *const *want, const char *name, size_t nl)
-{
-	if (want == NULL)
-		return 1;
-	for (; *want != NULL; want++)
-		if (strlen(*want) == nl && strncasecmp(*want, name, nl) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * add_field's verdict on a field not wanted (0 fits, -1 too long),
- * nothing made.
- */
-static int
-count_field(size_t nl, const char *v, const char *e, size_t max)
-{
-	const char *p;
-	size_t len = (size_t)(e - v);
-
-	for (p = v; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
-		len--;
-	return nl + 1 + len > max ? -1 : 0;
-}
-
 static int	headers_pick(const char *, size_t, const struct vf_limits *,
 		    const char *const *, struct vf_kv **, size_t *,
 		    const char **, int *);
@@ -158,6 +195,29 @@ vf_headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
 	return headers_pick(msg, len, lim, want, kvp, np, body, flags);
 }
 
+/* A header block's reading: what is kept, counted against the limits. */
+struct pick {
+	const struct vf_limits *lim;
+	struct want	 want;
+	struct vf_kv	*kv;
+	size_t		 n, nall, cap;
+	int		 fl, rc;
+};
+
+/* The field [name, name + nl), its value from v to e: kept or counted. */
+static void
+pick_field(struct pick *k, const char *name, size_t nl, const char *v,
+    const char *e)
+{
+	if (k->nall >= k->lim->headers || (wanted(&k->want, name, nl) ?
+	    add_field(&k->kv, &k->n, &k->cap, name, nl, v, e,
+	    k->lim->header) : count_field(nl, v, e, k->lim->header)) == -1) {
+		k->rc = EX_DATAERR;
+		k->fl |= VF_PART_TRUNCATED;
+	} else
+		k->nall++;
+}
+
 /*
  * want: the names to keep (NULL: all). The others are parsed and counted
  * against the limits alike, so that what is kept is what a parse of every
@@ -169,16 +229,19 @@ headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
     const char **body, int *flags)
 {
 	struct vf_limits def;
-	struct vf_kv *kv = NULL;
-	const char *p, *e = msg + len, *le, *ce, *colon, *name = NULL;
+	struct pick k;
+	const char *p, *q, *e = msg + len, *le, *ce, *name = NULL;
 	const char *val = NULL, *vend = NULL;
-	size_t n = 0, nall = 0, cap = 0, nl = 0;
-	int fl = 0, rc = 0, seen = 0;
+	size_t nl = 0;
+	int seen = 0;
 
 	if (lim == NULL) {
 		vf_limits_default(&def);
 		lim = &def;
 	}
+	memset(&k, 0, sizeof(k));
+	k.lim = lim;
+	want_init(&k.want, want);
 	p = msg;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
@@ -195,20 +258,11 @@ headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
 			if (name != NULL)
 				vend = le;
 			else
-				fl |= VF_PART_BADHDR;
+				k.fl |= VF_PART_BADHDR;
 			continue;
 		}
 		if (name != NULL) {
-			if (nall >= lim->headers) {
-				rc = EX_DATAERR;
-				fl |= VF_PART_TRUNCATED;
-			} else if ((wanted(want, name, nl) ? add_field(&kv, &n,
-			    &cap, name, nl, val, vend, lim->header) :
-			    count_field(nl, val, vend, lim->header)) == -1) {
-				rc = EX_DATAERR;
-				fl |= VF_PART_TRUNCATED;
-			} else
-				nall++;
+			pick_field(&k, name, nl, val, vend);
 			name = NULL;
 		}
 		if (!seen && ce - p >= 5 && memcmp(p, "From ", 5) == 0) {
@@ -216,13 +270,18 @@ headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
 			seen = 1;
 			continue;
 		}
-		colon = memchr(p, ':', (size_t)(ce - p));
-		nl = colon ? (size_t)(colon - p) : 0;
-		/* Obsolete syntax allows white space before the colon. */
-		while (nl > 0 && is_wsp(p[nl - 1]))
-			nl--;
-		if (colon == NULL || !valid_name(p, nl)) {
-			fl |= VF_PART_BADHDR;
+		/*
+		 * A name (printable US-ASCII but the colon, RFC 5322 ftext),
+		 * then the colon; obsolete syntax allows white space before
+		 * it. One pass: a byte of any other kind before the first
+		 * colon makes the line not a field.
+		 */
+		q = vf_hname_end(p, ce);
+		nl = (size_t)(q - p);
+		while (q < ce && is_wsp(*q))
+			q++;
+		if (nl == 0 || q == ce || *q != ':') {
+			k.fl |= VF_PART_BADHDR;
 			if (!seen) {
 				*body = p;
 				break;
@@ -231,26 +290,16 @@ headers_pick(const char *msg, size_t len, const struct vf_limits *lim,
 		}
 		seen = 1;
 		name = p;
-		val = colon + 1;
+		val = q + 1;
 		vend = le;
 	}
-	if (name != NULL) {
-		if (nall >= lim->headers) {
-			rc = EX_DATAERR;
-			fl |= VF_PART_TRUNCATED;
-		} else if ((wanted(want, name, nl) ? add_field(&kv, &n, &cap,
-		    name, nl, val, vend, lim->header) : count_field(nl, val,
-		    vend, lim->header)) == -1) {
-			rc = EX_DATAERR;
-			fl |= VF_PART_TRUNCATED;
-		} else
-			nall++;
-	}
-	*kvp = kv;
-	*np = n;
+	if (name != NULL)
+		pick_field(&k, name, nl, val, vend);
+	*kvp = k.kv;
+	*np = k.n;
 	if (flags != NULL)
-		*flags = fl;
-	return rc;
+		*flags = k.fl;
+	return k.rc;
 }
 
 void

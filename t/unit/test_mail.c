@@ -163,6 +163,84 @@ START_TEST(pick_as_parse)
 }
 END_TEST
 
+/*
+ * The names asked are matched by length and ASCII case alone: past the
+ * first sixteen names asked, a name of 64 bytes or more, one of the
+ * same length and first letter that is not asked, white space before
+ * the colon (kept) and inside a name (not a field), a folded CRLF value
+ * and a NUL in a value.
+ */
+#define LONGNAME "X-" \
+    "Looooooooooooooooooooooooooooooooooooooooooooooooooooooooooooong"
+
+START_TEST(pick_names)
+{
+	static const char longname[] = LONGNAME;
+	static const char *const want[] = { "A1", "A2", "A3", "A4", "A5",
+	    "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14", "A15",
+	    "subject", "Vf-Kind", longname, NULL };
+	static const char msg[] = "Subject : a\r\n b\r\nSUBJECT: c\n"
+	    "Subjekt: x\nSub ject: d\nVf-Kind: e\0z\n" LONGNAME ": f\n\n"
+	    "body";
+	struct vf_kv *kv;
+	const char *body;
+	size_t n;
+	int fl;
+
+	ck_assert_uint_ge(strlen(longname), 64);
+	ck_assert_int_eq(vf_headers_pick(msg, sizeof(msg) - 1, NULL, want,
+	    &kv, &n, &body, &fl), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(kv[0].name, "Subject");
+	ck_assert_str_eq(kv[0].value, "a b");
+	ck_assert_str_eq(kv[1].name, "SUBJECT");
+	ck_assert_str_eq(kv[1].value, "c");
+	ck_assert_str_eq(kv[2].name, "Vf-Kind");
+	ck_assert_str_eq(kv[2].value, "e z");
+	ck_assert_str_eq(kv[3].name, longname);
+	ck_assert_str_eq(kv[3].value, "f");
+	ck_assert_int_ne(fl & VF_PART_BADHDR, 0);
+	ck_assert_str_eq(body, "body");
+	vf_headers_free(kv, n);
+}
+END_TEST
+
+/*
+ * The length limit is on the field unfolded (name, colon, value without
+ * its line ends): 100 bytes fit, 101 do not, a field asked for or not.
+ */
+START_TEST(pick_limit)
+{
+	static const char *const want[] = { "Subject", NULL };
+	struct vf_limits lim;
+	struct vf_kv *kv;
+	const char *body;
+	char msg[512];
+	size_t n;
+	int fl, i;
+
+	vf_limits_default(&lim);
+	lim.header = 100;
+	for (i = 0; i < 2; i++) {
+		/* Name, colon and 92 bytes, folded twice: 100 unfolded. */
+		(void)snprintf(msg, sizeof(msg), "%s:%030d\n %030d\n %030d\n"
+		    "\nbody", i ? "Subjec2" : "Subject", 0, 0, 0);
+		ck_assert_int_eq(vf_headers_pick(msg, strlen(msg), &lim, want,
+		    &kv, &n, &body, &fl), 0);
+		ck_assert_int_eq(fl & VF_PART_TRUNCATED, 0);
+		vf_headers_free(kv, n);
+		/* One byte more. */
+		(void)snprintf(msg, sizeof(msg), "%s:%030d\n %030d\n %031d\n"
+		    "\nbody", i ? "Subjec2" : "Subject", 0, 0, 0);
+		ck_assert_int_eq(vf_headers_pick(msg, strlen(msg), &lim, want,
+		    &kv, &n, &body, &fl), EX_DATAERR);
+		ck_assert_int_ne(fl & VF_PART_TRUNCATED, 0);
+		ck_assert_uint_eq(n, 0);
+		vf_headers_free(kv, n);
+	}
+}
+END_TEST
+
 static Suite *
 mail_suite(void)
 {
@@ -172,6 +250,8 @@ mail_suite(void)
 	tcase_add_test(tc, same_mail);
 	tcase_add_test(tc, other_mail);
 	tcase_add_test(tc, pick_as_parse);
+	tcase_add_test(tc, pick_names);
+	tcase_add_test(tc, pick_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
