@@ -375,7 +375,7 @@ yesno(const struct vf_case *c, const char *field)
 static char *
 hdr_text(const char *v)
 {
-	return v != NULL ? vf_oneline(vf_hdr_decode(v)) : NULL;
+	return v != NULL ? vf_hdr_oneline(v) : NULL;
 }
 
 static void

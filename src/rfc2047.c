@@ -288,6 +288,27 @@ vf_hdr_decode(const char *s)
 }
 
 /*
+ * A header value as a person reads it: decoded, on one line, controls
+ * made spaces (vf_oneline). A value of printable ASCII with no "=?" is
+ * that already (the tools' own subjects, most mail's): copied as it is,
+ * without the decoder's passes.
+ */
+char *
+vf_hdr_oneline(const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL)
+		return vf_oneline(vf_strdup(""));
+	for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f; p++)
+		if (p[0] == '=' && p[1] == '?')
+			break;
+	if (*p == '\0')
+		return vf_strdup(s);
+	return vf_oneline(vf_hdr_decode(s));
+}
+
+/*
  * Encoding. A word of printable ASCII that cannot be mistaken for an
  * encoded word, and fits on a folded line, stays as it is; a run of other
  * words becomes encoded words, with the white space between its words

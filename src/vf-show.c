@@ -30,7 +30,7 @@ usage(void)
 static char *
 readable(const char *v)
 {
-	return vf_oneline(vf_hdr_decode(v));
+	return vf_hdr_oneline(v);
 }
 
 static void

@@ -157,6 +157,8 @@ void		 vf_headers_free(struct vf_kv *, size_t);
 
 /* Decode RFC 2047 encoded words of a header value to UTF-8 (malloc'ed). */
 char	*vf_hdr_decode(const char *);
+/* ...and made one line for a person to read (vf_oneline), malloc'ed. */
+char	*vf_hdr_oneline(const char *);
 /*
  * Append the UTF-8 string s as a header value to b, as RFC 2047 encoded
  * words where it is not plain printable ASCII, folded so that no line
