@@ -275,6 +275,38 @@ START_TEST(encode_no_split)
 }
 END_TEST
 
+/*
+ * vf_hdr_oneline is vf_oneline(vf_hdr_decode()) for every value: its
+ * copy of plain ASCII must not let an encoded word, a tab, a line end,
+ * a control (C0, DEL, C1) or 8-bit bytes through undecoded.
+ */
+START_TEST(oneline)
+{
+	static const char *const v[] = { "",
+	    "plain subject [VF#2026-00001]", "=?UTF-8?B?5pel5pys6Kqe?=",
+	    "a =?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?= b", "tab\there",
+	    "folded\n line", "cr\rlf", "esc\x1b[31m", "del\x7f",
+	    "c1 \xc2\x9b" "2J", "raw " NIHONGO, "=? not a word", "ends =",
+	    "ends =?", "?= only", NULL };
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++) {
+		a = vf_hdr_oneline(v[i]);
+		b = vf_oneline(vf_hdr_decode(v[i]));
+		ck_assert_msg(strcmp(a, b) == 0, "%s: [%s] != [%s]", v[i], a, b);
+		free(a);
+		free(b);
+	}
+	a = vf_hdr_oneline(NULL);
+	ck_assert_str_eq(a, "");
+	free(a);
+	a = vf_hdr_oneline("=?UTF-8?B?5pel5pys6Kqe?=");
+	ck_assert_str_eq(a, NIHONGO);
+	free(a);
+}
+END_TEST
+
 START_TEST(param)
 {
 	const char *ct = "text/plain; charset=\"ISO-2022-JP\"; format=flowed";
@@ -435,6 +467,7 @@ rfc2047_suite(void)
 	tcase_add_test(tc, encode);
 	tcase_add_test(tc, encode_hostile);
 	tcase_add_test(tc, encode_no_split);
+	tcase_add_test(tc, oneline);
 	tcase_add_test(tc, param);
 	tcase_add_test(tc, param_encoded);
 	tcase_add_test(tc, token);
