@@ -42,11 +42,21 @@ static unsigned long long *big, *twice;	/* numbers past BIT_MAX; ids met
 					   twice (as year * 1e9 + number) */
 static size_t nbig, ntwice;
 
+/* The digits at s as a number (the id is valid: they are few). */
+static unsigned long long
+digits(const char *s)
+{
+	unsigned long long v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned)(*s - '0');
+	return v;
+}
+
 static unsigned long long
 id_key(const char *id)
 {
-	return strtoull(id, NULL, 10) * 1000000000ULL +
-	    strtoull(id + 5, NULL, 10);
+	return digits(id) * 1000000000ULL + digits(id + 5);
 }
 
 static void
@@ -192,13 +202,18 @@ usage(void)
 /*
  * The bytes vf_term_unsafe may stop at: C0 controls, DEL, and the lead
  * bytes of the UTF-8 controls it knows (U+0080-009F, U+061C, U+200E...).
- * Runs of other bytes go out as they are, in one fwrite.
+ * Runs of other bytes are copied as they are.
  */
-static int
-maybe_unsafe(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe2;
-}
+static const unsigned char maybe_unsafe[256] = {
+#define U8(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+		[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+	U8(0x00), U8(0x08), U8(0x10), U8(0x18), [0x7f] = 1, [0xc2] = 1,
+	[0xd8] = 1, [0xe2] = 1,
+#undef U8
+};
+
+/* The long line, built whole and written in one go. */
+static struct vf_buf line;
 
 /* A field of the long line, tabs and terminal controls made harmless. */
 static void
@@ -207,26 +222,31 @@ column(const char *s, int last)
 	size_t i, k, n = strlen(s);
 
 	for (i = 0; i < n; i++) {
-		for (k = i; k < n && !maybe_unsafe((unsigned char)s[k]); k++)
+		for (k = i; k < n && !maybe_unsafe[(unsigned char)s[k]]; k++)
 			;
 		if (k > i) {
-			fwrite(s + i, 1, k - i, stdout);
+			vf_buf_add(&line, s + i, k - i);
 			if ((i = k) == n)
 				break;
 		}
 		if (s[i] == '\t')
-			putchar(' ');
+			vf_buf_addc(&line, ' ');
 		else {
 			size_t u = vf_term_unsafe(s + i, n - i);
 
 			if (u > 0) {
-				putchar('?');
+				vf_buf_addc(&line, '?');
 				i += u - 1;
 			} else
-				putchar(s[i]);
+				vf_buf_addc(&line, s[i]);
 		}
 	}
-	putchar(last ? '\n' : '\t');
+	vf_buf_addc(&line, last ? '\n' : '\t');
+	if (last) {
+		/* A failure stays on stdout for vf_fshut_stdout's verdict. */
+		(void)fwrite(line.p, 1, line.len, stdout);
+		line.len = 0;
+	}
 }
 
 /*
@@ -278,7 +298,7 @@ longline(int dfd, const char *path, const char *name, const char *state)
 		else if (strcasecmp(h[i].name, "Vf-Problem") == 0)
 			prob = h[i].value;
 		else if (strcasecmp(h[i].name, "Subject") == 0 && subj == NULL)
-			subj = vf_oneline(vf_hdr_decode(h[i].value));
+			subj = vf_hdr_oneline(h[i].value);
 	}
 	if (collecting) {
 		if (vf_id_valid(id) && is_twice(id))
@@ -292,7 +312,7 @@ longline(int dfd, const char *path, const char *name, const char *state)
 	column(kind, 0);
 	column(when, 0);
 	if (prob != NULL)
-		fputs("! ", stdout);
+		vf_buf_adds(&line, "! ");
 	column(subj != NULL ? subj : "", 1);
 done:
 	free(subj);
@@ -308,13 +328,18 @@ list(struct vf_root *root, const char *state)
 	struct dirent *d;
 	char rel[128], path[4096];
 	DIR *dp;
-	size_t i, k;
+	size_t i, k, pl;
 	int rc, dfd, worst = 0;
 
 	for (i = 0; i < 2; i++) {
 		if (snprintf(rel, sizeof(rel), "%s/%s", state, sub[i]) >=
 		    (int)sizeof(rel))
 			return EX_USAGE;
+		/* The folder's part of each path, made once. */
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s/", root->path,
+		    rel) >= sizeof(path))
+			return EX_USAGE;
+		pl = strlen(path);
 		if ((dfd = vf_openat(root->fd, rel, O_RDONLY | O_DIRECTORY,
 		    0)) == -1 || (dp = fdopendir(dfd)) == NULL) {
 			if (errno == ENOENT) {
@@ -345,8 +370,8 @@ list(struct vf_root *root, const char *state)
 				worst = worst > EX_DATAERR ? worst : EX_DATAERR;
 				continue;
 			}
-			if (snprintf(path, sizeof(path), "%s/%s/%s",
-			    root->path, rel, d->d_name) >= (int)sizeof(path))
+			if (strlcpy(path + pl, d->d_name, sizeof(path) - pl) >=
+			    sizeof(path) - pl)
 				continue;
 			if (lflag || collecting) {
 				if ((rc = longline(dirfd(dp), path, d->d_name,
@@ -408,6 +433,7 @@ main(int argc, char *argv[])
 			worst = rc;
 	}
 	vf_fshut_stdout();
+	vf_buf_free(&line);
 	vf_root_close(&root);
 	return worst;
 }
