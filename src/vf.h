@@ -868,6 +868,7 @@ struct vf_case {
 	char		*epilogue;
 	char		*arena;		/* read by vf_case_loadhead: every
 					   string is in it; read-only */
+	size_t		 arenalen;	/* its size: tables may be in it */
 };
 
 /*
