@@ -46,6 +46,21 @@ date_ok(const char *s)
 }
 
 /*
+ * strcasestr(s, "cwe"), ASCII case aside as the C locale's: a byte OR
+ * 0x20 is 'c' only for 'C' and 'c'. strcasestr's set-up cost more than
+ * the search of a type's few words (a case of the tree a call).
+ */
+static const char *
+cwe_at(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((*s | 0x20) == 'c' && (s[1] | 0x20) == 'w' &&
+		    (s[2] | 0x20) == 'e')
+			return s;
+	return NULL;
+}
+
+/*
  * The CWE a type names ("クロスサイト(CWE-79)": 79), 0 for none; -1 when it
  * writes "CWE" without a number after "CWE-" ("CWE-abc", "CWE79").
  */
@@ -56,7 +71,7 @@ cwe_in(const char *s)
 	long n;
 	size_t i;
 
-	for (p = s; (p = strcasestr(p, "cwe")) != NULL; p += 3) {
+	for (p = s; (p = cwe_at(p)) != NULL; p += 3) {
 		if (p > s && isalpha((unsigned char)p[-1]))
 			continue;
 		if (p[3] != '-' || !isdigit((unsigned char)p[4]) ||
@@ -87,11 +102,16 @@ phone_digits(const char *v)
 	const char *s = v, *last = NULL;
 	int digits = 0;
 
-	if (strpbrk(v, "0123456789") == NULL)
+	for (s = v; *s != '\0' && !(*s >= '0' && *s <= '9'); s++)
+		;			/* strpbrk, without its set-up */
+	if (*s == '\0')
 		return 0;
+	s = v;
 	if (*s == '+')
 		s++;
-	for (; *s != '\0' && strchr("0123456789 -.()", *s) != NULL; s++)
+	/* Not strchr of the set: a call a character. */
+	for (; (*s >= '0' && *s <= '9') || *s == ' ' || *s == '-' ||
+	    *s == '.' || *s == '(' || *s == ')'; s++)
 		if (isdigit((unsigned char)*s)) {
 			digits++;
 			last = s;
@@ -172,8 +192,10 @@ answered(const struct vf_field *f, const char *v)
 {
 	if (!given(v))
 		return 0;
-	if (f->format == VF_FMT_YESNO)
-		return strcmp(v, "yes") == 0 || strcmp(v, "no") == 0;
+	if (f->format == VF_FMT_YESNO)	/* "yes" or "no", inline */
+		return (v[0] == 'y' && v[1] == 'e' && v[2] == 's' &&
+		    v[3] == '\0') || (v[0] == 'n' && v[1] == 'o' &&
+		    v[2] == '\0');
 	if (f->format == VF_FMT_PHONE)
 		return phone_digits(v) != 0;
 	return 1;

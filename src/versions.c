@@ -64,8 +64,12 @@ vcmp(const char *a, int aext, const char *b, int bext)
 			a++;
 		while (*b == '0' && isdigit((unsigned char)b[1]))
 			b++;
-		ea = a + strspn(a, "0123456789");
-		eb = b + strspn(b, "0123456789");
+		/* Not strspn: its set is made anew at every call (a third
+		   of the comparison, a segment a call). */
+		for (ea = a; *ea >= '0' && *ea <= '9'; ea++)
+			;
+		for (eb = b; *eb >= '0' && *eb <= '9'; eb++)
+			;
 		la = (size_t)(ea - a);
 		lb = (size_t)(eb - b);
 		if (la != lb)
