@@ -79,6 +79,18 @@ vf_nfkc(const char *s)
 char *
 vf_fold_key(const char *s)
 {
+	return vf_fold_key_buf(s, NULL, 0);
+}
+
+/*
+ * The same into buf (size bytes) when it is ASCII and fits, else
+ * malloc'ed: the caller frees what is not buf. vf-validate folds three
+ * names a case of the tree, each kept only until it is copied into the
+ * case's one block of keys (a malloc and a free each).
+ */
+char *
+vf_fold_key_buf(const char *s, char *buf, size_t size)
+{
 	utf8proc_uint8_t *r = NULL;
 	utf8proc_int32_t c;
 	utf8proc_ssize_t n, i, k;
@@ -99,7 +111,7 @@ vf_fold_key(const char *s)
 		;
 	if (*p == '\0') {
 		len = (size_t)(p - (const unsigned char *)s);
-		out = vf_malloc(len + 1);
+		out = len < size ? buf : vf_malloc(len + 1);
 		for (p = (const unsigned char *)s; *p != '\0'; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				out[o++] = (char)(*p - 'A' + 'a');

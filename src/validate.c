@@ -513,18 +513,56 @@ struct vf_dupidx {
 	size_t			 nslots, size;
 };
 
+/* The key of s, in buf (FOLD_ROOM bytes) or malloc'ed; NULL for none. */
+#define FOLD_ROOM	256
+
 static char *
-fold_or_null(const char *s)
+fold_or_null(const char *s, char *buf)
 {
 	char *k;
 
-	if (!given(s) || (k = vf_fold_key(s)) == NULL)
+	if (!given(s) || (k = vf_fold_key_buf(s, buf, FOLD_ROOM)) == NULL)
 		return NULL;
 	if (*k == '\0') {
-		free(k);
+		if (k != buf)
+			free(k);
 		return NULL;
 	}
 	return k;
+}
+
+/*
+ * The first Vf-Kind, Vf-Id and Vf-Received (ASCII case aside, as
+ * vf_case_get), in one walk over the headers where three look-ups were
+ * three.
+ */
+static void
+dkey_headers(const struct vf_case *c, const char **kind, const char **id,
+    const char **rcv)
+{
+	const char *n;
+	size_t i;
+
+	*kind = *id = *rcv = NULL;
+	for (i = 0; i < c->nhdr; i++) {
+		n = c->hdr[i].name;
+		if ((n[0] | 0x20) != 'v' || (n[1] | 0x20) != 'f' || n[2] != '-')
+			continue;
+		switch (n[3] | 0x20) {
+		case 'k':
+			if (*kind == NULL && strcasecmp(n + 3, "Kind") == 0)
+				*kind = vf_hdr_value(&c->hdr[i]);
+			break;
+		case 'i':
+			if (*id == NULL && strcasecmp(n + 3, "Id") == 0)
+				*id = vf_hdr_value(&c->hdr[i]);
+			break;
+		case 'r':
+			if (*rcv == NULL && strcasecmp(n + 3, "Received") == 0)
+				*rcv = vf_hdr_value(&c->hdr[i]);
+			break;
+		}
+	}
 }
 
 /*
@@ -555,28 +593,32 @@ plen(const char *s)
 static void
 dkey_make(struct dkey *d, const struct vf_case *c)
 {
-	const char *kind = vf_case_get(c, "Vf-Kind"), *t, *v, *id, *rcv;
-	char *at;
+	const char *kind, *t, *v, *id, *rcv;
+	char *at, fb[3][FOLD_ROOM];
 	long n;
 
 	/* Each header and field looked up once: a look-up is a walk. */
 	memset(d, 0, sizeof(*d));
-	id = (v = vf_case_get(c, "Vf-Id")) != NULL ? v : "";
-	rcv = (v = vf_case_get(c, "Vf-Received")) != NULL ? v : "";
+	dkey_headers(c, &kind, &id, &rcv);
+	if (id == NULL)
+		id = "";
+	if (rcv == NULL)
+		rcv = "";
 	if (vf_kind_bit(kind) == VF_KIND_WEB) {
 		if (given(v = vf_case_field(c, "web.url")))
 			d->url = vf_url_canon(v, NULL);
 		t = vf_case_field(c, "web.type");
 	} else {
-		d->pkey = fold_or_null(vf_case_field(c, "product.name"));
-		d->vkey = fold_or_null(vf_case_field(c, "product.vendor"));
+		d->pkey = fold_or_null(vf_case_field(c, "product.name"), fb[0]);
+		d->vkey = fold_or_null(vf_case_field(c, "product.vendor"),
+		    fb[1]);
 		if (given(v = vf_case_field(c, "product.version")))
 			vf_versions_text(&d->ver, v);
 		t = vf_case_field(c, "vuln.type");
 	}
 	if (given(t)) {
 		d->cwe = (n = cwe_in(t)) > 0 ? n : 0;
-		d->tkey = fold_or_null(t);
+		d->tkey = fold_or_null(t, fb[2]);
 	}
 	/*
 	 * The strings in one block, d->id first: an index entry a case of
@@ -587,9 +629,9 @@ dkey_make(struct dkey *d, const struct vf_case *c)
 	    plen(d->tkey) + plen(d->url));
 	d->id = pack(&at, id, NULL);
 	d->received = pack(&at, rcv, NULL);
-	d->pkey = pack(&at, d->pkey, d->pkey);
-	d->vkey = pack(&at, d->vkey, d->vkey);
-	d->tkey = pack(&at, d->tkey, d->tkey);
+	d->pkey = pack(&at, d->pkey, d->pkey != fb[0] ? d->pkey : NULL);
+	d->vkey = pack(&at, d->vkey, d->vkey != fb[1] ? d->vkey : NULL);
+	d->tkey = pack(&at, d->tkey, d->tkey != fb[2] ? d->tkey : NULL);
 	d->url = pack(&at, d->url, d->url);
 }
 
