@@ -1228,6 +1228,28 @@ vf_case_parsehead(struct vf_case *c, const char *buf, size_t len,
  */
 #define INPLACE_SHORT	4096
 static _Thread_local size_t inplace_first = INPLACE_SHORT;
+/* The size of the block the first read goes into (the case's arena). */
+#define INPLACE_SIZE	(HEAD_FIRST + MAX_BOUNDARY + 16 + TABLE_ROOM)
+
+/*
+ * One arena of INPLACE_SIZE bytes kept from the last head case freed for
+ * the next one read (vf_case_loadhead): a whole-tree tool reads a case,
+ * frees it and reads the next, and the malloc and free of its arena were
+ * a twentieth of the head reader. Taken and given back atomically (one
+ * for all threads); a static, so that it is reachable to the end, not a
+ * leak.
+ */
+static char *spare_arena;
+
+static void
+arena_put(char *a, size_t size)
+{
+	char *none = NULL;
+
+	if (size != INPLACE_SIZE || !__atomic_compare_exchange_n(&spare_arena,
+	    &none, a, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		free(a);
+}
 /*
  * The first read when every part is asked for: most case files are whole
  * in it, so that they are read in one pread, with no fstat to learn
@@ -1265,7 +1287,7 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	char first[PARTS_FIRST + 1], *buf = NULL;
 	size_t size, want, got, cap1 = (flags & VF_HEAD_PARTS) != 0 ?
 	    PARTS_FIRST : HEAD_FIRST;
-	const size_t asize = HEAD_FIRST + MAX_BOUNDARY + 16 + TABLE_ROOM;
+	const size_t asize = INPLACE_SIZE;
 	size_t one;
 	ssize_t n;
 	int fd, rc, e;
@@ -1300,7 +1322,10 @@ vf_case_loadhead(struct vf_case *c, int dirfd, const char *name, int flags,
 	if ((flags & VF_HEAD_PARTS) != 0)
 		n = vf_read_head(fd, first, 0, cap1);
 	else {
-		buf = vf_malloc(asize);
+		/* The last case's arena, if it gave it back (arena_put). */
+		if ((buf = __atomic_exchange_n(&spare_arena, NULL,
+		    __ATOMIC_ACQ_REL)) == NULL)
+			buf = vf_malloc(asize);
 		one = inplace_first;
 		if ((n = vf_read_head(fd, buf, 0, one)) != -1) {
 			rc = head_parse_inplace(c, buf, (size_t)n,
@@ -1859,7 +1884,7 @@ vf_case_free(struct vf_case *c)
 				free(c->part[i].hdr);
 		if (!in_arena(c, c->part))
 			free(c->part);
-		free(c->arena);
+		arena_put(c->arena, c->arenalen);
 		memset(c, 0, sizeof(*c));
 		return;
 	}
