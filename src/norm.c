@@ -76,8 +76,39 @@ vf_nfkc(const char *s)
  * separator, punctuation mark, symbol and control character removed, so
  * that "ＦｏｏＣＭＳ", "Foo CMS" and "foo-cms" meet. NULL for bad UTF-8.
  */
+/* What an ASCII byte is in a key: its lower case letter or digit, or
+   0, dropped (folded and filtered in one pass, one look-up a byte). */
+static const unsigned char ascii_fold[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+};
+
 char *
 vf_fold_key(const char *s)
+{
+	return vf_fold_key_buf(s, NULL, 0);
+}
+
+/*
+ * The same into buf (size bytes) when it is ASCII and fits, else
+ * malloc'ed: the caller frees what is not buf. vf-validate folds three
+ * names a case of the tree, each kept only until it is copied into the
+ * case's one block of keys (a malloc and a free each).
+ */
+char *
+vf_fold_key_buf(const char *s, char *buf, size_t size)
 {
 	utf8proc_uint8_t *r = NULL;
 	utf8proc_int32_t c;
@@ -95,20 +126,19 @@ vf_fold_key(const char *s)
 	 * (every other ASCII character is Cc, Zs, P* or S*). t/unit/
 	 * test_norm.c checks each character against the full path.
 	 */
+	len = strlen(s);
+	out = len < size ? buf : vf_malloc(len + 1);
 	for (p = (const unsigned char *)s; *p != '\0' && *p < 0x80; p++)
-		;
+		if (ascii_fold[*p] != 0)
+			out[o++] = (char)ascii_fold[*p];
 	if (*p == '\0') {
-		len = (size_t)(p - (const unsigned char *)s);
-		out = vf_malloc(len + 1);
-		for (p = (const unsigned char *)s; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				out[o++] = (char)(*p - 'A' + 'a');
-			else if ((*p >= 'a' && *p <= 'z') ||
-			    (*p >= '0' && *p <= '9'))
-				out[o++] = (char)*p;
 		out[o] = '\0';
 		return out;
 	}
+	/* Not ASCII: the whole string goes to utf8proc. */
+	if (out != buf)
+		free(out);
+	o = 0;
 	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &r,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);

@@ -64,8 +64,12 @@ vcmp(const char *a, int aext, const char *b, int bext)
 			a++;
 		while (*b == '0' && isdigit((unsigned char)b[1]))
 			b++;
-		ea = a + strspn(a, "0123456789");
-		eb = b + strspn(b, "0123456789");
+		/* Not strspn: its set is made anew at every call (a third
+		   of the comparison, a segment a call). */
+		for (ea = a; *ea >= '0' && *ea <= '9'; ea++)
+			;
+		for (eb = b; *eb >= '0' && *eb <= '9'; eb++)
+			;
 		la = (size_t)(ea - a);
 		lb = (size_t)(eb - b);
 		if (la != lb)
@@ -251,18 +255,26 @@ void
 vf_versions_text(struct vf_versions *v, const char *s)
 {
 	struct { const char *p; size_t n; } tok[16];
-	const char *p, *q, *bs, *as;
-	char *t;
-	size_t nt = 0, i, bl, al;
+	const char *p, *q, *bs, *as, *t;
+	char *own = NULL;
+	size_t nt = 0, i, bl, al, len;
 
 	memset(v, 0, sizeof(*v));
 	if (s == NULL)
 		return;
-	if ((t = vf_nfkc(s)) == NULL)
-		t = vf_strdup(s);
-	/* What the list's syntax says, the list's way. */
+	/* ASCII is its own NFKC: read in place, not copied (a malloc and
+	   a free for every case's product.version). */
+	len = strlen(s);
+	if (vf_ascii_span(s, len, 1) == len)
+		t = s;
+	else if ((t = own = vf_nfkc(s)) == NULL)
+		t = own = vf_strdup(s);
+	/* What the list's syntax says, the list's way (not strchr of the
+	   set: a call a byte). */
 	for (p = t; *p != '\0'; p++)
-		if (!(isdigit((unsigned char)*p) || strchr(".<>=*; ", *p)))
+		if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '<' ||
+		    *p == '>' || *p == '=' || *p == '*' || *p == ';' ||
+		    *p == ' '))
 			break;
 	if (*p == '\0') {
 		vf_versions_parse(v, t);
@@ -321,7 +333,7 @@ vf_versions_text(struct vf_versions *v, const char *s)
 			add_range(v, tok[i].p, tok[i].n, 1, tok[i].p, tok[i].n,
 			    1, 0);
 done:
-	free(t);
+	free(own);
 }
 
 /* Is b's top below a's bottom: no release in both? */

@@ -23,7 +23,7 @@
  * A real run reads each case whole under its lock: it writes it back.
  */
 struct memo {
-	char		*key;		/* "STATE/SUB/NAME" */
+	size_t		 key;		/* "STATE/SUB/NAME", at keys.p + key */
 	size_t		 klen;
 	uint32_t	 h;		/* memo_hash of the key */
 	const char	*state;		/* the verdict; NULL: not a duplicate
@@ -47,6 +47,8 @@ struct run {
 	int			 dryrun;
 	struct memo		*memo;
 	size_t			 nmemo;
+	struct vf_buf		 keys;		/* the memos' keys, one after
+						   the other: not a malloc each */
 	uint32_t		*mtab;		/* memo index + 1 by key hash */
 	size_t			 mmask;
 	/* The verdicts' texts: the room of one case's kept for the next
@@ -200,7 +202,8 @@ memo_find(struct run *r, const char *state, const char *path)
 	h = memo_hash(buf, n);
 	for (k = h & r->mmask; r->mtab[k] != 0; k = (k + 1) & r->mmask) {
 		m = &r->memo[r->mtab[k] - 1];
-		if (m->h == h && m->klen == n && memcmp(m->key, buf, n) == 0)
+		if (m->h == h && m->klen == n &&
+		    memcmp(r->keys.p + m->key, buf, n) == 0)
 			return m;
 	}
 	return NULL;
@@ -227,7 +230,8 @@ memo_add(struct run *r, const struct vf_case *c, const char *state,
 		    2 * r->nmemo, sizeof(*r->memo));
 	m = &r->memo[r->nmemo++];
 	memset(m, 0, sizeof(*m));
-	m->key = vf_strndup(key, n);
+	m->key = r->keys.len;
+	vf_buf_add(&r->keys, key, n);
 	m->klen = n;
 	m->h = memo_hash(key, n);
 	m->di = di;
@@ -244,11 +248,10 @@ memo_free(struct run *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nmemo; i++) {
-		free(r->memo[i].key);
+	for (i = 0; i < r->nmemo; i++)
 		free(r->memo[i].why);
-	}
 	free(r->memo);
+	vf_buf_free(&r->keys);
 	free(r->mtab);
 }
 

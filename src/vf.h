@@ -808,6 +808,8 @@ char	*vf_nfkc(const char *);
  * punctuation, symbols or controls ("ＦｏｏＣＭＳ" and "foo-cms" meet).
  */
 char	*vf_fold_key(const char *);
+/* Into buf when it fits (ASCII), else malloc'ed: free it if it is not buf. */
+char	*vf_fold_key_buf(const char *, char *, size_t);
 
 /* ---- what the office sent (sent.c) ------------------------------------- */
 
@@ -870,6 +872,7 @@ struct vf_case {
 	char		*epilogue;
 	char		*arena;		/* read by vf_case_loadhead: every
 					   string is in it; read-only */
+	size_t		 arenalen;	/* its size: tables may be in it */
 };
 
 /*

@@ -1126,6 +1126,120 @@ START_TEST(header_name_bytes)
 END_TEST
 
 /*
+ * Every byte at every place of a field name of 40 bytes (the reader
+ * takes a name sixteen bytes a step, and the bytes after the last whole
+ * step one by one): a letter or a digit is a name byte anywhere, '.',
+ * '_' and '-' after the first, anything else (':' too: no ": " follows)
+ * makes the line not "name: value". Both readers.
+ */
+START_TEST(field_name_bytes)
+{
+	static const char name[] = "vuln.abcdefghijklmnopqrstuvwxyz0123456789";
+	struct vf_buf out = { 0 };
+	struct vf_case c;
+	char err[256], want[sizeof(name)], *at;
+	size_t i, n = sizeof(name) - 1;
+	int b, head, rc, ok;
+
+	vf_case_init(&c, "2026-00042", "names", T);
+	vf_case_field_set(&c, "product.name", "Example");
+	vf_case_field_set(&c, name, "v");
+	vf_case_write(&c, &out);
+	vf_case_free(&c);
+	ck_assert_ptr_nonnull(at = strstr(out.p, name));
+	for (head = 0; head < 2; head++)
+		for (i = 0; i < n; i++)
+			for (b = 0; b < 256; b++) {
+				if (b == '\n' || (i == 0 && b == '\t'))
+					continue;	/* other lines */
+				at[i] = (char)b;
+				rc = head ? vf_case_parsehead(&c, out.p,
+				    out.len, out.len, 0, err, sizeof(err)) :
+				    vf_case_parse(&c, out.p, out.len, err,
+				    sizeof(err));
+				ok = (b >= 'a' && b <= 'z') || (b >= 'A' &&
+				    b <= 'Z') || (b >= '0' && b <= '9') ||
+				    (i > 0 && (b == '.' || b == '_' ||
+				    b == '-'));
+				if (ok) {
+					ck_assert_msg(rc == 0, "byte %d at %zu: "
+					    "%s", b, i, err);
+					memcpy(want, at, n);
+					want[n] = '\0';
+					ck_assert_msg(vf_case_field(&c, want) !=
+					    NULL, "byte %d at %zu: no field",
+					    b, i);
+					vf_case_free(&c);
+				} else
+					ck_assert_msg(rc == EX_DATAERR &&
+					    strstr(err, b == 0 ? "NUL byte in "
+					    "the fields" : "not \"name: value\" "
+					    "in the fields") != NULL, "byte %d "
+					    "at %zu (%s): %d %s", b, i, head ?
+					    "head" : "whole", rc, err);
+				at[i] = name[i];
+			}
+	vf_buf_free(&out);
+}
+END_TEST
+
+/*
+ * A head case's tables are put in its arena while they fit, and go on in
+ * malloc'ed ones when they grow past it: a case of many headers, fields,
+ * history lines and parts reads the same by the head reader as whole,
+ * at every first read, and from a file.
+ */
+START_TEST(head_many_tables)
+{
+	struct vf_buf out = { 0 };
+	struct vf_case c, full, h;
+	char name[64], val[64], dir[PATH_MAX], p[PATH_MAX], err[256];
+	const char *t = getenv("TMPDIR");
+	size_t i;
+	int fd;
+
+	vf_case_init(&c, "2026-00042", "tables", T);
+	for (i = 0; i < 150; i++) {
+		fmt(name, "X-Header-%zu", i);
+		fmt(val, "value %zu", i);
+		vf_case_set(&c, name, val);
+	}
+	for (i = 0; i < 300; i++) {
+		fmt(name, "test.field-%zu", i);
+		fmt(val, "value %zu", i);
+		vf_case_field_set(&c, name, val);
+	}
+	for (i = 0; i < 200; i++)
+		vf_case_history(&c, "test", "event %zu", i);
+	for (i = 0; i < 40; i++)
+		vf_case_add_part(&c, VF_PART_NOTE, "text/plain", NULL, 0,
+		    "a note", 6);
+	vf_case_write(&c, &out);
+	vf_case_free(&c);
+	head_check(out.p, out.len, 1009);
+	fmt(dir, "%s/vf-case.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fmt(p, "%s/2026-00042", dir);
+	ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600), -1);
+	ck_assert_int_eq(write(fd, out.p, out.len), (ssize_t)out.len);
+	close(fd);
+	ck_assert_int_eq(vf_case_load(&full, p, err, sizeof(err)), 0);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, 0, err,
+	    sizeof(err)), 0);
+	same_head(&full, &h, 0);
+	vf_case_free(&h);
+	ck_assert_int_eq(vf_case_loadhead(&h, AT_FDCWD, p, VF_HEAD_PARTS, err,
+	    sizeof(err)), 0);
+	same_head(&full, &h, 1);
+	vf_case_free(&h);
+	vf_case_free(&full);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	vf_buf_free(&out);
+}
+END_TEST
+
+/*
  * A file whole in the first read is parsed where it was read (its
  * arena): every fixture and every mutation of good.eml, as a file, read
  * by vf_case_loadhead gives what the whole reader gives, the same case,
@@ -1562,6 +1676,8 @@ case_suite(void)
 	tcase_add_test(tc, every_mutation);
 	tcase_add_test(tc, load_files);
 	tcase_add_test(tc, header_name_bytes);
+	tcase_add_test(tc, field_name_bytes);
+	tcase_add_test(tc, head_many_tables);
 	tcase_add_test(tc, head_fixtures);
 	tcase_add_test(tc, loadhead_inplace);
 	tcase_add_test(tc, head_first_sizes);

@@ -231,6 +231,58 @@ START_TEST(check_fields)
 END_TEST
 
 /*
+ * A name of the table's length that differs from it in any one byte is
+ * not that field (the check compares names by words, not bytes): a
+ * required yes/no field answered "yes" is missing once its name is
+ * changed anywhere.
+ */
+START_TEST(check_fields_same_length)
+{
+	/* 16 and 15 bytes (web), 19 and 20 (software): every word. */
+	static const struct {
+		const char	*name;
+		int		 kind;
+	} names[] = {
+		{ "consent.operator", VF_KIND_WEB },
+		{ "contact.encrypt", VF_KIND_WEB },
+		{ "consent.coordinator", VF_KIND_SOFTWARE },
+		{ "consent.publish-name", VF_KIND_SOFTWARE },
+	};
+	struct vf_fields ft;
+	struct vf_kv kv[1];
+	struct vf_case c;
+	struct vf_buf miss = { 0 }, bad = { 0 };
+	char name[32];
+	size_t k, i, n;
+
+	ck_assert_int_eq(vf_share_fields(&ft), 0);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		n = strlen(names[k].name);
+		for (i = 0; i <= n; i++) {
+			memcpy(name, names[k].name, n + 1);
+			if (i < n)
+				name[i] = name[i] == 'q' ? 'r' : 'q';
+			kv[0].name = name;
+			kv[0].value = "yes";
+			memset(&c, 0, sizeof(c));
+			c.field = kv;
+			c.nfield = 1;
+			miss.len = 0;
+			if (miss.p != NULL)
+				miss.p[0] = '\0';
+			vf_check_fields(&ft, &c, names[k].kind, &miss, &bad);
+			ck_assert_ptr_nonnull(miss.p);
+			ck_assert_msg((strstr(miss.p, names[k].name) != NULL) ==
+			    (i < n), "%s: %s", name, miss.p);
+		}
+	}
+	vf_buf_free(&miss);
+	vf_buf_free(&bad);
+	vf_fields_free(&ft);
+}
+END_TEST
+
+/*
  * The first field of a name wins wherever the second is (the check
  * tries the table entries after the last one found before its hash):
  * here the second reporter.email comes just after an earlier entry.
@@ -413,6 +465,7 @@ validate_suite(void)
 	tcase_add_test(tc, url_canon);
 	tcase_add_test(tc, url_plain);
 	tcase_add_test(tc, check_fields);
+	tcase_add_test(tc, check_fields_same_length);
 	tcase_add_test(tc, check_fields_first);
 	tcase_add_test(tc, scope);
 	tcase_add_test(tc, cwe);
