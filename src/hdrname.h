@@ -8,6 +8,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* The bytes of a header name: printable ASCII but ':' (RFC 5322 ftext). */
 static const unsigned char vf_hname[256] = {
@@ -23,13 +26,14 @@ static const unsigned char vf_hname[256] = {
 };
 
 /*
- * The first byte of s[0..lim) that cannot be in a header name, eight
- * bytes a step: a byte under 0x21, one over 0x7e and a colon are each
- * told for all eight at once by the carry-free tests of "Bit Twiddling
- * Hacks" (hasless, hasmore, haszero). On a little-endian machine the
- * lowest byte flagged is the first bad one (a borrow or carry only ever
- * flags bytes above a true one); else the step stops and the bytes are
- * looked at one by one.
+ * The first byte of s[0..lim) that cannot be in a header name: with
+ * SSE2 sixteen bytes a step (a signed compare: no byte over 0x7f is above
+ * 0x20); then eight a step, a byte under 0x21, one over 0x7e and a colon
+ * each told for all eight at once by the carry-free tests of "Bit
+ * Twiddling Hacks" (hasless, hasmore, haszero). On a little-endian
+ * machine the lowest byte flagged is the first bad one (a borrow or carry
+ * only ever flags bytes above a true one); else the step stops and the
+ * bytes are looked at one by one.
  */
 static inline const char *
 vf_hname_end(const char *s, const char *lim)
@@ -37,7 +41,19 @@ vf_hname_end(const char *s, const char *lim)
 	const uint64_t ones = 0x0101010101010101ULL,
 	    high = 0x8080808080808080ULL;
 	uint64_t x, y, bad;
+#if defined(__SSE2__)
+	__m128i v, ok;
+	unsigned m;
 
+	for (; lim - s >= 16; s += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+		    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f))));
+		if ((m = ~(unsigned)_mm_movemask_epi8(ok) & 0xffffu) != 0)
+			return s + __builtin_ctz(m);
+	}
+#endif
 	for (; lim - s >= 8; s += 8) {
 		memcpy(&x, s, 8);
 		y = x ^ ones * ':';
