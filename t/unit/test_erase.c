@@ -260,6 +260,81 @@ START_TEST(needed_agrees)
 }
 END_TEST
 
+/*
+ * The reporter's keys a case names: 40 or 64 hex digits, alone or in
+ * groups of four split by one space, in either case, in the key headers
+ * and contact.pgp-key, and the second word of a signature verdict: in
+ * that order (the verdict first), each once, in upper case.
+ */
+#define A40	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define B40	"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+#define C40	"CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"
+
+START_TEST(keys_found)
+{
+	static const struct {
+		const char	*pgpkey;
+		const char	*want;	/* the fingerprints, in order */
+	} t[] = {
+		{ "none here", "" },
+		{ "0123456789abcdef0123456789ABCDEF01234567",
+		    "0123456789ABCDEF0123456789ABCDEF01234567" },
+		{ "key 0123 4567 89AB CDEF 0123 4567 89ab cdef 0123 4567.",
+		    "0123456789ABCDEF0123456789ABCDEF01234567" },
+		/* gpg's two blanks mid-way end a run: two of 20 digits. */
+		{ "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567", "" },
+		{ "0123456789ABCDEF0123456789ABCDEF0123456", "" },
+		{ "0123456789ABCDEF0123456789ABCDEF012345678", "" },
+		{ "012 3456789ABCDEF0123456789ABCDEF01234567", "" },
+		{ "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789"
+		    "ABCDEF", "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+		    "0123456789ABCDEF" },
+		{ "A: FEDCBA9876543210FEDCBA9876543210FEDCBA98\nB: "
+		    "0123456789ABCDEF0123456789ABCDEF01234567 or once more "
+		    "fedcba9876543210fedcba9876543210fedcba98",
+		    "FEDCBA9876543210FEDCBA9876543210FEDCBA98 "
+		    "0123456789ABCDEF0123456789ABCDEF01234567" },
+		/* A blank, then a digit: the run goes on ("a" of "and"). */
+		{ "0123456789ABCDEF0123456789ABCDEF01234567 and", "" },
+		{ "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBF0123456789\n"
+		    "-----END PGP PUBLIC KEY BLOCK-----", "" },
+		{ "x0123456789ABCDEF0123456789ABCDEF01234567g 0123 ",
+		    "0123456789ABCDEF0123456789ABCDEF01234567" },
+		{ "0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567 ",
+		    "0123456789ABCDEF0123456789ABCDEF01234567" },
+	};
+	struct vf_case c;
+	struct vf_erase e = { 0 };
+	struct vf_buf got = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		vf_case_init(&c, "2027-00001", "x", 0);
+		vf_case_set(&c, "Vf-Signature", "good " A40 " unknown");
+		vf_case_set(&c, "Vf-Signer",
+		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+		vf_case_set(&c, "Vf-Reporter-Key", "key " C40);
+		vf_case_field_set(&c, "contact.pgp-key", t[i].pgpkey);
+		vf_erase_keys(&c, &e);
+		/* The headers' keys first, then those of the field. */
+		got.len = 0;
+		vf_buf_adds(&got, "");
+		for (k = 3; k < e.nfpr; k++)
+			vf_buf_printf(&got, "%s%s", k > 3 ? " " : "",
+			    e.fpr[k]);
+		ck_assert_uint_ge(e.nfpr, 3);
+		ck_assert_str_eq(e.fpr[0], A40);
+		ck_assert_str_eq(e.fpr[1], C40);
+		ck_assert_str_eq(e.fpr[2], B40);
+		ck_assert_msg(strcmp(got.p, t[i].want) == 0,
+		    "\"%s\": got %s", t[i].pgpkey, got.p);
+		vf_erase_free(&e);
+		vf_case_free(&c);
+	}
+	vf_buf_free(&got);
+}
+END_TEST
+
 static Suite *
 erase_suite(void)
 {
@@ -269,6 +344,7 @@ erase_suite(void)
 	tcase_add_test(tc, erases_everywhere);
 	tcase_add_test(tc, credit);
 	tcase_add_test(tc, needed_agrees);
+	tcase_add_test(tc, keys_found);
 	suite_add_tcase(s, tc);
 	return s;
 }
