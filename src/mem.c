@@ -288,12 +288,12 @@ vf_name_eq(const char *name, const char *lower)
 	unsigned int ch;
 
 	for (;; a++, b++) {
-		ch = *a;
-		if (ch - 'A' < 26u)
-			ch += 'a' - 'A';
-		if (ch != *b)
-			return 0;
-		if (ch == '\0')
+		if ((ch = *a) != *b) {
+			/* Names are written in their canonical case: most
+			   bytes are equal as they are. */
+			if (ch - 'A' >= 26u || ch + ('a' - 'A') != *b)
+				return 0;
+		} else if (ch == '\0')
 			return 1;
 	}
 }
