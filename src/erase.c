@@ -166,12 +166,17 @@ scrub_kv(struct vf_kv *kv, const struct vals *vs)
 
 /* vf_hexval's digits, without a call a byte: the key fields and headers
    of every open case are scanned whole every night. */
+static const unsigned char hexdigit[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+};
+
 static int
 is_hex(int c)
 {
-	unsigned int u = (unsigned char)c;
-
-	return u - '0' < 10u || (u | 0x20) - 'a' < 6u;
+	return hexdigit[(unsigned char)c];
 }
 
 static void
