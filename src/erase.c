@@ -164,10 +164,19 @@ scrub_kv(struct vf_kv *kv, const struct vals *vs)
 	return scrub(&kv->value, vs) > 0;
 }
 
+/* vf_hexval's digits, without a call a byte: the key fields and headers
+   of every open case are scanned whole every night. */
+static const unsigned char hexdigit[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+};
+
 static int
 is_hex(int c)
 {
-	return vf_hexval((unsigned char)c) != -1;
+	return hexdigit[(unsigned char)c];
 }
 
 static void
@@ -200,13 +209,19 @@ fpr_scan(struct vf_erase *e, const char *s)
 	const char *p;
 
 	for (p = s;; p++) {
-		if (*p != '\0' && is_hex(*p)) {
+		if (is_hex(*p)) {
 			if (n < sizeof(run) - 1)
 				run[n] = *p;
 			n++;
 			continue;
 		}
-		if (*p == ' ' && n > 0 && n % 4 == 0 && is_hex(p[1]))
+		if (n == 0) {
+			/* Most bytes: no run of digits to end. */
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		if (*p == ' ' && n % 4 == 0 && is_hex(p[1]))
 			continue;
 		if (n == 40 || n == 64)
 			fpr_add(e, run, n);
@@ -229,36 +244,74 @@ fpr_sig(struct vf_erase *e, const char *v)
 	fpr_add(e, k, (size_t)(end - k));
 }
 
-static const char *
-party_of(const struct vf_cpart *p)
-{
-	const char *v = vf_cpart_get(p, "Vf-Party");
+/*
+ * What erasing asks of a part's headers, found in one pass over them, the
+ * first of each name as vf_cpart_get finds it: vf-expire asks it of every
+ * part of every case, every night, and a lookup each was a walk of the
+ * part's headers each.
+ */
+struct pinfo {
+	const char	*role;		/* Vf-Part, "" if none */
+	const char	*party;		/* Vf-Party, "unknown" if none */
+	const char	*erased;	/* Vf-Erased, or NULL */
+	const char	*sig;		/* Vf-Signature, or NULL */
+};
 
-	return v != NULL ? v : "unknown";
+static void
+part_info(const struct vf_cpart *p, struct pinfo *pi)
+{
+	const char *n, **slot;
+	size_t k;
+
+	pi->role = pi->party = pi->erased = pi->sig = NULL;
+	for (k = 0; k < p->nhdr; k++) {
+		n = p->hdr[k].name;
+		if ((n[0] | 0x20) != 'v' || (n[1] | 0x20) != 'f' || n[2] != '-')
+			continue;
+		n += 3;
+		switch (n[0] | 0x20) {
+		case 'p':
+			slot = vf_name_eq(n, "part") ? &pi->role :
+			    vf_name_eq(n, "party") ? &pi->party : NULL;
+			break;
+		case 'e':
+			slot = vf_name_eq(n, "erased") ? &pi->erased : NULL;
+			break;
+		case 's':
+			slot = vf_name_eq(n, "signature") ? &pi->sig : NULL;
+			break;
+		default:
+			slot = NULL;
+		}
+		if (slot != NULL && *slot == NULL)
+			*slot = vf_hdr_value(&p->hdr[k]);
+	}
+	if (pi->role == NULL)
+		pi->role = "";
+	if (pi->party == NULL)
+		pi->party = "unknown";
 }
 
 /* A follow-up from one of the parties the office deals with, not the
    reporter's and not one it cannot place. */
 static int
-other_party(const struct vf_cpart *p)
+other_party(const struct pinfo *pi)
 {
-	const char *v = party_of(p);
-
-	return strcmp(v, "coordinator") == 0 || strcmp(v, "vendor") == 0 ||
-	    strcmp(v, "operator") == 0;
+	return strcmp(pi->party, "coordinator") == 0 ||
+	    strcmp(pi->party, "vendor") == 0 ||
+	    strcmp(pi->party, "operator") == 0;
 }
 
-static const char *
-role_of(const struct vf_cpart *p)
+static int
+reporter_followup(const struct pinfo *pi)
 {
-	const char *v = vf_cpart_get(p, "Vf-Part");
-
-	return v != NULL ? v : "";
+	return strcmp(pi->role, VF_PART_FOLLOWUP) == 0 && !other_party(pi);
 }
 
 void
 vf_erase_keys(const struct vf_case *c, struct vf_erase *e)
 {
+	struct pinfo pi;
 	const char *v;
 	size_t i;
 
@@ -269,10 +322,11 @@ vf_erase_keys(const struct vf_case *c, struct vf_erase *e)
 		fpr_scan(e, v);
 	if ((v = vf_case_field(c, "contact.pgp-key")) != NULL)
 		fpr_scan(e, v);
-	for (i = 2; i < c->npart; i++)
-		if (strcmp(role_of(&c->part[i]), VF_PART_FOLLOWUP) == 0 &&
-		    !other_party(&c->part[i]))
-			fpr_sig(e, vf_cpart_get(&c->part[i], "Vf-Signature"));
+	for (i = 2; i < c->npart; i++) {
+		part_info(&c->part[i], &pi);
+		if (reporter_followup(&pi))
+			fpr_sig(e, pi.sig);
+	}
 }
 
 /* Remove every top header of that name; 1 if there was one. */
@@ -320,15 +374,21 @@ part_free(struct vf_cpart *p)
 		free(p->body);
 }
 
-/* What stays of a report or a follow-up: when, from whom, its digest. */
+/*
+ * What erasing keeps of the parts: notes, other parties' words, and what
+ * stays of a report or a follow-up (a stub: when, from whom, its digest).
+ */
 static int
-is_stub(const struct vf_cpart *p)
+part_kept(const struct vf_cpart *p, const struct pinfo *pi)
 {
-	return vf_cpart_get(p, "Vf-Erased") != NULL && p->len == 0;
+	return strcmp(pi->role, VF_PART_NOTE) == 0 ||
+	    (pi->erased != NULL && p->len == 0) ||
+	    (strcmp(pi->role, VF_PART_FOLLOWUP) == 0 && other_party(pi));
 }
 
 static void
-add_stub(struct vf_case *c, const struct vf_cpart *old, const char *when)
+add_stub(struct vf_case *c, const struct vf_cpart *old, const char *role,
+    const char *when)
 {
 	static const char *const keep[] = { "Vf-Received", "Vf-Party",
 	    "Vf-Digest" };
@@ -345,7 +405,7 @@ add_stub(struct vf_case *c, const struct vf_cpart *old, const char *when)
 		}
 	h[n].name = "Vf-Erased";
 	h[n++].value = (char *)when;
-	vf_case_add_part(c, role_of(old), "text/plain; charset=utf-8", h, n,
+	vf_case_add_part(c, role, "text/plain; charset=utf-8", h, n,
 	    "", 0);
 }
 
@@ -404,7 +464,6 @@ vf_erase_credit(const struct vf_case *c)
 	    vf_case_field(c, "reporter.name") != NULL;
 }
 
-/* Does field i go? Reporter class, or unknown to the table; not the credit. */
 /*
  * vf_fields_find through a small hash of the names met: vf-expire asks
  * for every field of every ended case, every night, and the table's walk
@@ -415,19 +474,22 @@ vf_erase_credit(const struct vf_case *c)
  */
 #define FC_SLOTS	256	/* a power of two */
 #define FC_PROBE	8
+#define FC_NEXT		512	/* places in a table with a successor kept */
+
+static _Thread_local struct {
+	const struct vf_fields	*ft;
+	const struct vf_field	*f;
+	size_t			 n;
+	struct {
+		uint32_t	 h;
+		size_t		 i;	/* 1 + place; 0 empty */
+	}			 slot[FC_SLOTS];
+	size_t			 next[FC_NEXT];	/* 1 + place; 0 none */
+} fc;
 
 static const struct vf_field *
 find_field(const struct vf_fields *ft, const char *name)
 {
-	static _Thread_local struct {
-		const struct vf_fields	*ft;
-		const struct vf_field	*f;
-		size_t			 n;
-		struct {
-			uint32_t	 h;
-			size_t		 i;	/* 1 + place; 0 empty */
-		}			 slot[FC_SLOTS];
-	} fc;
 	const unsigned char *p;
 	const struct vf_field *f;
 	uint32_t h = 2166136261u;
@@ -459,12 +521,37 @@ find_field(const struct vf_fields *ft, const char *name)
 	return f;
 }
 
+/*
+ * The field after prev (the table's answer for the case's field before):
+ * a case's fields come in the table's order, a kind's the same in every
+ * case, so the one that followed prev last time is asked first, with a
+ * compare of the names and no hash.
+ */
+static const struct vf_field *
+find_field_after(const struct vf_fields *ft, const struct vf_field *prev,
+    const char *name)
+{
+	const struct vf_field *f;
+	size_t at, i;
+
+	if (prev == NULL || ft == NULL || name == NULL ||
+	    (at = (size_t)(prev - ft->f)) >= FC_NEXT || fc.ft != ft ||
+	    fc.f != ft->f || fc.n != ft->n)
+		return find_field(ft, name);
+	if ((i = fc.next[at]) != 0 && i <= ft->n &&
+	    strcmp(ft->f[i - 1].name, name) == 0)
+		return &ft->f[i - 1];
+	if ((f = find_field(ft, name)) != NULL)
+		fc.next[at] = (size_t)(f - ft->f) + 1;
+	return f;
+}
+
+/* Does field i go? Reporter class, or unknown to the table (f NULL); not
+   the credit. */
 static int
-field_goes(const struct vf_case *c, const struct vf_fields *ft, size_t i,
+field_goes(const struct vf_case *c, const struct vf_field *f, size_t i,
     int keepname)
 {
-	const struct vf_field *f = find_field(ft, c->field[i].name);
-
 	if (f != NULL && f->class != VF_CLASS_REPORTER)
 		return 0;
 	return !(keepname && (strcmp(c->field[i].name, "reporter.name") == 0 ||
@@ -501,13 +588,6 @@ erased_subject(const struct vf_case *c, char *buf, size_t size)
 	return buf;
 }
 
-/* Header names equal but for ASCII case, the first letter first (cheap). */
-static int
-same(const char *a, const char *b)
-{
-	return (a[0] | 0x20) == (b[0] | 0x20) && strcasecmp(a, b) == 0;
-}
-
 /* s past prefix p, or NULL. */
 static const char *
 skip(const char *s, const char *p)
@@ -527,6 +607,40 @@ is_erased_subject(const char *s, const char *id, const char *kind)
 }
 
 /*
+ * A Vf- header (its name past "Vf-") as vf_erase_needed sees it: one
+ * erasing leaves none of, one whose value counts (its place in got), or
+ * another. By the first letter, then the name: the headers of every
+ * ended case pass here every night.
+ */
+#define VH_GONE		-1
+#define VH_OTHER	-2
+#define VH_SIG		0
+#define VH_ID		1
+#define VH_KIND		2
+
+static int
+vfhdr_class(const char *n)
+{
+	switch (n[0] | 0x20) {
+	case 'i':
+		return vf_name_eq(n, "id") ? VH_ID : VH_OTHER;
+	case 'k':
+		return vf_name_eq(n, "kind") ? VH_KIND : VH_OTHER;
+	case 'm':
+		return vf_name_eq(n, "message-id") ? VH_GONE : VH_OTHER;
+	case 'p':
+		return vf_name_eq(n, "proposes") ? VH_GONE : VH_OTHER;
+	case 'r':
+		return vf_name_eq(n, "reporter-key") ? VH_GONE : VH_OTHER;
+	case 's':
+		return vf_name_eq(n, "signer") ? VH_GONE :
+		    vf_name_eq(n, "signature") ? VH_SIG : VH_OTHER;
+	default:
+		return VH_OTHER;
+	}
+}
+
+/*
  * What vf_erase_case would find, without doing it: a case whose every
  * part to delete is gone and whose headers are what erasing leaves has no
  * value left to search for either, so erasing it changes nothing. Most
@@ -537,19 +651,20 @@ int
 vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
     int published)
 {
-	/* Vf- headers erasing leaves none of; those whose value counts. */
-	static const char *const gone[] = { "Message-Id", "Reporter-Key",
-	    "Signer", "Proposes" };
-	static const char *const want[] = { "Signature", "Id", "Kind" };
 	const char *got[3] = { NULL, NULL, NULL };
-	const char *v, *n, *role, *from = NULL, *subject = NULL;
+	const char *v, *n, *from = NULL, *subject = NULL;
 	const char *sig, *id, *kind;
+	const struct vf_field *f;
+	struct pinfo pi;
 	int keepname = published && vf_erase_credit(c);
-	size_t i, k;
+	size_t i;
+	int k;
 
-	for (i = 0; i < c->nfield; i++)
-		if (field_goes(c, ft, i, keepname))
+	for (i = 0, f = NULL; i < c->nfield; i++) {
+		f = find_field_after(ft, f, c->field[i].name);
+		if (field_goes(c, f, i, keepname))
 			return 1;
+	}
 	/*
 	 * The top headers in one pass, not a lookup each: vf-expire asks
 	 * this of every ended case in the tree every night, and most have
@@ -560,21 +675,20 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 		n = c->hdr[i].name;
 		if ((n[0] | 0x20) == 'v' && (n[1] | 0x20) == 'f' &&
 		    n[2] == '-') {
-			n += 3;
-			for (k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
-				if (same(n, gone[k]))
-					return 1;
-			for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
-				if (got[k] == NULL && same(n, want[k]))
-					got[k] = vf_hdr_value(&c->hdr[i]);
-		} else if (from == NULL && strcasecmp(n, "From") == 0)
+			if ((k = vfhdr_class(n + 3)) == VH_GONE)
+				return 1;
+			if (k != VH_OTHER && got[k] == NULL)
+				got[k] = vf_hdr_value(&c->hdr[i]);
+		} else if (from == NULL && (n[0] | 0x20) == 'f' &&
+		    vf_name_eq(n, "from"))
 			from = vf_hdr_value(&c->hdr[i]);
-		else if (subject == NULL && strcasecmp(n, "Subject") == 0)
+		else if (subject == NULL && (n[0] | 0x20) == 's' &&
+		    vf_name_eq(n, "subject"))
 			subject = vf_hdr_value(&c->hdr[i]);
 	}
-	sig = got[0];
-	id = got[1];
-	kind = got[2];
+	sig = got[VH_SIG];
+	id = got[VH_ID];
+	kind = got[VH_KIND];
 	if (from == NULL || strcmp(from, "vf <vf@localhost>") != 0)
 		return 1;
 	if (sig != NULL && (v = strchr(sig, ' ')) != NULL &&
@@ -583,12 +697,9 @@ vf_erase_needed(const struct vf_case *c, const struct vf_fields *ft,
 	if (!is_erased_subject(subject, id, kind))
 		return 1;
 	for (i = 2; i < c->npart; i++) {
-		role = role_of(&c->part[i]);
-		if (strcmp(role, VF_PART_NOTE) == 0 || is_stub(&c->part[i]) ||
-		    (strcmp(role, VF_PART_FOLLOWUP) == 0 &&
-		    other_party(&c->part[i])))
-			continue;
-		return 1;
+		part_info(&c->part[i], &pi);
+		if (!part_kept(&c->part[i], &pi))
+			return 1;
 	}
 	return 0;
 }
@@ -598,6 +709,7 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
     struct vf_erase *e)
 {
 	struct vals vs = { 0 }, credit = { 0 };
+	struct pinfo pi;
 	struct vf_cpart *old;
 	const struct vf_field *f;
 	const char *v;
@@ -623,18 +735,19 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	for (i = 0; i < e->nfpr; i++)
 		val_add(&vs, e->fpr[i], strlen(e->fpr[i]));
 	for (i = 0; i < c->nfield; i++) {
-		if (!field_goes(c, ft, i, keepname))
-			continue;
 		f = find_field(ft, c->field[i].name);
+		if (!field_goes(c, f, i, keepname))
+			continue;
 		if (f == NULL || f->format != VF_FMT_YESNO)
 			val_add_all(&vs, c->field[i].value,
 			    f == NULL || f->format != VF_FMT_TEXT);
 	}
 	from_vals(&vs, vf_case_get(c, "From"));
-	for (i = 2; i < c->npart; i++)
-		if (strcmp(role_of(&c->part[i]), VF_PART_FOLLOWUP) == 0 &&
-		    !other_party(&c->part[i]))
+	for (i = 2; i < c->npart; i++) {
+		part_info(&c->part[i], &pi);
+		if (reporter_followup(&pi))
 			from_vals(&vs, vf_cpart_get(&c->part[i], "Vf-From"));
+	}
 	/* The public record and the consented credit are not searched for. */
 	for (i = k = 0; i < vs.n; i++) {
 		int pub = public_value(c, ft, vs.v[i]);
@@ -651,7 +764,8 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 
 	/* The reporter fields. */
 	for (i = k = 0; i < c->nfield; i++) {
-		if (field_goes(c, ft, i, keepname)) {
+		if (field_goes(c, find_field(ft, c->field[i].name), i,
+		    keepname)) {
 			free(c->field[i].name);
 			free(c->field[i].value);
 			fields++;
@@ -696,12 +810,11 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 	c->part[1] = old[1];
 	c->npart = 2;
 	for (i = 2; i < nold; i++) {
-		const char *role = role_of(&old[i]);
-		int keep = strcmp(role, VF_PART_NOTE) == 0 || is_stub(&old[i]) ||
-		    (strcmp(role, VF_PART_FOLLOWUP) == 0 &&
-		    other_party(&old[i]));
+		const char *role;
 
-		if (keep) {
+		part_info(&old[i], &pi);
+		role = pi.role;
+		if (part_kept(&old[i], &pi)) {
 			c->part = vf_reallocarray(c->part, c->npart + 1,
 			    sizeof(*c->part));
 			c->part[c->npart++] = old[i];
@@ -717,7 +830,7 @@ vf_erase_case(struct vf_case *c, const struct vf_fields *ft, int published,
 			att++;
 		if (strcmp(role, VF_PART_REPORT) == 0 ||
 		    strcmp(role, VF_PART_FOLLOWUP) == 0)
-			add_stub(c, &old[i], when);
+			add_stub(c, &old[i], role, when);
 		part_free(&old[i]);
 	}
 	free(old);

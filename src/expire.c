@@ -90,6 +90,17 @@ hist_time(const char *line)
 	return vf_time_parse(buf, &t) == 0 ? t : 0;
 }
 
+/*
+ * A Vf-Notice header, ASCII case ignored; its fourth letter first, as
+ * every header of every open case is asked, most of them Vf- too.
+ */
+static int
+is_notice(const char *n)
+{
+	return (n[0] | 0x20) == 'v' && (n[1] | 0x20) == 'f' && n[2] == '-' &&
+	    (n[3] | 0x20) == 'n' && vf_name_eq(n + 4, "otice");
+}
+
 int
 vf_notice_parse(const char *v, struct vf_notice *nt)
 {
@@ -123,7 +134,7 @@ vf_case_clock(const struct vf_case *c, struct vf_clock *k)
 			k->last = t;
 	}
 	for (i = 0; i < c->nhdr; i++) {
-		if (strcasecmp(c->hdr[i].name, "Vf-Notice") != 0 ||
+		if (!is_notice(c->hdr[i].name) ||
 		    vf_notice_parse(c->hdr[i].value + strspn(c->hdr[i].value,
 		    " "), &nt) == -1)
 			continue;
@@ -172,7 +183,7 @@ operator_silence(const struct vf_case *c, const struct vf_clock *k,
 	*first = *last = 0;
 	*count = 0;
 	for (i = 0; i < c->nhdr; i++) {
-		if (strcasecmp(c->hdr[i].name, "Vf-Notice") != 0 ||
+		if (!is_notice(c->hdr[i].name) ||
 		    vf_notice_parse(c->hdr[i].value + strspn(c->hdr[i].value,
 		    " "), &nt) == -1 || strcmp(nt.role, "operator") != 0 ||
 		    nt.mtime <= k->op_in)
@@ -322,7 +333,7 @@ vf_expire_flags(const struct vf_case *c, const char *state,
 		    ec->idle_days);
 	}
 	for (i = 0; i < c->nhdr; i++) {
-		if (strcasecmp(c->hdr[i].name, "Vf-Notice") != 0 ||
+		if (!is_notice(c->hdr[i].name) ||
 		    vf_notice_parse(c->hdr[i].value + strspn(c->hdr[i].value,
 		    " "), &nt) == -1)
 			continue;

@@ -273,3 +273,27 @@ vf_kv_find(const struct vf_kv *kv, size_t n, const char *name)
 	}
 	return NULL;
 }
+
+/*
+ * A header name equal to lower (written in lower case) but for ASCII
+ * case: strcasecmp(name, lower) == 0 as the tools have it (they never set
+ * a locale), without the call through the locale's tables, for the loops
+ * that look at every header of every case.
+ */
+int
+vf_name_eq(const char *name, const char *lower)
+{
+	const unsigned char *a = (const unsigned char *)name;
+	const unsigned char *b = (const unsigned char *)lower;
+	unsigned int ch;
+
+	for (;; a++, b++) {
+		if ((ch = *a) != *b) {
+			/* Names are written in their canonical case: most
+			   bytes are equal as they are. */
+			if (ch - 'A' >= 26u || ch + ('a' - 'A') != *b)
+				return 0;
+		} else if (ch == '\0')
+			return 1;
+	}
+}

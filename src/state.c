@@ -129,6 +129,14 @@ vf_state_index(const char *s)
 
 	if (s == NULL)
 		return -1;
+	/*
+	 * The walk hands out the table's own strings (vf_states, the same
+	 * literals): known by their address first, without a compare, as
+	 * the whole-tree tools ask of every case.
+	 */
+	for (i = 0; vf_statedefs[i].name != NULL; i++)
+		if (s == vf_statedefs[i].name)
+			return (int)i;
 	for (i = 0; vf_statedefs[i].name != NULL; i++)
 		if (strcmp(s, vf_statedefs[i].name) == 0)
 			return (int)i;

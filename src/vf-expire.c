@@ -204,7 +204,6 @@ look(int dfd, const char *name, const char *path, const char *state,
 		warnx("%s: %s", path, emsg);
 		return rc;
 	}
-	id = vf_case_get(&c, "Vf-Id");
 	keep_key(r, vf_case_get(&c, "Vf-Route-Key"));
 	if (!vf_state_ended(state)) {
 		vf_erase_keys(&c, &e);
@@ -236,6 +235,9 @@ look(int dfd, const char *name, const char *path, const char *state,
 		key_get(r, e.fpr[i])->n++;
 	if (r->ec.now < vf_expire_ended(&c) + r->ec.retention_days * DAY)
 		goto done;
+	/* Asked only here: most cases never come this far (open, or
+	   nothing left to delete), and the lookup is a walk of the headers. */
+	id = vf_case_get(&c, "Vf-Id");
 	/* The reporter is told first: "closed", "published", "fixed". */
 	if (strcmp(state, "unreachable") == 0 && closed_by_us(&c)) {
 		struct vf_clock k;

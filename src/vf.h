@@ -66,6 +66,8 @@ struct vf_kv {
 
 /* The first pair of that name (ASCII case ignored), or NULL. */
 const struct vf_kv *vf_kv_find(const struct vf_kv *, size_t, const char *);
+/* Is the name the one given in lower case, ASCII case ignored? */
+int		 vf_name_eq(const char *, const char *);
 
 /* ---- limits (mime.c) --------------------------------------------------- */
 

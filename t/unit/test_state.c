@@ -15,12 +15,17 @@
 
 START_TEST(states_agree)
 {
+	char copy[32];
 	size_t i;
 
 	for (i = 0; vf_statedefs[i].name != NULL; i++) {
 		ck_assert_ptr_nonnull(vf_states[i]);
 		ck_assert_str_eq(vf_states[i], vf_statedefs[i].name);
 		ck_assert_int_eq(vf_state_index(vf_states[i]), (int)i);
+		/* A copy, not the table's string: found by its letters. */
+		(void)snprintf(copy, sizeof(copy), "%s", vf_states[i]);
+		ck_assert_int_eq(vf_state_index(copy), (int)i);
+		ck_assert_int_eq(vf_state_ended(copy), vf_statedefs[i].ended);
 		ck_assert_ptr_nonnull(vf_statedefs[i].what);
 	}
 	ck_assert_ptr_null(vf_states[i]);
