@@ -342,7 +342,8 @@ ok $dup "each change once in the history and in the log"
 # never by a later run that says so a second time.
 [ -s "$work/why.erase" ]
 ok $((! $?)) "the reporter's details deleted once (again only for a later follow-up)"
-sed 's/^/#   /' "$work/why.erase" | head -10
+# On stderr too: prove shows it without -v, and a CI log keeps it.
+sed 's/^/#   /' "$work/why.erase" | head -10 | tee /dev/stderr
 
 # --- no notice twice
 while read -r f; do sed -n '1,/^$/s/^Vf-Notice: //p' "$f"; done <"$work/files" >"$work/notices"
