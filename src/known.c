@@ -33,6 +33,22 @@ bad(char *err, size_t errlen, const char *file, size_t line, const char *why,
 	return EX_CONFIG;
 }
 
+/*
+ * *s (n bytes with its NUL, or NULL) moved to *at in the entry's block,
+ * and *at past it; *s freed unless it is own (a buffer on the stack).
+ */
+static void
+pack(char **at, char **s, size_t n, const char *own)
+{
+	if (*s == NULL)
+		return;
+	memcpy(*at, *s, n);
+	if (*s != own)
+		free(*s);
+	*s = *at;
+	*at += n;
+}
+
 /* "CWE-79": 79; 0 when s is not a CWE identifier. */
 long
 vf_cwe_number(const char *s)
@@ -117,25 +133,9 @@ entry(struct vf_known *k, char *s, const char *file, size_t line, char *err,
 	memcpy(at, col[0], lid);
 	e.id = at;
 	at += lid;
-	if (e.pkey != NULL) {
-		memcpy(at, e.pkey, lp);
-		if (e.pkey != pb)
-			free(e.pkey);
-		e.pkey = at;
-		at += lp;
-	}
-	if (e.vkey != NULL) {
-		memcpy(at, e.vkey, lv);
-		if (e.vkey != vb)
-			free(e.vkey);
-		e.vkey = at;
-		at += lv;
-	}
-	if (e.url != NULL) {
-		memcpy(at, e.url, lu);
-		free(e.url);
-		e.url = at;
-	}
+	pack(&at, &e.pkey, lp, pb);
+	pack(&at, &e.vkey, lv, vb);
+	pack(&at, &e.url, lu, NULL);
 	e.file = file;
 	e.line = line;
 	/* Grown by powers of two: an entry a line of the list. */
