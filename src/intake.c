@@ -66,6 +66,14 @@ struct mail {
 	/* The original's encryption, started before the form is read. */
 	struct vf_gpg_pending	*early;
 	struct vf_gpg		 eg;
+	/* A number reserved while the report was decrypted, not yet used. */
+	char			 rsv[VF_IDLEN];
+};
+
+/* What the work done while the report's gpg runs needs. */
+struct meanwhile {
+	struct vf_intake	*in;
+	struct mail		*ml;
 };
 
 /* Used by file_followup as well, to file apart what its case has no room for. */
@@ -211,10 +219,28 @@ intake_fields(struct vf_intake *in)
 	return in->fields_rc;
 }
 
+/*
+ * While the report's gpg decrypts (a PGP/MIME mail, nothing else running):
+ * the field table, and the case's number when the mail cannot thread to a
+ * case. Its outer header is read by then and says so: no In-Reply-To, no
+ * References, no case id in the Subject (case_of looks at nothing else),
+ * so it is a new case unless its delivery fails, and the reservation, a
+ * new file and a directory's fsync, is off the path after decryption.
+ * A failed delivery logs the number it leaves unused, as file_new does.
+ */
 static void
-fields_meanwhile(void *arg)
+decrypt_meanwhile(void *arg)
 {
-	(void)intake_fields(arg);
+	struct meanwhile *mw = arg;
+	const struct vf_report *r = &mw->ml->r;
+	char id[VF_IDLEN];
+
+	(void)intake_fields(mw->in);
+	if (r->in_reply_to != NULL || r->references != NULL ||
+	    (r->subject != NULL && vf_id_scan(r->subject, id, sizeof(id))))
+		return;
+	if (vf_id_new(mw->in->root, mw->ml->rsv, sizeof(mw->ml->rsv)) != 0)
+		mw->ml->rsv[0] = '\0';		/* file_new tries again */
 }
 
 /* The original's gpg, started and not given the mail: stopped. */
@@ -763,7 +789,10 @@ file_new(struct vf_intake *in, struct mail *ml)
 	size_t i, niov, len;
 	int rc;
 
-	if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
+	if (ml->rsv[0] != '\0') {
+		(void)strlcpy(in->id, ml->rsv, sizeof(in->id));
+		ml->rsv[0] = '\0';
+	} else if ((rc = vf_id_new(in->root, in->id, sizeof(in->id))) != 0)
 		return rc;
 	s = clip(ml->r.subject);
 	vf_case_init(&c, in->id, s != NULL ? s : "", vf_now());
@@ -1333,6 +1362,7 @@ int
 vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
+	struct meanwhile mw;
 	const char *state, *fr, *msg;
 	char err[512], *norm;
 	size_t normlen, i;
@@ -1404,8 +1434,10 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		normlen = rawlen;
 		msg = raw;
 	}
+	mw.in = in;
+	mw.ml = &ml;
 	if (in->fields_lazy)
-		vf_gpg_meanwhile(fields_meanwhile, in);
+		vf_gpg_meanwhile(decrypt_meanwhile, &mw);
 	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim,
 	    vf_config_get(in->cfg, "office-key"));
 	vf_gpg_meanwhile(NULL, NULL);
@@ -1455,6 +1487,18 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 		rc = file_new(in, &ml);
 	}
 done:
+	/* Reserved while gpg ran, and no case came of it: say so. */
+	if (ml.rsv[0] != '\0') {
+		if (rc != 0)
+			(void)vf_log(in->root, in->tool, ml.rsv, "number "
+			    "reserved, no case filed: delivery failed (exit "
+			    "%d), the mail stays with the MTA", rc);
+		else
+			(void)vf_log(in->root, in->tool, ml.rsv, "number "
+			    "reserved, no case filed: the mail went to case %s",
+			    in->id);
+		(void)vf_id_settle();
+	}
 	/* Started, and not given the mail: not wanted, or the case failed. */
 	original_cancel(&ml);
 	close(in->seen);	/* and with it the lock */

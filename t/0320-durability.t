@@ -2,8 +2,9 @@
 # Durability, call by call: a delivery reserves its number (.lock/ fsynced,
 # in a thread, done before the case is linked into new/), writes the case in tmp/ and fsyncs it before it
 # is linked into new/, and fsyncs new/ after the link; a follow-up fsyncs
-# its new contents before they take the case's place. strace counts and
-# orders the calls. Then a kill inside the write itself (an LD_PRELOAD
+# its new contents before they take the case's place; a PGP/MIME report
+# that cannot thread takes its number while gpg decrypts it, one that may
+# (or a follow-up) only after. strace counts and orders the calls. Then a kill inside the write itself (an LD_PRELOAD
 # wrapper of writev(2) that writes half and dies): nothing in new/, the
 # half-written file only in tmp/, and the retry files the mail once.
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +101,90 @@ gap=$(sed -n 's/^[^ ]* [^ ]* vf-parse \([0-9-]*\) number reserved, no case filed
 test -n "$gap" && test -e "$VF_ROOT/.lock/$gap" && test -z "$(find "$VF_ROOT" -name "$gap*" -path '*/new/*')"
 ok $? "the log names the number it reserved and left without a case ($gap)"
 cp "$work/config.good" "$VF_ROOT/config"
+
+# --- a PGP/MIME report: its number reserved while gpg decrypts it
+# (intake.c, decrypt_meanwhile), still on disk before the case is linked;
+# a PGP/MIME mail that may thread takes no number early; a delivery that
+# fails after the early reservation names the number in the log.
+# ptrace: strace -f follows gpg too, so the order of the reservation and
+# of gpg's end is the order the calls were made in.
+ptrace() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	PATH=$vfbin:$PATH strace -f -q -y -e trace=execve,openat,openat2,fsync,linkat \
+	    -e signal=none -o "$work/pst" vf-parse <"$1" >"$work/out" 2>"$work/err"
+}
+# line REGEX: the line number in $work/pst of the first call matching (0).
+line() { grep -nE "$1" "$work/pst" | sed -n '1s/:.*//p' | grep . || echo 0; }
+printf '氏名: 佐藤花子\n製品名: ExampleMail\n' >"$work/body4"
+pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
+    "$OFFICE_FPR" >"$work/m4"
+ptrace "$work/m4"
+is $? 0 "a PGP/MIME report is filed under strace"
+id4=$(basename "$(cat "$work/out")")
+gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
+# excl ID: the call that reserves ID (openat or openat2, O_EXCL).
+excl() { line "openat2?\(.*\"\.lock/$1\", (\{flags=)?O_RDWR\|O_CREAT\|O_EXCL"; }
+resv=$(excl "$id4")
+gend=$(line "^$gpid +\+\+\+ exited")
+# The .lock/ fsync's end: it runs in a thread, which strace may show as
+# "<unfinished ...>" and, later, "<... fsync resumed>".
+lk=$(line "fsync\([0-9]+<$r/\.lock>")
+if [ "$lk" -gt 0 ] && sed -n "${lk}p" "$work/pst" | grep -q 'unfinished'; then
+	tid=$(sed -n "${lk}s/ .*//p" "$work/pst")
+	lk=$(awk -v from="$lk" -v tid="$tid" 'NR > from && $1 == tid &&
+	    /<\.\.\. fsync resumed>\) *= 0/ { print NR; exit }' "$work/pst")
+	lk=${lk:-0}
+fi
+lnk=$(line "linkat\(.*\"received/new/$id4\"")
+echo "# gpg $gpid: reservation at $resv, gpg's end at $gend, link at $lnk"
+[ "$resv" -gt 0 ] && [ "$gend" -gt "$resv" ]
+ok $? "a PGP/MIME report's number is reserved while gpg decrypts it"
+[ "$lnk" -gt "$resv" ] && [ "$lk" -gt 0 ] && [ "$lk" -lt "$lnk" ]
+ok $? "and the reservation is still fsynced before the case is linked"
+grep -q '佐藤花子' "$(cat "$work/out")"
+ok $? "the case holds the decrypted report"
+# A follow-up in PGP/MIME (by its subject tag, or a reply by its
+# In-Reply-To): no number is taken for it, so no gap in the numbering.
+nlock=$(ls "$VF_ROOT/.lock" | wc -l)
+printf 'more, encrypted\n' >"$work/fu4"
+pgpmime 'hanako@example.jp' "Re: [VF#$id4]" "$work/fu4" "$OFFICE_FPR" >"$work/m5"
+ptrace "$work/m5"
+is $? 0 "a PGP/MIME follow-up is filed"
+is "$(cat "$work/out")" "$(cat "$work/out")" "(to its case)"
+grep -q "more, encrypted" "$VF_ROOT"/*/*/"$id4"
+ok $? "the follow-up is in case $id4"
+is "$(ls "$VF_ROOT/.lock" | wc -l)" "$nlock" "a PGP/MIME follow-up reserves no number"
+{ sed -n '1,/^$/p' "$work/m4" | grep -v '^$'
+  echo "In-Reply-To: <nobody-knows@example.jp>"; echo
+  sed '1,/^$/d' "$work/m4"; } >"$work/m6"
+sed -i 's/^Message-ID: <\(.*\)>/Message-ID: <x\1>/' "$work/m6"
+ptrace "$work/m6"
+is $? 0 "a PGP/MIME report with an In-Reply-To is filed"
+id6=$(basename "$(cat "$work/out")")
+resv6=$(excl "$id6")
+gpid6=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
+gend6=$(line "^$gpid6 +\+\+\+ exited")
+[ "$resv6" -gt 0 ] && [ "$resv6" -gt "$gend6" ]
+ok $? "one that may thread (In-Reply-To) takes its number only after decryption"
+# gpg fails after the number was reserved: 75, the number in the log.
+printf '#!/bin/sh\nexec sleep 60\n' >"$work/hang4"
+chmod +x "$work/hang4"
+cp "$VF_ROOT/config" "$work/config.good"
+echo 'gpg-timeout 1' >>"$VF_ROOT/config"
+sed 's/^Message-ID: <\(.*\)>/Message-ID: <y\1>/' "$work/m4" >"$work/m7"
+nlock=$(ls "$VF_ROOT/.lock" | wc -l)
+VF_GPG=$work/hang4 vf-parse <"$work/m7" >/dev/null 2>"$work/err"
+is $? 75 "the report's gpg hangs: 75"
+gap=$(sed -n 's/^[^ ]* [^ ]* vf-parse \([0-9-]*\) number reserved, no case filed: delivery failed (exit 75).*/\1/p' "$VF_ROOT/log")
+test -n "$gap" && test -e "$VF_ROOT/.lock/$gap" &&
+    test -z "$(find "$VF_ROOT" -name "$gap*" -path '*/new/*')" &&
+    [ "$(ls "$VF_ROOT/.lock" | wc -l)" -eq $((nlock + 1)) ]
+ok $? "the log names the number reserved during decryption and left without a case ($gap)"
+cp "$work/config.good" "$VF_ROOT/config"
+vf-parse <"$work/m7" >"$work/out" 2>"$work/err"
+ok $? "the retry files it"
+[ "$(basename "$(cat "$work/out")")" != "$gap" ]
+ok $? "under a new number"
 
 # --- a kill inside the write
 if ! command -v cc >/dev/null; then
