@@ -1568,7 +1568,8 @@ struct pieces {
 static void
 seg_add(struct pieces *w, const char *p, size_t off, size_t len)
 {
-	if (len == 0)
+	/* Empty pieces are left out, but for a hole (a body to come). */
+	if (len == 0 && p == NULL)
 		return;
 	if (w->nseg == w->cap) {
 		w->cap = w->cap < 16 ? 16 : w->cap * 2;
@@ -1599,9 +1600,16 @@ put_body(struct pieces *w, const char *p, size_t len)
 	seg_add(w, p, 0, len);
 }
 
-void
-vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
-    size_t *niovp)
+/*
+ * vf_case_iov, or with hole a part's index: that part's body left out, an
+ * empty piece in its place at *at, for a body not there yet (vf-parse's
+ * encrypted original, while gpg makes it). -1, nothing made, when the
+ * other bodies would need a fresh boundary: then the caller writes the
+ * case whole.
+ */
+static int
+case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
+    size_t *niovp, size_t hole, size_t *at)
 {
 	struct pieces w;
 	struct vf_buf fb, hb;
@@ -1651,6 +1659,8 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	 */
 	if (any_collides(c, &fb, &hb, bnd) ||
 	    collides(sb->p + hend, nend - hend, bnd, strlen(bnd))) {
+		if (hole != (size_t)-1)
+			return -1;
 		do
 			make_boundary(vf_case_get(c, "Vf-Id"), fresh,
 			    sizeof(fresh));
@@ -1698,6 +1708,10 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 				seg_add(&w, NULL, foff, hoff - foff);
 			else
 				seg_add(&w, NULL, hoff, hend - hoff);
+		} else if (i == hole) {
+			run_end(&w);
+			seg_add(&w, "", 0, 0);
+			*at = w.nseg - 1;
 		} else
 			put_body(&w, p->body != NULL ? p->body : "",
 			    p->body != NULL ? p->len : 0);
@@ -1751,6 +1765,30 @@ vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
 	free(w.seg);
 	*iovp = iov;
 	*niovp = w.nseg;
+	return 0;
+}
+
+void
+vf_case_iov(const struct vf_case *c, struct vf_buf *sb, struct iovec **iovp,
+    size_t *niovp)
+{
+	(void)case_iov(c, sb, iovp, niovp, (size_t)-1, NULL);
+}
+
+int
+vf_case_iov_hole(const struct vf_case *c, size_t part, struct vf_buf *sb,
+    struct iovec **iovp, size_t *niovp, size_t *at)
+{
+	if (part >= c->npart)
+		errx(EX_SOFTWARE, "vf_case_iov_hole: no part %zu", part);
+	return case_iov(c, sb, iovp, niovp, part, at);
+}
+
+int
+vf_case_hole_fits(const struct vf_case *c, const char *body, size_t len)
+{
+	return c->boundary != NULL &&
+	    !collides(body, len, c->boundary, strlen(c->boundary));
 }
 
 int
@@ -2318,6 +2356,30 @@ vf_case_add_part_take(struct vf_case *c, const char *role, const char *ctype,
     const struct vf_kv *extra, size_t nextra, char *body, size_t len)
 {
 	return add_part(c, role, ctype, extra, nextra, body, len, 1);
+}
+
+void
+vf_case_part_take(struct vf_case *c, size_t part, char *body, size_t len)
+{
+	struct vf_cpart *p;
+
+	writable(c, "vf_case_part_take");
+	if (part >= c->npart || c->arena != NULL)
+		errx(EX_SOFTWARE, "vf_case_part_take: no part %zu", part);
+	p = &c->part[part];
+	if (!p->ref)
+		free(p->body);
+	p->ref = 0;
+	if (body == NULL) {
+		body = vf_malloc(1);
+		body[0] = '\0';
+		len = 0;
+	}
+	p->body = body;
+	p->len = len;
+	if (c->boundary == NULL || collides(p->body, p->len, c->boundary,
+	    strlen(c->boundary)))
+		new_boundary(c);
 }
 
 struct vf_cpart *

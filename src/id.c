@@ -430,8 +430,9 @@ done:
 
 /*
  * The reservation's fsync runs in a thread of its own, so that it overlaps
- * what a delivery does next (gpg encrypting the original, building and
- * writing the case; about 0.3-0.5 ms of disk wait, doc/BENCH.md). The
+ * what a delivery does next (gpg encrypting the original or decrypting
+ * the report, building and writing the case; about 0.3-0.5 ms of disk
+ * wait, doc/BENCH.md). The
  * promise is unchanged: vf_deliverv calls vf_id_settle before it links a
  * case into new/, and a failed fsync fails the delivery there, so no case
  * is ever visible before its number's reservation is on disk. Without a

@@ -253,81 +253,101 @@ original_cancel(struct mail *ml)
 	vf_gpg_free(&ml->eg);
 }
 
+/*
+ * The original's encryption, finished (the early gpg) or run now; a
+ * failure said as the MTA's retry needs it. Its ciphertext in g->out.
+ */
 static int
-add_original(struct vf_case *c, const struct vf_intake *in,
-    struct mail *ml, const char *id)
+original_encrypt(const struct vf_intake *in, struct mail *ml,
+    struct vf_gpg *g)
 {
-	struct vf_kv h[4];
-	struct vf_gpg g;
-	const char *key, *role;
-	char disp[128], *ct;
-	size_t len, i, k = 0;
+	const char *key = vf_config_get(in->cfg, "office-key");
 	int rc;
+
+	if (ml->early != NULL) {
+		/* Finished where it started: its run points into ml->eg. */
+		rc = vf_gpg_encrypt_finish(ml->early, &ml->eg);
+		ml->early = NULL;
+		*g = ml->eg;
+		memset(&ml->eg, 0, sizeof(ml->eg));
+	} else {
+		memset(g, 0, sizeof(*g));
+		rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, g);
+	}
+	if (rc == 0)
+		return 0;
+	if (rc == EX_CONFIG)
+		warnx("cannot encrypt to office-key %s: is its public "
+		    "key in the keyring?", key);
+	else if (rc == EX_UNAVAILABLE)
+		warnx("cannot run gpg (%s)", vf_gpg_program());
+	else if (g->timedout)
+		warnx("gpg ran longer than gpg-timeout (%d s) to "
+		    "encrypt the original: killed; the MTA keeps the "
+		    "mail", vf_gpg_timeout());
+	else
+		warnx("gpg failed to encrypt the original");
+	vf_gpg_free(g);
+	return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
+}
+
+/*
+ * The original's part: the mail as received, pointed at, or its
+ * ciphertext ct (taken; NULL: an empty body, given later). Its index.
+ */
+static size_t
+original_add(struct vf_case *c, const struct mail *ml, const char *id,
+    char *ct, size_t len)
+{
+	struct vf_kv h[3];
+	const char *role;
+	char disp[128];
+	size_t i, k = 0;
+	int asis = kept_as_received(ml);
 
 	/* Each original its own file name: a reader saves them side by side. */
 	for (i = 0; i < c->npart; i++)
 		if ((role = vf_cpart_get(&c->part[i], "Vf-Part")) != NULL &&
 		    strcmp(role, VF_PART_ORIGINAL) == 0)
 			k++;
-	/* The mail outlives the case: pointed at, not copied. */
-	if (kept_as_received(ml)) {
-		if ((k > 0 ? snprintf(disp, sizeof(disp), "attachment; "
-		    "filename=\"%s-%zu.eml\"", id, k + 1) : snprintf(disp,
-		    sizeof(disp), "attachment; filename=\"%s.eml\"", id)) >=
-		    (int)sizeof(disp))
-			errx(EX_SOFTWARE, "case id too long");
-		h[0].name = "Content-Disposition";
-		h[0].value = disp;
-		h[1].name = "Vf-Original";
-		h[1].value = "as-received";
-		h[2].name = "Vf-Digest";
-		h[2].value = (char *)ml->digest;
-		vf_case_add_part_ref(c, VF_PART_ORIGINAL, "message/rfc822", h,
-		    3, ml->raw, ml->rawlen);
-		return 0;
-	}
-	key = vf_config_get(in->cfg, "office-key");
-	if (ml->early != NULL) {
-		/* Finished where it started: its run points into ml->eg. */
-		rc = vf_gpg_encrypt_finish(ml->early, &ml->eg);
-		ml->early = NULL;
-		g = ml->eg;
-		memset(&ml->eg, 0, sizeof(ml->eg));
-	} else {
-		memset(&g, 0, sizeof(g));
-		rc = vf_gpg_encrypt(ml->raw, ml->rawlen, key, &g);
-	}
-	if (rc != 0) {
-		if (rc == EX_CONFIG)
-			warnx("cannot encrypt to office-key %s: is its public "
-			    "key in the keyring?", key);
-		else if (rc == EX_UNAVAILABLE)
-			warnx("cannot run gpg (%s)", vf_gpg_program());
-		else if (g.timedout)
-			warnx("gpg ran longer than gpg-timeout (%d s) to "
-			    "encrypt the original: killed; the MTA keeps the "
-			    "mail", vf_gpg_timeout());
-		else
-			warnx("gpg failed to encrypt the original");
-		vf_gpg_free(&g);
-		return rc == EX_UNAVAILABLE ? EX_CONFIG : rc;
-	}
 	if ((k > 0 ? snprintf(disp, sizeof(disp), "attachment; "
-	    "filename=\"%s-%zu.eml.asc\"", id, k + 1) : snprintf(disp,
-	    sizeof(disp), "attachment; filename=\"%s.eml.asc\"", id)) >=
-	    (int)sizeof(disp))
+	    "filename=\"%s-%zu.%s\"", id, k + 1, asis ? "eml" : "eml.asc") :
+	    snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"",
+	    id, asis ? "eml" : "eml.asc")) >= (int)sizeof(disp))
 		errx(EX_SOFTWARE, "case id too long");
 	h[0].name = "Content-Disposition";
 	h[0].value = disp;
 	h[1].name = "Vf-Original";
-	h[1].value = "encrypted-on-arrival";
+	h[1].value = asis ? "as-received" : "encrypted-on-arrival";
 	h[2].name = "Vf-Digest";
 	h[2].value = (char *)ml->digest;
-	/* Ciphertext: the case takes gpg's buffer, nothing to wipe. */
-	ct = vf_buf_take(&g.out, &len);
-	vf_gpg_free(&g);
-	vf_case_add_part_take(c, VF_PART_ORIGINAL, "application/octet-stream",
-	    h, 3, ct, len);
+	/* The mail outlives the case: pointed at, not copied. */
+	if (asis)
+		vf_case_add_part_ref(c, VF_PART_ORIGINAL, "message/rfc822", h,
+		    3, ml->raw, ml->rawlen);
+	else
+		/* Ciphertext: the case takes gpg's buffer, nothing to wipe. */
+		vf_case_add_part_take(c, VF_PART_ORIGINAL,
+		    "application/octet-stream", h, 3, ct, len);
+	return c->npart - 1;
+}
+
+static int
+add_original(struct vf_case *c, const struct vf_intake *in,
+    struct mail *ml, const char *id)
+{
+	struct vf_gpg g;
+	char *ct = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!kept_as_received(ml)) {
+		if ((rc = original_encrypt(in, ml, &g)) != 0)
+			return rc;
+		ct = vf_buf_take(&g.out, &len);
+		vf_gpg_free(&g);
+	}
+	(void)original_add(c, ml, id, ct, len);
 	return 0;
 }
 
@@ -778,15 +798,111 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
 	vf_buf_free(&d);
 }
 
+/*
+ * Write what comes before the original's ciphertext into a new tmp file
+ * of received/, while the original's gpg still runs: iov the case with
+ * its hole (at), the tmp file's name in tmp. Its descriptor, or -1 when
+ * it cannot be done (no tmp/ yet, a write error, a boundary to change):
+ * then nothing is left and the case is written the plain way, which says
+ * what went wrong if anything does again.
+ */
+static int
+write_ahead(struct vf_intake *in, struct vf_case *c, size_t hole,
+    struct vf_buf *out, struct iovec **iov, size_t *niov, size_t *at,
+    char *tmp, size_t tmpsize)
+{
+	int fd;
+
+	if (vf_case_iov_hole(c, hole, out, iov, niov, at) != 0)
+		return -1;
+	if ((fd = vf_tmp_open(in->root, "received", tmp, tmpsize)) == -1) {
+		free(*iov);
+		*iov = NULL;
+		return -1;
+	}
+	if (vf_tmp_write(fd, *iov, *at) == -1) {
+		(void)close(fd);
+		(void)unlinkat(in->root->fd, tmp, 0);
+		free(*iov);
+		*iov = NULL;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The new case into received/new, part by part (a large case is never
+ * held twice). A clear mail's original is the one thing that waits for
+ * gpg: all that comes before its ciphertext is written meanwhile, so that
+ * after gpg only the ciphertext, the rest and the fsyncs remain. The file
+ * is the same either way, fsynced before its link as ever; a ciphertext
+ * that would break the case's boundary (gpg is configurable) sends it the
+ * plain way after all.
+ */
+static int
+deliver_new(struct vf_intake *in, struct mail *ml, struct vf_case *c)
+{
+	struct vf_buf out = { 0 };
+	struct iovec *iov = NULL;
+	struct vf_gpg g;
+	char tmp[PATH_MAX], *ct;
+	size_t niov, at, len, k;
+	int fd = -1, rc;
+
+	if (ml->early != NULL && !kept_as_received(ml)) {
+		k = original_add(c, ml, in->id, NULL, 0);
+		fd = write_ahead(in, c, k, &out, &iov, &niov, &at, tmp,
+		    sizeof(tmp));
+		if ((rc = original_encrypt(in, ml, &g)) == 0) {
+			ct = vf_buf_take(&g.out, &len);
+			vf_gpg_free(&g);
+			if ((rc = seen_put(in->root, in->seen, in->id)) != 0)
+				free(ct);
+		}
+		if (rc == 0 && fd != -1 && vf_case_hole_fits(c, ct, len)) {
+			iov[at].iov_base = ct;
+			iov[at].iov_len = len;
+			rc = vf_deliverv_tmp(in->root, "received", in->id,
+			    iov + at, niov - at, in->path, sizeof(in->path),
+			    fd, tmp);
+			/* Written: the case in memory keeps its empty part. */
+			free(ct);
+			free(iov);
+			vf_buf_free(&out);
+			return rc;
+		}
+		if (fd != -1) {
+			(void)close(fd);
+			(void)unlinkat(in->root->fd, tmp, 0);
+		}
+		free(iov);
+		iov = NULL;
+		vf_buf_free(&out);
+		if (rc != 0)
+			return rc;
+		vf_case_part_take(c, k, ct, len);
+	} else {
+		if ((rc = add_original(c, in, ml, in->id)) != 0)
+			return rc;
+		if ((rc = seen_put(in->root, in->seen, in->id)) != 0)
+			return rc;
+	}
+	vf_case_iov(c, &out, &iov, &niov);
+	rc = vf_deliverv(in->root, "received", in->id, iov, niov, in->path,
+	    sizeof(in->path));
+	free(iov);
+	vf_buf_free(&out);
+	return rc;
+}
+
 static int
 file_new(struct vf_intake *in, struct mail *ml)
 {
 	struct vf_case c;
-	struct vf_buf out = { 0 }, pb = { 0 };
+	struct vf_buf pb = { 0 };
 	struct vf_kv h[3];
-	struct iovec *iov = NULL;
 	char when[32], *s, *body;
-	size_t i, niov, len;
+	size_t i, len;
 	int rc;
 
 	if (ml->rsv[0] != '\0') {
@@ -855,15 +971,7 @@ file_new(struct vf_intake *in, struct mail *ml)
 		vf_buf_free(&names);
 	}
 	add_pieces(&c, ml);
-	if ((rc = add_original(&c, in, ml, in->id)) != 0)
-		goto done;
-
-	/* Written part by part: a large case is never held twice. */
-	vf_case_iov(&c, &out, &iov, &niov);
-	if ((rc = seen_put(in->root, in->seen, in->id)) != 0)
-		goto done;
-	if ((rc = vf_deliverv(in->root, "received", in->id, iov, niov,
-	    in->path, sizeof(in->path))) != 0)
+	if ((rc = deliver_new(in, ml, &c)) != 0)
 		goto done;
 	(void)vf_log(in->root, in->tool, in->id, "new %s case%s%s%s%s",
 	    vf_case_get(&c, "Vf-Kind"), ml->mentions[0] != '\0' ?
@@ -877,9 +985,7 @@ done:
 		    "with the MTA", rc);
 	/* A failed delivery still leaves its reservation on disk. */
 	(void)vf_id_settle();
-	free(iov);
 	vf_buf_free(&pb);
-	vf_buf_free(&out);
 	vf_case_free(&c);
 	return rc;
 }

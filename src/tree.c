@@ -526,6 +526,21 @@ vf_deliver_tmp(struct vf_root *root, const char *state, const char *name,
 	    tmpname);
 }
 
+int
+vf_deliverv_tmp(struct vf_root *root, const char *state, const char *name,
+    const struct iovec *iov, size_t niov, char *path, size_t pathsize,
+    int fd, const char *tmpname)
+{
+	return deliver_fd(root, state, name, iov, niov, path, pathsize, fd,
+	    tmpname);
+}
+
+int
+vf_tmp_write(int fd, const struct iovec *iov, size_t niov)
+{
+	return writev_all(fd, iov, niov);
+}
+
 /* fd -1: the tmp file made here; else the one tmpname names, closed. */
 static int
 deliver_fd(struct vf_root *root, const char *state, const char *name,

@@ -602,6 +602,14 @@ int	vf_deliverv(struct vf_root *, const char *, const char *,
  */
 int	vf_deliver_tmp(struct vf_root *, const char *, const char *,
 	    const void *, size_t, char *, size_t, int, const char *);
+/* The same, the rest of the contents given as pieces. */
+int	vf_deliverv_tmp(struct vf_root *, const char *, const char *,
+	    const struct iovec *, size_t, char *, size_t, int, const char *);
+/*
+ * Write pieces into a file vf_tmp_open made, ahead of its vf_deliverv_tmp
+ * (which writes the rest after them): 0, or -1 and errno.
+ */
+int	vf_tmp_write(int, const struct iovec *, size_t);
 /*
  * Replace the file at path (a case in some state) with new contents, in
  * place, under the name it has: write to that state's tmp/, fsync, rename
@@ -894,6 +902,19 @@ void		 vf_case_write(const struct vf_case *, struct vf_buf *);
  */
 void		 vf_case_iov(const struct vf_case *, struct vf_buf *,
 		    struct iovec **, size_t *);
+/*
+ * The same with one part's body left out, for a body still being made:
+ * (*iov)[*at] is an empty piece where it goes. -1 (nothing made) when the
+ * case would need a fresh boundary for its other bodies. The body, once
+ * made, may go in the hole only if vf_case_hole_fits says it leaves the
+ * case's boundary unique; else the part is given it and written whole.
+ */
+int		 vf_case_iov_hole(const struct vf_case *, size_t,
+		    struct vf_buf *, struct iovec **, size_t *, size_t *);
+int		 vf_case_hole_fits(const struct vf_case *, const char *,
+		    size_t);
+/* A part's body replaced by body (taken: malloc'ed, or NULL for none). */
+void		 vf_case_part_take(struct vf_case *, size_t, char *, size_t);
 void		 vf_case_free(struct vf_case *);
 /*
  * Start an empty case with the given id, subject (UTF-8; control characters

@@ -4,7 +4,9 @@
 # is linked into new/, and fsyncs new/ after the link; a follow-up fsyncs
 # its new contents before they take the case's place; a PGP/MIME report
 # that cannot thread takes its number while gpg decrypts it, one that may
-# (or a follow-up) only after. strace counts and orders the calls. Then a kill inside the write itself (an LD_PRELOAD
+# (or a follow-up) only after; a clear report's case is written while gpg
+# encrypts its original, and written whole, under a fresh boundary, when
+# gpg's output would break the case's. strace counts and orders the calls. Then a kill inside the write itself (an LD_PRELOAD
 # wrapper of writev(2) that writes half and dies): nothing in new/, the
 # half-written file only in tmp/, and the retry files the mail once.
 . "$(dirname "$0")/lib.sh"
@@ -185,6 +187,81 @@ vf-parse <"$work/m7" >"$work/out" 2>"$work/err"
 ok $? "the retry files it"
 [ "$(basename "$(cat "$work/out")")" != "$gap" ]
 ok $? "under a new number"
+
+# --- a clear report: all of its case but the original's ciphertext is
+# written while gpg encrypts the original (intake.c, deliver_new); the
+# file is the same, fsynced once before its link. A ciphertext that would
+# hold the case's boundary (gpg is configurable) sends the case the plain
+# way, with a fresh boundary.
+printf '氏名: 田中次郎\n製品名: ExampleCMS\n' >"$work/body8"
+mail 'jiro@example.jp' 'Software Vulnerability Report' "$work/body8" >"$work/m8"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+PATH=$vfbin:$PATH strace -f -q -y -e trace=execve,writev,fsync,linkat \
+    -e signal=none -o "$work/pst" vf-parse <"$work/m8" >"$work/out" 2>"$work/err"
+is $? 0 "a clear report is filed under strace"
+id8=$(basename "$(cat "$work/out")")
+gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
+wr=$(line "writev\([0-9]+<$r/received/tmp/")
+gend=$(line "^$gpid +\+\+\+ exited")
+lnk=$(line "linkat\(.*\"received/new/$id8\"")
+echo "# gpg $gpid: first write of the case at $wr, gpg's end at $gend, link at $lnk"
+[ "$wr" -gt 0 ] && [ "$gend" -gt "$wr" ] && [ "$lnk" -gt "$gend" ]
+ok $? "the case is written while gpg encrypts the original, linked after"
+is "$(grep -cE "fsync\([0-9]+<$r/received/tmp/" "$work/pst")" 1 \
+    "and its file fsynced once"
+c8=$(cat "$work/out")
+# original CASE: the body of its original part, as the case holds it (the
+# writer's LF before the next delimiter left out).
+original() {
+	awk -v b="--$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' "$1")" '
+	    $0 == b || $0 == b "--" { if (body) exit; inp = 1; hdr = 1; orig = 0; next }
+	    inp && hdr && /^Vf-Part: original$/ { orig = 1 }
+	    inp && hdr && /^$/ { hdr = 0; if (orig) body = 1; next }
+	    body { if (n++) print prev; prev = $0 }' "$1"
+}
+original "$c8" >"$work/orig8"
+gpg --batch --no-tty --quiet --decrypt "$work/orig8" 2>/dev/null |
+    cmp -s - "$work/m8"
+ok $? "its original decrypts to the mail as it came"
+grep -q '田中次郎' "$c8"
+ok $? "and its report is there"
+
+# A gpg whose output holds the boundary of the case being written.
+cat >"$work/gpgb" <<EOF
+#!/bin/sh
+gpg "\$@" >"$work/gpgb.out" || exit \$?
+case " \$* " in *" --encrypt "*)
+	i=0
+	while [ \$i -lt 100 ]; do
+		f=\$(ls -t "$VF_ROOT/received/tmp" | sed -n 1p)
+		[ -n "\$f" ] && b=\$(sed -n 's/^Content-Type: multipart\/mixed; boundary="\(.*\)"\$/\1/p' "$VF_ROOT/received/tmp/\$f") &&
+		    [ -n "\$b" ] && break
+		sleep 0.05
+		i=\$((i + 1))
+	done
+	printf -- '--%s\nContent-Type: text/plain\n\ninjected\n' "\$b" >>"$work/gpgb.out"
+	echo "\$b" >"$work/gpgb.bnd" ;;
+esac
+cat "$work/gpgb.out"
+EOF
+chmod +x "$work/gpgb"
+sed 's/^Message-ID: <\(.*\)>/Message-ID: <b\1>/' "$work/m8" >"$work/m9"
+VF_GPG=$work/gpgb vf-parse <"$work/m9" >"$work/out" 2>"$work/err"
+is $? 0 "a ciphertext holding the case's boundary: filed"
+c9=$(cat "$work/out")
+bnd9=$(cat "$work/gpgb.bnd" 2>/dev/null)
+test -n "$bnd9" && ! grep -q "boundary=\"$bnd9\"" "$c9"
+ok $? "under a fresh boundary (not $bnd9)"
+original "$c9" >"$work/orig9"
+cmp -s "$work/orig9" "$work/gpgb.out"
+ok $? "its original part holds gpg's output byte for byte"
+b9=$(sed -n '1,/^$/s/^Content-Type: multipart\/mixed; boundary="\(.*\)"$/\1/p' "$c9")
+is "$(grep -c '^Vf-Part: original' "$c9")" 1 "one original part"
+is "$(grep -cxF -- "--$b9" "$c9")" "$(grep -c '^Vf-Part: ' "$c9")" \
+    "and no part injected: one delimiter per part"
+vf-validate -n "$c9" >/dev/null 2>"$work/err"
+ok $? "and the case reads back"
+is "$(ls "$VF_ROOT/received/tmp" | wc -l)" 0 "nothing left in received/tmp"
 
 # --- a kill inside the write
 if ! command -v cc >/dev/null; then

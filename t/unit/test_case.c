@@ -576,6 +576,103 @@ START_TEST(descriptions)
 }
 END_TEST
 
+/*
+ * vf_case_iov_hole (vf-parse writes a case while gpg makes its original):
+ * the pieces before the hole, the body, the pieces after it are the very
+ * bytes vf_case_iov gives once the part has the body, for a small, a
+ * large and an empty body; a body that would hold the boundary does not
+ * fit, and given to the part it gets the case a fresh boundary; and a
+ * case whose other bodies changed behind its back makes no hole.
+ */
+START_TEST(iov_hole)
+{
+	struct vf_case c, d;
+	struct vf_buf big = { 0 }, a = { 0 }, b = { 0 }, sb = { 0 };
+	struct vf_buf evil = { 0 };
+	struct iovec *iov;
+	const char *bodies[3];
+	size_t lens[3], i, j, k, n, at;
+	char err[256], *old;
+
+	for (i = 0; i < 300; i++)
+		vf_buf_printf(&big, "hQEMA%zu+armored/line==\n", i);
+	bodies[0] = "-----BEGIN PGP MESSAGE-----\nhQ==\n-----END PGP MESSAGE-----\n";
+	lens[0] = strlen(bodies[0]);
+	bodies[1] = big.p;
+	lens[1] = big.len;
+	bodies[2] = "";
+	lens[2] = 0;
+	for (j = 0; j < 3; j++) {
+		vf_case_init(&c, "2026-00042", "x", T);
+		vf_case_field_set(&c, "vuln.steps", "one\ntwo");
+		vf_case_history(&c, "test", "made");
+		vf_case_add_part(&c, VF_PART_REPORT, "text/plain", NULL, 0,
+		    big.p, big.len);
+		k = vf_case_add_part_take(&c, VF_PART_ORIGINAL,
+		    "application/octet-stream", NULL, 0, NULL, 0) - c.part;
+		ck_assert_int_eq(vf_case_iov_hole(&c, k, &sb, &iov, &n, &at),
+		    0);
+		ck_assert_uint_lt(at, n);
+		ck_assert_uint_eq(iov[at].iov_len, 0);
+		ck_assert(vf_case_hole_fits(&c, bodies[j], lens[j]));
+		a.len = 0;
+		for (i = 0; i < n; i++)
+			if (i == at)
+				vf_buf_add(&a, bodies[j], lens[j]);
+			else
+				vf_buf_add(&a, iov[i].iov_base, iov[i].iov_len);
+		free(iov);
+		vf_case_part_take(&c, k, lens[j] > 0 ? vf_strndup(bodies[j],
+		    lens[j]) : NULL, lens[j]);
+		join_iov(&c, &b, NULL);
+		ck_assert_uint_eq(a.len, b.len);
+		ck_assert_mem_eq(a.p, b.p, b.len);
+		ck_assert_int_eq(vf_case_parse(&d, b.p, b.len, err,
+		    sizeof(err)), 0);
+		ck_assert_uint_eq(d.part[k].len, lens[j]);
+		vf_case_free(&d);
+		vf_case_free(&c);
+	}
+
+	/* A body with the boundary on a line of its own does not fit. */
+	vf_case_init(&c, "2026-00042", "x", T);
+	k = vf_case_add_part_take(&c, VF_PART_ORIGINAL,
+	    "application/octet-stream", NULL, 0, NULL, 0) - c.part;
+	ck_assert_int_eq(vf_case_iov_hole(&c, k, &sb, &iov, &n, &at), 0);
+	free(iov);
+	vf_buf_printf(&evil, "text\n--%s\nContent-Type: text/plain\n\n"
+	    "injected\n--%s--\n", c.boundary, c.boundary);
+	ck_assert(!vf_case_hole_fits(&c, evil.p, evil.len));
+	old = vf_strdup(c.boundary);
+	vf_case_part_take(&c, k, vf_strndup(evil.p, evil.len), evil.len);
+	ck_assert_str_ne(c.boundary, old);
+	join_iov(&c, &b, NULL);
+	ck_assert_int_eq(vf_case_parse(&d, b.p, b.len, err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.npart, c.npart);
+	ck_assert_mem_eq(d.part[k].body, evil.p, evil.len);
+	vf_case_free(&d);
+	free(old);
+
+	/* Another body changed behind the case's back: no hole. */
+	vf_case_add_part_take(&c, VF_PART_NOTE, "text/plain", NULL, 0,
+	    vf_strdup("note\n"), 5);
+	vf_buf_printf(&evil, "--%s\n", c.boundary);
+	free(c.part[c.npart - 1].body);
+	c.part[c.npart - 1].body = evil.p + evil.len -
+	    (strlen(c.boundary) + 3);
+	c.part[c.npart - 1].len = strlen(c.boundary) + 3;
+	c.part[c.npart - 1].ref = 1;
+	ck_assert_int_eq(vf_case_iov_hole(&c, k, &sb, &iov, &n, &at), -1);
+	vf_case_free(&c);
+
+	vf_buf_free(&evil);
+	vf_buf_free(&sb);
+	vf_buf_free(&a);
+	vf_buf_free(&b);
+	vf_buf_free(&big);
+}
+END_TEST
+
 START_TEST(parts_take_ref_iov)
 {
 	struct vf_case c, d;
@@ -1670,6 +1767,7 @@ case_suite(void)
 	tcase_add_test(tc, descriptions);
 	tcase_add_test(tc, normalized_part);
 	tcase_add_test(tc, parts_take_ref_iov);
+	tcase_add_test(tc, iov_hole);
 	tcase_add_test(tc, fixture_good);
 	tcase_add_test(tc, fixture_bad);
 	tcase_add_test(tc, every_prefix);
