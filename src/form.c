@@ -2714,6 +2714,15 @@ index_get(const struct vf_fields *t, int kind, struct index *local, int *tmp)
 	return c->ix[k];
 }
 
+void
+vf_form_prepare(const struct vf_fields *t, int kind)
+{
+	/* Only a cache keeps it: a table without one builds it per parse. */
+	if (t != NULL && t->n > 0 && t->cache != NULL && kind != 0 &&
+	    kind_slot(kind) >= 0)
+		(void)index_get(t, kind, NULL, &(int){ 0 });
+}
+
 /* Read the text as a report of this kind (0: unknown) into form. */
 static void
 parse_as(struct vf_form *form, const struct vf_fields *t, const char *text,

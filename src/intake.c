@@ -221,8 +221,8 @@ intake_fields(struct vf_intake *in)
 
 /*
  * While the report's gpg decrypts (a PGP/MIME mail, nothing else running):
- * the field table, and the case's number when the mail cannot thread to a
- * case. Its outer header is read by then and says so: no In-Reply-To, no
+ * the field table, the label index of the kind the Subject names, and the
+ * case's number when the mail cannot thread to a case. Its outer header is read by then and says so: no In-Reply-To, no
  * References, no case id in the Subject (case_of looks at nothing else),
  * so it is a new case unless its delivery fails, and the reservation, a
  * new file and a directory's fsync, is off the path after decryption.
@@ -235,7 +235,10 @@ decrypt_meanwhile(void *arg)
 	const struct vf_report *r = &mw->ml->r;
 	char id[VF_IDLEN];
 
-	(void)intake_fields(mw->in);
+	/* The form's reading after decryption would build it first. */
+	if (intake_fields(mw->in) == 0 && r->subject != NULL)
+		vf_form_prepare(mw->in->fields,
+		    vf_form_kind_subject(r->subject));
 	if (r->in_reply_to != NULL || r->references != NULL ||
 	    (r->subject != NULL && vf_id_scan(r->subject, id, sizeof(id))))
 		return;

@@ -499,6 +499,12 @@ int	vf_form_kind_subject(const char *);
  */
 size_t	vf_form_parse(struct vf_form *, const struct vf_fields *, const char *,
 	    size_t);
+/*
+ * Build now what vf_form_parse needs to read a report of this kind with
+ * a loaded table (its label index, kept in the table's cache), so that
+ * the parse does not: vf-parse does it while gpg decrypts the report.
+ */
+void	vf_form_prepare(const struct vf_fields *, int);
 void	vf_form_free(struct vf_form *);
 /*
  * The place a loaded table keeps the parser's indexes (one per kind,

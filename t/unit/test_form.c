@@ -426,6 +426,63 @@ END_TEST
 
 /* ---- the shipped examples ---------------------------------------------- */
 
+/*
+ * vf_form_prepare (vf-parse builds a kind's label index while gpg
+ * decrypts): whatever kind is prepared, the parse of every example as
+ * every kind is the one a table with nothing prepared gives.
+ */
+START_TEST(prepare_same)
+{
+	static const char *ex[] = { "examples/software-ja.txt",
+	    "examples/software-en.txt", "examples/web-ja.txt",
+	    "examples/web-en.txt", "examples/web-ipa-ja.txt" };
+	static const int kinds[] = { 0, VF_KIND_SOFTWARE, VF_KIND_WEB,
+	    VF_KIND_VENDOR };
+	struct vf_fields t;
+	struct vf_form a, b;
+	char path[PATH_MAX], err[256], *text;
+	size_t e, i, j, k, len;
+
+	share_path(path, sizeof(path), "fields");
+	for (e = 0; e < sizeof(ex) / sizeof(ex[0]); e++) {
+		text = slurp(ex[e], &len);
+		for (i = 0; i < 4; i++) {
+			memset(&a, 0, sizeof(a));
+			a.kind = kinds[i];
+			ck_assert_int_eq(vf_fields_load(&t, path, err,
+			    sizeof(err)), 0);
+			vf_form_parse(&a, &t, text, len);
+			vf_fields_free(&t);
+			for (j = 0; j < 4; j++) {
+				ck_assert_int_eq(vf_fields_load(&t, path, err,
+				    sizeof(err)), 0);
+				vf_form_prepare(&t, kinds[j]);
+				memset(&b, 0, sizeof(b));
+				b.kind = kinds[i];
+				vf_form_parse(&b, &t, text, len);
+				ck_assert_msg(a.kind == b.kind && a.n == b.n,
+				    "%s as %d, %d prepared: kind %d/%d, %zu/%zu "
+				    "fields", ex[e], kinds[i], kinds[j], a.kind,
+				    b.kind, a.n, b.n);
+				for (k = 0; k < a.n; k++) {
+					ck_assert_str_eq(a.v[k].name, b.v[k].name);
+					ck_assert_str_eq(a.v[k].value,
+					    b.v[k].value);
+				}
+				vf_form_free(&b);
+				vf_fields_free(&t);
+			}
+			vf_form_free(&a);
+		}
+		free(text);
+	}
+	/* No table, an empty one, kind 0: nothing to do, no harm. */
+	vf_form_prepare(NULL, VF_KIND_WEB);
+	memset(&t, 0, sizeof(t));
+	vf_form_prepare(&t, VF_KIND_WEB);
+}
+END_TEST
+
 START_TEST(example_software_ja)
 {
 	struct vf_form f;
@@ -1692,6 +1749,7 @@ form_suite(void)
 	tcase_add_test(tc, checked_table_plain);
 	tcase_add_test(tc, checked_table_capitals);
 	tcase_add_test(tc, hostile_big);
+	tcase_add_test(tc, prepare_same);
 	tcase_add_test(tc, hostile_long_character);
 	tcase_add_test(tc, hostile_random);
 	suite_add_tcase(s, tc);
