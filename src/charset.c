@@ -18,6 +18,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "vf.h"
 
@@ -247,9 +250,22 @@ vf_ascii_span(const void *p, size_t n, int nul)
 	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	const unsigned char *s = p;
 	uint64_t w;
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; n - i >= 8; i += 8) {
+#if defined(__SSE2__)
+	/* Sixteen at a time: a high bit, or a NUL, ends the run. */
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		int m = _mm_movemask_epi8(v);
+
+		if (nul)
+			m |= _mm_movemask_epi8(_mm_cmpeq_epi8(v,
+			    _mm_setzero_si128()));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+#endif
+	for (; n - i >= 8; i += 8) {
 		memcpy(&w, s + i, 8);
 		if ((w & high) != 0 || (nul && ((w - ones) & ~w & high) != 0))
 			break;

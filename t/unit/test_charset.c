@@ -348,25 +348,31 @@ END_TEST
 
 /*
  * vf_ascii_span against the byte-at-a-time answer: a stop byte (0x80 or
- * above; NUL when asked) at every offset of every length up to 40 and
- * at every alignment, so that the eight-byte steps and the tail agree.
+ * above; NUL when asked) at every offset of every length up to 72 and
+ * at every alignment, a second stop after it, so that the sixteen- and
+ * eight-byte steps and the tail agree.
  */
 START_TEST(ascii_span)
 {
 	static const unsigned char stops[] = { 0x80, 0xe3, 0xff, 0x00 };
-	unsigned char buf[48];
+	unsigned char buf[96];
 	size_t n, at, a, want, k;
 	int nul;
 
-	for (a = 0; a < 8; a++)
-		for (n = 0; n + a <= 40; n++)
+	for (a = 0; a < 16; a++)
+		for (n = 0; n + a <= 72; n++)
 			for (at = 0; at <= n; at++)
 				for (k = 0; k < sizeof(stops); k++)
 					for (nul = 0; nul <= 1; nul++) {
 		memset(buf, 'a', sizeof(buf));
 		if (at < n)
 			buf[a + at] = stops[k];
+		if (at + 3 < n)
+			buf[a + at + 3] = stops[(k + 1) % sizeof(stops)];
 		want = at < n && (stops[k] != 0 || nul) ? at : n;
+		/* A NUL not asked for passes: the next stop ends the run. */
+		if (at < n && stops[k] == 0 && !nul)
+			want = at + 3 < n ? at + 3 : n;
 		ck_assert_uint_eq(vf_ascii_span(buf + a, n, nul), want);
 					}
 }
