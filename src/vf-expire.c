@@ -338,7 +338,12 @@ done:
 	vf_unlock(lk);
 }
 
-/* The reporter's notices kept in the outbox, sent or (too long) not. */
+/*
+ * The reporter's notices kept in the outbox, sent or (too long) not; *n
+ * counts only those still there, so that a case erased already (the walk
+ * met it twice: moved into an ended state while vf-expire walked the
+ * tree) records no second deletion.
+ */
 static int
 drop_notices(struct run *r, const char *id, size_t *n)
 {
@@ -350,12 +355,9 @@ drop_notices(struct run *r, const char *id, size_t *n)
 		if (strcmp(r->ob.v[i].id, id) != 0 ||
 		    strcmp(r->ob.v[i].role, "reporter") != 0)
 			continue;
-		if (!r->dryrun && (rc = vf_outbox_remove(&r->root,
-		    &r->ob.v[i])) != 0) {
+		if ((rc = vf_outbox_remove(&r->root, &r->ob.v[i], r->dryrun,
+		    n)) != 0)
 			worst = rc > worst ? rc : worst;
-			continue;
-		}
-		(*n)++;
 	}
 	return worst;
 }
