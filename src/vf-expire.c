@@ -46,6 +46,7 @@ struct run {
 	struct vf_expire_cfg	 ec;
 	struct vf_outbox	 ob;
 	int			 oblock;	/* outbox/.lock, held */
+	const char		*stop_before;	/* VF_TEST_STOP_BEFORE */
 	struct key		*key;
 	size_t			 nkey;
 	struct list		 erase, remind, close, tellclosed;
@@ -179,6 +180,15 @@ look(int dfd, const char *name, const char *path, const char *state,
 	time_t since, pend;
 	int n, rc;
 
+	/*
+	 * A test hook (vf-expire(1), ENVIRONMENT): stopped here, between the
+	 * walk's listing and the read, a test moves the case as another tool
+	 * can at this moment, and lets the run go on with SIGCONT.
+	 */
+	if (r->stop_before != NULL && strcmp(name, r->stop_before) == 0) {
+		r->stop_before = NULL;	/* once: the walk may meet it again */
+		(void)raise(SIGSTOP);
+	}
 	if ((rc = vf_case_loadhead(&c, dfd, name, VF_HEAD_PARTS, emsg,
 	    sizeof(emsg))) == EX_NOINPUT &&
 	    (p = strrchr(path, '/')) != NULL && vf_id_valid(p + 1) &&
@@ -583,6 +593,8 @@ main(int argc, char *argv[])
 	/* -t is VF_NOW for this run and for the programs it runs. */
 	if (at != NULL && setenv("VF_NOW", at, 1) == -1)
 		err(EX_OSERR, "setenv");
+	if ((k = getenv("VF_TEST_STOP_BEFORE")) != NULL && k[0] != '\0')
+		r.stop_before = k;
 	if ((rc = vf_root_open(&r.root, dir, 0)) != 0)
 		return rc;
 	if (setenv("VF_ROOT", r.root.path, 1) == -1)
