@@ -198,8 +198,12 @@ look(int dfd, const char *name, const char *path, const char *state,
 		 * this read (vf-expire runs beside vf-parse, vf-notify and the
 		 * staff): look at it where it is now. Passing it over would
 		 * leave its keys uncounted, and a key it still needs could be
-		 * deleted with another case's; the walk may meet it again in
-		 * its new state, which only counts its keys twice (kept).
+		 * deleted with another case's. The walk may meet it again in
+		 * its new state: an ended case is then on the erase list
+		 * twice, which erases and records nothing the second time
+		 * (erasing is a fixed point), but its keys are counted twice,
+		 * and a key only it named is kept for a case that is the same
+		 * one, for good (t/0855's TODO).
 		 */
 		path = moved;
 		rc = vf_case_loadhead(&c, AT_FDCWD, path, VF_HEAD_PARTS, emsg,
