@@ -124,6 +124,28 @@ vf_outbox_name(const char *mid, char *name, size_t size)
 	return 0;
 }
 
+/*
+ * Delete ROOT/rel (with dryrun, only look for it), counted into *removed
+ * only if it was there: a file already gone is no deletion to record, so
+ * erasing a case a second time records nothing (vf-expire's walk can meet
+ * a case twice). 0, or an exit code.
+ */
+static int
+drop(struct vf_root *root, const char *rel, int dryrun, size_t *removed)
+{
+	struct stat st;
+
+	if (dryrun ? fstatat(root->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 :
+	    unlinkat(root->fd, rel, 0) == 0) {
+		(*removed)++;
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 0;
+	warn("%s/%s", root->path, rel);
+	return vf_errno_exit(errno);
+}
+
 /* Did the scan see a file of this name (in new/ or cur/)? */
 static int
 seen(const struct vf_outbox *ob, const char *name)
@@ -148,7 +170,7 @@ vf_outbox_unseen(struct vf_root *root, const struct vf_outbox *ob,
 	struct stat st;
 	char rel[sizeof(nt.rel) + 16];
 	size_t i, k;
-	int pass, rc = 0;
+	int pass, r, rc = 0;
 
 	*removed = 0;
 	*fresh = 0;
@@ -174,14 +196,8 @@ vf_outbox_unseen(struct vf_root *root, const struct vf_outbox *ob,
 					}
 					continue;
 				}
-				if (dryrun ? fstatat(root->fd, rel, &st,
-				    AT_SYMLINK_NOFOLLOW) == 0 :
-				    unlinkat(root->fd, rel, 0) == 0)
-					(*removed)++;
-				else if (errno != ENOENT) {
-					warn("%s/%s", root->path, rel);
-					rc = vf_errno_exit(errno);
-				}
+				if ((r = drop(root, rel, dryrun, removed)) != 0)
+					rc = r;
 			}
 		}
 	return rc;
@@ -195,11 +211,8 @@ vf_outbox_free(struct vf_outbox *ob)
 }
 
 int
-vf_outbox_remove(struct vf_root *root, const struct vf_notice *nt)
+vf_outbox_remove(struct vf_root *root, const struct vf_notice *nt,
+    int dryrun, size_t *removed)
 {
-	if (unlinkat(root->fd, nt->rel, 0) == -1 && errno != ENOENT) {
-		warn("%s/%s", root->path, nt->rel);
-		return vf_errno_exit(errno);
-	}
-	return 0;
+	return drop(root, nt->rel, dryrun, removed);
 }

@@ -1471,7 +1471,12 @@ struct vf_outbox {
 
 /* Notices to the reporter, and every notice not sent yet, by case. */
 int	 vf_outbox_scan(struct vf_root *, struct vf_outbox *);
-int	 vf_outbox_remove(struct vf_root *, const struct vf_notice *);
+/*
+ * A scanned notice's file deleted (only looked for if dryrun), counted into
+ * *removed if it was still there: 0, or an exit code.
+ */
+int	 vf_outbox_remove(struct vf_root *, const struct vf_notice *, int,
+	    size_t *);
 void	 vf_outbox_free(struct vf_outbox *);
 /* The outbox file's name for a Message-ID of vf-notify's: 0, or -1. */
 int	 vf_outbox_name(const char *, char *, size_t);

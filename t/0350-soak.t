@@ -339,7 +339,9 @@ ok $dup "each change once in the history and in the log"
 # outbox/cur to its last erasure, and takes notices made since from the
 # case's record: a notice vf-send moves between the two looks, or
 # vf-notify makes meanwhile, is deleted with the case's other details,
-# never by a later run that says so a second time.
+# never by a later run that says so a second time; and a case the walk
+# meets twice (closed by vf-decide while vf-expire walks waiting/, as
+# t/0855 forces) is erased once, the second time finding nothing to delete.
 [ -s "$work/why.erase" ]
 ok $((! $?)) "the reporter's details deleted once (again only for a later follow-up)"
 # On stderr too: prove shows it without -v, and a CI log keeps it.

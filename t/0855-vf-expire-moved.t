@@ -1,0 +1,114 @@
+#!/bin/sh
+# vf-expire and a case that ends while it walks the tree: staff close a
+# waiting case between the walk's listing of waiting/ and vf-expire's read
+# of it. vf-expire looks at it where it is now (closed/), and the walk
+# meets it there again, so the case is on the list to erase twice: the
+# second time finds nothing left and must record nothing. Its reporter's
+# details are deleted once, in the history, the log and vf-expire's
+# output (the soak, t/0350, saw a second "reporter information deleted:
+# notices to the reporter in the outbox (1)" for a notice already gone).
+# The moment is forced by the test hook VF_TEST_STOP_BEFORE (vf-expire(1)).
+. "$(dirname "$0")/lib.sh"
+
+command -v gpg >/dev/null || skip_all "gpg not installed"
+[ -r /proc/self/stat ] || skip_all "no /proc to see a stopped process"
+make_keys || skip_all "cannot make gpg keys"
+make_root
+VF_STAFF=moved-test
+export VF_STAFF
+
+cat >"$work/sendmail" <<EOF
+#!/bin/sh
+cat >/dev/null
+EOF
+chmod 700 "$work/sendmail"
+cat >"$work/form" <<EOF
+Name: Hanako Moved
+E-mail address: hanako.moved@example.jp
+Reporter information to the coordinator: yes
+Reporter information to the vendor: no
+Publish my name in the advisory: no
+Product name: MovedWiki
+Version: 2.0
+Summary: Stored XSS in the page title.
+Environment: Debian 12
+Steps to reproduce: Put a script in the title.
+Threat: Theft of sessions.
+Reported to other organisations: no
+Final report: no
+Encryption: no
+EOF
+# Signed by the reporter's own key, of which the office has the public
+# half: the one case naming it, the key goes with its erasure.
+rhome=$work/reporter-gnupg
+mkdir -m 700 "$rhome"
+GNUPGHOME=$rhome gpg --batch --quiet --passphrase '' --quick-gen-key \
+    'Hanako Moved <hanako.moved@example.jp>' ed25519 sign,cert never 2>/dev/null
+R_FPR=$(GNUPGHOME=$rhome gpg --batch --with-colons -k hanako.moved@example.jp |
+    awk -F: '$1 == "fpr" { print $10; exit }')
+GNUPGHOME=$rhome gpg --batch --armor --export "$R_FPR" |
+    gpg --batch --quiet --import 2>/dev/null
+GNUPGHOME=$rhome gpg --batch --no-tty --quiet --clearsign <"$work/form" \
+    >"$work/form.asc" 2>/dev/null
+p=$(mail 'Hanako Moved <hanako.moved@example.jp>' \
+    'Software Vulnerability Report' "$work/form.asc" | vf-parse)
+ok $? "setup: the report is filed"
+grep -q "^Vf-Signature: good $R_FPR" "$p"
+ok $? "setup: signed by the reporter's key"
+id=$(basename "$p")
+vf-notify -k ack "$id" >/dev/null 2>"$work/err" &&
+    VF_SENDMAIL=$work/sendmail vf-send >/dev/null 2>>"$work/err"
+ok $? "setup: the reporter is acknowledged, the ack sent"
+grep -l "^Vf-Id: $id\$" "$VF_ROOT"/outbox/cur/* 2>/dev/null |
+    xargs grep -q '^Vf-Notice: ack reporter' 2>/dev/null
+ok $? "setup: the office's copy of the ack in outbox/cur"
+p=$(vf-ls | grep "/$id\$")
+p=$("$top/t/bin/stage" "$p" waiting)
+is "$(vf-ls waiting)" "$p" "setup: the case is waiting"
+
+# vf-expire stops where it has listed waiting/ and is about to read the
+# case; staff close it; vf-expire goes on.
+VF_TEST_STOP_BEFORE=$id vf-expire >"$work/out" 2>"$work/err" &
+pid=$!
+n=0
+while [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != T ] &&
+    [ $n -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = T ]
+ok $? "setup: vf-expire stopped before it read the waiting case"
+vf-decide close 'No answer.' "$id" >/dev/null 2>>"$work/err.decide"
+ok $? "setup: the case is closed meanwhile"
+kill -CONT "$pid"
+wait "$pid"
+is $? 0 "vf-expire: exit 0"
+p=$(vf-ls closed)
+grep -q "Hanako\|hanako\.moved" "$p"
+ok $((! $?)) "the reporter's details are deleted"
+grep -l "^Vf-Id: $id\$" "$VF_ROOT"/outbox/cur/* >/dev/null 2>&1
+ok $((! $?)) "the ack to the reporter is deleted from the outbox"
+is "$(grep -c 'vf-expire: reporter information deleted' "$p")" 1 \
+    "the history records the deletion once"
+grep 'reporter information deleted' "$p" | sed 's/^/#   /'
+is "$(grep -c " vf-expire $id reporter information deleted" "$VF_ROOT/log")" 1 \
+    "the log records it once"
+is "$(grep -c '	erased	' "$work/out")" 1 "vf-expire says so once"
+
+# The next run: nothing left to delete, nothing said.
+vf-expire >"$work/out2" 2>"$work/err"
+is "$?:$(grep -c '	erased	' "$work/out2")" 0:0 "the next run erases nothing"
+is "$(grep -c 'vf-expire: reporter information deleted' "$(vf-ls closed)")" 1 \
+    "and records nothing"
+# Known, not fixed: the first pass counted the case's key twice (once
+# where it followed the case, once where the walk met it again), so the
+# erasure kept the key for "another case" that is the same one, and no
+# later run deletes it (the erased case names it no more). A TODO until
+# the first pass counts a case that moved during the walk once.
+ntest=$((ntest + 1))
+if gpg --batch --with-colons -k "$R_FPR" >/dev/null 2>&1; then
+	echo "not ok $ntest - the reporter's key is deleted from the keyring # TODO a case met twice by the walk counts its key twice"
+else
+	echo "ok $ntest - the reporter's key is deleted from the keyring # TODO a case met twice by the walk counts its key twice"
+fi
+done_testing
