@@ -7,9 +7,10 @@
  * done) and each deadline flagged: "PATH<TAB>WHAT<TAB>TEXT".
  *
  * Two passes: the first reads every case once (the decisions, and which
- * reporter keys cases still name), the second acts on the few that need
- * it, each under the case's lock, re-read and re-decided there: vf-parse
- * may have filed a follow-up and staff may have decided meanwhile.
+ * reporter keys cases still name; counted again while the tree changed
+ * under it), the second acts on the few that need it, each under the
+ * case's lock, re-read and re-decided there: vf-parse may have filed a
+ * follow-up and staff may have decided meanwhile.
  */
 #include <err.h>
 #include <errno.h>
@@ -27,6 +28,11 @@
 #define DAY		86400
 #define TMP_MAX_AGE	(36 * 3600)
 #define TOOL		"vf-expire"
+/*
+ * Walks that count the reporter keys cases name, the first pass's and
+ * recounts, before a run stops trusting its count (erase_case).
+ */
+#define WALKS		3
 
 struct key {
 	char	fpr[65];
@@ -46,9 +52,12 @@ struct run {
 	struct vf_expire_cfg	 ec;
 	struct vf_outbox	 ob;
 	int			 oblock;	/* outbox/.lock, held */
-	const char		*stop_before;	/* VF_TEST_STOP_BEFORE */
+	const char		*stop_name;	/* VF_TEST_STOP_BEFORE */
+	const char		*stop_before;	/*   armed for this walk */
 	struct key		*key;
 	size_t			 nkey;
+	int			 keys_unsure;	/* the tree changed in every
+						   walk that counted them */
 	struct list		 erase, remind, close, tellclosed;
 	int			 dryrun;
 	int			 keys_deleted;
@@ -166,19 +175,19 @@ pending_since(const struct run *r, const char *id)
  * (vf_case_loadhead), no body; what is to change is read whole again
  * under its lock (relock).
  */
+/*
+ * Read the head of a case the walk met at path (name in the folder dfd),
+ * following it where another tool moved it meanwhile: *pathp and *statep
+ * then say where it is, in moved. 0, or an exit code (said, unless quiet).
+ */
 static int
-look(int dfd, const char *name, const char *path, const char *state,
-    void *arg)
+load(struct run *r, int dfd, const char *name, const char **pathp,
+    const char **statep, struct vf_case *c, char *moved, size_t movedsize,
+    int quiet)
 {
-	struct run *r = arg;
-	struct vf_case c;
-	struct vf_erase e = { 0 };
-	struct vf_buf flags = { 0 };
-	char emsg[256], moved[PATH_MAX];
-	const char *id, *p, *nl;
-	size_t i;
-	time_t since, pend;
-	int n, rc;
+	char emsg[256];
+	const char *path = *pathp, *p;
+	int rc;
 
 	/*
 	 * A test hook (vf-expire(1), ENVIRONMENT): stopped here, between the
@@ -189,10 +198,10 @@ look(int dfd, const char *name, const char *path, const char *state,
 		r->stop_before = NULL;	/* once: the walk may meet it again */
 		(void)raise(SIGSTOP);
 	}
-	if ((rc = vf_case_loadhead(&c, dfd, name, VF_HEAD_PARTS, emsg,
+	if ((rc = vf_case_loadhead(c, dfd, name, VF_HEAD_PARTS, emsg,
 	    sizeof(emsg))) == EX_NOINPUT &&
 	    (p = strrchr(path, '/')) != NULL && vf_id_valid(p + 1) &&
-	    vf_find(&r->root, p + 1, moved, sizeof(moved), &state) == 0) {
+	    vf_find(&r->root, p + 1, moved, movedsize, statep) == 0) {
 		/*
 		 * Another tool moved the case between the walk's listing and
 		 * this read (vf-expire runs beside vf-parse, vf-notify and the
@@ -201,28 +210,85 @@ look(int dfd, const char *name, const char *path, const char *state,
 		 * deleted with another case's. The walk may meet it again in
 		 * its new state: an ended case is then on the erase list
 		 * twice, which erases and records nothing the second time
-		 * (erasing is a fixed point), but its keys are counted twice,
-		 * and a key only it named is kept for a case that is the same
-		 * one, for good (t/0855's TODO).
+		 * (erasing is a fixed point), and its keys are counted twice;
+		 * the tree changed during the walk, so they are counted again
+		 * (main).
 		 */
-		path = moved;
-		rc = vf_case_loadhead(&c, AT_FDCWD, path, VF_HEAD_PARTS, emsg,
+		*pathp = path = moved;
+		rc = vf_case_loadhead(c, AT_FDCWD, path, VF_HEAD_PARTS, emsg,
 		    sizeof(emsg));
 	}
 	if (rc == EX_NOINPUT && access(path, F_OK) == -1 && errno == ENOENT) {
-		warnx("%s: moved while vf-expire read the tree; run it again",
-		    path);
+		if (!quiet)
+			warnx("%s: moved while vf-expire read the tree; run "
+			    "it again", path);
 		return EX_TEMPFAIL;
 	}
-	if (rc != 0) {
+	if (rc != 0 && !quiet)
 		warnx("%s: %s", path, emsg);
+	return rc;
+}
+
+/*
+ * Count the reporter keys a case names that erasing it would delete: an
+ * open case's, and an ended one's while it has details left to delete
+ * (then 1; an ended case with nothing left, 0).
+ */
+static int
+count_keys(struct run *r, const struct vf_case *c, const char *state)
+{
+	struct vf_erase e = { 0 };
+	size_t i;
+
+	keep_key(r, vf_case_get(c, "Vf-Route-Key"));
+	if (vf_state_ended(state) && !vf_erase_needed(c, &r->ft,
+	    vf_state_published(state)))
+		return 0;
+	vf_erase_keys(c, &e);
+	for (i = 0; i < e.nfpr; i++)
+		key_get(r, e.fpr[i])->n++;
+	vf_erase_free(&e);
+	return 1;
+}
+
+/* A walk after the first: the keys counted again, nothing else done. */
+static int
+recount(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
+{
+	struct run *r = arg;
+	struct vf_case c;
+	char moved[PATH_MAX];
+
+	/*
+	 * Unread, as the first pass said, or moved away now (the tree then
+	 * changed: counted again).
+	 */
+	if (load(r, dfd, name, &path, &state, &c, moved, sizeof(moved),
+	    1) != 0)
+		return 0;
+	count_keys(r, &c, state);
+	vf_case_free(&c);
+	return 0;
+}
+
+static int
+look(int dfd, const char *name, const char *path, const char *state,
+    void *arg)
+{
+	struct run *r = arg;
+	struct vf_case c;
+	struct vf_buf flags = { 0 };
+	char moved[PATH_MAX];
+	const char *id, *p, *nl;
+	time_t since, pend;
+	int n, rc, left;
+
+	if ((rc = load(r, dfd, name, &path, &state, &c, moved, sizeof(moved),
+	    0)) != 0)
 		return rc;
-	}
-	keep_key(r, vf_case_get(&c, "Vf-Route-Key"));
+	left = count_keys(r, &c, state);
 	if (!vf_state_ended(state)) {
-		vf_erase_keys(&c, &e);
-		for (i = 0; i < e.nfpr; i++)
-			key_get(r, e.fpr[i])->n++;
 		vf_expire_flags(&c, state, &r->ec, &flags);
 		for (p = flags.p; p != NULL && *p != '\0'; p = nl + 1) {
 			nl = strchr(p, '\n');
@@ -242,11 +308,8 @@ look(int dfd, const char *name, const char *path, const char *state,
 		goto done;
 	}
 	/* Ended: anything left to delete? */
-	if (!vf_erase_needed(&c, &r->ft, vf_state_published(state)))
+	if (!left)
 		goto done;
-	vf_erase_keys(&c, &e);
-	for (i = 0; i < e.nfpr; i++)
-		key_get(r, e.fpr[i])->n++;
 	if (r->ec.now < vf_expire_ended(&c) + r->ec.retention_days * DAY)
 		goto done;
 	/* Asked only here: most cases never come this far (open, or
@@ -274,7 +337,6 @@ look(int dfd, const char *name, const char *path, const char *state,
 	list_add(&r->erase, path);
 done:
 	vf_buf_free(&flags);
-	vf_erase_free(&e);
 	vf_case_free(&c);
 	return 0;
 }
@@ -438,6 +500,18 @@ erase_case(struct run *r, const char *path0)
 	 */
 	vf_erase_keys(&c, &e);
 	/*
+	 * Every count of the keys saw cases filed or moved as it went: one
+	 * that names a key waits for the next run rather than decide on a
+	 * count that may be wrong (the erased case names it no more).
+	 */
+	if (r->keys_unsure && e.nfpr > 0) {
+		warnx("%s: erasure put off: cases were filed or moved while "
+		    "vf-expire counted the reporter keys they name; the next "
+		    "run erases it", path);
+		fail(r, EX_TEMPFAIL);
+		goto done;
+	}
+	/*
 	 * A notice to the reporter made since the outbox was read (the case
 	 * was not locked then), or one the outbox scan could not read: one
 	 * not sent yet holds the erasure back as at the first look, for as
@@ -567,9 +641,10 @@ int
 main(int argc, char *argv[])
 {
 	struct run r;
+	struct vf_stamp stamp;
 	const char *dir = NULL, *at = NULL, *k;
 	char emsg[256];
-	size_t i;
+	size_t i, walks;
 	long zeroed;
 	int ch, rc;
 
@@ -598,7 +673,7 @@ main(int argc, char *argv[])
 	if (at != NULL && setenv("VF_NOW", at, 1) == -1)
 		err(EX_OSERR, "setenv");
 	if ((k = getenv("VF_TEST_STOP_BEFORE")) != NULL && k[0] != '\0')
-		r.stop_before = k;
+		r.stop_name = k;
 	if ((rc = vf_root_open(&r.root, dir, 0)) != 0)
 		return rc;
 	if (setenv("VF_ROOT", r.root.path, 1) == -1)
@@ -632,7 +707,30 @@ main(int argc, char *argv[])
 	}
 	fail(&r, vf_outbox_scan(&r.root, &r.ob));
 
+	/*
+	 * A case filed, moved or rewritten during the walk may be met twice
+	 * or not at all, and the keys it names counted twice (a reporter's
+	 * key then kept for good: the erased case names it no more) or not
+	 * at all (deleted while a case still names it). So the keys are
+	 * counted again until a walk sees the tree unchanged; after WALKS,
+	 * erase_case puts off the cases that name keys.
+	 */
+	r.stop_before = r.stop_name;
+	vf_tree_stamp(&r.root, &stamp);
 	fail(&r, vf_walkat(&r.root, look, &r));
+	for (walks = 1; vf_tree_changed(&r.root, &stamp); walks++) {
+		vf_stamp_free(&stamp);
+		if (walks == WALKS) {
+			r.keys_unsure = 1;
+			break;
+		}
+		for (i = 0; i < r.nkey; i++)
+			r.key[i].n = 0;
+		r.stop_before = r.stop_name;
+		vf_tree_stamp(&r.root, &stamp);
+		fail(&r, vf_walkat(&r.root, recount, &r));
+	}
+	vf_stamp_free(&stamp);
 	for (i = 0; i < r.close.n; i++)
 		close_case(&r, r.close.v[i]);
 	tell(&r, "reminder", &r.remind);

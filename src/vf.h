@@ -2053,5 +2053,19 @@ int	vf_case_parsehead(struct vf_case *, const char *, size_t, size_t, int,
  */
 int	vf_walkat(struct vf_root *, int (*)(int, const char *, const char *,
 	    const char *, void *), void *);
+/*
+ * The folders vf_walkat reads, as they stand (each one's mtime), so that a
+ * tool can tell whether a case was filed, moved, rewritten or removed
+ * while it walked: vf_tree_changed is 1 when a folder changed since the
+ * stamp, or changed so shortly before it that its time cannot tell.
+ */
+struct vf_stamp {
+	struct timespec	 at;		/* when it was taken */
+	struct timespec	*m;		/* per state, new/ then cur/ */
+	size_t		 n;
+};
+void	vf_tree_stamp(struct vf_root *, struct vf_stamp *);
+int	vf_tree_changed(struct vf_root *, const struct vf_stamp *);
+void	vf_stamp_free(struct vf_stamp *);
 
 #endif
