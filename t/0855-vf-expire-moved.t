@@ -42,16 +42,22 @@ Reported to other organisations: no
 Final report: no
 Encryption: no
 EOF
+# reporter HOME 'NAME <ADDRESS>' ADDRESS: a reporter's own key in HOME, its
+# public half in the office keyring; its fingerprint in FPR.
+reporter() {
+	mkdir -m 700 "$1"
+	GNUPGHOME=$1 gpg --batch --quiet --passphrase '' --quick-gen-key \
+	    "$2" ed25519 sign,cert never 2>/dev/null
+	FPR=$(GNUPGHOME=$1 gpg --batch --with-colons -k "$3" |
+	    awk -F: '$1 == "fpr" { print $10; exit }')
+	GNUPGHOME=$1 gpg --batch --armor --export "$FPR" |
+	    gpg --batch --quiet --import 2>/dev/null
+}
 # Signed by the reporter's own key, of which the office has the public
 # half: the one case naming it, the key goes with its erasure.
 rhome=$work/reporter-gnupg
-mkdir -m 700 "$rhome"
-GNUPGHOME=$rhome gpg --batch --quiet --passphrase '' --quick-gen-key \
-    'Hanako Moved <hanako.moved@example.jp>' ed25519 sign,cert never 2>/dev/null
-R_FPR=$(GNUPGHOME=$rhome gpg --batch --with-colons -k hanako.moved@example.jp |
-    awk -F: '$1 == "fpr" { print $10; exit }')
-GNUPGHOME=$rhome gpg --batch --armor --export "$R_FPR" |
-    gpg --batch --quiet --import 2>/dev/null
+reporter "$rhome" 'Hanako Moved <hanako.moved@example.jp>' hanako.moved@example.jp
+R_FPR=$FPR
 GNUPGHOME=$rhome gpg --batch --no-tty --quiet --clearsign <"$work/form" \
     >"$work/form.asc" 2>/dev/null
 p=$(mail 'Hanako Moved <hanako.moved@example.jp>' \
@@ -134,13 +140,8 @@ ok $((! $?)) "the reporter's key is deleted from the keyring"
 # A second reporter, a second key, a closed case; while vf-expire counts,
 # new reports are filed in each of its walks.
 rhome2=$work/reporter2-gnupg
-mkdir -m 700 "$rhome2"
-GNUPGHOME=$rhome2 gpg --batch --quiet --passphrase '' --quick-gen-key \
-    'Jiro Busy <jiro.busy@example.jp>' ed25519 sign,cert never 2>/dev/null
-R2_FPR=$(GNUPGHOME=$rhome2 gpg --batch --with-colons -k jiro.busy@example.jp |
-    awk -F: '$1 == "fpr" { print $10; exit }')
-GNUPGHOME=$rhome2 gpg --batch --armor --export "$R2_FPR" |
-    gpg --batch --quiet --import 2>/dev/null
+reporter "$rhome2" 'Jiro Busy <jiro.busy@example.jp>' jiro.busy@example.jp
+R2_FPR=$FPR
 sed 's/Hanako Moved/Jiro Busy/; s/hanako\.moved/jiro.busy/' "$work/form" |
     GNUPGHOME=$rhome2 gpg --batch --no-tty --quiet --clearsign \
     >"$work/form2.asc" 2>/dev/null
