@@ -818,7 +818,11 @@ write_ahead(struct vf_intake *in, struct vf_case *c, size_t hole,
 
 	if (vf_case_iov_hole(c, hole, out, iov, niov, at) != 0)
 		return -1;
-	if ((fd = vf_tmp_open(in->root, "received", tmp, tmpsize)) == -1) {
+	/* A new tree's first case: its folder made here, not after gpg. */
+	if ((fd = vf_tmp_open(in->root, "received", tmp, tmpsize)) == -1 &&
+	    errno == ENOENT && vf_state_make(in->root, "received") == 0)
+		fd = vf_tmp_open(in->root, "received", tmp, tmpsize);
+	if (fd == -1) {
 		free(*iov);
 		*iov = NULL;
 		return -1;

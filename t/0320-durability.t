@@ -195,20 +195,30 @@ ok $? "under a new number"
 # way, with a fresh boundary.
 printf '氏名: 田中次郎\n製品名: ExampleCMS\n' >"$work/body8"
 mail 'jiro@example.jp' 'Software Vulnerability Report' "$work/body8" >"$work/m8"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-PATH=$vfbin:$PATH strace -f -q -y -e trace=execve,writev,fsync,linkat \
-    -e signal=none -o "$work/pst" vf-parse <"$work/m8" >"$work/out" 2>"$work/err"
-is $? 0 "a clear report is filed under strace"
-id8=$(basename "$(cat "$work/out")")
-gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
-wr=$(line "writev\([0-9]+<$r/received/tmp/")
-gend=$(line "^$gpid +\+\+\+ exited")
-lnk=$(line "linkat\(.*\"received/new/$id8\"")
-echo "# gpg $gpid: first write of the case at $wr, gpg's end at $gend, link at $lnk"
-[ "$wr" -gt 0 ] && [ "$gend" -gt "$wr" ] && [ "$lnk" -gt "$gend" ]
-ok $? "the case is written while gpg encrypts the original, linked after"
-is "$(grep -cE "fsync\([0-9]+<$r/received/tmp/" "$work/pst")" 1 \
-    "and its file fsynced once"
+# ahead ROOT MAIL WHAT: MAIL filed into ROOT under strace; its case must be
+# written while gpg encrypts the original, and linked after.
+ahead() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	VF_ROOT=$1 PATH=$vfbin:$PATH strace -f -q -y \
+	    -e trace=execve,writev,fsync,linkat -e signal=none \
+	    -o "$work/pst" vf-parse <"$2" >"$work/out" 2>"$work/err"
+	is $? 0 "$3 is filed under strace"
+	id8=$(basename "$(cat "$work/out")")
+	rr=$(printf '%s' "$1" | sed 's/[.[\*^$]/\\&/g')
+	gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
+	wr=$(line "writev\([0-9]+<$rr/received/tmp/")
+	gend=$(line "^$gpid +\+\+\+ exited")
+	lnk=$(line "linkat\(.*\"received/new/$id8\"")
+	echo "# gpg $gpid: first write of the case at $wr, gpg's end at $gend, link at $lnk"
+	[ "$wr" -gt 0 ] && [ "$gend" -gt "$wr" ] && [ "$lnk" -gt "$gend" ]
+	ok $? "$3: the case is written while gpg encrypts the original, linked after"
+	is "$(grep -cE "fsync\([0-9]+<$rr/received/tmp/" "$work/pst")" 1 \
+	    "$3: its file fsynced once"
+}
+mkdir -m 700 "$work/fresh"
+cp "$VF_ROOT/config" "$work/fresh/config"
+ahead "$work/fresh" "$work/m8" "a new tree's first case"
+ahead "$VF_ROOT" "$work/m8" "a clear report"
 c8=$(cat "$work/out")
 # original CASE: the body of its original part, as the case holds it (the
 # writer's LF before the next delimiter left out).
