@@ -222,11 +222,12 @@ intake_fields(struct vf_intake *in)
 /*
  * While the report's gpg decrypts (a PGP/MIME mail, nothing else running):
  * the field table, the label index of the kind the Subject names, and the
- * case's number when the mail cannot thread to a case. Its outer header is read by then and says so: no In-Reply-To, no
- * References, no case id in the Subject (case_of looks at nothing else),
- * so it is a new case unless its delivery fails, and the reservation, a
- * new file and a directory's fsync, is off the path after decryption.
- * A failed delivery logs the number it leaves unused, as file_new does.
+ * case's number when the mail cannot thread to a case. Its outer header
+ * is read by then and says so: no In-Reply-To, no References, no case id
+ * in the Subject (case_of looks at nothing else), so it is a new case
+ * unless its delivery fails, and the reservation, a new file and a
+ * directory's fsync, is off the path after decryption. A failed delivery
+ * logs the number it leaves unused, as file_new does.
  */
 static void
 decrypt_meanwhile(void *arg)
@@ -805,9 +806,9 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
  * Write what comes before the original's ciphertext into a new tmp file
  * of received/, while the original's gpg still runs: iov the case with
  * its hole (at), the tmp file's name in tmp. Its descriptor, or -1 when
- * it cannot be done (no tmp/ yet, a write error, a boundary to change):
- * then nothing is left and the case is written the plain way, which says
- * what went wrong if anything does again.
+ * it cannot be done (the folder cannot be made, a write error, a boundary
+ * to change): then nothing is left and the case is written the plain way,
+ * which says what went wrong if anything does again.
  */
 static int
 write_ahead(struct vf_intake *in, struct vf_case *c, size_t hole,
