@@ -110,6 +110,37 @@ cp "$work/config.good" "$VF_ROOT/config"
 # fails after the early reservation names the number in the log.
 # ptrace: strace -f follows gpg too, so the order of the reservation and
 # of gpg's end is the order the calls were made in.
+# gpgwait: gpg, but for WAIT_OP (--encrypt, --decrypt) it first waits, 30 s
+# at most, until WAIT_DIR holds more than WAIT_MIN entries, and writes in
+# WAIT_SAW whether it saw them. So gpg cannot end before vf-parse has done
+# what it is to do beside gpg, however fast gpg or slow vf-parse (under a
+# sanitizer or valgrind) is, and the order is the program's, not a race.
+cat >"$work/gpgwait" <<'EOF'
+#!/bin/sh
+case " $* " in
+*" $WAIT_OP "*)
+	i=0
+	while [ "$(ls "$WAIT_DIR" 2>/dev/null | wc -l)" -le "$WAIT_MIN" ]; do
+		i=$((i + 1))
+		if [ $i -gt 300 ]; then
+			echo "timed out" >"$WAIT_SAW"
+			exec gpg "$@"
+		fi
+		sleep 0.1
+	done
+	echo saw >"$WAIT_SAW" ;;
+esac
+exec gpg "$@"
+EOF
+chmod +x "$work/gpgwait"
+# waitfor OP DIR: vf-parse's gpg for OP waits for a new entry in DIR.
+waitfor() {
+	VF_GPG=$work/gpgwait WAIT_OP=$1 WAIT_DIR=$2 WAIT_SAW=$work/saw \
+	WAIT_MIN=$(ls "$2" 2>/dev/null | wc -l)
+	export VF_GPG WAIT_OP WAIT_DIR WAIT_SAW WAIT_MIN
+	rm -f "$work/saw"
+}
+unwait() { unset VF_GPG WAIT_OP WAIT_DIR WAIT_SAW WAIT_MIN; }
 ptrace() {
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	PATH=$vfbin:$PATH strace -f -q -y -e trace=execve,openat,openat2,fsync,linkat \
@@ -120,8 +151,10 @@ line() { grep -nE "$1" "$work/pst" | sed -n '1s/:.*//p' | grep . || echo 0; }
 printf '氏名: 佐藤花子\n製品名: ExampleMail\n' >"$work/body4"
 pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
     "$OFFICE_FPR" >"$work/m4"
+waitfor --decrypt "$VF_ROOT/.lock"
 ptrace "$work/m4"
 is $? 0 "a PGP/MIME report is filed under strace"
+unwait
 id4=$(basename "$(cat "$work/out")")
 gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
 # excl ID: the call that reserves ID (openat or openat2, O_EXCL).
@@ -139,7 +172,7 @@ if [ "$lk" -gt 0 ] && sed -n "${lk}p" "$work/pst" | grep -q 'unfinished'; then
 fi
 lnk=$(line "linkat\(.*\"received/new/$id4\"")
 echo "# gpg $gpid: reservation at $resv, gpg's end at $gend, link at $lnk"
-[ "$resv" -gt 0 ] && [ "$gend" -gt "$resv" ]
+[ "$resv" -gt 0 ] && [ "$gend" -gt "$resv" ] && [ "$(cat "$work/saw")" = saw ]
 ok $? "a PGP/MIME report's number is reserved while gpg decrypts it"
 [ "$lnk" -gt "$resv" ] && [ "$lk" -gt 0 ] && [ "$lk" -lt "$lnk" ]
 ok $? "and the reservation is still fsynced before the case is linked"
@@ -198,11 +231,13 @@ mail 'jiro@example.jp' 'Software Vulnerability Report' "$work/body8" >"$work/m8"
 # ahead ROOT MAIL WHAT: MAIL filed into ROOT under strace; its case must be
 # written while gpg encrypts the original, and linked after.
 ahead() {
+	waitfor --encrypt "$1/received/tmp"
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	VF_ROOT=$1 PATH=$vfbin:$PATH strace -f -q -y \
 	    -e trace=execve,writev,fsync,linkat -e signal=none \
 	    -o "$work/pst" vf-parse <"$2" >"$work/out" 2>"$work/err"
 	is $? 0 "$3 is filed under strace"
+	unwait
 	id8=$(basename "$(cat "$work/out")")
 	rr=$(printf '%s' "$1" | sed 's/[.[\*^$]/\\&/g')
 	gpid=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
@@ -210,7 +245,8 @@ ahead() {
 	gend=$(line "^$gpid +\+\+\+ exited")
 	lnk=$(line "linkat\(.*\"received/new/$id8\"")
 	echo "# gpg $gpid: first write of the case at $wr, gpg's end at $gend, link at $lnk"
-	[ "$wr" -gt 0 ] && [ "$gend" -gt "$wr" ] && [ "$lnk" -gt "$gend" ]
+	[ "$wr" -gt 0 ] && [ "$gend" -gt "$wr" ] && [ "$lnk" -gt "$gend" ] &&
+	    [ "$(cat "$work/saw")" = saw ]
 	ok $? "$3: the case is written while gpg encrypts the original, linked after"
 	is "$(grep -cE "fsync\([0-9]+<$rr/received/tmp/" "$work/pst")" 1 \
 	    "$3: its file fsynced once"
