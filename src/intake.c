@@ -68,7 +68,16 @@ struct mail {
 	struct vf_gpg		 eg;
 	/* A number reserved while the report was decrypted, not yet used. */
 	char			 rsv[VF_IDLEN];
+	/* And the new case's tmp file in received/ (-1: none made). */
+	int			 tmpfd;
+	char			 tmp[PATH_MAX];
+	/* Its .seen entry: not yet looked at, locked and new, or done. */
+	int			 seen;
+	int			 seenrc;	/* SEEN_DONE: vf_intake's exit */
 };
+#define SEEN_NOT	0
+#define SEEN_NEW	1
+#define SEEN_DONE	2
 
 /* What the work done while the report's gpg runs needs. */
 struct meanwhile {
@@ -78,6 +87,9 @@ struct meanwhile {
 
 /* Used by file_followup as well, to file apart what its case has no room for. */
 static int	file_answering(struct vf_intake *, struct mail *, const char *);
+/* The .seen entry, looked at by decrypt_meanwhile or vf_intake. */
+static int	seen_open(struct vf_root *, const char *, int *);
+static int	seen_get(int, char *, size_t);
 
 static const char *
 prot_name(int prot)
@@ -220,22 +232,97 @@ intake_fields(struct vf_intake *in)
 }
 
 /*
+ * A new file in received/tmp, received/ made first for a new tree's first
+ * case; -1 with errno if it cannot be, and the caller goes the plain way,
+ * which says what is wrong if it is wrong still.
+ */
+static int
+received_tmp(struct vf_intake *in, char *tmp, size_t size)
+{
+	int fd;
+
+	if ((fd = vf_tmp_open(in->root, "received", tmp, size)) == -1 &&
+	    errno == ENOENT && vf_state_make(in->root, "received") == 0)
+		fd = vf_tmp_open(in->root, "received", tmp, size);
+	return fd;
+}
+
+/*
+ * The new case's tmp file: the one made while gpg decrypted, taken (the
+ * mail no longer holds it), or a new one.
+ */
+static int
+case_tmp(struct vf_intake *in, struct mail *ml, char *tmp, size_t size)
+{
+	int fd;
+
+	if ((fd = ml->tmpfd) == -1)
+		return received_tmp(in, tmp, size);
+	ml->tmpfd = -1;
+	if (strlcpy(tmp, ml->tmp, size) >= size) {
+		(void)close(fd);
+		(void)unlinkat(in->root->fd, ml->tmp, 0);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Open and lock the mail's .seen entry and look at it: SEEN_NEW, the
+ * entry locked; or SEEN_DONE, with what vf_intake returns in ml->seenrc:
+ * 0 and in->duplicate for a mail filed before, the error of a case that
+ * has two files, or the entry's failure (in->seen -1 then).
+ */
+static void
+seen_check(struct vf_intake *in, struct mail *ml)
+{
+	const char *state;
+	int rc;
+
+	ml->seen = SEEN_DONE;
+	if ((rc = seen_open(in->root, ml->digest, &in->seen)) != 0) {
+		in->seen = -1;
+		ml->seenrc = rc;
+		return;
+	}
+	if (seen_get(in->seen, in->id, sizeof(in->id)) &&
+	    (rc = vf_find(in->root, in->id, in->path, sizeof(in->path),
+	    &state)) != EX_NOINPUT) {
+		/* Filed before; or its case has two files: no third. */
+		in->duplicate = rc == 0;
+		ml->seenrc = rc;
+		return;
+	}
+	in->id[0] = '\0';
+	ml->seen = SEEN_NEW;
+}
+
+/*
  * While the report's gpg decrypts (a PGP/MIME mail, nothing else running):
- * the field table, the label index of the kind the Subject names, and the
- * case's number when the mail cannot thread to a case. Its outer header
- * is read by then and says so: no In-Reply-To, no References, no case id
- * in the Subject (case_of looks at nothing else), so it is a new case
- * unless its delivery fails, and the reservation, a new file and a
- * directory's fsync, is off the path after decryption. A failed delivery
- * logs the number it leaves unused, as file_new does.
+ * the mail's .seen entry, the field table, the label index of the kind the
+ * Subject names, and, when the mail cannot thread to a case, the case's
+ * number and its tmp file. Each is a new inode or a file to read, off the
+ * path after decryption. A mail filed before costs a decryption no one
+ * uses (a redelivery is rare); it is not filed again, and takes nothing.
+ * Its outer header is read by then and says whether it can thread: no
+ * In-Reply-To, no References, no case id in the Subject (case_of looks
+ * at nothing else), so it is a new case unless its delivery fails. A
+ * failed delivery logs the number it leaves unused, as file_new does, and
+ * removes the tmp file.
  */
 static void
 decrypt_meanwhile(void *arg)
 {
 	struct meanwhile *mw = arg;
-	const struct vf_report *r = &mw->ml->r;
+	struct mail *ml = mw->ml;
+	const struct vf_report *r = &ml->r;
 	char id[VF_IDLEN];
 
+	if (ml->seen == SEEN_NOT)
+		seen_check(mw->in, ml);
+	if (ml->seen != SEEN_NEW)
+		return;
 	/* The form's reading after decryption would build it first. */
 	if (intake_fields(mw->in) == 0 && r->subject != NULL)
 		vf_form_prepare(mw->in->fields,
@@ -243,8 +330,11 @@ decrypt_meanwhile(void *arg)
 	if (r->in_reply_to != NULL || r->references != NULL ||
 	    (r->subject != NULL && vf_id_scan(r->subject, id, sizeof(id))))
 		return;
-	if (vf_id_new(mw->in->root, mw->ml->rsv, sizeof(mw->ml->rsv)) != 0)
-		mw->ml->rsv[0] = '\0';		/* file_new tries again */
+	if (vf_id_new(mw->in->root, ml->rsv, sizeof(ml->rsv)) != 0) {
+		ml->rsv[0] = '\0';		/* file_new tries again */
+		return;
+	}
+	ml->tmpfd = received_tmp(mw->in, ml->tmp, sizeof(ml->tmp));
 }
 
 /* The original's gpg, started and not given the mail: stopped. */
@@ -811,19 +901,15 @@ add_apart(struct vf_case *c, const struct mail *ml, size_t reportpart,
  * which says what went wrong if anything does again.
  */
 static int
-write_ahead(struct vf_intake *in, struct vf_case *c, size_t hole,
-    struct vf_buf *out, struct iovec **iov, size_t *niov, size_t *at,
-    char *tmp, size_t tmpsize)
+write_ahead(struct vf_intake *in, struct mail *ml, struct vf_case *c,
+    size_t hole, struct vf_buf *out, struct iovec **iov, size_t *niov,
+    size_t *at, char *tmp, size_t tmpsize)
 {
 	int fd;
 
 	if (vf_case_iov_hole(c, hole, out, iov, niov, at) != 0)
 		return -1;
-	/* A new tree's first case: its folder made here, not after gpg. */
-	if ((fd = vf_tmp_open(in->root, "received", tmp, tmpsize)) == -1 &&
-	    errno == ENOENT && vf_state_make(in->root, "received") == 0)
-		fd = vf_tmp_open(in->root, "received", tmp, tmpsize);
-	if (fd == -1) {
+	if ((fd = case_tmp(in, ml, tmp, tmpsize)) == -1) {
 		free(*iov);
 		*iov = NULL;
 		return -1;
@@ -859,7 +945,7 @@ deliver_new(struct vf_intake *in, struct mail *ml, struct vf_case *c)
 
 	if (ml->early != NULL && !kept_as_received(ml)) {
 		k = original_add(c, ml, in->id, NULL, 0);
-		fd = write_ahead(in, c, k, &out, &iov, &niov, &at, tmp,
+		fd = write_ahead(in, ml, c, k, &out, &iov, &niov, &at, tmp,
 		    sizeof(tmp));
 		if ((rc = original_encrypt(in, ml, &g)) == 0) {
 			ct = vf_buf_take(&g.out, &len);
@@ -896,8 +982,13 @@ deliver_new(struct vf_intake *in, struct mail *ml, struct vf_case *c)
 			return rc;
 	}
 	vf_case_iov(c, &out, &iov, &niov);
-	rc = vf_deliverv(in->root, "received", in->id, iov, niov, in->path,
-	    sizeof(in->path));
+	/* The tmp file made while gpg decrypted, if there is one. */
+	if (ml->tmpfd != -1 && (fd = case_tmp(in, ml, tmp, sizeof(tmp))) != -1)
+		rc = vf_deliverv_tmp(in->root, "received", in->id, iov, niov,
+		    in->path, sizeof(in->path), fd, tmp);
+	else
+		rc = vf_deliverv(in->root, "received", in->id, iov, niov,
+		    in->path, sizeof(in->path));
 	free(iov);
 	vf_buf_free(&out);
 	return rc;
@@ -1477,10 +1568,10 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 {
 	struct mail ml;
 	struct meanwhile mw;
-	const char *state, *fr, *msg;
+	const char *fr, *msg;
 	char err[512], *norm;
 	size_t normlen, i;
-	int rc, found;
+	int rc, found, whole;
 
 	in->followup = in->duplicate = 0;
 	in->path[0] = in->id[0] = '\0';
@@ -1495,6 +1586,8 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	memset(&ml, 0, sizeof(ml));
 	ml.raw = raw;
 	ml.rawlen = rawlen;
+	ml.tmpfd = -1;
+	in->seen = -1;
 	/*
 	 * Unless the mail is PGP/MIME at its top, its original is encrypted
 	 * to the office key if it is filed at all (a new case or a
@@ -1505,7 +1598,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	 * when the original is to be encrypted; otherwise (a duplicate, a
 	 * mail kept as it came, a failure) it is stopped unused.
 	 */
-	if (!maybe_whole(raw, rawlen))
+	if (!(whole = maybe_whole(raw, rawlen)))
 		original_start(in, &ml);
 	/*
 	 * The field table (a quarter of a millisecond to parse) is first
@@ -1516,20 +1609,20 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	if (ml.early != NULL)
 		(void)intake_fields(in);
 	vf_mail_digest(raw, rawlen, ml.digest);
-	if ((rc = seen_open(in->root, ml.digest, &in->seen)) != 0) {
-		original_cancel(&ml);
-		return rc;
+	/*
+	 * Filed before? A PGP/MIME mail's .seen entry is looked at while gpg
+	 * decrypts it (decrypt_meanwhile), any other's now, beside the
+	 * original's gpg; and after the parse if no gpg ran after all.
+	 */
+	if (!whole) {
+		seen_check(in, &ml);
+		if (ml.seen == SEEN_DONE) {
+			original_cancel(&ml);
+			if (in->seen != -1)
+				close(in->seen);
+			return ml.seenrc;
+		}
 	}
-	if (seen_get(in->seen, in->id, sizeof(in->id)) &&
-	    (rc = vf_find(in->root, in->id, in->path, sizeof(in->path),
-	    &state)) != EX_NOINPUT) {
-		/* Filed before; or its case has two files: no third. */
-		in->duplicate = rc == 0;
-		original_cancel(&ml);
-		close(in->seen);
-		return rc;
-	}
-	in->id[0] = '\0';
 
 	/*
 	 * The original is kept as it came: a normalised copy is parsed, made
@@ -1550,11 +1643,17 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 	}
 	mw.in = in;
 	mw.ml = &ml;
-	if (in->fields_lazy)
-		vf_gpg_meanwhile(decrypt_meanwhile, &mw);
+	vf_gpg_meanwhile(decrypt_meanwhile, &mw);
 	rc = vf_report_extract(&ml.r, msg, normlen, &in->lim,
 	    vf_config_get(in->cfg, "office-key"));
 	vf_gpg_meanwhile(NULL, NULL);
+	if (ml.seen == SEEN_NOT)
+		seen_check(in, &ml);
+	/* Filed before: whatever its parse or gpg said, it is not refiled. */
+	if (ml.seen == SEEN_DONE) {
+		rc = ml.seenrc;
+		goto done;
+	}
 	if (rc != 0) {
 		if (rc == EX_TEMPFAIL && ml.r.timedout)
 			warnx("gpg ran longer than gpg-timeout (%d s): killed; "
@@ -1613,9 +1712,15 @@ done:
 			    in->id);
 		(void)vf_id_settle();
 	}
+	/* Made while gpg decrypted and not filled: no case came of it. */
+	if (ml.tmpfd != -1) {
+		(void)close(ml.tmpfd);
+		(void)unlinkat(in->root->fd, ml.tmp, 0);
+	}
 	/* Started, and not given the mail: not wanted, or the case failed. */
 	original_cancel(&ml);
-	close(in->seen);	/* and with it the lock */
+	if (in->seen != -1)
+		close(in->seen);	/* and with it the lock */
 	free(ml.from_raw);
 	vf_form_free(&ml.form);
 	for (i = 0; i < ml.nap; i++)

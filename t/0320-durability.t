@@ -178,6 +178,63 @@ ok $? "a PGP/MIME report's number is reserved while gpg decrypts it"
 ok $? "and the reservation is still fsynced before the case is linked"
 grep -q '佐藤花子' "$(cat "$work/out")"
 ok $? "the case holds the decrypted report"
+# Its .seen entry and its case's tmp file are made while gpg decrypts it
+# too (each a new inode), after gpg starts and before it ends; the case is
+# linked after. Each is waited for in a run of its own, so that each check
+# fails alone when its step goes back before gpg's start or after its end.
+# made DIR MAIL WHAT: MAIL filed, gpg waiting for a new entry in DIR; the
+# call creating it must come between gpg's execve and gpg's end.
+made() {
+	waitfor --decrypt "$VF_ROOT/$1"
+	ptrace "$2"
+	rc=$?
+	unwait
+	idm=$(basename "$(cat "$work/out")")
+	gp=$(grep -E '^[0-9]+ +execve\(".*gpg' "$work/pst" | sed -n '1s/ .*//p')
+	gx=$(grep -nE "^$gp +execve\(" "$work/pst" | sed -n '1s/:.*//p')
+	ge=$(line "^$gp +\+\+\+ exited")
+	mk=$(line "openat2?\(.*\"$1/[^\"]*\", (\{flags=)?O_[A-Z|]*O_CREAT")
+	ln=$(line "linkat\(.*\"received/new/$idm\"")
+	echo "# $1: gpg $gp exec at $gx, made at $mk, gpg's end at $ge, link at $ln"
+	[ "$rc" -eq 0 ] && [ "${gx:-0}" -gt 0 ] && [ "$mk" -gt "$gx" ] &&
+	    [ "$ge" -gt "$mk" ] && [ "$ln" -gt "$ge" ] &&
+	    [ "$(cat "$work/saw")" = saw ]
+	ok $? "$3 is made while gpg decrypts the report"
+}
+pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
+    "$OFFICE_FPR" | sed 's/^Message-ID: <\(.*\)>/Message-ID: <s\1>/' >"$work/m4s"
+made .seen "$work/m4s" "a PGP/MIME report's .seen entry"
+pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
+    "$OFFICE_FPR" | sed 's/^Message-ID: <\(.*\)>/Message-ID: <t\1>/' >"$work/m4t"
+made received/tmp "$work/m4t" "a PGP/MIME report's case file (in received/tmp)"
+grep -q '佐藤花子' "$(cat "$work/out")" && vf-validate -n "$(cat "$work/out")" >/dev/null
+ok $? "and that case reads back with its report"
+is "$(ls "$VF_ROOT/received/tmp" | wc -l)" 0 "nothing left in received/tmp"
+# The same PGP/MIME mail again, once and then five times at once: it is
+# filed before, so nothing is taken for it (no number, no tmp file), and
+# the five wait for each other on its .seen entry while gpg decrypts.
+nlock=$(ls "$VF_ROOT/.lock" | wc -l)
+nlog=$(grep -c 'number reserved' "$VF_ROOT/log")
+vf-parse <"$work/m4t" >"$work/out" 2>"$work/err"
+is $? 0 "a PGP/MIME mail filed before: exit 0"
+grep -q 'delivered before' "$work/err"
+ok $? "a PGP/MIME mail filed before: says so"
+is "$(basename "$(cat "$work/out")")" "$idm" "and names its case"
+pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
+    "$OFFICE_FPR" | sed 's/^Message-ID: <\(.*\)>/Message-ID: <u\1>/' >"$work/m4u"
+ncase=$(ls "$VF_ROOT"/*/new "$VF_ROOT"/*/cur 2>/dev/null | grep -c '^[0-9]')
+for i in 1 2 3 4 5; do
+	( vf-parse <"$work/m4u" >"$work/race.$i" 2>/dev/null; echo $? >"$work/race.$i.rc" ) &
+done
+wait
+is "$(cat "$work"/race.*.rc | sort -u | tr '\n' ' ')" "0 " "five at once: every delivery exits 0"
+is "$(ls "$VF_ROOT"/*/new "$VF_ROOT"/*/cur 2>/dev/null | grep -c '^[0-9]')" \
+    "$((ncase + 1))" "five at once: one case"
+is "$(cat "$work"/race.[1-5] | sort -u | grep -c .)" 1 "five at once: all name it"
+is "$(ls "$VF_ROOT/.lock" | wc -l)" "$((nlock + 1))" \
+    "the six deliveries reserve one number, the case's"
+is "$(grep -c 'number reserved' "$VF_ROOT/log")" "$nlog" "and log no unused number"
+is "$(ls "$VF_ROOT/received/tmp" | wc -l)" 0 "and leave nothing in received/tmp"
 # A follow-up in PGP/MIME (by its subject tag, or a reply by its
 # In-Reply-To): no number is taken for it, so no gap in the numbering.
 nlock=$(ls "$VF_ROOT/.lock" | wc -l)
@@ -215,6 +272,8 @@ test -n "$gap" && test -e "$VF_ROOT/.lock/$gap" &&
     test -z "$(find "$VF_ROOT" -name "$gap*" -path '*/new/*')" &&
     [ "$(ls "$VF_ROOT/.lock" | wc -l)" -eq $((nlock + 1)) ]
 ok $? "the log names the number reserved during decryption and left without a case ($gap)"
+is "$(ls "$VF_ROOT/received/tmp" | wc -l)" 0 \
+    "and the case file made during decryption is removed"
 cp "$work/config.good" "$VF_ROOT/config"
 vf-parse <"$work/m7" >"$work/out" 2>"$work/err"
 ok $? "the retry files it"
