@@ -323,6 +323,8 @@ decrypt_meanwhile(void *arg)
 		seen_check(mw->in, ml);
 	if (ml->seen != SEEN_NEW)
 		return;
+	/* The history's and the log's user name: /etc/passwd read now. */
+	(void)vf_user();
 	/* The form's reading after decryption would build it first. */
 	if (intake_fields(mw->in) == 0 && r->subject != NULL)
 		vf_form_prepare(mw->in->fields,
@@ -1622,6 +1624,7 @@ vf_intake(struct vf_intake *in, char *raw, size_t rawlen)
 				close(in->seen);
 			return ml.seenrc;
 		}
+		(void)vf_user();	/* beside gpg too, as in the hook */
 	}
 
 	/*

@@ -204,6 +204,10 @@ made() {
 pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
     "$OFFICE_FPR" | sed 's/^Message-ID: <\(.*\)>/Message-ID: <s\1>/' >"$work/m4s"
 made .seen "$work/m4s" "a PGP/MIME report's .seen entry"
+vp=$(sed -n '1s/ .*//p' "$work/pst")	# vf-parse's pid, not gpg's
+pw=$(line "^$vp +openat\\(AT_FDCWD[^,]*, \"/etc/passwd\"")
+[ "$pw" -gt "$gx" ] && [ "$pw" -lt "$ge" ]
+ok $? "and the user name its history names, read from /etc/passwd"
 pgpmime 'hanako@example.jp' 'Software Vulnerability Report' "$work/body4" \
     "$OFFICE_FPR" | sed 's/^Message-ID: <\(.*\)>/Message-ID: <t\1>/' >"$work/m4t"
 made received/tmp "$work/m4t" "a PGP/MIME report's case file (in received/tmp)"
