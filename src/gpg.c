@@ -64,6 +64,12 @@
  * lookup or retrieval of any kind (nothing goes to the network, which
  * would tell a sender when the mail was read and cost a timeout per mail),
  * --exit-on-status-write-error, and each run killed past gpg-timeout.
+ * No random seed file either: libgcrypt seeds from the kernel (getrandom)
+ * instead, and gpg runs side by side (two deliveries at once, the
+ * original's encryption beside the report's check, vf-notify -j) no
+ * longer meet at its lock: one that finds it locked as it exits sleeps
+ * 250 ms (gpg 2.2.40, libgcrypt 1.10). Two streams of gpg --encrypt here
+ * took 11.5-14.5 ms a run with the file, 5.7-6.8 without (doc/BENCH.md).
  *
  * Signatures: each starts at NEWSIG (or at a second verdict line). GOODSIG
  * is good only with a well-formed VALIDSIG of the same key; the fingerprint
@@ -643,8 +649,9 @@ gpg_start(struct vf_gpg *g, const char *const *args, const char *sig,
 	 */
 	static const char *const head[] = { "--no-options", "--batch",
 	    "--no-tty", "--status-fd", "3", "--exit-on-status-write-error",
-	    "--disable-dirmngr", "--no-auto-key-retrieve",
-	    "--no-auto-key-import", "--no-auto-key-locate",
+	    "--no-random-seed-file", "--disable-dirmngr",
+	    "--no-auto-key-retrieve", "--no-auto-key-import",
+	    "--no-auto-key-locate",
 	    "--pinentry-mode", "error", NULL };
 	char *argv[GPG_MAXARG];
 	struct vf_gpg_pending *p;
@@ -1279,24 +1286,6 @@ considered(const struct vf_buf *st, const char *const *skip, size_t nskip,
 }
 
 /*
- * gpg runs side by side (vf_notice_batch) meet at libgcrypt's random
- * seed file: each reads ~/.gnupg/random_seed under a read lock when it
- * starts and rewrites it under a write lock as it exits, and a writer
- * that finds the file locked sleeps 250 ms before it tries again (gpg
- * 2.2.40, libgcrypt 1.10; strace of vf-notify -j 2: 4 such sleeps in 60
- * notices, a third of the batch's time, none with the option). Without
- * the file, libgcrypt seeds its pool from the kernel (getrandom) at each
- * run, which is what the seed file only speeds up.
- */
-static int sign_noseed;
-
-void
-vf_gpg_sign_noseed(int on)
-{
-	sign_noseed = on;
-}
-
-/*
  * The first half of vf_gpg_sign_encrypt: gpg started with its signer and
  * recipients, so that it loads its keys and reaches the agent while the
  * caller makes the text it is to sign.
@@ -1317,8 +1306,6 @@ vf_gpg_sign_encrypt_start(const char *signer, const char *const *rcpt,
 	/* gpg_run's head already keeps gpg off the network and the agent
 	   from asking anyone; encrypt-to lines would add hidden readers. */
 	args[na++] = "--no-encrypt-to";
-	if (sign_noseed)
-		args[na++] = "--no-random-seed-file";
 	args[na++] = "--trust-model";
 	args[na++] = "always";
 	args[na++] = "--armor";

@@ -2000,8 +2000,6 @@ vf_notice_batch(struct vf_notify *n, int jobs,
 	(void)vf_user();
 	b = vf_calloc(1, sizeof(*b));
 	b->n = n;
-	if (jobs > 1)
-		vf_gpg_sign_noseed(1);
 	b->max = jobs > 0 ? (size_t)jobs : 1;
 	b->ring = vf_reallocarray(NULL, b->max, sizeof(*b->ring));
 	b->made = made;
@@ -2041,7 +2039,6 @@ vf_notice_batch_end(struct vf_notice_batch *b)
 		if ((rc = batch_next(b)) > worst)
 			worst = rc;
 	b->n->batch = NULL;
-	vf_gpg_sign_noseed(0);
 	free(b->ring);
 	free(b);
 	return worst;

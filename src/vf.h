@@ -1417,8 +1417,6 @@ struct vf_notice_batch *vf_notice_batch(struct vf_notify *, int,
 	    void (*)(const struct vf_notify *, void *), void *);
 int	 vf_notice_add(struct vf_notice_batch *, const char *);
 int	 vf_notice_batch_end(struct vf_notice_batch *);
-/* vf_gpg_sign_encrypt's runs without gpg's random seed file (gpg.c). */
-void	 vf_gpg_sign_noseed(int);
 
 /* ---- the end of a case (erase.c, expire.c, outbox.c, keyring.c, ...) -- */
 

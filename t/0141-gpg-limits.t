@@ -206,6 +206,17 @@ while read -r line; do
 	done
 done <"$work/argv"
 ok $bad "every gpg run: --no-options first, no key lookup, no dirmngr"
+! grep -v -- ' --no-random-seed-file ' "$work/argv" | grep -q .
+ok $? "every gpg run: no random seed file (a gpg beside another waits 250 ms for its lock)"
+# And so gpg writes no random_seed into the gpg home, which it does as it
+# exits when it has one to use (an encryption draws on it).
+rm -f "$GNUPGHOME/random_seed"
+mail 'x@example.jp' 'seed' "$work/good.txt" >"$work/mseed"
+vf-parse <"$work/mseed" >/dev/null 2>&1 &&
+    sed 's/^Message-ID: <\(.*\)>/Message-ID: <seed\1>/' "$work/m" | vf-parse >/dev/null 2>&1
+ok $? "a clear and an encrypted report filed"
+test ! -e "$GNUPGHOME/random_seed"
+ok $? "and gpg wrote no random_seed into the gpg home"
 grep -q -- '--list-keys -- '"$FPR_reporter"'$' "$work/argv"
 ok $? "the signer's user IDs are listed by full fingerprint"
 # A gpg.conf that gpg would refuse (and one that would bend it) is not read.
